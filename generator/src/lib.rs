@@ -4,5 +4,7 @@
 //! `load` -> `quirks` -> `normalise` -> `merge` -> `ir` -> `emit` -> `format` -> `write`.
 
 pub mod error;
+pub mod load;
+pub mod manifest;
 
 pub use error::{Error, Location, Result};

@@ -1,0 +1,433 @@
+//! `specs/manifest.yaml` (optional): which files are inputs, their ids, where and when
+//! they were published.
+//!
+//! ```yaml
+//! documents:
+//!   - id: readme-v1-video-delete
+//!     file: v1-video-delete.readme.md
+//!     url: https://docs.heygen.com/reference/delete-a-video
+//!     date: 2026-04-01          # publication date, decides which duplicate operation wins
+//!     fetched: 2026-11-24       # optional
+//!     sha256: ...               # optional
+//! ```
+
+use std::collections::HashMap;
+use std::path::{Component, Path};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::{Error, Location, Result};
+use crate::load::{line_in_text, yaml_to_json};
+
+/// The manifest's file name inside a specs directory.
+pub const FILE_NAME: &str = "manifest.yaml";
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub documents: Vec<ManifestEntry>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestEntry {
+    /// Document id, unique.
+    pub id: String,
+    /// File name, relative to the specs directory, unique.
+    pub file: String,
+    /// Where the document was published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Publication date, `YYYY-MM-DD`: decides which duplicate operation wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// When the file was fetched, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetched: Option<String>,
+    /// SHA-256 of the file, 64 hex digits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
+
+const ENTRY_KEYS: [&str; 6] = ["id", "file", "url", "date", "fetched", "sha256"];
+
+impl Manifest {
+    /// The entry with this document id.
+    pub fn entry(&self, id: &str) -> Option<&ManifestEntry> {
+        self.documents.iter().find(|e| e.id == id)
+    }
+
+    /// The manifest as YAML.
+    pub fn to_yaml(&self) -> Result<String> {
+        serde_yaml::to_string(self)
+            .map_err(|e| Error::Input(format!("cannot serialise the manifest: {e}")))
+    }
+
+    /// Check the values: ids and files unique and well formed, dates `YYYY-MM-DD`,
+    /// urls http(s), sha256 64 hex digits. `text` (the manifest's text) gives line numbers.
+    pub fn validate(&self, path: &Path, text: Option<&str>) -> Result<()> {
+        let at = |pointer: String| {
+            let line = text.and_then(|t| line_in_text(t, &pointer));
+            Location::new(path, pointer).with_line(line)
+        };
+        if self.documents.is_empty() {
+            return Err(Error::spec(
+                at("/documents".into()),
+                "the manifest lists no documents",
+            ));
+        }
+        let mut ids: HashMap<&str, usize> = HashMap::new();
+        let mut files: HashMap<&str, usize> = HashMap::new();
+        for (i, entry) in self.documents.iter().enumerate() {
+            let p = |key: &str| format!("/documents/{i}/{key}");
+            if entry.id.is_empty()
+                || !entry
+                    .id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            {
+                return Err(Error::spec(
+                    at(p("id")),
+                    format!(
+                        "invalid document id `{}`: use ASCII letters, digits, `-`, `_` and `.`",
+                        entry.id
+                    ),
+                ));
+            }
+            if let Some(first) = ids.insert(&entry.id, i) {
+                return Err(Error::spec(
+                    at(p("id")),
+                    format!(
+                        "duplicate document id `{}` (also /documents/{first}/id)",
+                        entry.id
+                    ),
+                ));
+            }
+            let file = Path::new(&entry.file);
+            let plain = !entry.file.is_empty()
+                && file.components().all(|c| matches!(c, Component::Normal(_)));
+            if !plain {
+                return Err(Error::spec(
+                    at(p("file")),
+                    format!(
+                        "invalid file `{}`: give a path relative to the specs directory, \
+                         without `..`",
+                        entry.file
+                    ),
+                ));
+            }
+            if let Some(first) = files.insert(&entry.file, i) {
+                return Err(Error::spec(
+                    at(p("file")),
+                    format!(
+                        "file `{}` is listed twice (also /documents/{first}/file)",
+                        entry.file
+                    ),
+                ));
+            }
+            if let Some(url) = &entry.url {
+                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                    return Err(Error::spec(
+                        at(p("url")),
+                        format!("invalid url `{url}`: expected http:// or https://"),
+                    ));
+                }
+            }
+            for (key, value) in [("date", &entry.date), ("fetched", &entry.fetched)] {
+                if let Some(date) = value {
+                    if !is_iso_date(date) {
+                        return Err(Error::spec(
+                            at(p(key)),
+                            format!("invalid {key} `{date}`: expected a date YYYY-MM-DD"),
+                        ));
+                    }
+                }
+            }
+            if let Some(sha) = &entry.sha256 {
+                if sha.len() != 64 || !sha.chars().all(|c| c.is_ascii_hexdigit()) {
+                    return Err(Error::spec(
+                        at(p("sha256")),
+                        format!("invalid sha256 `{sha}`: expected 64 hexadecimal digits"),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Read `dir/manifest.yaml`; `None` when there is none.
+pub fn read(dir: &Path) -> Result<Option<Manifest>> {
+    let path = dir.join(FILE_NAME);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    parse(&text, &path).map(Some)
+}
+
+/// Parse and validate a manifest; `path` is used in errors.
+pub fn parse(text: &str, path: &Path) -> Result<Manifest> {
+    let value = parse_yaml_value(text, path)?;
+    check_shape(&value, path, text)?;
+    let manifest: Manifest = serde_json::from_value(value)
+        .map_err(|e| Error::spec(Location::new(path, ""), format!("invalid manifest: {e}")))?;
+    manifest.validate(path, Some(text))?;
+    Ok(manifest)
+}
+
+/// The line of `pointer` in the manifest file at `path` (best effort, for errors).
+pub(crate) fn line_of(path: &Path, pointer: &str) -> Option<usize> {
+    let text = std::fs::read_to_string(path).ok()?;
+    line_in_text(&text, pointer)
+}
+
+/// YAML text of a data file (manifest, quirks) as a JSON value, errors located.
+pub(crate) fn parse_yaml_value(text: &str, path: &Path) -> Result<Value> {
+    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        let line = e.location().map(|l| l.line());
+        Error::spec(
+            Location::new(path, "").with_line(line),
+            format!("invalid YAML: {e}"),
+        )
+    })?;
+    yaml_to_json(yaml).map_err(|(pointer, message)| {
+        let line = line_in_text(text, &pointer);
+        Error::spec(Location::new(path, pointer).with_line(line), message)
+    })
+}
+
+/// Structure: `documents` is a list of mappings with known keys, all values strings.
+fn check_shape(value: &Value, path: &Path, text: &str) -> Result<()> {
+    let err = |pointer: String, message: String| {
+        let line = line_in_text(text, &pointer);
+        Err(Error::spec(
+            Location::new(path, pointer).with_line(line),
+            message,
+        ))
+    };
+    let Some(root) = value.as_object() else {
+        return err(
+            String::new(),
+            "the manifest must be a mapping with `documents`".into(),
+        );
+    };
+    for key in root.keys() {
+        if key != "documents" {
+            return err(
+                format!("/{key}"),
+                format!("unknown key `{key}`; expected `documents`"),
+            );
+        }
+    }
+    let Some(documents) = root.get("documents") else {
+        return err(String::new(), "the manifest has no `documents` list".into());
+    };
+    let Some(documents) = documents.as_array() else {
+        return err("/documents".into(), "`documents` must be a list".into());
+    };
+    for (i, entry) in documents.iter().enumerate() {
+        let Some(entry) = entry.as_object() else {
+            return err(
+                format!("/documents/{i}"),
+                "a document entry must be a mapping".into(),
+            );
+        };
+        for (key, value) in entry {
+            if !ENTRY_KEYS.contains(&key.as_str()) {
+                return err(
+                    format!("/documents/{i}/{}", crate::load::escape_token(key)),
+                    format!(
+                        "unknown key `{key}`; expected one of {}",
+                        ENTRY_KEYS.join(", ")
+                    ),
+                );
+            }
+            if !value.is_string() {
+                return err(
+                    format!("/documents/{i}/{key}"),
+                    format!("`{key}` must be a string, found `{value}`"),
+                );
+            }
+        }
+        for key in ["id", "file"] {
+            if !entry.contains_key(key) {
+                return err(
+                    format!("/documents/{i}"),
+                    format!("the entry has no `{key}`"),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `YYYY-MM-DD`, a real calendar date.
+pub fn is_iso_date(date: &str) -> bool {
+    let bytes = date.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return false;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = &date[range];
+        part.chars()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())
+            .flatten()
+    };
+    let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) else {
+        return false;
+    };
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_err(text: &str) -> (String, Option<usize>, String) {
+        match parse(text, Path::new("specs/manifest.yaml")) {
+            Err(Error::Spec { location, message }) => (location.pointer, location.line, message),
+            other => panic!("expected a spec error, got {other:?}"),
+        }
+    }
+
+    const GOOD: &str = "# comment\ndocuments:\n  - id: a\n    file: a.json\n    url: https://example.com/a\n    date: 2026-04-01   # unquoted\n    fetched: '2026-11-24'\n    sha256: 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n  - id: b.v2\n    file: sub/b.md\n";
+
+    #[test]
+    fn parses_and_round_trips() {
+        let manifest = parse(GOOD, Path::new("m.yaml")).expect("valid");
+        assert_eq!(manifest.documents.len(), 2);
+        let a = &manifest.documents[0];
+        assert_eq!(a.date.as_deref(), Some("2026-04-01"));
+        assert_eq!(a.fetched.as_deref(), Some("2026-11-24"));
+        assert_eq!(
+            manifest.entry("b.v2").map(|e| e.file.as_str()),
+            Some("sub/b.md")
+        );
+        assert_eq!(manifest.documents[1].url, None);
+        let yaml = manifest.to_yaml().expect("serialises");
+        assert!(!yaml.contains("null"), "{yaml}");
+        let again = parse(&yaml, Path::new("m.yaml")).expect("re-parses");
+        assert_eq!(again, manifest);
+        let via_serde: Manifest = serde_yaml::from_str(&yaml).expect("serde_yaml");
+        assert_eq!(via_serde, manifest);
+    }
+
+    #[test]
+    fn read_is_none_without_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert_eq!(read(dir.path()).expect("ok"), None);
+        std::fs::write(dir.path().join(FILE_NAME), GOOD).expect("write");
+        assert!(read(dir.path()).expect("ok").is_some());
+    }
+
+    #[test]
+    fn bad_date_names_pointer_and_line() {
+        let text = "documents:\n  - id: a\n    file: a.json\n  - id: b\n    file: b.json\n  - id: c\n    file: c.json\n    date: 2026-13-01\n";
+        let (pointer, line, message) = parse_err(text);
+        assert_eq!(pointer, "/documents/2/date");
+        assert_eq!(line, Some(8));
+        assert!(message.contains("YYYY-MM-DD"), "{message}");
+        let (pointer, _, _) = parse_err(&text.replace("2026-13-01", "2026-02-30"));
+        assert_eq!(pointer, "/documents/2/date");
+        let (pointer, _, _) = parse_err(&text.replace("2026-13-01", "26-1-1"));
+        assert_eq!(pointer, "/documents/2/date");
+        let (pointer, _, _) = parse_err(&text.replace("date: 2026-13-01", "fetched: yesterday"));
+        assert_eq!(pointer, "/documents/2/fetched");
+    }
+
+    #[test]
+    fn duplicates() {
+        let (pointer, line, message) =
+            parse_err("documents:\n  - id: a\n    file: a.json\n  - id: a\n    file: b.json\n");
+        assert_eq!(pointer, "/documents/1/id");
+        assert_eq!(line, Some(4));
+        assert!(message.contains("duplicate document id `a`"), "{message}");
+        let (pointer, _, message) =
+            parse_err("documents:\n  - id: a\n    file: a.json\n  - id: b\n    file: a.json\n");
+        assert_eq!(pointer, "/documents/1/file");
+        assert!(message.contains("listed twice"), "{message}");
+    }
+
+    #[test]
+    fn shape_errors() {
+        let (pointer, _, message) =
+            parse_err("documents:\n  - id: a\n    file: a.json\n    colour: red\n");
+        assert_eq!(pointer, "/documents/0/colour");
+        assert!(message.contains("unknown key"), "{message}");
+        let (pointer, _, _) = parse_err("documents:\n  - file: a.json\n");
+        assert_eq!(pointer, "/documents/0");
+        let (pointer, _, message) =
+            parse_err("documents:\n  - id: a\n    file: a.json\n    date: 2026\n");
+        assert_eq!(pointer, "/documents/0/date");
+        assert!(message.contains("must be a string"), "{message}");
+        let (pointer, _, _) = parse_err("docs: []\n");
+        assert_eq!(pointer, "/docs");
+        let (pointer, _, _) = parse_err("# only a comment\n");
+        assert_eq!(pointer, "");
+        let (pointer, _, message) = parse_err("documents: []\n");
+        assert_eq!(pointer, "/documents");
+        assert!(message.contains("no documents"), "{message}");
+        let (pointer, _, _) = parse_err("documents:\n  - id: a\n    file: ../a.json\n");
+        assert_eq!(pointer, "/documents/0/file");
+        let (pointer, _, _) = parse_err("documents:\n  - id: a b\n    file: a.json\n");
+        assert_eq!(pointer, "/documents/0/id");
+        let (pointer, _, _) =
+            parse_err("documents:\n  - id: a\n    file: a.json\n    url: ftp://x\n");
+        assert_eq!(pointer, "/documents/0/url");
+        let (pointer, _, _) =
+            parse_err("documents:\n  - id: a\n    file: a.json\n    sha256: abc\n");
+        assert_eq!(pointer, "/documents/0/sha256");
+    }
+
+    #[test]
+    fn iso_dates() {
+        for ok in ["2026-04-01", "2024-02-29", "2000-02-29", "1999-12-31"] {
+            assert!(is_iso_date(ok), "{ok}");
+        }
+        for bad in [
+            "2026-02-29",
+            "1900-02-29",
+            "2026-00-10",
+            "2026-04-31",
+            "2026-4-01",
+            "2026/04/01",
+            "+026-04-01",
+            "",
+        ] {
+            assert!(!is_iso_date(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn real_manifest() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+        let manifest = read(&dir).expect("valid").expect("present");
+        let ids: Vec<&str> = manifest.documents.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "external-api-2026-05-delete-video-translation",
+                "readme-v1-video-delete",
+                "readme-v2-photo-avatar-delete"
+            ]
+        );
+        assert!(manifest
+            .documents
+            .iter()
+            .all(|e| e.date.is_some() && e.url.is_some()));
+        for entry in &manifest.documents {
+            assert!(dir.join(&entry.file).is_file(), "{}", entry.file);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! Stage: IR -> token streams, one per generated file. Hand-written runtime files
+//! from `templates/` are added verbatim by the format stage.
+
+pub mod docs;
+pub mod operations;
+pub mod types;
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::error::Result;
+use crate::ir::Api;
+
+/// Rust files of the generated crate, by path relative to the crate root.
+pub struct EmittedCrate {
+    pub rust: BTreeMap<String, TokenStream>,
+    /// `[features]` lines for the crate manifest: one feature per group.
+    pub features: Vec<(String, Vec<String>)>,
+}
+
+pub fn emit(api: &Api) -> Result<EmittedCrate> {
+    let facts = types::TypeFacts::new(api);
+    let mut rust = BTreeMap::new();
+    rust.insert("src/types.rs".to_string(), types::emit_types(api, &facts));
+    let mut modules = Vec::new();
+    let mut legacy_modules = Vec::new();
+    let mut features = Vec::new();
+    let mut legacy_features = Vec::new();
+    for (index, group) in api.groups.iter().enumerate() {
+        let tokens = operations::emit_group(api, index)?;
+        let module = format_ident!("{}", group.module);
+        let feature = if group.legacy { format!("legacy-{}", group.module) } else { group.module.clone() };
+        let feature = feature.replace('_', "-");
+        let gate = quote!(#[cfg(feature = #feature)]);
+        if group.legacy {
+            rust.insert(format!("src/legacy/{}.rs", group.module), tokens);
+            legacy_modules.push(quote!(#gate pub mod #module;));
+            legacy_features.push(feature.clone());
+        } else {
+            rust.insert(format!("src/{}.rs", group.module), tokens);
+            modules.push(quote!(#gate pub mod #module;));
+        }
+        features.push((feature, Vec::new()));
+    }
+    if !legacy_modules.is_empty() {
+        rust.insert("src/legacy/mod.rs".to_string(), legacy_module(&legacy_modules));
+        features.push(("legacy".to_string(), legacy_features));
+    }
+    rust.insert("src/lib.rs".to_string(), lib_rs(api, &modules, !legacy_modules.is_empty()));
+    features.sort();
+    Ok(EmittedCrate { rust, features })
+}
+
+fn legacy_module(modules: &[TokenStream]) -> TokenStream {
+    quote! {
+        //! The legacy (v1/v2) endpoints, reached with [`Client::legacy`](crate::Client::legacy).
+        //!
+        //! Prefer the v3 operations where one exists; these are kept for what v3 does not cover yet.
+
+        #( #modules )*
+
+        /// Entry point to the legacy (v1/v2) endpoints.
+        #[derive(Debug, Clone, Copy)]
+        pub struct Legacy<'a> {
+            pub(crate) client: &'a crate::Client,
+        }
+
+        impl crate::Client {
+            /// The legacy (v1/v2) endpoints. Prefer the v3 operations where one exists.
+            pub fn legacy(&self) -> Legacy<'_> {
+                Legacy { client: self }
+            }
+        }
+    }
+}
+
+fn lib_rs(api: &Api, modules: &[TokenStream], has_legacy: bool) -> TokenStream {
+    let title = format!(" Rust client for the {} (version {}).", api.title, api.version);
+    let counts = format!(
+        " Generated from the OpenAPI documents in `specs/`: {} operations, {} types.",
+        api.operations.len(),
+        api.types.len()
+    );
+    let legacy = has_legacy.then(|| quote!(pub mod legacy;));
+    quote! {
+        #![doc = #title]
+        #![doc = ""]
+        #![doc = #counts]
+        #![doc = ""]
+        #![doc = " ```no_run"]
+        #![doc = " # async fn run() -> heygen::Result<()> {"]
+        #![doc = " let client = heygen::Client::from_env()?;"]
+        #![doc = " # let _ = client;"]
+        #![doc = " # Ok(())"]
+        #![doc = " # }"]
+        #![doc = " ```"]
+        #![forbid(unsafe_code)]
+
+        mod runtime;
+        pub use runtime::*;
+
+        pub mod types;
+        #legacy
+        #( #modules )*
+    }
+}

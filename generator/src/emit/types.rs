@@ -1,0 +1,349 @@
+//! IR types -> `src/types.rs` of the generated crate.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs::{doc_attrs, render};
+use crate::ir::naming::is_keyword;
+use crate::ir::{Api, Docs, Field, Method, RequestBody, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace};
+
+/// A field or variable identifier; keywords become raw identifiers (`r#type`).
+pub fn ident(name: &str) -> Ident {
+    if is_keyword(name) {
+        Ident::new_raw(name, Span::call_site())
+    } else {
+        Ident::new(name, Span::call_site())
+    }
+}
+
+/// How a named type is spelled where it is used.
+#[derive(Clone, Copy)]
+pub enum Scope {
+    /// Inside `types.rs`.
+    Types,
+    /// Anywhere else in the crate.
+    Crate,
+}
+
+pub fn type_tokens(types: &TypeSpace, ty: &TypeRef, scope: Scope) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(String),
+        TypeRef::Integer(name) | TypeRef::Number(name) => {
+            let name = format_ident!("{}", name);
+            quote!(#name)
+        }
+        TypeRef::Boolean => quote!(bool),
+        TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
+        TypeRef::Named(id) => {
+            let name = format_ident!("{}", types.get(*id).name);
+            match scope {
+                Scope::Types => quote!(#name),
+                Scope::Crate => quote!(crate::types::#name),
+            }
+        }
+        TypeRef::Array(inner) => {
+            let inner = type_tokens(types, inner, scope);
+            quote!(Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = type_tokens(types, inner, scope);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = type_tokens(types, inner, scope);
+            quote!(Option<#inner>)
+        }
+    }
+}
+
+/// Facts about the whole type graph that decide how fields are written.
+pub struct TypeFacts {
+    /// (struct, field index) pairs that must be boxed to break a recursive type.
+    boxed: BTreeSet<(TypeId, usize)>,
+    /// Types reachable from a PATCH request body: their optional nullable fields
+    /// distinguish "absent" from "null".
+    patch: BTreeSet<TypeId>,
+}
+
+impl TypeFacts {
+    pub fn new(api: &Api) -> Self {
+        let types = &api.types;
+        let mut boxed = BTreeSet::new();
+        for (id, def) in types.iter_by_name() {
+            if let TypeKind::Struct { fields, .. } = &def.kind {
+                for (index, field) in fields.iter().enumerate() {
+                    if let TypeRef::Named(target) = field.ty.non_null() {
+                        if reaches_inline(types, *target, id, &mut BTreeSet::new()) {
+                            boxed.insert((id, index));
+                        }
+                    }
+                }
+            }
+        }
+        let mut patch = BTreeSet::new();
+        for op in api.operations.iter().filter(|op| op.method == Method::Patch) {
+            if let Some(RequestBody::Json { ty, .. }) = &op.body {
+                collect_reachable(types, ty, &mut patch);
+            }
+        }
+        TypeFacts { boxed, patch }
+    }
+}
+
+/// Whether `from` contains `target` without a `Vec`/map indirection.
+fn reaches_inline(types: &TypeSpace, from: TypeId, target: TypeId, seen: &mut BTreeSet<TypeId>) -> bool {
+    if from == target {
+        return true;
+    }
+    if !seen.insert(from) {
+        return false;
+    }
+    let direct = |ty: &TypeRef| match ty.non_null() {
+        TypeRef::Named(id) => Some(*id),
+        _ => None,
+    };
+    let next: Vec<TypeId> = match &types.get(from).kind {
+        TypeKind::Struct { fields, .. } => fields.iter().filter_map(|f| direct(&f.ty)).collect(),
+        TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants, .. } => {
+            variants.iter().filter_map(|v| direct(&v.ty)).collect()
+        }
+        TypeKind::Alias(ty) => direct(ty).into_iter().collect(),
+        TypeKind::Enum { .. } => Vec::new(),
+    };
+    next.into_iter().any(|id| reaches_inline(types, id, target, seen))
+}
+
+fn collect_reachable(types: &TypeSpace, ty: &TypeRef, out: &mut BTreeSet<TypeId>) {
+    let mut ids = Vec::new();
+    ty.named_ids(&mut ids);
+    for id in ids {
+        if !out.insert(id) {
+            continue;
+        }
+        match &types.get(id).kind {
+            TypeKind::Struct { fields, .. } => fields.iter().for_each(|f| collect_reachable(types, &f.ty, out)),
+            TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants, .. } => {
+                variants.iter().for_each(|v| collect_reachable(types, &v.ty, out))
+            }
+            TypeKind::Alias(inner) => collect_reachable(types, inner, out),
+            TypeKind::Enum { .. } => {}
+        }
+    }
+}
+
+/// The whole `types.rs` module body.
+pub fn emit_types(api: &Api, facts: &TypeFacts) -> TokenStream {
+    let items = api.types.iter_by_name().map(|(id, def)| emit_type(&api.types, facts, id, def));
+    quote! {
+        //! Every schema of the API as a Rust type.
+        //!
+        //! Enums keep values this version does not know in an `Unknown` variant, and
+        //! unions keep unknown shapes as raw JSON, so that new server values decode.
+
+        #( #items )*
+    }
+}
+
+fn emit_type(types: &TypeSpace, facts: &TypeFacts, id: TypeId, def: &TypeDef) -> TokenStream {
+    let docs = doc_attrs(&type_docs(def));
+    let name = format_ident!("{}", def.name);
+    match &def.kind {
+        TypeKind::Struct { fields, extra } => emit_struct(types, facts, id, &name, docs, fields, extra.as_ref()),
+        TypeKind::Enum { values } => emit_enum(&name, docs, values),
+        TypeKind::Tagged { tag, variants } => emit_tagged(types, &name, docs, tag, variants),
+        TypeKind::Untagged { variants, fallback_json } => {
+            let variants = variants.iter().map(|v| {
+                let variant = format_ident!("{}", v.rust);
+                let ty = type_tokens(types, &v.ty, Scope::Types);
+                quote!(#variant(#ty))
+            });
+            let fallback = fallback_json.then(|| {
+                quote! {
+                    /// Any other value, kept as raw JSON.
+                    Other(serde_json::Value)
+                }
+            });
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(untagged)]
+                pub enum #name { #( #variants, )* #fallback }
+            }
+        }
+        TypeKind::Alias(ty) => {
+            let ty = type_tokens(types, ty, Scope::Types);
+            quote! { #docs pub type #name = #ty; }
+        }
+    }
+}
+
+fn type_docs(def: &TypeDef) -> String {
+    let mut text = render(&def.docs);
+    if text.is_empty() {
+        text = format!("`{}`", def.origin.split_once('#').map(|(_, p)| p).unwrap_or(&def.origin));
+    }
+    text
+}
+
+fn emit_struct(
+    types: &TypeSpace,
+    facts: &TypeFacts,
+    id: TypeId,
+    name: &Ident,
+    docs: TokenStream,
+    fields: &[Field],
+    extra: Option<&TypeRef>,
+) -> TokenStream {
+    let in_patch = facts.patch.contains(&id);
+    let all_optional = fields.iter().all(|f| !f.required);
+    let field_tokens = fields.iter().enumerate().map(|(index, field)| {
+        let boxed = facts.boxed.contains(&(id, index));
+        field_tokens(types, field, boxed, in_patch)
+    });
+    let extra = extra.map(|ty| {
+        let value = type_tokens(types, ty, Scope::Types);
+        let map = if *ty == TypeRef::Json {
+            quote!(serde_json::Map<String, serde_json::Value>)
+        } else {
+            quote!(std::collections::BTreeMap<String, #value>)
+        };
+        quote! {
+            /// Properties not declared by the schema, kept as sent.
+            #[serde(flatten)]
+            pub extra: #map,
+        }
+    });
+    let default = all_optional.then(|| quote!(Default,));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #( #field_tokens )*
+            #extra
+        }
+    }
+}
+
+fn field_tokens(types: &TypeSpace, field: &Field, boxed: bool, in_patch: bool) -> TokenStream {
+    let name = ident(&field.rust);
+    let docs = doc_attrs(&render(&field.docs));
+    let rename = (field.rust != field.wire).then(|| {
+        let wire = &field.wire;
+        quote!(#[serde(rename = #wire)])
+    });
+    let mut inner = type_tokens(types, field.ty.non_null(), Scope::Types);
+    if boxed {
+        inner = quote!(Box<#inner>);
+    }
+    let nullable = field.ty.is_nullable();
+    let (ty, attrs) = match (field.required, nullable) {
+        (true, false) => (inner, quote!()),
+        (true, true) => (quote!(Option<#inner>), quote!()),
+        (false, true) if in_patch => (
+            quote!(Option<crate::runtime::Nullable<#inner>>),
+            quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+        ),
+        (false, _) => (quote!(Option<#inner>), quote!(#[serde(default, skip_serializing_if = "Option::is_none")])),
+    };
+    quote! {
+        #docs
+        #rename
+        #attrs
+        pub #name: #ty,
+    }
+}
+
+fn emit_enum(name: &Ident, docs: TokenStream, values: &[crate::ir::EnumValue]) -> TokenStream {
+    let variants = values.iter().map(|v| {
+        let variant = format_ident!("{}", v.rust);
+        let wire = &v.wire;
+        let doc = format!(" `{wire}`");
+        quote! { #[doc = #doc] #[serde(rename = #wire)] #variant }
+    });
+    let arms = values.iter().map(|v| {
+        let variant = format_ident!("{}", v.rust);
+        let wire = &v.wire;
+        quote!(#name::#variant => #wire)
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum #name {
+            #( #variants, )*
+            /// A value this version of the crate does not know yet.
+            #[serde(untagged)]
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( #arms, )*
+                    #name::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn emit_tagged(types: &TypeSpace, name: &Ident, docs: TokenStream, tag: &str, variants: &[crate::ir::Variant]) -> TokenStream {
+    let declarations = variants.iter().map(|v| {
+        let variant = format_ident!("{}", v.rust);
+        let ty = type_tokens(types, &v.ty, Scope::Types);
+        let doc = format!(" `{tag}: \"{}\"`", v.wire);
+        quote! { #[doc = #doc] #variant(#ty) }
+    });
+    let serialize_arms = variants.iter().map(|v| {
+        let variant = format_ident!("{}", v.rust);
+        let wire = &v.wire;
+        quote!(#name::#variant(value) => crate::runtime::codec::serialize(serializer, #tag, #wire, value))
+    });
+    let deserialize_arms = variants.iter().map(|v| {
+        let variant = format_ident!("{}", v.rust);
+        let wire = &v.wire;
+        quote!(Some(#wire) => crate::runtime::codec::from_value(value).map(#name::#variant))
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #( #declarations, )*
+            /// A variant this version of the crate does not know yet, kept as raw JSON.
+            Unknown(serde_json::Value),
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #( #serialize_arms, )*
+                    #name::Unknown(value) => serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                match crate::runtime::codec::tag_of(&value, #tag) {
+                    #( #deserialize_arms, )*
+                    _ => Ok(#name::Unknown(value)),
+                }
+            }
+        }
+    }
+}
+
+/// Docs for things outside types.rs that want the same rendering.
+pub fn docs_text(docs: &Docs) -> String {
+    render(docs)
+}

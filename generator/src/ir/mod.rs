@@ -1,0 +1,183 @@
+//! The typed intermediate representation the emitter works from.
+//!
+//! Types live in an arena ([`TypeSpace`]) with stable ids; operations refer to
+//! them through [`TypeRef`]. Everything is ordered deterministically: types by
+//! name, operations by group and method name.
+
+pub mod lower;
+pub mod naming;
+pub mod types;
+
+pub use types::{EnumValue, Field, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, Variant};
+
+/// Documentation carried from the spec to the generated code.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Docs {
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub examples: Vec<serde_json::Value>,
+    pub default: Option<serde_json::Value>,
+    pub deprecated: bool,
+}
+
+/// The whole API, ready to emit.
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub base_url: String,
+    pub types: TypeSpace,
+    pub operations: Vec<Operation>,
+    /// Names of the operation groups (from tags), sorted, with their description.
+    pub groups: Vec<Group>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// Rust module / accessor name, snake_case.
+    pub module: String,
+    /// Handle struct name, UpperCamelCase.
+    pub type_name: String,
+    /// The tag as written in the spec.
+    pub tag: String,
+    pub legacy: bool,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+    Head,
+    Options,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The spec's operationId (or a synthesised one).
+    pub operation_id: String,
+    /// Method name in its group, snake_case.
+    pub name: String,
+    /// Index into `Api::groups`.
+    pub group: usize,
+    pub method: Method,
+    /// Path template as in the spec, e.g. `/v3/videos/{video_id}`.
+    pub path: String,
+    pub docs: Docs,
+    pub legacy: bool,
+    /// Document id and pointer the operation came from.
+    pub origin: String,
+    pub params: Vec<Parameter>,
+    pub body: Option<RequestBody>,
+    pub success: Success,
+    pub errors: Vec<ErrorResponse>,
+    /// The operation takes an `Idempotency-Key` header.
+    pub idempotent: bool,
+    pub pagination: Option<Pagination>,
+    pub polling: Option<Polling>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    pub wire: String,
+    pub rust: String,
+    pub location: ParamLocation,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub docs: Docs,
+}
+
+#[derive(Debug, Clone)]
+pub enum RequestBody {
+    Json { ty: TypeRef, required: bool },
+    Multipart { fields: Vec<MultipartField> },
+    /// A raw body (`application/octet-stream`, text, or an unspecified media type).
+    Raw { content_type: Option<String> },
+}
+
+#[derive(Debug, Clone)]
+pub struct MultipartField {
+    pub wire: String,
+    pub rust: String,
+    pub required: bool,
+    /// `None` for a file part (`format: binary`).
+    pub ty: Option<TypeRef>,
+    pub docs: Docs,
+}
+
+/// How a 2xx body is decoded and what the method returns.
+#[derive(Debug, Clone)]
+pub enum Success {
+    /// `{data: T}`: the method returns `T`.
+    Envelope(TypeRef),
+    /// `{data: [T], has_more, next_token}`: the method returns `Page<T>`.
+    Page(TypeRef),
+    /// The whole body is `T`.
+    Json(TypeRef),
+    Text,
+    Bytes,
+    Empty,
+}
+
+/// How an error body declared for a status is shaped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ErrorShape {
+    /// `{error: {code, message, ...}}`
+    Standard,
+    /// `{code, message}`
+    LegacyFlat,
+    /// `{data, error: {code, message}}`
+    LegacyEnvelope,
+    /// Either legacy shape, or something else.
+    Legacy,
+}
+
+#[derive(Debug, Clone)]
+pub struct ErrorResponse {
+    pub status: u16,
+    pub shape: ErrorShape,
+    pub description: String,
+    pub headers: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// Query parameter carrying the cursor (`token`).
+    pub token_param: String,
+    /// The item type of `Page<T>`.
+    pub item: TypeRef,
+}
+
+/// A long job that can be polled until it reaches a terminal state (from `specs/client.yaml`).
+#[derive(Debug, Clone)]
+pub struct Polling {
+    pub status_field: String,
+    pub succeeded: Vec<String>,
+    pub failed: Vec<String>,
+    pub failure_code_field: Option<String>,
+    pub failure_message_field: Option<String>,
+}

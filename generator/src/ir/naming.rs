@@ -1,0 +1,208 @@
+//! Rust identifiers from spec names: keywords, acronyms, values that are not
+//! identifiers, and deterministic collision handling.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words that cannot be plain identifiers (strict and reserved keywords of edition 2021).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do",
+    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop",
+    "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self",
+    "static", "struct", "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized",
+    "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot even be raw identifiers.
+const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
+
+pub fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word)
+}
+
+/// A field, parameter or method name: snake_case; keywords get a raw identifier
+/// (`r#type`), which the emitter prints with `r#`. Names that are not identifiers
+/// are spelled out word by word.
+pub fn snake_ident(wire: &str) -> String {
+    let words = split_words(wire);
+    let mut name = words.join("_").to_snake_case();
+    if name.is_empty() {
+        name = "value".into();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("n{name}");
+    }
+    if NOT_RAW.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// A type name: kept as written when it already is an UpperCamelCase identifier
+/// (so `V1APIError` keeps its acronym), otherwise converted with heck.
+pub fn type_ident(name: &str) -> String {
+    let is_ident = name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric());
+    if is_ident {
+        return name.to_string();
+    }
+    let mut converted = split_words(name).join(" ").to_upper_camel_case();
+    if converted.is_empty() {
+        converted = "Value".into();
+    }
+    if converted.starts_with(|c: char| c.is_ascii_digit()) {
+        converted = format!("T{converted}");
+    }
+    converted
+}
+
+/// An enum variant for a wire value. Punctuation that carries meaning is spelled
+/// out (`16:9` -> `16By9`), other punctuation separates words; a value that
+/// starts with a digit is prefixed with the last word of the enum's name
+/// (`VideoResolution` + `4k` -> `Resolution4k`).
+pub fn variant_ident(value: &str, enum_name: &str) -> String {
+    let spelled = value.replace(':', " by ").replace('+', " plus ");
+    let mut name = split_words(&spelled).join(" ").to_upper_camel_case();
+    if name.is_empty() {
+        name = "Empty".into();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("{}{name}", last_word(enum_name));
+    }
+    if name == "Self" || name == "Unknown" {
+        name.push_str("Value");
+    }
+    name
+}
+
+fn last_word(camel: &str) -> &str {
+    let start = camel
+        .char_indices()
+        .filter(|(_, c)| c.is_ascii_uppercase())
+        .map(|(i, _)| i)
+        .next_back()
+        .unwrap_or(0);
+    let word = &camel[start..];
+    if word.is_empty() {
+        "V"
+    } else {
+        word
+    }
+}
+
+/// Splits on anything that is not alphanumeric.
+fn split_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Hands out unique names in one namespace; a clash gets a numeric suffix and is recorded.
+#[derive(Debug, Default, Clone)]
+pub struct Namespace {
+    taken: BTreeSet<String>,
+    pub collisions: Vec<(String, String)>,
+}
+
+impl Namespace {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn with_taken<I: IntoIterator<Item = String>>(names: I) -> Self {
+        Namespace { taken: names.into_iter().collect(), collisions: Vec::new() }
+    }
+
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+
+    /// Takes `wanted`, or `wanted2`, `wanted3`, ... (`wanted_2` for snake_case names).
+    pub fn claim(&mut self, wanted: &str) -> String {
+        if self.taken.insert(wanted.to_string()) {
+            return wanted.to_string();
+        }
+        let separator = if wanted.contains('_') || wanted.starts_with(|c: char| c.is_ascii_lowercase()) {
+            "_"
+        } else {
+            ""
+        };
+        let mut n = 2;
+        loop {
+            let candidate = format!("{wanted}{separator}{n}");
+            if self.taken.insert(candidate.clone()) {
+                self.collisions.push((wanted.to_string(), candidate.clone()));
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+}
+
+/// Drops a trailing API version suffix from an operationId (`deleteVideoTranslationV3`).
+pub fn strip_version_suffix(operation_id: &str) -> &str {
+    let trimmed = operation_id.trim_end_matches(|c: char| c.is_ascii_digit());
+    if trimmed.len() < operation_id.len() {
+        if let Some(stripped) = trimmed.strip_suffix('V').or_else(|| trimmed.strip_suffix('v')) {
+            if !stripped.is_empty() {
+                return stripped.trim_end_matches(['_', '-']);
+            }
+        }
+    }
+    operation_id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_acronyms_in_type_names() {
+        assert_eq!(type_ident("V1APIError"), "V1APIError");
+        assert_eq!(type_ident("MCPVideoTranslateCreateRequest"), "MCPVideoTranslateCreateRequest");
+        assert_eq!(type_ident("video_status"), "VideoStatus");
+        assert_eq!(type_ident("404-thing"), "T404Thing");
+    }
+
+    #[test]
+    fn snake_idents_handle_keywords_and_odd_names() {
+        assert_eq!(snake_ident("type"), "type");
+        assert!(is_keyword(&snake_ident("type")));
+        assert_eq!(snake_ident("Deleted"), "deleted");
+        assert_eq!(snake_ident("sdpMLineIndex"), "sdp_m_line_index");
+        assert_eq!(snake_ident("Idempotency-Key"), "idempotency_key");
+        assert_eq!(snake_ident("self"), "self_");
+        assert_eq!(snake_ident("1st"), "n1st");
+    }
+
+    #[test]
+    fn enum_values_that_are_not_identifiers() {
+        assert_eq!(variant_ident("16:9", "VideoAspectRatio"), "Ratio16By9");
+        assert_eq!(variant_ident("9:16", "VideoAspectRatio"), "Ratio9By16");
+        assert_eq!(variant_ident("1:69", "VideoAspectRatio"), "Ratio1By69");
+        assert_eq!(variant_ident("4k", "VideoResolution"), "Resolution4k");
+        assert_eq!(variant_ident("1080p", "VideoResolution"), "Resolution1080p");
+        assert_eq!(variant_ident("avatar_video.success", "WebhookEventType"), "AvatarVideoSuccess");
+        assert_eq!(variant_ident("unknown", "X"), "UnknownValue");
+    }
+
+    #[test]
+    fn collisions_get_deterministic_suffixes() {
+        let mut ns = Namespace::new();
+        assert_eq!(ns.claim("AvatarVideoSuccess"), "AvatarVideoSuccess");
+        assert_eq!(ns.claim("AvatarVideoSuccess"), "AvatarVideoSuccess2");
+        assert_eq!(ns.claim("list_videos"), "list_videos");
+        assert_eq!(ns.claim("list_videos"), "list_videos_2");
+        assert_eq!(ns.collisions.len(), 2);
+    }
+
+    #[test]
+    fn version_suffixes() {
+        assert_eq!(strip_version_suffix("deleteVideoTranslationV3"), "deleteVideoTranslation");
+        assert_eq!(strip_version_suffix("listVideos"), "listVideos");
+        assert_eq!(strip_version_suffix("getV3"), "get");
+        assert_eq!(strip_version_suffix("V3"), "V3");
+    }
+}

@@ -1,0 +1,149 @@
+//! Stage: files -> disk. Writing goes to a temporary directory that replaces
+//! the output only when complete, so a failure leaves the old output as it was.
+//! Check mode compares instead of writing.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Files in the output directory that regen does not manage and keeps.
+pub const KEPT_FILES: &[&str] = &["CHANGELOG.md"];
+
+/// Replaces `out` with exactly `files` (plus any kept files already there).
+pub fn write_all(out: &Path, files: &BTreeMap<String, String>) -> Result<()> {
+    let parent = parent_dir(out);
+    std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".regen-")
+        .tempdir_in(&parent)
+        .map_err(|e| Error::io(&parent, e))?;
+    for (relative, text) in files {
+        let path = staging.path().join(relative);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+    }
+    for kept in KEPT_FILES {
+        let existing = out.join(kept);
+        if existing.exists() && !files.contains_key(*kept) {
+            let target = staging.path().join(kept);
+            std::fs::copy(&existing, &target).map_err(|e| Error::io(&existing, e))?;
+        }
+    }
+    let staged = staging.keep();
+    let backup = parent.join(format!(".regen-old-{}", std::process::id()));
+    if out.exists() {
+        std::fs::rename(out, &backup).map_err(|e| Error::io(out, e))?;
+    }
+    if let Err(e) = std::fs::rename(&staged, out) {
+        // Put the old output back before reporting.
+        let _ = std::fs::rename(&backup, out);
+        let _ = std::fs::remove_dir_all(&staged);
+        return Err(Error::io(out, e));
+    }
+    if backup.exists() {
+        std::fs::remove_dir_all(&backup).map_err(|e| Error::io(&backup, e))?;
+    }
+    Ok(())
+}
+
+fn parent_dir(out: &Path) -> PathBuf {
+    match out.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// How the output differs from what regen would write.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Difference {
+    Stale(String),
+    Missing(String),
+    Extra(String),
+}
+
+impl std::fmt::Display for Difference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Difference::Stale(path) => write!(f, "stale:   {path}"),
+            Difference::Missing(path) => write!(f, "missing: {path}"),
+            Difference::Extra(path) => write!(f, "extra:   {path}"),
+        }
+    }
+}
+
+/// Compares `files` with the contents of `out`; an empty list means up to date.
+pub fn check(out: &Path, files: &BTreeMap<String, String>) -> Result<Vec<Difference>> {
+    let mut differences = Vec::new();
+    for (relative, text) in files {
+        let path = out.join(relative);
+        match std::fs::read_to_string(&path) {
+            Ok(existing) if existing == *text => {}
+            Ok(_) => differences.push(Difference::Stale(relative.clone())),
+            Err(_) => differences.push(Difference::Missing(relative.clone())),
+        }
+    }
+    if out.exists() {
+        for relative in existing_files(out)? {
+            if !files.contains_key(&relative) && !KEPT_FILES.contains(&relative.as_str()) {
+                differences.push(Difference::Extra(relative));
+            }
+        }
+    }
+    differences.sort();
+    Ok(differences)
+}
+
+fn existing_files(root: &Path) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))? {
+            let path = entry.map_err(|e| Error::io(&dir, e))?.path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n == "target") {
+                    continue;
+                }
+                stack.push(path);
+            } else if let Ok(relative) = path.strip_prefix(root) {
+                out.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect()
+    }
+
+    #[test]
+    fn write_replaces_and_check_agrees() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir_all(out.join("src")).unwrap();
+        std::fs::write(out.join("src/old.rs"), "old").unwrap();
+        std::fs::write(out.join("CHANGELOG.md"), "kept").unwrap();
+        let wanted = files(&[("src/lib.rs", "lib"), ("Cargo.toml", "toml")]);
+        assert_eq!(
+            check(&out, &wanted).unwrap(),
+            vec![
+                Difference::Missing("Cargo.toml".into()),
+                Difference::Missing("src/lib.rs".into()),
+                Difference::Extra("src/old.rs".into())
+            ]
+        );
+        write_all(&out, &wanted).unwrap();
+        assert!(check(&out, &wanted).unwrap().is_empty());
+        assert_eq!(std::fs::read_to_string(out.join("CHANGELOG.md")).unwrap(), "kept");
+        assert!(!out.join("src/old.rs").exists());
+        let changed = files(&[("src/lib.rs", "new"), ("Cargo.toml", "toml")]);
+        assert_eq!(check(&out, &changed).unwrap(), vec![Difference::Stale("src/lib.rs".into())]);
+    }
+}

@@ -6,5 +6,6 @@
 pub mod error;
 pub mod load;
 pub mod manifest;
+pub mod quirks;
 
 pub use error::{Error, Location, Result};

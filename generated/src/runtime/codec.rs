@@ -1,0 +1,46 @@
+//! Serde helpers that generated types call: discriminated unions whose variant
+//! structs do not carry the tag themselves, and reading a field as text.
+
+use serde::ser::Error as _;
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+
+/// Writes `payload` as an object with `tag: value` first.
+pub(crate) fn serialize<S: Serializer, T: Serialize>(
+    serializer: S,
+    tag: &str,
+    value: &str,
+    payload: &T,
+) -> Result<S::Ok, S::Error> {
+    let fields = match serde_json::to_value(payload).map_err(S::Error::custom)? {
+        Value::Object(fields) => fields,
+        other => {
+            return Err(S::Error::custom(format!(
+                "a tagged union variant must be an object, found {other}"
+            )))
+        }
+    };
+    let mut object = serde_json::Map::with_capacity(fields.len() + 1);
+    object.insert(tag.to_string(), Value::String(value.to_string()));
+    object.extend(fields.into_iter().filter(|(key, _)| key != tag));
+    object.serialize(serializer)
+}
+
+/// The discriminator value of a union, if the JSON is an object carrying one.
+pub(crate) fn tag_of<'v>(value: &'v Value, tag: &str) -> Option<&'v str> {
+    value.get(tag).and_then(Value::as_str)
+}
+
+/// Decodes a variant's payload, mapping the error into the caller's deserializer.
+pub(crate) fn from_value<T: serde::de::DeserializeOwned, E: serde::de::Error>(value: Value) -> Result<T, E> {
+    serde_json::from_value(value).map_err(E::custom)
+}
+
+/// A field's wire value as text: strings as they are, `null` as `None`, anything else as JSON.
+pub(crate) fn text_of<T: Serialize>(value: &T) -> Option<String> {
+    match serde_json::to_value(value).ok()? {
+        Value::Null => None,
+        Value::String(text) => Some(text),
+        other => Some(other.to_string()),
+    }
+}

@@ -1,0 +1,29 @@
+//! The hand-written runtime shared by every generated operation: the
+//! [`Client`], requests and retries, errors, pagination, polling, uploads.
+//!
+//! Generated code reaches these items as `crate::runtime::…`; all of them
+//! are re-exported at the crate root.
+
+mod client;
+mod envelope;
+mod error;
+mod nullable;
+mod paginate;
+mod params;
+mod poll;
+mod request;
+pub(crate) mod retry;
+mod upload;
+
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use envelope::{DataEnvelope, Page};
+pub use error::{ApiError, DecodeError, Error, ErrorShape, LegacyApiError, Result};
+pub use nullable::Nullable;
+pub use paginate::{paginate, paginate_with};
+pub use poll::{wait_until_done, PollState, Pollable, WaitOptions};
+pub use request::{encode_path_segment, Request};
+pub use retry::RetryPolicy;
+pub use upload::{FileUpload, Multipart};
+
+/// The HTTP method type taken by [`Request::new`] (re-exported from reqwest).
+pub use reqwest::Method;

@@ -1,0 +1,491 @@
+//! Describing a request, and sending it with retries.
+
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tracing::Instrument;
+
+use super::client::Client;
+use super::error::{decode_error, DecodeError, Error, ErrorMeta, ErrorShape, Result};
+use super::params::param_values;
+use super::retry::{is_retryable, parse_retry_after, safe_to_repeat};
+use super::upload::{FileUpload, Multipart};
+
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
+const REQUEST_ID: &str = "x-request-id";
+
+/// One API call: method, path, parameters and body.
+///
+/// The generated methods build these; build one yourself to reach an
+/// endpoint this crate does not cover yet, and send it with
+/// [`Client::send_json`] (or [`send_bytes`](Client::send_bytes),
+/// [`send_text`](Client::send_text), [`send_empty`](Client::send_empty)).
+///
+/// Builder methods never fail: a value that cannot be sent (a map as a query
+/// parameter, a header value with a newline) is reported as
+/// [`Error::InvalidRequest`] when the request is sent.
+///
+/// ```no_run
+/// use heygen::{encode_path_segment, Client, Method, Request};
+///
+/// # async fn run(client: Client) -> heygen::Result<()> {
+/// let id = "v 1/2";
+/// let request = Request::new(Method::GET, format!("/v3/videos/{}", encode_path_segment(id)))
+///     .query("include", &["captions", "thumbnails"]);
+/// let video: serde_json::Value = client.send_json(request).await?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Request {
+    method: Method,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    body: Body,
+    idempotent: bool,
+    upload: bool,
+    error_shapes: &'static [(u16, ErrorShape)],
+    // The first builder call that failed; reported on send.
+    error: Option<String>,
+}
+
+#[derive(Debug)]
+enum Body {
+    Empty,
+    Json(Bytes),
+    Multipart(Multipart),
+    File(FileUpload),
+}
+
+impl Request {
+    /// A request for `path`, relative to the client's base URL (path
+    /// parameters already substituted, each through
+    /// [`encode_path_segment`]). An absolute `http(s)://` URL is used as is,
+    /// for endpoints served from another host.
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
+        Request {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Body::Empty,
+            idempotent: false,
+            upload: false,
+            error_shapes: &[],
+            error: None,
+        }
+    }
+
+    /// Adds a query parameter. Strings are sent unquoted, numbers and
+    /// booleans as written, enums by their serde name; `None` adds nothing
+    /// and a sequence repeats the parameter once per element.
+    pub fn query<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        match param_values(name, value) {
+            Ok(values) => self
+                .query
+                .extend(values.into_iter().map(|value| (name.to_owned(), value))),
+            Err(message) => self.fail(message),
+        }
+        self
+    }
+
+    /// Adds a header, by the same rules as [`query`](Self::query) (a
+    /// sequence adds one header line per element).
+    pub fn header<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        match param_values(name, value) {
+            Ok(values) => self
+                .headers
+                .extend(values.into_iter().map(|value| (name.to_owned(), value))),
+            Err(message) => self.fail(message),
+        }
+        self
+    }
+
+    /// Sends `body` as JSON.
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Body::Json(bytes.into()),
+            Err(e) => self.fail(format!("the JSON body cannot be serialized: {e}")),
+        }
+        self
+    }
+
+    /// Sends a `multipart/form-data` body, rebuilt for each attempt.
+    pub fn multipart(mut self, form: Multipart) -> Self {
+        self.body = Body::Multipart(form);
+        self
+    }
+
+    /// Sends a file as the raw body, with its MIME type as `Content-Type`.
+    pub fn file_body(mut self, file: FileUpload) -> Self {
+        self.body = Body::File(file);
+        self
+    }
+
+    /// Marks the operation as accepting an `Idempotency-Key` header. Unless
+    /// one was set with [`header`](Self::header), a random (UUID v4) key is
+    /// generated when the request is sent, and the same key is sent on every
+    /// retry, so that POST and PATCH requests can be retried safely.
+    pub fn idempotent(mut self) -> Self {
+        self.idempotent = true;
+        self
+    }
+
+    /// Marks the request as an upload: it gets the client's upload timeout.
+    pub fn upload(mut self) -> Self {
+        self.upload = true;
+        self
+    }
+
+    /// Declares how error bodies are shaped, per status, so each is decoded
+    /// into the right [`Error`] variant; see [`ErrorShape`].
+    pub fn error_shapes(mut self, shapes: &'static [(u16, ErrorShape)]) -> Self {
+        self.error_shapes = shapes;
+        self
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The path (or absolute URL).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    fn fail(&mut self, message: String) {
+        self.error.get_or_insert(message);
+    }
+
+    fn declared_shape(&self, status: u16) -> Option<ErrorShape> {
+        self.error_shapes
+            .iter()
+            .find(|(declared, _)| *declared == status)
+            .map(|(_, shape)| *shape)
+    }
+
+    fn is_replayable(&self) -> bool {
+        match &self.body {
+            Body::Empty | Body::Json(_) => true,
+            Body::Multipart(form) => form.is_replayable(),
+            Body::File(file) => file.is_replayable(),
+        }
+    }
+}
+
+/// Percent-encodes a value for use as one path segment: everything but
+/// ASCII letters, digits and `-._~` is escaped (so `/`, `?`, `#` and spaces
+/// cannot change the path's meaning).
+///
+/// ```
+/// assert_eq!(heygen::encode_path_segment("a b/c"), "a%20b%2Fc");
+/// ```
+pub fn encode_path_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// A 2xx response, fully read.
+struct Response {
+    status: u16,
+    body: Bytes,
+}
+
+impl Client {
+    /// Sends the request and decodes the JSON response into `T`. A decoding
+    /// failure names the path where it happened (see [`DecodeError`]).
+    pub async fn send_json<T: DeserializeOwned>(&self, request: Request) -> Result<T> {
+        let response = self.execute(request).await?;
+        decode_json(response.status, &response.body)
+    }
+
+    /// Sends the request and returns the raw response body.
+    pub async fn send_bytes(&self, request: Request) -> Result<Bytes> {
+        Ok(self.execute(request).await?.body)
+    }
+
+    /// Sends the request and returns the response body as text.
+    pub async fn send_text(&self, request: Request) -> Result<String> {
+        let response = self.execute(request).await?;
+        String::from_utf8(response.body.to_vec()).map_err(|e| {
+            Error::Decode(Box::new(DecodeError::new(
+                response.status,
+                ".".to_owned(),
+                format!("the body is not UTF-8: {e}"),
+                &response.body,
+            )))
+        })
+    }
+
+    /// Sends the request and ignores the response body.
+    pub async fn send_empty(&self, request: Request) -> Result<()> {
+        self.execute(request).await.map(drop)
+    }
+
+    /// Calls an endpoint by method and path, with an optional JSON body,
+    /// and decodes the JSON response. For query parameters or headers, build
+    /// a [`Request`] and use [`send_json`](Self::send_json).
+    ///
+    /// ```no_run
+    /// use heygen::{Client, Method};
+    /// use serde_json::{json, Value};
+    ///
+    /// # async fn run(client: Client) -> heygen::Result<()> {
+    /// let quota: Value = client.request_json(Method::GET, "/v2/user/remaining_quota", None::<&()>).await?;
+    /// let created: Value = client
+    ///     .request_json(Method::POST, "/v2/video/generate", Some(&json!({"title": "Hi"})))
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn request_json<T, B>(&self, method: Method, path: &str, body: Option<&B>) -> Result<T>
+    where
+        T: DeserializeOwned,
+        B: Serialize + ?Sized,
+    {
+        let mut request = Request::new(method, path);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        self.send_json(request).await
+    }
+
+    /// `GET path`, decoding the JSON response.
+    pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
+        self.send_json(Request::new(Method::GET, path)).await
+    }
+
+    /// Sends the request, retrying by the retry policy, until a 2xx
+    /// response or a final error.
+    async fn execute(&self, mut request: Request) -> Result<Response> {
+        if let Some(message) = request.error.take() {
+            return Err(Error::InvalidRequest(message));
+        }
+        let headers = self.headers_for(&mut request)?;
+        let has_key = headers.contains_key(IDEMPOTENCY_KEY);
+        let span = tracing::debug_span!(
+            "heygen.request",
+            method = %request.method,
+            path = %request.path,
+        );
+        async {
+            let policy = self.retry_policy();
+            let mut attempt = 1;
+            loop {
+                let error = match self.attempt(&request, &headers, attempt).await {
+                    Ok(response) => return Ok(response),
+                    Err(error) => error,
+                };
+                let retry = attempt <= policy.max_retries
+                    && is_retryable(&error)
+                    && safe_to_repeat(&request.method, has_key, &error)
+                    && request.is_replayable();
+                if !retry {
+                    return Err(error);
+                }
+                let delay = policy.delay(attempt, error.retry_after());
+                tracing::info!(
+                    attempt,
+                    status = error.status(),
+                    delay_ms = delay.as_millis() as u64,
+                    "retrying HeyGen request: {error}"
+                );
+                tokio::time::sleep(delay).await;
+                attempt += 1;
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// One attempt, bounded by the timeout; non-2xx statuses become errors.
+    async fn attempt(&self, request: &Request, headers: &HeaderMap, attempt: u32) -> Result<Response> {
+        let exchange = self.exchange(request, headers);
+        let result = match self.timeout_for(request.upload) {
+            Some(timeout) => tokio::time::timeout(timeout, exchange)
+                .await
+                .unwrap_or(Err(Error::Timeout)),
+            None => exchange.await,
+        };
+        match &result {
+            Ok(response) => tracing::debug!(attempt, status = response.status, "HeyGen response"),
+            Err(error) => tracing::debug!(attempt, status = error.status(), "HeyGen request failed: {error}"),
+        }
+        result
+    }
+
+    /// Sends the request and reads the whole response.
+    async fn exchange(&self, request: &Request, headers: &HeaderMap) -> Result<Response> {
+        let mut builder = self
+            .inner
+            .http
+            .request(request.method.clone(), self.url_for(&request.path))
+            .headers(headers.clone());
+        if !request.query.is_empty() {
+            builder = builder.query(&request.query);
+        }
+        builder = match &request.body {
+            Body::Empty => builder,
+            Body::Json(bytes) => builder
+                .header(CONTENT_TYPE, "application/json")
+                .body(bytes.clone()),
+            Body::Multipart(form) => builder.multipart(form.to_form().await?),
+            Body::File(file) => {
+                let content_type = HeaderValue::from_str(file.content_type())
+                    .map_err(|_| file.invalid_mime_type())?;
+                let (body, _) = file.to_body().await?;
+                builder.header(CONTENT_TYPE, content_type).body(body)
+            }
+        };
+        let response = builder.send().await.map_err(Error::from_reqwest)?;
+        let status = response.status();
+        let meta = ErrorMeta {
+            status: status.as_u16(),
+            request_id: header_text(response.headers(), REQUEST_ID),
+            retry_after: header_text(response.headers(), RETRY_AFTER.as_str())
+                .and_then(|value| parse_retry_after(&value, SystemTime::now())),
+        };
+        let body = response.bytes().await.map_err(Error::from_reqwest)?;
+        if status.is_success() {
+            return Ok(Response {
+                status: status.as_u16(),
+                body,
+            });
+        }
+        let declared = request.declared_shape(status.as_u16());
+        Err(decode_error(meta, &body, declared))
+    }
+
+    /// Headers sent on every attempt; also fixes the Idempotency-Key once, so
+    /// that every retry repeats it.
+    fn headers_for(&self, request: &mut Request) -> Result<HeaderMap> {
+        let mut headers = HeaderMap::new();
+        let (auth_name, auth_value) = self.inner.auth.header();
+        headers.insert(auth_name, auth_value.clone());
+        headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        for (name, value) in &request.headers {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::InvalidRequest(format!("`{name}` is not a valid header name")))?;
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                Error::InvalidRequest(format!("the value of header `{name}` is not a valid header value"))
+            })?;
+            headers.append(name, value);
+        }
+        if request.idempotent && !headers.contains_key(IDEMPOTENCY_KEY) {
+            let key = HeaderValue::from_str(&new_idempotency_key())
+                .map_err(|_| Error::InvalidRequest("bad idempotency key".to_owned()))?;
+            headers.insert(IDEMPOTENCY_KEY, key);
+        }
+        Ok(headers)
+    }
+
+    fn url_for(&self, path: &str) -> String {
+        if path.starts_with("https://") || path.starts_with("http://") {
+            path.to_owned()
+        } else if path.starts_with('/') {
+            format!("{}{path}", self.inner.base_url)
+        } else {
+            format!("{}/{path}", self.inner.base_url)
+        }
+    }
+}
+
+fn decode_json<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T> {
+    let decode_error =
+        |path: String, message: String| Error::Decode(Box::new(DecodeError::new(status, path, message, body)));
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| decode_error(e.path().to_string(), e.into_inner().to_string()))?;
+    // Trailing garbage after the JSON value is an error too.
+    deserializer
+        .end()
+        .map_err(|e| decode_error(".".to_owned(), e.to_string()))?;
+    Ok(value)
+}
+
+fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)?
+        .to_str()
+        .ok()
+        .map(|value| value.trim().to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+/// A random UUID (version 4), drawn from `fastrand`: idempotency keys need
+/// to be unique, not unguessable, and this spares the `uuid` and
+/// `getrandom` crates.
+fn new_idempotency_key() -> String {
+    let mut bits = fastrand::u128(..);
+    bits = (bits & !(0xF << 76)) | (0x4 << 76); // version 4
+    bits = (bits & !(0x3 << 62)) | (0x2 << 62); // RFC 4122 variant
+    let hex = format!("{bits:032x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_are_escaped() {
+        assert_eq!(encode_path_segment("abc-._~XYZ09"), "abc-._~XYZ09");
+        assert_eq!(encode_path_segment("a/b?c#d e"), "a%2Fb%3Fc%23d%20e");
+        assert_eq!(encode_path_segment("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn idempotency_keys_are_uuid_v4() {
+        let key = new_idempotency_key();
+        assert_eq!(key.len(), 36);
+        let parts: Vec<&str> = key.split('-').collect();
+        assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12]);
+        assert!(parts[2].starts_with('4'));
+        assert!(matches!(parts[3].as_bytes()[0], b'8' | b'9' | b'a' | b'b'));
+        assert_ne!(key, new_idempotency_key());
+    }
+
+    #[test]
+    fn decode_errors_name_the_path() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Item {
+            #[allow(dead_code)]
+            id: String,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        struct Data {
+            #[allow(dead_code)]
+            items: Vec<Item>,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        struct Body {
+            #[allow(dead_code)]
+            data: Data,
+        }
+        let body = br#"{"data":{"items":[{"id":"a"},{"id":5}]}}"#;
+        match decode_json::<Body>(200, body) {
+            Err(Error::Decode(e)) => assert_eq!(e.path, "data.items[1].id"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,402 @@
+//! The client: configuration, authentication and per-call overrides.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+use reqwest::redirect;
+
+use super::error::{Error, Result};
+use super::retry::RetryPolicy;
+
+/// The API's address unless told otherwise.
+pub const DEFAULT_BASE_URL: &str = "https://api.heygen.com";
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(300);
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_USER_AGENT: &str = concat!("heygen-rust/", env!("CARGO_PKG_VERSION"));
+const MAX_REDIRECTS: usize = 10;
+
+/// A HeyGen API client.
+///
+/// Cheap to clone: clones share one connection pool and configuration.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use heygen::Client;
+///
+/// # fn main() -> heygen::Result<()> {
+/// // From HEYGEN_API_KEY (and optionally HEYGEN_BASE_URL):
+/// let client = Client::from_env()?;
+///
+/// // Or configured by hand:
+/// let client = Client::builder()
+///     .api_key("your-key")
+///     .timeout(Duration::from_secs(30))
+///     .max_retries(4)
+///     .build()?;
+///
+/// // A clone whose requests may take longer:
+/// let patient = client.with_timeout(Duration::from_secs(600));
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+    /// Set by [`Client::with_timeout`]; wins over both configured timeouts.
+    pub(crate) timeout_override: Option<Duration>,
+    /// Set by [`Client::with_retry_policy`].
+    pub(crate) retry_override: Option<Arc<RetryPolicy>>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    /// Without a trailing slash.
+    pub(crate) base_url: String,
+    pub(crate) auth: Auth,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) upload_timeout: Option<Duration>,
+    pub(crate) retry: RetryPolicy,
+}
+
+/// How requests authenticate; the header value is marked sensitive so that
+/// reqwest and hyper never print it.
+pub(crate) enum Auth {
+    ApiKey(HeaderValue),
+    Bearer(HeaderValue),
+}
+
+impl Auth {
+    pub(crate) fn header(&self) -> (&'static str, &HeaderValue) {
+        match self {
+            Auth::ApiKey(value) => ("x-api-key", value),
+            Auth::Bearer(value) => ("authorization", value),
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            Auth::ApiKey(_) => "api key (redacted)",
+            Auth::Bearer(_) => "bearer token (redacted)",
+        }
+    }
+}
+
+impl Client {
+    /// A client with default settings that authenticates with `api_key`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] if the key is empty or not a valid header value.
+    pub fn new(api_key: impl Into<String>) -> Result<Client> {
+        Client::builder().api_key(api_key).build()
+    }
+
+    /// A client configured from the environment: `HEYGEN_API_KEY` (required)
+    /// and `HEYGEN_BASE_URL` (optional, default [`DEFAULT_BASE_URL`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] if `HEYGEN_API_KEY` is unset or empty, or either
+    /// variable is invalid.
+    pub fn from_env() -> Result<Client> {
+        let api_key = std::env::var("HEYGEN_API_KEY")
+            .ok()
+            .filter(|key| !key.trim().is_empty())
+            .ok_or_else(|| Error::Config("HEYGEN_API_KEY is not set".to_owned()))?;
+        let mut builder = Client::builder().api_key(api_key);
+        if let Some(base_url) = std::env::var("HEYGEN_BASE_URL")
+            .ok()
+            .filter(|url| !url.trim().is_empty())
+        {
+            builder = builder.base_url(base_url);
+        }
+        builder.build()
+    }
+
+    /// A builder to configure a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A clone of this client whose requests (uploads included) time out
+    /// after `timeout`.
+    pub fn with_timeout(&self, timeout: Duration) -> Client {
+        Client {
+            timeout_override: Some(timeout),
+            ..self.clone()
+        }
+    }
+
+    /// A clone of this client that retries by `policy`.
+    pub fn with_retry_policy(&self, policy: RetryPolicy) -> Client {
+        Client {
+            retry_override: Some(Arc::new(policy)),
+            ..self.clone()
+        }
+    }
+
+    /// The base URL requests are sent to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        self.retry_override.as_deref().unwrap_or(&self.inner.retry)
+    }
+
+    /// The timeout for a request: the override, else the upload or read one.
+    pub(crate) fn timeout_for(&self, upload: bool) -> Option<Duration> {
+        match self.timeout_override {
+            Some(timeout) => Some(timeout),
+            None if upload => self.inner.upload_timeout,
+            None => self.inner.timeout,
+        }
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("auth", &self.inner.auth.kind())
+            .field("timeout", &self.timeout_for(false))
+            .field("upload_timeout", &self.timeout_for(true))
+            .field("retry_policy", self.retry_policy())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`Client`]; start with [`Client::builder`].
+///
+/// Defaults: base URL [`DEFAULT_BASE_URL`], 60 s timeout, 300 s for
+/// uploads, 30 s to connect, [`RetryPolicy::default`].
+#[derive(Clone)]
+pub struct ClientBuilder {
+    auth: Option<Credential>,
+    base_url: String,
+    timeout: Option<Duration>,
+    upload_timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    retry: RetryPolicy,
+    user_agent: String,
+    http_client: Option<reqwest::Client>,
+}
+
+/// A secret as given to the builder; never printed.
+#[derive(Clone)]
+enum Credential {
+    ApiKey(String),
+    Bearer(String),
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            auth: None,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            timeout: Some(DEFAULT_TIMEOUT),
+            upload_timeout: Some(DEFAULT_UPLOAD_TIMEOUT),
+            connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
+            retry: RetryPolicy::default(),
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            http_client: None,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// Authenticates with an API key, sent as `x-api-key`.
+    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
+        self.auth = Some(Credential::ApiKey(api_key.into()));
+        self
+    }
+
+    /// Authenticates with an OAuth bearer token, sent as
+    /// `Authorization: Bearer …`, instead of an API key.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.auth = Some(Credential::Bearer(token.into()));
+        self
+    }
+
+    /// Sends requests to another base URL (a proxy, a mock server). Paths
+    /// are appended to it, so a base with a path prefix works.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// How long a request may take, from sending it to reading the whole
+    /// response; each retry gets the full time again. Default 60 s.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The timeout for requests that upload files. Default 300 s.
+    pub fn upload_timeout(mut self, timeout: Duration) -> Self {
+        self.upload_timeout = Some(timeout);
+        self
+    }
+
+    /// How long opening a connection may take. Default 30 s. Ignored with
+    /// [`http_client`](Self::http_client), whose own setting applies.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Turns off all three timeouts: requests wait as long as the server
+    /// takes. Useful when an outer deadline governs, and in tests that pause
+    /// tokio's clock (where a pending timeout fires as soon as the runtime
+    /// waits for the network).
+    pub fn disable_timeouts(mut self) -> Self {
+        self.timeout = None;
+        self.upload_timeout = None;
+        self.connect_timeout = None;
+        self
+    }
+
+    /// Sets the whole retry policy.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Sets how many times a failed request is retried (0 disables retries).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.retry.max_retries = max_retries;
+        self
+    }
+
+    /// Sets the `User-Agent` header (default `heygen-rust/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Uses this reqwest client (its proxy, TLS, pool and redirect settings)
+    /// instead of building one. Its redirect policy then applies: the
+    /// default one follows redirects to other hosts, forwarding the API key.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] if no API key or token was given, a value cannot be
+    /// sent in a header, or the base URL is not an absolute http(s) URL.
+    pub fn build(self) -> Result<Client> {
+        let auth = auth_header(self.auth.as_ref())?;
+        let base_url = check_base_url(&self.base_url)?;
+        let user_agent = HeaderValue::from_str(&self.user_agent)
+            .map_err(|_| Error::Config("the user agent is not a valid header value".to_owned()))?;
+        let http = match self.http_client {
+            Some(client) => client,
+            None => build_http_client(self.connect_timeout)?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                auth,
+                user_agent,
+                timeout: self.timeout,
+                upload_timeout: self.upload_timeout,
+                retry: self.retry,
+            }),
+            timeout_override: None,
+            retry_override: None,
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let auth = match &self.auth {
+            Some(Credential::ApiKey(_)) => "api key (redacted)",
+            Some(Credential::Bearer(_)) => "bearer token (redacted)",
+            None => "none",
+        };
+        f.debug_struct("ClientBuilder")
+            .field("auth", &auth)
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("upload_timeout", &self.upload_timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry_policy", &self.retry)
+            .field("user_agent", &self.user_agent)
+            .field("custom_http_client", &self.http_client.is_some())
+            .finish()
+    }
+}
+
+fn auth_header(credential: Option<&Credential>) -> Result<Auth> {
+    let missing = || {
+        Error::Config(
+            "no API key: call ClientBuilder::api_key (or bearer_token), or set HEYGEN_API_KEY"
+                .to_owned(),
+        )
+    };
+    let (secret, auth): (String, fn(HeaderValue) -> Auth) = match credential.ok_or_else(missing)? {
+        Credential::ApiKey(key) => (key.trim().to_owned(), Auth::ApiKey),
+        Credential::Bearer(token) => (format!("Bearer {}", token.trim()), Auth::Bearer),
+    };
+    if secret.is_empty() || secret == "Bearer " {
+        return Err(missing());
+    }
+    // The message must not quote the secret.
+    let mut value = HeaderValue::from_str(&secret).map_err(|_| {
+        Error::Config("the API key or token contains characters not allowed in a header".to_owned())
+    })?;
+    value.set_sensitive(true);
+    Ok(auth(value))
+}
+
+fn check_base_url(base_url: &str) -> Result<String> {
+    let parsed = reqwest::Url::parse(base_url.trim())
+        .map_err(|e| Error::Config(format!("invalid base URL `{base_url}`: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
+        return Err(Error::Config(format!(
+            "invalid base URL `{base_url}`: expected an http(s) URL"
+        )));
+    }
+    Ok(base_url.trim().trim_end_matches('/').to_owned())
+}
+
+fn build_http_client(connect_timeout: Option<Duration>) -> Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder().redirect(same_origin_redirects());
+    if let Some(timeout) = connect_timeout {
+        builder = builder.connect_timeout(timeout);
+    }
+    builder
+        .build()
+        .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+}
+
+/// Follows redirects only within the same scheme, host and port: reqwest
+/// strips `Authorization` on a cross-origin redirect, but not `x-api-key`,
+/// which would leak to the other host. A cross-origin redirect is returned
+/// as is (and surfaces as an [`Error::Api`] with its 3xx status).
+fn same_origin_redirects() -> redirect::Policy {
+    redirect::Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error("too many redirects")
+        } else if same_origin {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
+}

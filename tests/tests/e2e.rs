@@ -1,0 +1,96 @@
+//! End to end: the full HeyGen spec (April 2026) plus the seed documents in,
+//! a crate out that passes clippy and rustdoc with warnings denied.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+use heygen_codegen_tests::{full_specs_dir, shared_specs, skip_without_shared_specs, workspace_root};
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// (METHOD, path) of every operation and the names of every component schema in the inputs.
+fn inventory(specs: &Path) -> (BTreeSet<(String, String)>, BTreeSet<String>) {
+    let documents = generator::load::load_dir(specs).expect("inputs load");
+    let mut operations = BTreeSet::new();
+    let mut schemas = BTreeSet::new();
+    for document in documents {
+        if let Some(paths) = document.value["paths"].as_object() {
+            for (path, item) in paths {
+                for method in METHODS {
+                    if item.get(*method).is_some() {
+                        operations.insert((method.to_uppercase(), path.clone()));
+                    }
+                }
+            }
+        }
+        if let Some(components) = document.value["components"]["schemas"].as_object() {
+            schemas.extend(components.keys().cloned());
+        }
+    }
+    (operations, schemas)
+}
+
+fn cargo(dir: &Path, args: &[&str]) {
+    let target = workspace_root().join("target/e2e");
+    let output = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTDOCFLAGS", "-Dwarnings")
+        .output()
+        .expect("run cargo");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "cargo {} failed:\n{stderr}", args.join(" "));
+    assert!(!stderr.contains("warning:"), "cargo {} warned:\n{stderr}", args.join(" "));
+}
+
+#[test]
+fn full_spec_generates_a_crate_that_builds_cleanly() {
+    let Some(shared) = shared_specs() else {
+        return skip_without_shared_specs("full_spec_generates_a_crate_that_builds_cleanly");
+    };
+    let specs = full_specs_dir(&shared);
+    let (operations, schemas) = inventory(specs.path());
+    let april = generator::load::load_file(&shared.join("external-api.2026-04-08.json"), "april".into()).unwrap();
+    let april_ops: usize = april.value["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|item| METHODS.iter().filter(|m| item.get(**m).is_some()).count())
+        .sum();
+    assert_eq!(april_ops, 62, "the April spec has 62 operations");
+    assert_eq!(april.value["components"]["schemas"].as_object().unwrap().len(), 108);
+
+    let generated = generator::generate(&generator::Options::for_workspace(specs.path())).expect("generate");
+    let api = &generated.api;
+
+    // Every operation of the inputs has its method.
+    let lowered: BTreeSet<(String, String)> =
+        api.operations.iter().map(|op| (op.method.as_str().to_string(), op.path.clone())).collect();
+    assert_eq!(lowered, operations, "operations of the inputs and of the IR");
+    for op in &api.operations {
+        let group = &api.groups[op.group];
+        let file = if group.legacy { format!("src/legacy/{}.rs", group.module) } else { format!("src/{}.rs", group.module) };
+        let source = &generated.files[&file];
+        assert!(source.contains(&format!("pub async fn {}(", op.name)), "{} {} has no method in {file}", op.method.as_str(), op.path);
+    }
+    // Every component schema has its type.
+    let types = &generated.files["src/types.rs"];
+    for schema in &schemas {
+        let name = generator::ir::naming::type_ident(schema);
+        let declared = ["pub struct", "pub enum", "pub type"].iter().any(|kind| types.contains(&format!("{kind} {name} ")) || types.contains(&format!("{kind} {name}<")));
+        assert!(declared, "component schema {schema} has no type {name}");
+    }
+    println!("{} operations, {} component schemas, {} types", operations.len(), schemas.len(), api.types.len());
+
+    let out = tempfile::tempdir().unwrap();
+    let crate_dir = out.path().join("heygen");
+    generator::write::write_all(&crate_dir, &generated.files).unwrap();
+    std::fs::copy(workspace_root().join("Cargo.lock"), crate_dir.join("Cargo.lock")).unwrap();
+    // A crate outside the workspace must say so, or cargo looks for a parent workspace.
+    let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap() + "\n[workspace]\n";
+    std::fs::write(crate_dir.join("Cargo.toml"), manifest).unwrap();
+    cargo(&crate_dir, &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"]);
+    cargo(&crate_dir, &["doc", "--quiet", "--no-deps"]);
+}

@@ -6,6 +6,16 @@
 pub mod error;
 pub mod load;
 pub mod manifest;
+pub mod normalise;
 pub mod quirks;
 
 pub use error::{Error, Location, Result};
+pub mod config;
+pub mod emit;
+pub mod format;
+pub mod ir;
+pub mod merge;
+pub mod pipeline;
+pub mod write;
+
+pub use pipeline::{generate, Generated, Options, Report};

@@ -27,7 +27,7 @@ macro_rules! snapshot {
 }
 
 snapshot!(object);
-snapshot!(enum);
+snapshot!(enums);
 snapshot!(nullable);
 snapshot!(union);
 snapshot!(array_map);

@@ -15,7 +15,7 @@ use serde_json::Value;
 use super::naming::{self, Namespace};
 use super::types::{EnumValue, Field, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, Variant};
 use super::{
-    Api, Docs, ErrorResponse, ErrorShape, Group, Method, MultipartField, Operation, Pagination, ParamLocation,
+    Api, Docs, ErrorResponse, ErrorShape, Group, MultipartField, Operation, Pagination, ParamLocation,
     Parameter as IrParameter, Polling, RequestBody, Success,
 };
 use crate::config::ClientConfig;

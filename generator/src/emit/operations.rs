@@ -202,6 +202,10 @@ struct Arguments {
     names: Vec<TokenStream>,
     path: TokenStream,
     builder: Vec<TokenStream>,
+    /// Statements before the request is built (multipart forms).
+    prelude: Vec<TokenStream>,
+    /// Statements after (optional bodies).
+    after: Vec<TokenStream>,
 }
 
 fn arguments(api: &Api, op: &Operation, params_struct: &str) -> Result<Arguments> {
@@ -242,6 +246,8 @@ fn arguments(api: &Api, op: &Operation, params_struct: &str) -> Result<Arguments
         quote!(format!(#template, #( #format_args ),*))
     };
     let mut builder = Vec::new();
+    let mut prelude = Vec::new();
+    let mut after = Vec::new();
     match &op.body {
         Some(RequestBody::Json { ty, required }) => {
             let ty = type_tokens(&api.types, ty, Scope::Crate);
@@ -251,10 +257,11 @@ fn arguments(api: &Api, op: &Operation, params_struct: &str) -> Result<Arguments
                 builder.push(quote!(.json(body)));
             } else {
                 signature.push(quote!(body: Option<&#ty>));
-                builder.push(quote!(.json_opt(body)));
+                after.push(quote!(let request = match body { Some(body) => request.json(body), None => request };));
             }
         }
         Some(RequestBody::Multipart { fields }) => {
+            let mut parts = Vec::new();
             for field in fields {
                 let name = ident(&field.rust);
                 let wire = &field.wire;
@@ -262,30 +269,34 @@ fn arguments(api: &Api, op: &Operation, params_struct: &str) -> Result<Arguments
                 match (&field.ty, field.required) {
                     (None, true) => {
                         signature.push(quote!(#name: crate::FileUpload));
-                        builder.push(quote!(.multipart_file(#wire, #name)));
+                        parts.push(quote!(let form = form.file(#wire, #name);));
                     }
                     (None, false) => {
                         signature.push(quote!(#name: Option<crate::FileUpload>));
-                        builder.push(quote!(.multipart_file_opt(#wire, #name)));
+                        parts.push(quote!(let form = match #name { Some(file) => form.file(#wire, file), None => form };));
                     }
-                    (Some(ty), required) => {
+                    (Some(ty), true) => {
                         let ty = type_tokens(&api.types, ty.non_null(), Scope::Crate);
-                        if required {
-                            signature.push(quote!(#name: &#ty));
-                        } else {
-                            signature.push(quote!(#name: Option<&#ty>));
-                        }
-                        builder.push(quote!(.multipart_text(#wire, &#name)));
+                        signature.push(quote!(#name: &#ty));
+                        parts.push(quote!(let form = form.field(#wire, #name);));
+                    }
+                    (Some(ty), false) => {
+                        let ty = type_tokens(&api.types, ty.non_null(), Scope::Crate);
+                        signature.push(quote!(#name: Option<&#ty>));
+                        parts.push(quote!(let form = match #name { Some(value) => form.field(#wire, value), None => form };));
                     }
                 }
             }
+            prelude.push(quote!(let form = crate::Multipart::new();));
+            prelude.extend(parts);
+            builder.push(quote!(.multipart(form)));
             builder.push(quote!(.upload()));
         }
-        Some(RequestBody::Raw { content_type }) => {
-            let content_type = content_type.clone().unwrap_or_else(|| "application/octet-stream".into());
+        Some(RequestBody::Raw { .. }) => {
             names.push(quote!(body));
-            signature.push(quote!(body: bytes::Bytes));
-            builder.push(quote!(.raw_body(#content_type, body)));
+            signature.push(quote!(body: crate::FileUpload));
+            builder.push(quote!(.file_body(body)));
+            builder.push(quote!(.upload()));
         }
         None => {}
     }
@@ -312,7 +323,7 @@ fn arguments(api: &Api, op: &Operation, params_struct: &str) -> Result<Arguments
         quote!((#status, #shape))
     });
     builder.push(quote!(.error_shapes(&[#( #shapes ),*])));
-    Ok(Arguments { signature, names, path, builder })
+    Ok(Arguments { signature, names, path, builder, prelude, after })
 }
 
 /// `/v3/videos/{video_id}` -> `/v3/videos/{}`.
@@ -341,13 +352,15 @@ fn method_tokens(op: &Operation) -> TokenStream {
 fn emit_method(api: &Api, op: &Operation, params_struct: &str) -> Result<TokenStream> {
     let name = ident(&op.name);
     let docs = doc_attrs(&method_docs(op));
-    let Arguments { signature, path, builder, .. } = arguments(api, op, params_struct)?;
+    let Arguments { signature, path, builder, prelude, after, .. } = arguments(api, op, params_struct)?;
     let (ret, send) = response_handling(api, &op.success);
     let method = method_tokens(op);
     Ok(quote! {
         #docs
         pub async fn #name(&self, #( #signature ),*) -> crate::Result<#ret> {
+            #( #prelude )*
             let request = crate::runtime::Request::new(#method, #path) #( #builder )*;
+            #( #after )*
             #send
         }
     })

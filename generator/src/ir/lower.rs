@@ -42,7 +42,7 @@ pub fn lower(merged: &Merged, config: &ClientConfig) -> Result<(Api, Vec<String>
     for (wanted, given) in lowerer.names.collisions {
         notes.push(format!("type name `{wanted}` was taken: named `{given}`"));
     }
-    let api = Api { title, version, base_url, types: lowerer.types, operations, groups };
+    let api = Api { title, version, base_url, types: lowerer.types, operations, groups, schema_types: lowerer.schema_types };
     Ok((api, notes))
 }
 
@@ -159,6 +159,7 @@ struct Lowerer<'m> {
     enums_by_values: BTreeMap<Vec<String>, TypeId>,
     unions_by_signature: BTreeMap<String, TypeId>,
     tag_strips: BTreeSet<(TypeId, String)>,
+    schema_types: BTreeMap<String, TypeRef>,
     notes: Vec<String>,
 }
 
@@ -172,6 +173,7 @@ impl<'m> Lowerer<'m> {
             enums_by_values: BTreeMap::new(),
             unions_by_signature: BTreeMap::new(),
             tag_strips: BTreeSet::new(),
+            schema_types: BTreeMap::new(),
             notes: Vec::new(),
         }
     }
@@ -220,6 +222,7 @@ impl<'m> Lowerer<'m> {
             let def = self.types.get_mut(id);
             def.kind = kind;
             def.docs = docs;
+            self.schema_types.insert(self.origin(doc, &pointer), TypeRef::Named(id));
         }
         Ok(())
     }
@@ -309,6 +312,12 @@ impl<'m> Lowerer<'m> {
     }
 
     fn reference(&mut self, doc: usize, reference: &str, pointer: &str) -> Result<TypeRef> {
+        let ty = self.resolve_reference(doc, reference, pointer)?;
+        self.schema_types.insert(self.origin(doc, pointer), ty.clone());
+        Ok(ty)
+    }
+
+    fn resolve_reference(&self, doc: usize, reference: &str, pointer: &str) -> Result<TypeRef> {
         let Some(name) = reference.strip_prefix("#/components/schemas/") else {
             return Err(Error::spec(
                 self.location(doc, pointer),
@@ -327,6 +336,12 @@ impl<'m> Lowerer<'m> {
     }
 
     fn use_schema(&mut self, doc: usize, schema: &Schema, hint: &str, pointer: &str) -> Result<TypeRef> {
+        let ty = self.use_schema_inner(doc, schema, hint, pointer)?;
+        self.schema_types.insert(self.origin(doc, pointer), ty.clone());
+        Ok(ty)
+    }
+
+    fn use_schema_inner(&mut self, doc: usize, schema: &Schema, hint: &str, pointer: &str) -> Result<TypeRef> {
         let nullable = schema.schema_data.nullable;
         let ty = match classify(schema) {
             Class::Str { values, nullable_value, .. } => {
@@ -582,7 +597,7 @@ impl<'m> Lowerer<'m> {
                 ));
             };
             let wire = match discriminator.mapping.iter().find(|(_, target)| {
-                self.reference(doc, target, pointer).ok() == Some(TypeRef::Named(*id))
+                self.resolve_reference(doc, target, pointer).ok() == Some(TypeRef::Named(*id))
             }) {
                 Some((wire, _)) => wire.clone(),
                 None => self.const_tag(doc, &members[*index], &tag).ok_or_else(|| {
@@ -965,6 +980,7 @@ impl<'m> Lowerer<'m> {
                     success = Some(self.success(doc, &response, hint_base, &response_pointer)?);
                 }
             } else if *code >= 400 {
+                self.error_body_types(doc, &response, &format!("{hint_base}Error{code}"), &response_pointer)?;
                 let shape = self.error_shape(doc, &response);
                 let mut headers: Vec<String> = response.headers.keys().cloned().collect();
                 headers.sort();
@@ -1016,6 +1032,29 @@ impl<'m> Lowerer<'m> {
         }
         let ty = self.use_schema_ref(doc, schema, &format!("{hint_base}Response"), &schema_pointer)?;
         Ok(Success::Json(ty))
+    }
+
+    /// Lowers what an error body contains (the envelope's members, or the referenced
+    /// schema), so that every place in the spec has a known Rust type.
+    fn error_body_types(&mut self, doc: usize, response: &Response, hint: &str, pointer: &str) -> Result<()> {
+        for (media_type, media) in &response.content {
+            let schema_pointer = format!("{pointer}/content/{}/schema", pointer_escape(media_type));
+            match &media.schema {
+                Some(ReferenceOr::Item(schema)) => {
+                    if let Class::Object { properties, .. } = classify(schema) {
+                        for (name, property) in properties {
+                            let property_pointer = format!("{schema_pointer}/properties/{}", pointer_escape(name));
+                            self.use_boxed(doc, property, &format!("{hint}{}", naming::type_ident(name)), &property_pointer)?;
+                        }
+                    }
+                }
+                Some(schema) => {
+                    self.use_schema_ref(doc, schema, hint, &schema_pointer)?;
+                }
+                None => {}
+            }
+        }
+        Ok(())
     }
 
     fn error_shape(&self, doc: usize, response: &Response) -> ErrorShape {

@@ -30,6 +30,9 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Names of the operation groups (from tags), sorted, with their description.
     pub groups: Vec<Group>,
+    /// The type of every schema node that was lowered, by `document-id#/pointer`,
+    /// so that tools can find the Rust type for any place in the spec.
+    pub schema_types: std::collections::BTreeMap<String, TypeRef>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -57,10 +57,15 @@ impl ClientConfig {
     }
 
     pub fn is_legacy(&self, path: &str) -> bool {
-        self.legacy.path_prefixes.iter().any(|prefix| path.starts_with(prefix.as_str()))
+        self.legacy
+            .path_prefixes
+            .iter()
+            .any(|prefix| path.starts_with(prefix.as_str()))
     }
 
     pub fn polling_for(&self, operation_id: &str) -> Option<&PollingEntry> {
-        self.polling.iter().find(|entry| entry.operation == operation_id)
+        self.polling
+            .iter()
+            .find(|entry| entry.operation == operation_id)
     }
 }

@@ -14,7 +14,11 @@ pub struct Location {
 
 impl Location {
     pub fn new(file: impl Into<PathBuf>, pointer: impl Into<String>) -> Self {
-        Location { file: file.into(), pointer: pointer.into(), line: None }
+        Location {
+            file: file.into(),
+            pointer: pointer.into(),
+            line: None,
+        }
     }
 
     pub fn with_line(mut self, line: Option<usize>) -> Self {
@@ -29,7 +33,11 @@ impl fmt::Display for Location {
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
-        let pointer = if self.pointer.is_empty() { "/" } else { &self.pointer };
+        let pointer = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
         write!(f, " at #{pointer}")
     }
 }
@@ -40,7 +48,10 @@ pub enum Error {
     #[error("{location}: {message}")]
     Spec { location: Location, message: String },
     #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// A problem that is not tied to one place in one file (e.g. two documents disagree).
     #[error("{0}")]
     Input(String),
@@ -48,11 +59,17 @@ pub enum Error {
 
 impl Error {
     pub fn spec(location: Location, message: impl Into<String>) -> Self {
-        Error::Spec { location, message: message.into() }
+        Error::Spec {
+            location,
+            message: message.into(),
+        }
     }
 
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 }
 

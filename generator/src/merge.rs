@@ -69,7 +69,12 @@ impl Merged {
     pub fn schema(&self, merged_name: &str) -> Option<(&SourceDoc, &ReferenceOr<Schema>)> {
         let source = self.schemas.get(merged_name)?;
         let doc = &self.docs[source.doc];
-        let schema = doc.api.components.as_ref()?.schemas.get(&source.original_name)?;
+        let schema = doc
+            .api
+            .components
+            .as_ref()?
+            .schemas
+            .get(&source.original_name)?;
         Some((doc, schema))
     }
 }
@@ -81,7 +86,15 @@ pub fn merge(mut docs: Vec<SourceDoc>) -> Result<Merged> {
     let (schemas, schema_names) = merge_schemas(&docs, &mut notes);
     let tags = merge_tags(&docs);
     let credentials = merge_credentials(&docs, &mut notes);
-    Ok(Merged { docs, operations, schemas, schema_names, tags, credentials, notes })
+    Ok(Merged {
+        docs,
+        operations,
+        schemas,
+        schema_names,
+        tags,
+        credentials,
+        notes,
+    })
 }
 
 fn methods(item: &openapiv3::PathItem) -> Vec<(Method, &Operation)> {
@@ -144,7 +157,11 @@ fn pick_newer(
     let (a, b) = (&docs[existing.doc], &docs[candidate.doc]);
     match (&a.date, &b.date) {
         (Some(date_a), Some(date_b)) if date_a != date_b => {
-            let (winner, loser) = if date_b > date_a { (candidate, existing) } else { (existing, candidate) };
+            let (winner, loser) = if date_b > date_a {
+                (candidate, existing)
+            } else {
+                (existing, candidate)
+            };
             notes.push(format!(
                 "{} {path}: defined in `{}` ({}) and `{}` ({}); using the later `{}`",
                 method.as_str(),
@@ -171,7 +188,13 @@ fn shape(schema: &ReferenceOr<Schema>) -> Value {
     fn strip(value: &mut Value) {
         match value {
             Value::Object(map) => {
-                for key in ["description", "title", "example", "x-examples", "externalDocs"] {
+                for key in [
+                    "description",
+                    "title",
+                    "example",
+                    "x-examples",
+                    "externalDocs",
+                ] {
                     map.remove(key);
                 }
                 map.values_mut().for_each(strip);
@@ -185,7 +208,10 @@ fn shape(schema: &ReferenceOr<Schema>) -> Value {
     value
 }
 
-type SchemaTables = (BTreeMap<String, SchemaSource>, Vec<BTreeMap<String, String>>);
+type SchemaTables = (
+    BTreeMap<String, SchemaSource>,
+    Vec<BTreeMap<String, String>>,
+);
 
 fn merge_schemas(docs: &[SourceDoc], notes: &mut Vec<String>) -> SchemaTables {
     // Group the definitions of each name; newest document first, then by id.
@@ -201,7 +227,14 @@ fn merge_schemas(docs: &[SourceDoc], notes: &mut Vec<String>) -> SchemaTables {
     let mut names = vec![BTreeMap::new(); docs.len()];
     for (name, mut owners) in by_name {
         owners.sort_by(|a, b| docs[*b].date.cmp(&docs[*a].date).then(a.cmp(b)));
-        let get = |doc: usize| &docs[doc].api.components.as_ref().expect("listed above").schemas[name];
+        let get = |doc: usize| {
+            &docs[doc]
+                .api
+                .components
+                .as_ref()
+                .expect("listed above")
+                .schemas[name]
+        };
         let mut kept: Vec<(usize, Value, String)> = Vec::new();
         for owner in owners {
             let this_shape = shape(get(owner));
@@ -220,7 +253,13 @@ fn merge_schemas(docs: &[SourceDoc], notes: &mut Vec<String>) -> SchemaTables {
                 renamed
             };
             names[owner].insert(name.to_string(), merged_name.clone());
-            merged.insert(merged_name.clone(), SchemaSource { doc: owner, original_name: name.to_string() });
+            merged.insert(
+                merged_name.clone(),
+                SchemaSource {
+                    doc: owner,
+                    original_name: name.to_string(),
+                },
+            );
             kept.push((owner, this_shape, merged_name));
         }
     }
@@ -243,18 +282,30 @@ fn merge_tags(docs: &[SourceDoc]) -> BTreeMap<String, Option<String>> {
 fn merge_credentials(docs: &[SourceDoc], notes: &mut Vec<String>) -> Vec<Credential> {
     let mut by_key: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for doc in docs {
-        let Some(components) = &doc.api.components else { continue };
+        let Some(components) = &doc.api.components else {
+            continue;
+        };
         for (name, scheme) in &components.security_schemes {
-            let ReferenceOr::Item(scheme) = scheme else { continue };
+            let ReferenceOr::Item(scheme) = scheme else {
+                continue;
+            };
             let key = match scheme {
-                SecurityScheme::APIKey { location, name: header, .. } => {
-                    format!("api key in {location:?} `{}`", header.to_ascii_lowercase()).to_lowercase()
+                SecurityScheme::APIKey {
+                    location,
+                    name: header,
+                    ..
+                } => format!("api key in {location:?} `{}`", header.to_ascii_lowercase())
+                    .to_lowercase(),
+                SecurityScheme::HTTP { scheme, .. } => {
+                    format!("http {}", scheme.to_ascii_lowercase())
                 }
-                SecurityScheme::HTTP { scheme, .. } => format!("http {}", scheme.to_ascii_lowercase()),
                 SecurityScheme::OAuth2 { .. } => "oauth2".into(),
                 SecurityScheme::OpenIDConnect { .. } => "openid connect".into(),
             };
-            by_key.entry(key).or_default().push(format!("{}: {name}", doc.id));
+            by_key
+                .entry(key)
+                .or_default()
+                .push(format!("{}: {name}", doc.id));
         }
     }
     by_key
@@ -265,7 +316,11 @@ fn merge_credentials(docs: &[SourceDoc], notes: &mut Vec<String>) -> Vec<Credent
             if distinct.len() > 1 {
                 notes.push(format!(
                     "security schemes {} are one credential ({description})",
-                    distinct.into_iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                    distinct
+                        .into_iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ));
             }
             Credential { description, names }

@@ -23,12 +23,18 @@ pub struct Options {
 impl Options {
     /// Options for this repository's layout: `specs/` and `templates/` beside `generator/`.
     pub fn for_workspace(specs: impl Into<PathBuf>) -> Self {
-        Options { specs: specs.into(), templates: workspace_root().join("templates") }
+        Options {
+            specs: specs.into(),
+            templates: workspace_root().join("templates"),
+        }
     }
 }
 
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 /// Time spent per stage.
@@ -103,7 +109,11 @@ pub fn generate(options: &Options) -> Result<Generated> {
     let mut notes = merged.notes.clone();
     notes.extend(ir_notes);
     let report = Report {
-        documents: merged.docs.iter().map(|d| format!("{} ({})", d.id, d.path.display())).collect(),
+        documents: merged
+            .docs
+            .iter()
+            .map(|d| format!("{} ({})", d.id, d.path.display()))
+            .collect(),
         fixes,
         notes,
         operations: api.operations.len(),
@@ -121,10 +131,18 @@ fn parse(document: Document) -> Result<SourceDoc> {
         let line = document.line_of(&pointer);
         Error::spec(
             Location::new(&document.path, pointer).with_line(line),
-            format!("not a valid OpenAPI document after normalisation: {}", e.inner()),
+            format!(
+                "not a valid OpenAPI document after normalisation: {}",
+                e.inner()
+            ),
         )
     })?;
-    Ok(SourceDoc { id: document.id, path: document.path, date: document.date, api })
+    Ok(SourceDoc {
+        id: document.id,
+        path: document.path,
+        date: document.date,
+        api,
+    })
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
@@ -133,7 +151,9 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     for segment in path.iter() {
         match segment {
             Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
-            Segment::Map { key } => pointer.push_str(&format!("/{}", crate::merge::pointer_escape(key))),
+            Segment::Map { key } => {
+                pointer.push_str(&format!("/{}", crate::merge::pointer_escape(key)))
+            }
             Segment::Enum { variant } => pointer.push_str(&format!("/{variant}")),
             Segment::Unknown => {}
         }

@@ -120,7 +120,10 @@ mod tests {
     use super::*;
 
     fn files(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect()
     }
 
     #[test]
@@ -141,9 +144,15 @@ mod tests {
         );
         write_all(&out, &wanted).unwrap();
         assert!(check(&out, &wanted).unwrap().is_empty());
-        assert_eq!(std::fs::read_to_string(out.join("CHANGELOG.md")).unwrap(), "kept");
+        assert_eq!(
+            std::fs::read_to_string(out.join("CHANGELOG.md")).unwrap(),
+            "kept"
+        );
         assert!(!out.join("src/old.rs").exists());
         let changed = files(&[("src/lib.rs", "new"), ("Cargo.toml", "toml")]);
-        assert_eq!(check(&out, &changed).unwrap(), vec![Difference::Stale("src/lib.rs".into())]);
+        assert_eq!(
+            check(&out, &changed).unwrap(),
+            vec![Difference::Stale("src/lib.rs".into())]
+        );
     }
 }

@@ -9,7 +9,13 @@ use crate::ir::Docs;
 
 /// `#[doc = "..."]` attributes, one per line.
 pub fn doc_attrs(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    let lines = text.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
     quote! { #( #[doc = #lines] )* }
 }
 
@@ -45,7 +51,9 @@ pub fn example_block(example: &serde_json::Value) -> String {
 }
 
 fn inline_json(value: &serde_json::Value) -> String {
-    serde_json::to_string(value).unwrap_or_default().replace('`', "'")
+    serde_json::to_string(value)
+        .unwrap_or_default()
+        .replace('`', "'")
 }
 
 /// Converts spec prose (Markdown with some HTML) to safe rustdoc Markdown.
@@ -59,7 +67,14 @@ pub fn prose(text: &str) -> String {
                 out.push("```".to_string());
             } else {
                 let lang = trimmed.trim_start_matches('`').trim();
-                out.push(format!("```{}", if lang.is_empty() || lang == "rust" { "text" } else { lang }));
+                out.push(format!(
+                    "```{}",
+                    if lang.is_empty() || lang == "rust" {
+                        "text"
+                    } else {
+                        lang
+                    }
+                ));
             }
             in_fence = !in_fence;
             continue;
@@ -101,7 +116,9 @@ fn inline(line: &str) -> String {
             continue;
         }
         if rest.starts_with("http://") || rest.starts_with("https://") {
-            let end = rest.find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"').unwrap_or(rest.len());
+            let end = rest
+                .find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+                .unwrap_or(rest.len());
             let url = rest[..end].trim_end_matches(['.', ',', ')', ';', ':', '\'']);
             out.push_str(&format!("<{url}>"));
             rest = &rest[url.len()..];
@@ -127,7 +144,10 @@ fn inline(line: &str) -> String {
 }
 
 fn line_break(text: &str) -> Option<usize> {
-    ["<br>", "<br/>", "<br />"].iter().find(|tag| text.starts_with(**tag)).map(|tag| tag.len())
+    ["<br>", "<br/>", "<br />"]
+        .iter()
+        .find(|tag| text.starts_with(**tag))
+        .map(|tag| tag.len())
 }
 
 /// `<a href="url" ...>text</a>` -> `[text](url)`.
@@ -142,7 +162,11 @@ fn html_anchor(text: &str) -> Option<(String, usize)> {
     let href = &open[href_start..href_start + href_len];
     let close = text[open_end..].find("</a>")? + open_end;
     let label = inline(text[open_end + 1..close].trim());
-    let label = if label.is_empty() { href.to_string() } else { label };
+    let label = if label.is_empty() {
+        href.to_string()
+    } else {
+        label
+    };
     Some((format!("[{label}]({href})"), close + 4))
 }
 
@@ -155,7 +179,10 @@ fn markdown_link(text: &str) -> Option<(String, usize)> {
     let end = text[close..].find(')')? + close;
     let label = &text[1..close];
     let url = &text[close + 2..end];
-    if label.contains('[') || url.contains(' ') || !(url.starts_with("http") || url.starts_with('/') || url.starts_with('#')) {
+    if label.contains('[')
+        || url.contains(' ')
+        || !(url.starts_with("http") || url.starts_with('/') || url.starts_with('#'))
+    {
         return None;
     }
     if url.starts_with('/') {
@@ -172,15 +199,24 @@ mod tests {
     #[test]
     fn anchors_become_links() {
         let text = r#"From the <a href="https://docs.heygen.com/x" target="_blank">Create Video</a> endpoint."#;
-        assert_eq!(prose(text), "From the [Create Video](https://docs.heygen.com/x) endpoint.");
+        assert_eq!(
+            prose(text),
+            "From the [Create Video](https://docs.heygen.com/x) endpoint."
+        );
     }
 
     #[test]
     fn bare_urls_html_and_brackets_are_escaped() {
-        assert_eq!(prose("See https://docs.heygen.com."), "See <https://docs.heygen.com>.");
+        assert_eq!(
+            prose("See https://docs.heygen.com."),
+            "See <https://docs.heygen.com>."
+        );
         assert_eq!(prose("a <b> [c]"), "a &lt;b&gt; \\[c\\]");
         assert_eq!(prose("keep `a <b> [c]` code"), "keep `a <b> [c]` code");
-        assert_eq!(prose("[docs](https://x.y/z) ok"), "[docs](https://x.y/z) ok");
+        assert_eq!(
+            prose("[docs](https://x.y/z) ok"),
+            "[docs](https://x.y/z) ok"
+        );
     }
 
     #[test]
@@ -198,6 +234,9 @@ mod tests {
             examples: vec![serde_json::json!(1)],
             ..Docs::default()
         };
-        assert_eq!(render(&docs), "Speed.\n\nDefault: `\"speed\"`\n\nExample:\n```json\n1\n```");
+        assert_eq!(
+            render(&docs),
+            "Speed.\n\nDefault: `\"speed\"`\n\nExample:\n```json\n1\n```"
+        );
     }
 }

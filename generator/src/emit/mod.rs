@@ -31,7 +31,11 @@ pub fn emit(api: &Api) -> Result<EmittedCrate> {
     for (index, group) in api.groups.iter().enumerate() {
         let tokens = operations::emit_group(api, index)?;
         let module = format_ident!("{}", group.module);
-        let feature = if group.legacy { format!("legacy-{}", group.module) } else { group.module.clone() };
+        let feature = if group.legacy {
+            format!("legacy-{}", group.module)
+        } else {
+            group.module.clone()
+        };
         let feature = feature.replace('_', "-");
         let gate = quote!(#[cfg(feature = #feature)]);
         if group.legacy {
@@ -45,10 +49,16 @@ pub fn emit(api: &Api) -> Result<EmittedCrate> {
         features.push((feature, Vec::new()));
     }
     if !legacy_modules.is_empty() {
-        rust.insert("src/legacy/mod.rs".to_string(), legacy_module(&legacy_modules));
+        rust.insert(
+            "src/legacy/mod.rs".to_string(),
+            legacy_module(&legacy_modules),
+        );
         features.push(("legacy".to_string(), legacy_features));
     }
-    rust.insert("src/lib.rs".to_string(), lib_rs(api, &modules, !legacy_modules.is_empty()));
+    rust.insert(
+        "src/lib.rs".to_string(),
+        lib_rs(api, &modules, !legacy_modules.is_empty()),
+    );
     features.sort();
     Ok(EmittedCrate { rust, features })
 }
@@ -77,13 +87,20 @@ fn legacy_module(modules: &[TokenStream]) -> TokenStream {
 }
 
 fn lib_rs(api: &Api, modules: &[TokenStream], has_legacy: bool) -> TokenStream {
-    let title = format!(" Rust client for the {} (version {}).", api.title, api.version);
+    let title = format!(
+        " Rust client for the {} (version {}).",
+        api.title, api.version
+    );
     let counts = format!(
         " Generated from the OpenAPI documents in `specs/`: {} operations, {} types.",
         api.operations.len(),
         api.types.len()
     );
-    let legacy = has_legacy.then(|| quote!(pub mod legacy;));
+    let legacy = has_legacy.then(|| {
+        quote!(
+            pub mod legacy;
+        )
+    });
     quote! {
         #![doc = #title]
         #![doc = ""]

@@ -19,7 +19,11 @@ pub fn emit_group(api: &Api, group_index: usize) -> Result<TokenStream> {
     let group = &api.groups[group_index];
     let handle = format_ident!("{}", group.type_name);
     let accessor = ident(&group.module);
-    let ops: Vec<&Operation> = api.operations.iter().filter(|op| op.group == group_index).collect();
+    let ops: Vec<&Operation> = api
+        .operations
+        .iter()
+        .filter(|op| op.group == group_index)
+        .collect();
     let mut methods = Vec::new();
     let mut params_structs = Vec::new();
     let mut pollable = Vec::new();
@@ -106,12 +110,19 @@ fn params_struct_name(op: &Operation) -> String {
 }
 
 fn optional_params(op: &Operation) -> Vec<&Parameter> {
-    op.params.iter().filter(|p| p.location != ParamLocation::Path).collect()
+    op.params
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path)
+        .collect()
 }
 
 fn path_params(op: &Operation) -> Vec<&Parameter> {
     let order = crate::ir::lower::path_variables(&op.path);
-    let mut params: Vec<&Parameter> = op.params.iter().filter(|p| p.location == ParamLocation::Path).collect();
+    let mut params: Vec<&Parameter> = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path)
+        .collect();
     params.sort_by_key(|p| order.iter().position(|v| *v == p.wire));
     params
 }
@@ -127,18 +138,35 @@ fn emit_params_struct(api: &Api, op: &Operation, name: &str) -> Option<TokenStre
     let fields = params.iter().map(|p| {
         let field = ident(&p.rust);
         let inner = type_tokens(&api.types, p.ty.non_null(), Scope::Crate);
-        let ty = if p.required && !p.ty.is_nullable() { inner } else { quote!(Option<#inner>) };
+        let ty = if p.required && !p.ty.is_nullable() {
+            inner
+        } else {
+            quote!(Option<#inner>)
+        };
         let mut text = render(&p.docs);
         let location = match p.location {
             ParamLocation::Header => "Header",
             _ => "Query parameter",
         };
-        let wire_note = format!("{location} `{}`{}.", p.wire, if p.required { ", required" } else { "" });
-        text = if text.is_empty() { wire_note } else { format!("{text}\n\n{wire_note}") };
+        let wire_note = format!(
+            "{location} `{}`{}.",
+            p.wire,
+            if p.required { ", required" } else { "" }
+        );
+        text = if text.is_empty() {
+            wire_note
+        } else {
+            format!("{text}\n\n{wire_note}")
+        };
         let docs = doc_attrs(&text);
         quote! { #docs pub #field: #ty, }
     });
-    let doc = format!(" Query and header parameters of [`{}`]({}::{}).", op.name, handle_name(api, op), op.name);
+    let doc = format!(
+        " Query and header parameters of [`{}`]({}::{}).",
+        op.name,
+        handle_name(api, op),
+        op.name
+    );
     Some(quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq, #default)]
@@ -157,18 +185,30 @@ fn response_handling(api: &Api, success: &Success) -> (TokenStream, TokenStream)
     match success {
         Success::Envelope(ty) => {
             let ty = type_tokens(&api.types, ty, Scope::Crate);
-            (ty.clone(), quote!(self.client.send_json::<crate::runtime::DataEnvelope<#ty>>(request).await?.into_data()))
+            (
+                ty.clone(),
+                quote!(self.client.send_json::<crate::runtime::DataEnvelope<#ty>>(request).await?.into_data()),
+            )
         }
         Success::Page(item) => {
             let item = type_tokens(&api.types, item, Scope::Crate);
-            (quote!(crate::Page<#item>), quote!(self.client.send_json::<crate::Page<#item>>(request).await))
+            (
+                quote!(crate::Page<#item>),
+                quote!(self.client.send_json::<crate::Page<#item>>(request).await),
+            )
         }
         Success::Json(ty) => {
             let ty = type_tokens(&api.types, ty, Scope::Crate);
-            (ty.clone(), quote!(self.client.send_json::<#ty>(request).await))
+            (
+                ty.clone(),
+                quote!(self.client.send_json::<#ty>(request).await),
+            )
         }
         Success::Text => (quote!(String), quote!(self.client.send_text(request).await)),
-        Success::Bytes => (quote!(bytes::Bytes), quote!(self.client.send_bytes(request).await)),
+        Success::Bytes => (
+            quote!(bytes::Bytes),
+            quote!(self.client.send_bytes(request).await),
+        ),
         Success::Empty => (quote!(()), quote!(self.client.send_empty(request).await)),
     }
 }
@@ -185,10 +225,17 @@ fn shape_tokens(shape: ErrorShape) -> TokenStream {
 fn method_docs(op: &Operation) -> String {
     let mut text = render(&op.docs);
     let line = format!("`{} {}`", op.method.as_str(), op.path);
-    text = if text.is_empty() { line } else { format!("{text}\n\n{line}") };
+    text = if text.is_empty() {
+        line
+    } else {
+        format!("{text}\n\n{line}")
+    };
     if !op.errors.is_empty() {
         let statuses: Vec<String> = op.errors.iter().map(|e| e.status.to_string()).collect();
-        text.push_str(&format!("\n\nDeclared error statuses: {}.", statuses.join(", ")));
+        text.push_str(&format!(
+            "\n\nDeclared error statuses: {}.",
+            statuses.join(", ")
+        ));
     }
     if op.idempotent {
         text.push_str("\n\nSends an `Idempotency-Key` (a new UUID unless set in the parameters), reused across retries.");
@@ -323,7 +370,14 @@ fn arguments(api: &Api, op: &Operation, params_struct: &str) -> Result<Arguments
         quote!((#status, #shape))
     });
     builder.push(quote!(.error_shapes(&[#( #shapes ),*])));
-    Ok(Arguments { signature, names, path, builder, prelude, after })
+    Ok(Arguments {
+        signature,
+        names,
+        path,
+        builder,
+        prelude,
+        after,
+    })
 }
 
 /// `/v3/videos/{video_id}` -> `/v3/videos/{}`.
@@ -352,7 +406,14 @@ fn method_tokens(op: &Operation) -> TokenStream {
 fn emit_method(api: &Api, op: &Operation, params_struct: &str) -> Result<TokenStream> {
     let name = ident(&op.name);
     let docs = doc_attrs(&method_docs(op));
-    let Arguments { signature, path, builder, prelude, after, .. } = arguments(api, op, params_struct)?;
+    let Arguments {
+        signature,
+        path,
+        builder,
+        prelude,
+        after,
+        ..
+    } = arguments(api, op, params_struct)?;
     let (ret, send) = response_handling(api, &op.success);
     let method = method_tokens(op);
     Ok(quote! {
@@ -368,7 +429,10 @@ fn emit_method(api: &Api, op: &Operation, params_struct: &str) -> Result<TokenSt
 
 fn emit_stream_method(api: &Api, op: &Operation, params_struct: &str) -> Option<TokenStream> {
     let pagination = op.pagination.as_ref()?;
-    let token = op.params.iter().find(|p| p.wire == pagination.token_param && p.location == ParamLocation::Query)?;
+    let token = op
+        .params
+        .iter()
+        .find(|p| p.wire == pagination.token_param && p.location == ParamLocation::Query)?;
     let token_field = ident(&token.rust);
     let name = ident(&op.name);
     let stream_name = format_ident!("{}_stream", op.name);
@@ -388,7 +452,7 @@ fn emit_stream_method(api: &Api, op: &Operation, params_struct: &str) -> Option<
     );
     Some(quote! {
         #[doc = #doc]
-        pub fn #stream_name(&self, #( #path_signature, )* params: &#params_ty) -> impl futures::Stream<Item = crate::Result<#item>> + 'a {
+        pub fn #stream_name(&self, #( #path_signature, )* params: &#params_ty) -> impl futures_util::Stream<Item = crate::Result<#item>> + 'a {
             let handle = *self;
             let params = params.clone();
             crate::runtime::paginate(move |token| {
@@ -400,25 +464,51 @@ fn emit_stream_method(api: &Api, op: &Operation, params_struct: &str) -> Option<
     })
 }
 
-fn emit_polling(api: &Api, op: &Operation, params_struct: &str) -> Result<Option<(String, TokenStream, TokenStream)>> {
-    let Some(polling) = &op.polling else { return Ok(None) };
-    let (Success::Envelope(TypeRef::Named(id)) | Success::Json(TypeRef::Named(id))) = &op.success else {
-        return Err(Error::Input(format!("{}: polling is configured but the response is not an object type", op.origin)));
+fn emit_polling(
+    api: &Api,
+    op: &Operation,
+    params_struct: &str,
+) -> Result<Option<(String, TokenStream, TokenStream)>> {
+    let Some(polling) = &op.polling else {
+        return Ok(None);
+    };
+    let (Success::Envelope(TypeRef::Named(id)) | Success::Json(TypeRef::Named(id))) = &op.success
+    else {
+        return Err(Error::Input(format!(
+            "{}: polling is configured but the response is not an object type",
+            op.origin
+        )));
     };
     let def = api.types.get(*id);
     let TypeKind::Struct { fields, .. } = &def.kind else {
-        return Err(Error::Input(format!("{}: polling is configured but `{}` is not a struct", op.origin, def.name)));
+        return Err(Error::Input(format!(
+            "{}: polling is configured but `{}` is not a struct",
+            op.origin, def.name
+        )));
     };
     let field = |wire: &str| -> Result<TokenStream> {
         let found = fields.iter().find(|f| f.wire == wire).ok_or_else(|| {
-            Error::Input(format!("{}: polling field `{wire}` is not a property of `{}`", op.origin, def.name))
+            Error::Input(format!(
+                "{}: polling field `{wire}` is not a property of `{}`",
+                op.origin, def.name
+            ))
         })?;
         let name = ident(&found.rust);
         Ok(quote!(crate::runtime::codec::text_of(&self.#name)))
     };
     let status = field(&polling.status_field)?;
-    let code = polling.failure_code_field.as_deref().map(field).transpose()?.unwrap_or(quote!(None));
-    let message = polling.failure_message_field.as_deref().map(field).transpose()?.unwrap_or(quote!(None));
+    let code = polling
+        .failure_code_field
+        .as_deref()
+        .map(field)
+        .transpose()?
+        .unwrap_or(quote!(None));
+    let message = polling
+        .failure_message_field
+        .as_deref()
+        .map(field)
+        .transpose()?
+        .unwrap_or(quote!(None));
     let succeeded = &polling.succeeded;
     let failed = &polling.failed;
     let type_name = format_ident!("{}", def.name);
@@ -438,7 +528,9 @@ fn emit_polling(api: &Api, op: &Operation, params_struct: &str) -> Result<Option
             }
         }
     };
-    let Arguments { signature, names, .. } = arguments(api, op, params_struct)?;
+    let Arguments {
+        signature, names, ..
+    } = arguments(api, op, params_struct)?;
     let name = ident(&op.name);
     let wait_name = format_ident!("{}_until_done", op.name);
     let doc = format!(

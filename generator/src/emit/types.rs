@@ -7,7 +7,9 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, render};
 use crate::ir::naming::is_keyword;
-use crate::ir::{Api, Docs, Field, Method, RequestBody, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace};
+use crate::ir::{
+    Api, Docs, Field, Method, RequestBody, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace,
+};
 
 /// A field or variable identifier; keywords become raw identifiers (`r#type`).
 pub fn ident(name: &str) -> Ident {
@@ -84,7 +86,11 @@ impl TypeFacts {
             }
         }
         let mut patch = BTreeSet::new();
-        for op in api.operations.iter().filter(|op| op.method == Method::Patch) {
+        for op in api
+            .operations
+            .iter()
+            .filter(|op| op.method == Method::Patch)
+        {
             if let Some(RequestBody::Json { ty, .. }) = &op.body {
                 collect_reachable(types, ty, &mut patch);
             }
@@ -94,7 +100,12 @@ impl TypeFacts {
 }
 
 /// Whether `from` contains `target` without a `Vec`/map indirection.
-fn reaches_inline(types: &TypeSpace, from: TypeId, target: TypeId, seen: &mut BTreeSet<TypeId>) -> bool {
+fn reaches_inline(
+    types: &TypeSpace,
+    from: TypeId,
+    target: TypeId,
+    seen: &mut BTreeSet<TypeId>,
+) -> bool {
     if from == target {
         return true;
     }
@@ -113,7 +124,8 @@ fn reaches_inline(types: &TypeSpace, from: TypeId, target: TypeId, seen: &mut BT
         TypeKind::Alias(ty) => direct(ty).into_iter().collect(),
         TypeKind::Enum { .. } => Vec::new(),
     };
-    next.into_iter().any(|id| reaches_inline(types, id, target, seen))
+    next.into_iter()
+        .any(|id| reaches_inline(types, id, target, seen))
 }
 
 fn collect_reachable(types: &TypeSpace, ty: &TypeRef, out: &mut BTreeSet<TypeId>) {
@@ -124,10 +136,12 @@ fn collect_reachable(types: &TypeSpace, ty: &TypeRef, out: &mut BTreeSet<TypeId>
             continue;
         }
         match &types.get(id).kind {
-            TypeKind::Struct { fields, .. } => fields.iter().for_each(|f| collect_reachable(types, &f.ty, out)),
-            TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants, .. } => {
-                variants.iter().for_each(|v| collect_reachable(types, &v.ty, out))
-            }
+            TypeKind::Struct { fields, .. } => fields
+                .iter()
+                .for_each(|f| collect_reachable(types, &f.ty, out)),
+            TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants, .. } => variants
+                .iter()
+                .for_each(|v| collect_reachable(types, &v.ty, out)),
             TypeKind::Alias(inner) => collect_reachable(types, inner, out),
             TypeKind::Enum { .. } => {}
         }
@@ -136,7 +150,10 @@ fn collect_reachable(types: &TypeSpace, ty: &TypeRef, out: &mut BTreeSet<TypeId>
 
 /// The whole `types.rs` module body.
 pub fn emit_types(api: &Api, facts: &TypeFacts) -> TokenStream {
-    let items = api.types.iter_by_name().map(|(id, def)| emit_type(&api.types, facts, id, def));
+    let items = api
+        .types
+        .iter_by_name()
+        .map(|(id, def)| emit_type(&api.types, facts, id, def));
     quote! {
         //! Every schema of the API as a Rust type.
         //!
@@ -151,10 +168,15 @@ fn emit_type(types: &TypeSpace, facts: &TypeFacts, id: TypeId, def: &TypeDef) ->
     let docs = doc_attrs(&type_docs(def));
     let name = format_ident!("{}", def.name);
     match &def.kind {
-        TypeKind::Struct { fields, extra } => emit_struct(types, facts, id, &name, docs, fields, extra.as_ref()),
+        TypeKind::Struct { fields, extra } => {
+            emit_struct(types, facts, id, &name, docs, fields, extra.as_ref())
+        }
         TypeKind::Enum { values } => emit_enum(&name, docs, values),
         TypeKind::Tagged { tag, variants } => emit_tagged(types, &name, docs, tag, variants),
-        TypeKind::Untagged { variants, fallback_json } => {
+        TypeKind::Untagged {
+            variants,
+            fallback_json,
+        } => {
             let variants = variants.iter().map(|v| {
                 let variant = format_ident!("{}", v.rust);
                 let ty = type_tokens(types, &v.ty, Scope::Types);
@@ -183,7 +205,13 @@ fn emit_type(types: &TypeSpace, facts: &TypeFacts, id: TypeId, def: &TypeDef) ->
 fn type_docs(def: &TypeDef) -> String {
     let mut text = render(&def.docs);
     if text.is_empty() {
-        text = format!("`{}`", def.origin.split_once('#').map(|(_, p)| p).unwrap_or(&def.origin));
+        text = format!(
+            "`{}`",
+            def.origin
+                .split_once('#')
+                .map(|(_, p)| p)
+                .unwrap_or(&def.origin)
+        );
     }
     text
 }
@@ -246,7 +274,10 @@ fn field_tokens(types: &TypeSpace, field: &Field, boxed: bool, in_patch: bool) -
             quote!(Option<crate::runtime::Nullable<#inner>>),
             quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
         ),
-        (false, _) => (quote!(Option<#inner>), quote!(#[serde(default, skip_serializing_if = "Option::is_none")])),
+        (false, _) => (
+            quote!(Option<#inner>),
+            quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+        ),
     };
     quote! {
         #docs
@@ -296,7 +327,13 @@ fn emit_enum(name: &Ident, docs: TokenStream, values: &[crate::ir::EnumValue]) -
     }
 }
 
-fn emit_tagged(types: &TypeSpace, name: &Ident, docs: TokenStream, tag: &str, variants: &[crate::ir::Variant]) -> TokenStream {
+fn emit_tagged(
+    types: &TypeSpace,
+    name: &Ident,
+    docs: TokenStream,
+    tag: &str,
+    variants: &[crate::ir::Variant],
+) -> TokenStream {
     let declarations = variants.iter().map(|v| {
         let variant = format_ident!("{}", v.rust);
         let ty = type_tokens(types, &v.ty, Scope::Types);

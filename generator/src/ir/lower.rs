@@ -7,16 +7,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, Discriminator, IntegerFormat, MediaType, NumberFormat, Parameter, ParameterSchemaOrContent,
-    ReferenceOr, Response, Schema, SchemaData, SchemaKind, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, Discriminator, IntegerFormat, MediaType, NumberFormat, Parameter,
+    ParameterSchemaOrContent, ReferenceOr, Response, Schema, SchemaData, SchemaKind, StatusCode,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
 use super::naming::{self, Namespace};
 use super::types::{EnumValue, Field, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, Variant};
 use super::{
-    Api, Docs, ErrorResponse, ErrorShape, Group, MultipartField, Operation, Pagination, ParamLocation,
-    Parameter as IrParameter, Polling, RequestBody, Success,
+    Api, Docs, ErrorResponse, ErrorShape, Group, MultipartField, Operation, Pagination,
+    ParamLocation, Parameter as IrParameter, Polling, RequestBody, Success,
 };
 use crate::config::ClientConfig;
 use crate::error::{Error, Location, Result};
@@ -29,26 +30,53 @@ pub fn lower(merged: &Merged, config: &ClientConfig) -> Result<(Api, Vec<String>
     let (operations, groups) = lowerer.operations(config)?;
     lowerer.strip_tags();
     lowerer.check_alias_cycles()?;
+    lowerer.mark_unused(&operations);
     let first_doc = merged.docs.iter().max_by(|a, b| {
-        a.api.paths.paths.len().cmp(&b.api.paths.paths.len()).then(b.id.cmp(&a.id))
+        a.api
+            .paths
+            .paths
+            .len()
+            .cmp(&b.api.paths.paths.len())
+            .then(b.id.cmp(&a.id))
     });
     let (title, version, base_url) = first_doc
         .map(|doc| {
-            let server = doc.api.servers.first().map(|s| s.url.clone()).unwrap_or_default();
-            (doc.api.info.title.clone(), doc.api.info.version.clone(), server)
+            let server = doc
+                .api
+                .servers
+                .first()
+                .map(|s| s.url.clone())
+                .unwrap_or_default();
+            (
+                doc.api.info.title.clone(),
+                doc.api.info.version.clone(),
+                server,
+            )
         })
         .unwrap_or_default();
     let mut notes = lowerer.notes;
     for (wanted, given) in lowerer.names.collisions {
         notes.push(format!("type name `{wanted}` was taken: named `{given}`"));
     }
-    let api = Api { title, version, base_url, types: lowerer.types, operations, groups, schema_types: lowerer.schema_types };
+    let api = Api {
+        title,
+        version,
+        base_url,
+        types: lowerer.types,
+        operations,
+        groups,
+        schema_types: lowerer.schema_types,
+    };
     Ok((api, notes))
 }
 
 /// What a schema is, whichever way `openapiv3` parsed it.
 enum Class<'s> {
-    Str { values: Vec<String>, nullable_value: bool, binary: bool },
+    Str {
+        values: Vec<String>,
+        nullable_value: bool,
+        binary: bool,
+    },
     Integer(&'static str),
     Number(&'static str),
     Boolean,
@@ -71,7 +99,10 @@ fn classify(schema: &Schema) -> Class<'_> {
         SchemaKind::Type(Type::String(s)) => Class::Str {
             values: s.enumeration.iter().flatten().cloned().collect(),
             nullable_value: s.enumeration.iter().any(Option::is_none),
-            binary: matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary)),
+            binary: matches!(
+                s.format,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+            ),
         },
         SchemaKind::Type(Type::Integer(i)) => Class::Integer(match &i.format {
             VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => "i32",
@@ -110,17 +141,27 @@ fn classify(schema: &Schema) -> Class<'_> {
                 return Class::AllOf(&any.all_of);
             }
             match any.typ.as_deref() {
-                Some("object") | None if !any.properties.is_empty() || any.additional_properties.is_some() => {
+                Some("object") | None
+                    if !any.properties.is_empty() || any.additional_properties.is_some() =>
+                {
                     Class::Object {
                         properties: &any.properties,
                         required: &any.required,
                         additional: any.additional_properties.as_ref(),
                     }
                 }
-                Some("object") => Class::Object { properties: &any.properties, required: &any.required, additional: None },
+                Some("object") => Class::Object {
+                    properties: &any.properties,
+                    required: &any.required,
+                    additional: None,
+                },
                 Some("array") => Class::Array(any.items.as_ref()),
                 Some("string") => Class::Str {
-                    values: any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+                    values: any
+                        .enumeration
+                        .iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect(),
                     nullable_value: any.enumeration.iter().any(Value::is_null),
                     binary: any.format.as_deref() == Some("binary"),
                 },
@@ -144,7 +185,10 @@ pub fn docs_of(data: &SchemaData) -> Docs {
     }
     Docs {
         summary: None,
-        description: data.description.clone().or_else(|| data.title.clone().filter(|_| false)),
+        description: data
+            .description
+            .clone()
+            .or_else(|| data.title.clone().filter(|_| false)),
         examples,
         default: data.default.clone(),
         deprecated: data.deprecated,
@@ -192,7 +236,10 @@ impl<'m> Lowerer<'m> {
         for merged_name in self.merged.schemas.keys() {
             let rust = self.names.claim(&naming::type_ident(merged_name));
             let source = &self.merged.schemas[merged_name];
-            let pointer = format!("/components/schemas/{}", pointer_escape(&source.original_name));
+            let pointer = format!(
+                "/components/schemas/{}",
+                pointer_escape(&source.original_name)
+            );
             let id = self.types.reserve(rust, self.origin(source.doc, &pointer));
             self.components.insert(merged_name.clone(), id);
         }
@@ -207,13 +254,19 @@ impl<'m> Lowerer<'m> {
             let id = self.components[merged_name];
             let source = &self.merged.schemas[merged_name];
             let doc = source.doc;
-            let pointer = format!("/components/schemas/{}", pointer_escape(&source.original_name));
-            let Some((_, schema)) = self.merged.schema(merged_name) else { continue };
+            let pointer = format!(
+                "/components/schemas/{}",
+                pointer_escape(&source.original_name)
+            );
+            let Some((_, schema)) = self.merged.schema(merged_name) else {
+                continue;
+            };
             let name = self.types.get(id).name.clone();
             let (kind, docs) = match schema {
-                ReferenceOr::Reference { reference } => {
-                    (TypeKind::Alias(self.reference(doc, reference, &pointer)?), Docs::default())
-                }
+                ReferenceOr::Reference { reference } => (
+                    TypeKind::Alias(self.reference(doc, reference, &pointer)?),
+                    Docs::default(),
+                ),
                 ReferenceOr::Item(schema) => {
                     let kind = self.definition(doc, schema, id, &name, &pointer)?;
                     (kind, docs_of(&schema.schema_data))
@@ -222,24 +275,44 @@ impl<'m> Lowerer<'m> {
             let def = self.types.get_mut(id);
             def.kind = kind;
             def.docs = docs;
-            self.schema_types.insert(self.origin(doc, &pointer), TypeRef::Named(id));
+            self.schema_types
+                .insert(self.origin(doc, &pointer), TypeRef::Named(id));
         }
         Ok(())
     }
 
     /// The kind of a named type defined by `schema`.
-    fn definition(&mut self, doc: usize, schema: &Schema, id: TypeId, name: &str, pointer: &str) -> Result<TypeKind> {
+    fn definition(
+        &mut self,
+        doc: usize,
+        schema: &Schema,
+        id: TypeId,
+        name: &str,
+        pointer: &str,
+    ) -> Result<TypeKind> {
         let nullable = schema.schema_data.nullable;
         let kind = match classify(schema) {
             Class::Str { values, .. } if !values.is_empty() => {
                 self.enums_by_values.entry(sorted(&values)).or_insert(id);
-                TypeKind::Enum { values: enum_values(&values, name, &mut self.notes) }
+                TypeKind::Enum {
+                    values: enum_values(&values, name, &mut self.notes),
+                }
             }
-            Class::Object { properties, required, additional } if !properties.is_empty() => {
+            Class::Object {
+                properties,
+                required,
+                additional,
+            } if !properties.is_empty() => {
                 self.struct_kind(doc, properties, required, additional, name, pointer)?
             }
             Class::OneOf(members) | Class::AnyOf(members) => {
-                match self.union_kind(doc, members, schema.schema_data.discriminator.as_ref(), name, pointer)? {
+                match self.union_kind(
+                    doc,
+                    members,
+                    schema.schema_data.discriminator.as_ref(),
+                    name,
+                    pointer,
+                )? {
                     (UnionLowering::Kind(kind), _) => {
                         if let TypeKind::Tagged { .. } = &kind {
                             self.unions_by_signature.insert(self.signature(&kind), id);
@@ -247,7 +320,11 @@ impl<'m> Lowerer<'m> {
                         kind
                     }
                     (UnionLowering::Type(ty), member_null) => {
-                        TypeKind::Alias(if member_null || nullable { ty.nullable() } else { ty })
+                        TypeKind::Alias(if member_null || nullable {
+                            ty.nullable()
+                        } else {
+                            ty
+                        })
                     }
                 }
             }
@@ -281,15 +358,26 @@ impl<'m> Lowerer<'m> {
             let wanted = naming::snake_ident(wire);
             let rust = field_names.claim(&wanted);
             if rust != wanted {
-                self.notes.push(format!("field `{wire}` of `{name}`: `{wanted}` was taken, named `{rust}`"));
+                self.notes.push(format!(
+                    "field `{wire}` of `{name}`: `{wanted}` was taken, named `{rust}`"
+                ));
             }
-            fields.push(Field { wire: wire.clone(), rust, ty, required: required.contains(wire), docs });
+            fields.push(Field {
+                wire: wire.clone(),
+                rust,
+                ty,
+                required: required.contains(wire),
+                docs,
+            });
         }
         let extra = match additional {
             Some(AdditionalProperties::Any(true)) => Some(TypeRef::Json),
-            Some(AdditionalProperties::Schema(schema)) => {
-                Some(self.use_schema_ref(doc, schema, &format!("{name}Extra"), &format!("{pointer}/additionalProperties"))?)
-            }
+            Some(AdditionalProperties::Schema(schema)) => Some(self.use_schema_ref(
+                doc,
+                schema,
+                &format!("{name}Extra"),
+                &format!("{pointer}/additionalProperties"),
+            )?),
             _ => None,
         };
         Ok(TypeKind::Struct { fields, extra })
@@ -297,14 +385,26 @@ impl<'m> Lowerer<'m> {
 
     // ----- uses of schemas ---------------------------------------------------------------
 
-    fn use_boxed(&mut self, doc: usize, schema: &ReferenceOr<Box<Schema>>, hint: &str, pointer: &str) -> Result<TypeRef> {
+    fn use_boxed(
+        &mut self,
+        doc: usize,
+        schema: &ReferenceOr<Box<Schema>>,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<TypeRef> {
         match schema {
             ReferenceOr::Reference { reference } => self.reference(doc, reference, pointer),
             ReferenceOr::Item(schema) => self.use_schema(doc, schema, hint, pointer),
         }
     }
 
-    fn use_schema_ref(&mut self, doc: usize, schema: &ReferenceOr<Schema>, hint: &str, pointer: &str) -> Result<TypeRef> {
+    fn use_schema_ref(
+        &mut self,
+        doc: usize,
+        schema: &ReferenceOr<Schema>,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<TypeRef> {
         match schema {
             ReferenceOr::Reference { reference } => self.reference(doc, reference, pointer),
             ReferenceOr::Item(schema) => self.use_schema(doc, schema, hint, pointer),
@@ -313,7 +413,8 @@ impl<'m> Lowerer<'m> {
 
     fn reference(&mut self, doc: usize, reference: &str, pointer: &str) -> Result<TypeRef> {
         let ty = self.resolve_reference(doc, reference, pointer)?;
-        self.schema_types.insert(self.origin(doc, pointer), ty.clone());
+        self.schema_types
+            .insert(self.origin(doc, pointer), ty.clone());
         Ok(ty)
     }
 
@@ -335,17 +436,38 @@ impl<'m> Lowerer<'m> {
         }
     }
 
-    fn use_schema(&mut self, doc: usize, schema: &Schema, hint: &str, pointer: &str) -> Result<TypeRef> {
+    fn use_schema(
+        &mut self,
+        doc: usize,
+        schema: &Schema,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<TypeRef> {
         let ty = self.use_schema_inner(doc, schema, hint, pointer)?;
-        self.schema_types.insert(self.origin(doc, pointer), ty.clone());
+        self.schema_types
+            .insert(self.origin(doc, pointer), ty.clone());
         Ok(ty)
     }
 
-    fn use_schema_inner(&mut self, doc: usize, schema: &Schema, hint: &str, pointer: &str) -> Result<TypeRef> {
+    fn use_schema_inner(
+        &mut self,
+        doc: usize,
+        schema: &Schema,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<TypeRef> {
         let nullable = schema.schema_data.nullable;
         let ty = match classify(schema) {
-            Class::Str { values, nullable_value, .. } => {
-                let ty = if values.is_empty() { TypeRef::String } else { self.inline_enum(&values, schema, hint, doc, pointer) };
+            Class::Str {
+                values,
+                nullable_value,
+                ..
+            } => {
+                let ty = if values.is_empty() {
+                    TypeRef::String
+                } else {
+                    self.inline_enum(&values, schema, hint, doc, pointer)
+                };
                 if nullable_value {
                     ty.nullable()
                 } else {
@@ -355,21 +477,28 @@ impl<'m> Lowerer<'m> {
             Class::Integer(rust) => TypeRef::Integer(rust),
             Class::Number(rust) => TypeRef::Number(rust),
             Class::Boolean => TypeRef::Boolean,
-            Class::Object { properties, required, additional } => {
+            Class::Object {
+                properties,
+                required,
+                additional,
+            } => {
                 if properties.is_empty() {
                     match additional {
-                        Some(AdditionalProperties::Schema(inner)) => TypeRef::Map(Box::new(self.use_schema_ref(
-                            doc,
-                            inner,
-                            &format!("{hint}Value"),
-                            &format!("{pointer}/additionalProperties"),
-                        )?)),
+                        Some(AdditionalProperties::Schema(inner)) => {
+                            TypeRef::Map(Box::new(self.use_schema_ref(
+                                doc,
+                                inner,
+                                &format!("{hint}Value"),
+                                &format!("{pointer}/additionalProperties"),
+                            )?))
+                        }
                         _ => TypeRef::JsonObject,
                     }
                 } else {
                     let name = self.names.claim(hint);
                     let id = self.types.reserve(name.clone(), self.origin(doc, pointer));
-                    let kind = self.struct_kind(doc, properties, required, additional, &name, pointer)?;
+                    let kind =
+                        self.struct_kind(doc, properties, required, additional, &name, pointer)?;
                     let def = self.types.get_mut(id);
                     def.kind = kind;
                     def.docs = docs_of(&schema.schema_data);
@@ -379,17 +508,29 @@ impl<'m> Lowerer<'m> {
             }
             Class::Array(items) => {
                 let item = match items {
-                    Some(items) => self.use_boxed(doc, items, &format!("{hint}Item"), &format!("{pointer}/items"))?,
+                    Some(items) => self.use_boxed(
+                        doc,
+                        items,
+                        &format!("{hint}Item"),
+                        &format!("{pointer}/items"),
+                    )?,
                     None => TypeRef::Json,
                 };
                 TypeRef::Array(Box::new(item))
             }
             Class::OneOf(members) | Class::AnyOf(members) => {
-                let (lowered, member_null) =
-                    self.union_kind(doc, members, schema.schema_data.discriminator.as_ref(), hint, pointer)?;
+                let (lowered, member_null) = self.union_kind(
+                    doc,
+                    members,
+                    schema.schema_data.discriminator.as_ref(),
+                    hint,
+                    pointer,
+                )?;
                 let ty = match lowered {
                     UnionLowering::Type(ty) => ty,
-                    UnionLowering::Kind(kind) => self.named_union(kind, members, doc, hint, pointer),
+                    UnionLowering::Kind(kind) => {
+                        self.named_union(kind, members, doc, hint, pointer)
+                    }
                 };
                 if member_null {
                     ty.nullable()
@@ -401,13 +542,23 @@ impl<'m> Lowerer<'m> {
             Class::Null => TypeRef::Json,
             Class::Any => TypeRef::Json,
             Class::Not => {
-                return Err(Error::spec(self.location(doc, pointer), "unsupported construct: `not` schemas cannot be typed"))
+                return Err(Error::spec(
+                    self.location(doc, pointer),
+                    "unsupported construct: `not` schemas cannot be typed",
+                ))
             }
         };
         Ok(if nullable { ty.nullable() } else { ty })
     }
 
-    fn all_of(&mut self, doc: usize, schema: &Schema, members: &[ReferenceOr<Schema>], hint: &str, pointer: &str) -> Result<TypeRef> {
+    fn all_of(
+        &mut self,
+        doc: usize,
+        schema: &Schema,
+        members: &[ReferenceOr<Schema>],
+        hint: &str,
+        pointer: &str,
+    ) -> Result<TypeRef> {
         if let [only] = members {
             return self.use_schema_ref(doc, only, hint, &format!("{pointer}/allOf/0"));
         }
@@ -417,10 +568,16 @@ impl<'m> Lowerer<'m> {
         for (index, member) in members.iter().enumerate() {
             let resolved = match member {
                 ReferenceOr::Item(schema) => schema.clone(),
-                ReferenceOr::Reference { reference } => self.resolve_schema(doc, reference, pointer)?,
+                ReferenceOr::Reference { reference } => {
+                    self.resolve_schema(doc, reference, pointer)?
+                }
             };
             match classify(&resolved) {
-                Class::Object { properties: props, required: req, .. } => {
+                Class::Object {
+                    properties: props,
+                    required: req,
+                    ..
+                } => {
                     properties.extend(props.clone());
                     required.extend(req.iter().cloned());
                 }
@@ -442,16 +599,30 @@ impl<'m> Lowerer<'m> {
     }
 
     fn resolve_schema(&self, doc: usize, reference: &str, pointer: &str) -> Result<Schema> {
-        let name = reference.strip_prefix("#/components/schemas/").unwrap_or(reference);
+        let name = reference
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or(reference);
         let merged_name = self.merged.schema_names[doc].get(name);
         match merged_name.and_then(|m| self.merged.schema(m)) {
             Some((_, ReferenceOr::Item(schema))) => Ok(schema.clone()),
-            Some((_, ReferenceOr::Reference { reference: inner })) => self.resolve_schema(doc, inner, pointer),
-            None => Err(Error::spec(self.location(doc, pointer), format!("dangling `$ref`: `{reference}`"))),
+            Some((_, ReferenceOr::Reference { reference: inner })) => {
+                self.resolve_schema(doc, inner, pointer)
+            }
+            None => Err(Error::spec(
+                self.location(doc, pointer),
+                format!("dangling `$ref`: `{reference}`"),
+            )),
         }
     }
 
-    fn inline_enum(&mut self, values: &[String], schema: &Schema, hint: &str, doc: usize, pointer: &str) -> TypeRef {
+    fn inline_enum(
+        &mut self,
+        values: &[String],
+        schema: &Schema,
+        hint: &str,
+        doc: usize,
+        pointer: &str,
+    ) -> TypeRef {
         let key = sorted(values);
         if let Some(id) = self.enums_by_values.get(&key) {
             return TypeRef::Named(*id);
@@ -459,7 +630,9 @@ impl<'m> Lowerer<'m> {
         let name = self.names.claim(hint);
         let id = self.types.reserve(name.clone(), self.origin(doc, pointer));
         let def = self.types.get_mut(id);
-        def.kind = TypeKind::Enum { values: enum_values(values, &name, &mut self.notes) };
+        def.kind = TypeKind::Enum {
+            values: enum_values(values, &name, &mut self.notes),
+        };
         def.docs = docs_of(&schema.schema_data);
         def.docs.examples.clear();
         def.docs.default = None;
@@ -486,8 +659,21 @@ impl<'m> Lowerer<'m> {
                     continue;
                 }
             }
-            let member_hint = format!("{hint}{}", index + 1);
-            let ty = self.use_schema_ref(doc, member, &member_hint, &format!("{pointer}/anyOf/{index}"))?;
+            // A member's own title names it best (pydantic titles repeat across
+            // schemas, so the namespace still decides); else its position.
+            let title = match member {
+                ReferenceOr::Item(schema) => {
+                    schema.schema_data.title.as_deref().map(naming::type_ident)
+                }
+                ReferenceOr::Reference { .. } => None,
+            };
+            let member_hint = title.unwrap_or_else(|| format!("{hint}{}", index + 1));
+            let ty = self.use_schema_ref(
+                doc,
+                member,
+                &member_hint,
+                &format!("{pointer}/anyOf/{index}"),
+            )?;
             lowered.push((index, ty));
         }
         if let Some(discriminator) = discriminator {
@@ -514,10 +700,20 @@ impl<'m> Lowerer<'m> {
                     .into_iter()
                     .map(|ty| {
                         let rust = variant_names.claim(&self.variant_name(&ty));
-                        Variant { wire: rust.clone(), rust, ty }
+                        Variant {
+                            wire: rust.clone(),
+                            rust,
+                            ty,
+                        }
                     })
                     .collect();
-                Ok((UnionLowering::Kind(TypeKind::Untagged { variants, fallback_json }), has_null))
+                Ok((
+                    UnionLowering::Kind(TypeKind::Untagged {
+                        variants,
+                        fallback_json,
+                    }),
+                    has_null,
+                ))
             }
             None => {
                 self.notes.push(format!(
@@ -542,8 +738,11 @@ impl<'m> Lowerer<'m> {
                 TypeRef::Named(id) => match &self.types.get(*id).kind {
                     TypeKind::Enum { .. } => (3, 0),
                     TypeKind::Struct { fields, .. } => {
-                        let required: BTreeSet<String> =
-                            fields.iter().filter(|f| f.required).map(|f| f.wire.clone()).collect();
+                        let required: BTreeSet<String> = fields
+                            .iter()
+                            .filter(|f| f.required)
+                            .map(|f| f.wire.clone())
+                            .collect();
                         if required_sets.contains(&required) {
                             return None;
                         }
@@ -560,7 +759,7 @@ impl<'m> Lowerer<'m> {
             };
             ranked.push((rank, specificity, ty));
         }
-        ranked.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        ranked.sort_by_key(|(rank, specificity, _)| (*rank, *specificity));
         Some(ranked.into_iter().map(|(_, _, ty)| ty).collect())
     }
 
@@ -616,7 +815,11 @@ impl<'m> Lowerer<'m> {
             let wire = by_id[id].clone();
             let rust = variant_names.claim(&naming::variant_ident(&wire, hint));
             self.tag_strips.insert((*id, tag.clone()));
-            variants.push(Variant { wire, rust, ty: ty.clone() });
+            variants.push(Variant {
+                wire,
+                rust,
+                ty: ty.clone(),
+            });
         }
         Ok(TypeKind::Tagged { tag, variants })
     }
@@ -626,8 +829,12 @@ impl<'m> Lowerer<'m> {
             ReferenceOr::Item(schema) => schema.clone(),
             ReferenceOr::Reference { reference } => self.resolve_schema(doc, reference, "").ok()?,
         };
-        let Class::Object { properties, .. } = classify(&schema) else { return None };
-        let ReferenceOr::Item(property) = properties.get(tag)? else { return None };
+        let Class::Object { properties, .. } = classify(&schema) else {
+            return None;
+        };
+        let ReferenceOr::Item(property) = properties.get(tag)? else {
+            return None;
+        };
         if let Some(Value::String(value)) = property.schema_data.extensions.get("x-const") {
             return Some(value.clone());
         }
@@ -637,19 +844,41 @@ impl<'m> Lowerer<'m> {
         }
     }
 
+    /// Two unions with the same signature are the same type.
     fn signature(&self, kind: &TypeKind) -> String {
         match kind {
             TypeKind::Tagged { tag, variants } => {
-                let mut parts: Vec<String> = variants.iter().map(|v| format!("{}={:?}", v.wire, v.ty)).collect();
+                let mut parts: Vec<String> = variants
+                    .iter()
+                    .map(|v| format!("{}={:?}", v.wire, v.ty))
+                    .collect();
                 parts.sort();
                 format!("{tag}:{}", parts.join(","))
+            }
+            TypeKind::Untagged {
+                variants,
+                fallback_json,
+            } => {
+                let parts: Vec<String> = variants.iter().map(|v| format!("{:?}", v.ty)).collect();
+                format!(
+                    "untagged{}:{}",
+                    if *fallback_json { "+json" } else { "" },
+                    parts.join(",")
+                )
             }
             _ => String::new(),
         }
     }
 
     /// Names an inline union, reusing an equal one seen before.
-    fn named_union(&mut self, kind: TypeKind, _members: &[ReferenceOr<Schema>], doc: usize, hint: &str, pointer: &str) -> TypeRef {
+    fn named_union(
+        &mut self,
+        kind: TypeKind,
+        _members: &[ReferenceOr<Schema>],
+        doc: usize,
+        hint: &str,
+        pointer: &str,
+    ) -> TypeRef {
         let signature = self.signature(&kind);
         if !signature.is_empty() {
             if let Some(id) = self.unions_by_signature.get(&signature) {
@@ -657,8 +886,13 @@ impl<'m> Lowerer<'m> {
             }
         }
         let wanted = match &kind {
-            TypeKind::Tagged { variants, .. } => {
-                let names: Vec<String> = variants.iter().map(|v| self.variant_name(&v.ty)).collect();
+            TypeKind::Tagged { variants, .. }
+            | TypeKind::Untagged {
+                variants,
+                fallback_json: false,
+            } => {
+                let names: Vec<String> =
+                    variants.iter().map(|v| self.variant_name(&v.ty)).collect();
                 union_name(&names).unwrap_or_else(|| hint.to_string())
             }
             _ => hint.to_string(),
@@ -670,7 +904,10 @@ impl<'m> Lowerer<'m> {
                 tag,
                 variants: variants
                     .into_iter()
-                    .map(|v| Variant { rust: naming::variant_ident(&v.wire, &name), ..v })
+                    .map(|v| Variant {
+                        rust: naming::variant_ident(&v.wire, &name),
+                        ..v
+                    })
                     .collect(),
             },
             other => other,
@@ -680,6 +917,46 @@ impl<'m> Lowerer<'m> {
             self.unions_by_signature.insert(signature, id);
         }
         TypeRef::Named(id)
+    }
+
+    /// Types reached from no component schema and no operation are not emitted,
+    /// and places whose type is not emitted are forgotten.
+    fn mark_unused(&mut self, operations: &[Operation]) {
+        let mut roots: Vec<TypeRef> = self
+            .components
+            .values()
+            .map(|id| TypeRef::Named(*id))
+            .collect();
+        for op in operations {
+            roots.extend(op.params.iter().map(|p| p.ty.clone()));
+            match &op.body {
+                Some(RequestBody::Json { ty, .. }) => roots.push(ty.clone()),
+                Some(RequestBody::Multipart { fields }) => {
+                    roots.extend(fields.iter().filter_map(|f| f.ty.clone()))
+                }
+                _ => {}
+            }
+            match &op.success {
+                Success::Envelope(ty) | Success::Page(ty) | Success::Json(ty) => {
+                    roots.push(ty.clone())
+                }
+                _ => {}
+            }
+        }
+        // Error bodies are decoded by the runtime, but their member types are API types too.
+        roots.extend(
+            self.schema_types
+                .iter()
+                .filter(|(origin, _)| origin.contains("/responses/"))
+                .map(|(_, ty)| ty.clone()),
+        );
+        self.types.mark_unused(&roots);
+        let types = &self.types;
+        self.schema_types.retain(|_, ty| {
+            let mut ids = Vec::new();
+            ty.named_ids(&mut ids);
+            ids.iter().all(|id| !types.get(*id).unused)
+        });
     }
 
     /// Removes the discriminator property from the structs used as tagged variants:
@@ -697,11 +974,22 @@ impl<'m> Lowerer<'m> {
             let mut seen = BTreeSet::from([start]);
             let mut current = &def.kind;
             while let TypeKind::Alias(ty) = current {
-                let TypeRef::Named(next) = ty.non_null() else { break };
+                let TypeRef::Named(next) = ty.non_null() else {
+                    break;
+                };
                 if !seen.insert(*next) {
                     let (doc, pointer) = def.origin.split_once('#').unwrap_or((&def.origin, ""));
-                    let file = self.merged.docs.iter().find(|d| d.id == doc).map(|d| d.path.clone()).unwrap_or_default();
-                    return Err(Error::spec(Location::new(file, pointer), "`$ref` cycle: the schema refers to itself only through references"));
+                    let file = self
+                        .merged
+                        .docs
+                        .iter()
+                        .find(|d| d.id == doc)
+                        .map(|d| d.path.clone())
+                        .unwrap_or_default();
+                    return Err(Error::spec(
+                        Location::new(file, pointer),
+                        "`$ref` cycle: the schema refers to itself only through references",
+                    ));
                 }
                 current = &self.types.get(*next).kind;
             }
@@ -717,14 +1005,26 @@ impl<'m> Lowerer<'m> {
         for op in &self.merged.operations {
             group_keys.insert((config.is_legacy(&op.path), group_tag(op)));
         }
-        let mut group_modules = Namespace::with_taken(["legacy".to_string(), "types".to_string()]);
+        // v3 and legacy groups live in different modules, so each has its own namespace.
+        let reserved =
+            || Namespace::with_taken(["legacy", "types", "runtime", "lib"].map(String::from));
+        let (mut modules, mut legacy_modules) = (reserved(), reserved());
         let groups: Vec<Group> = group_keys
             .iter()
             .map(|(legacy, tag)| {
-                let module = group_modules.claim(&naming::snake_ident(tag));
+                let namespace = if *legacy {
+                    &mut legacy_modules
+                } else {
+                    &mut modules
+                };
+                let module = namespace.claim(&naming::snake_ident(tag));
                 let camel = naming::type_ident(&module);
                 Group {
-                    type_name: if *legacy { format!("Legacy{camel}") } else { camel },
+                    type_name: if *legacy {
+                        format!("Legacy{camel}")
+                    } else {
+                        camel
+                    },
                     module,
                     tag: tag.clone(),
                     legacy: *legacy,
@@ -732,7 +1032,11 @@ impl<'m> Lowerer<'m> {
                 }
             })
             .collect();
-        let group_index = |legacy: bool, tag: &str| groups.iter().position(|g| g.legacy == legacy && g.tag == tag);
+        let group_index = |legacy: bool, tag: &str| {
+            groups
+                .iter()
+                .position(|g| g.legacy == legacy && g.tag == tag)
+        };
 
         // Method names: drop version suffixes unless that makes two names equal.
         let mut wanted: Vec<(usize, String, String)> = Vec::new();
@@ -740,7 +1044,11 @@ impl<'m> Lowerer<'m> {
             let legacy = config.is_legacy(&op.path);
             let group = group_index(legacy, &group_tag(op)).unwrap_or(0);
             let id = operation_id(op);
-            wanted.push((group, naming::snake_ident(naming::strip_version_suffix(&id)), naming::snake_ident(&id)));
+            wanted.push((
+                group,
+                naming::snake_ident(naming::strip_version_suffix(&id)),
+                naming::snake_ident(&id),
+            ));
         }
         let mut counts: BTreeMap<(usize, &str), usize> = BTreeMap::new();
         for (group, short, _) in &wanted {
@@ -749,7 +1057,11 @@ impl<'m> Lowerer<'m> {
         let mut method_names: BTreeMap<usize, Namespace> = BTreeMap::new();
         let mut operations = Vec::new();
         for (op, (group, short, full)) in self.merged.operations.iter().zip(wanted.iter()) {
-            let preferred = if counts[&(*group, short.as_str())] > 1 { full } else { short };
+            let preferred = if counts[&(*group, short.as_str())] > 1 {
+                full
+            } else {
+                short
+            };
             let namespace = method_names.entry(*group).or_default();
             let name = namespace.claim(preferred);
             let legacy = groups[*group].legacy;
@@ -760,24 +1072,44 @@ impl<'m> Lowerer<'m> {
         Ok((operations, groups))
     }
 
-    fn operation(&mut self, op: &MergedOperation, name: String, group: usize, legacy: bool, config: &ClientConfig) -> Result<Operation> {
+    fn operation(
+        &mut self,
+        op: &MergedOperation,
+        name: String,
+        group: usize,
+        legacy: bool,
+        config: &ClientConfig,
+    ) -> Result<Operation> {
         let doc = op.doc;
         let method_key = op.method.as_str().to_ascii_lowercase();
         let pointer = format!("/paths/{}/{method_key}", pointer_escape(&op.path));
         let operation_id = operation_id(op);
-        let hint_base = format!("{}{}", if legacy { "Legacy" } else { "" }, name.to_upper_camel_case());
+        let hint_base = format!(
+            "{}{}",
+            if legacy { "Legacy" } else { "" },
+            name.to_upper_camel_case()
+        );
         let params = self.parameters(op, &hint_base, &pointer)?;
         let body = match &op.operation.request_body {
             None => None,
-            Some(body) => Some(self.request_body(doc, body, &hint_base, &format!("{pointer}/requestBody"))?),
+            Some(body) => {
+                Some(self.request_body(doc, body, &hint_base, &format!("{pointer}/requestBody"))?)
+            }
         };
         let (success, errors) = self.responses(op, &hint_base, &pointer)?;
-        let idempotent = params
-            .iter()
-            .any(|p| p.location == ParamLocation::Header && p.wire.eq_ignore_ascii_case("idempotency-key"));
+        let idempotent = params.iter().any(|p| {
+            p.location == ParamLocation::Header && p.wire.eq_ignore_ascii_case("idempotency-key")
+        });
         let pagination = match &success {
-            Success::Page(item) if params.iter().any(|p| p.location == ParamLocation::Query && p.wire == "token") => {
-                Some(Pagination { token_param: "token".into(), item: item.clone() })
+            Success::Page(item)
+                if params
+                    .iter()
+                    .any(|p| p.location == ParamLocation::Query && p.wire == "token") =>
+            {
+                Some(Pagination {
+                    token_param: "token".into(),
+                    item: item.clone(),
+                })
             }
             _ => None,
         };
@@ -790,7 +1122,11 @@ impl<'m> Lowerer<'m> {
         });
         let mut docs = Docs {
             summary: op.operation.summary.clone(),
-            description: op.operation.description.clone().filter(|d| !d.trim().is_empty()),
+            description: op
+                .operation
+                .description
+                .clone()
+                .filter(|d| !d.trim().is_empty()),
             deprecated: op.operation.deprecated || legacy,
             ..Docs::default()
         };
@@ -821,20 +1157,39 @@ impl<'m> Lowerer<'m> {
         })
     }
 
-    fn parameters(&mut self, op: &MergedOperation, hint_base: &str, pointer: &str) -> Result<Vec<IrParameter>> {
+    fn parameters(
+        &mut self,
+        op: &MergedOperation,
+        hint_base: &str,
+        pointer: &str,
+    ) -> Result<Vec<IrParameter>> {
         let doc = op.doc;
         let mut declared: Vec<(String, Parameter)> = Vec::new();
-        let path_item_pointer = pointer.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default();
+        let path_item_pointer = pointer
+            .rsplit_once('/')
+            .map(|(p, _)| p.to_string())
+            .unwrap_or_default();
         let sources = op
             .path_item_params
             .iter()
             .enumerate()
             .map(|(i, p)| (format!("{path_item_pointer}/parameters/{i}"), p))
-            .chain(op.operation.parameters.iter().enumerate().map(|(i, p)| (format!("{pointer}/parameters/{i}"), p)));
+            .chain(
+                op.operation
+                    .parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (format!("{pointer}/parameters/{i}"), p)),
+            );
         for (param_pointer, param) in sources {
             let param = self.resolve_parameter(doc, param, &param_pointer)?;
             let key = (param.parameter_data_ref().name.clone(), location_of(&param));
-            declared.retain(|(_, existing)| (existing.parameter_data_ref().name.clone(), location_of(existing)) != key);
+            declared.retain(|(_, existing)| {
+                (
+                    existing.parameter_data_ref().name.clone(),
+                    location_of(existing),
+                ) != key
+            });
             declared.push((param_pointer, param));
         }
         let mut names = Namespace::new();
@@ -859,7 +1214,15 @@ impl<'m> Lowerer<'m> {
                         ReferenceOr::Item(s) => docs_of(&s.schema_data),
                         ReferenceOr::Reference { .. } => Docs::default(),
                     };
-                    (self.use_schema_ref(doc, schema, &hint, &format!("{param_pointer}/schema"))?, docs)
+                    (
+                        self.use_schema_ref(
+                            doc,
+                            schema,
+                            &hint,
+                            &format!("{param_pointer}/schema"),
+                        )?,
+                        docs,
+                    )
                 }
                 ParameterSchemaOrContent::Content(_) => (TypeRef::Json, Docs::default()),
             };
@@ -868,11 +1231,21 @@ impl<'m> Lowerer<'m> {
                 docs.examples = vec![example.clone()];
             }
             let required = data.required || location == ParamLocation::Path;
-            params.push(IrParameter { rust: names.claim(&naming::snake_ident(&data.name)), wire: data.name.clone(), location, ty, required, docs });
+            params.push(IrParameter {
+                rust: names.claim(&naming::snake_ident(&data.name)),
+                wire: data.name.clone(),
+                location,
+                ty,
+                required,
+                docs,
+            });
         }
         // Template variables the document forgot to declare.
         for variable in path_variables(&op.path) {
-            if !params.iter().any(|p| p.location == ParamLocation::Path && p.wire == variable) {
+            if !params
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && p.wire == variable)
+            {
                 self.notes.push(format!(
                     "{}: path parameter `{variable}` is not declared; added as a required string",
                     self.origin(doc, pointer)
@@ -888,39 +1261,77 @@ impl<'m> Lowerer<'m> {
             }
         }
         for param in &params {
-            if param.location == ParamLocation::Path && !path_variables(&op.path).contains(&param.wire) {
+            if param.location == ParamLocation::Path
+                && !path_variables(&op.path).contains(&param.wire)
+            {
                 return Err(Error::spec(
                     self.location(doc, pointer),
-                    format!("path parameter `{}` does not appear in the path `{}`", param.wire, op.path),
+                    format!(
+                        "path parameter `{}` does not appear in the path `{}`",
+                        param.wire, op.path
+                    ),
                 ));
             }
         }
         Ok(params)
     }
 
-    fn resolve_parameter(&self, doc: usize, param: &ReferenceOr<Parameter>, pointer: &str) -> Result<Parameter> {
+    fn resolve_parameter(
+        &self,
+        doc: usize,
+        param: &ReferenceOr<Parameter>,
+        pointer: &str,
+    ) -> Result<Parameter> {
         match param {
             ReferenceOr::Item(param) => Ok(param.clone()),
             ReferenceOr::Reference { reference } => {
                 let name = reference.strip_prefix("#/components/parameters/");
-                let found = name.and_then(|name| self.merged.docs[doc].api.components.as_ref()?.parameters.get(name));
+                let found = name.and_then(|name| {
+                    self.merged.docs[doc]
+                        .api
+                        .components
+                        .as_ref()?
+                        .parameters
+                        .get(name)
+                });
                 match found {
                     Some(ReferenceOr::Item(param)) => Ok(param.clone()),
-                    _ => Err(Error::spec(self.location(doc, pointer), format!("dangling `$ref`: `{reference}`"))),
+                    _ => Err(Error::spec(
+                        self.location(doc, pointer),
+                        format!("dangling `$ref`: `{reference}`"),
+                    )),
                 }
             }
         }
     }
 
-    fn request_body(&mut self, doc: usize, body: &ReferenceOr<openapiv3::RequestBody>, hint_base: &str, pointer: &str) -> Result<RequestBody> {
+    fn request_body(
+        &mut self,
+        doc: usize,
+        body: &ReferenceOr<openapiv3::RequestBody>,
+        hint_base: &str,
+        pointer: &str,
+    ) -> Result<RequestBody> {
         let body = match body {
             ReferenceOr::Item(body) => body.clone(),
             ReferenceOr::Reference { reference } => {
                 let name = reference.strip_prefix("#/components/requestBodies/");
-                let found = name.and_then(|name| self.merged.docs[doc].api.components.as_ref()?.request_bodies.get(name));
+                let found = name.and_then(|name| {
+                    self.merged.docs[doc]
+                        .api
+                        .components
+                        .as_ref()?
+                        .request_bodies
+                        .get(name)
+                });
                 match found {
                     Some(ReferenceOr::Item(body)) => body.clone(),
-                    _ => return Err(Error::spec(self.location(doc, pointer), format!("dangling `$ref`: `{reference}`"))),
+                    _ => {
+                        return Err(Error::spec(
+                            self.location(doc, pointer),
+                            format!("dangling `$ref`: `{reference}`"),
+                        ))
+                    }
                 }
             }
         };
@@ -931,48 +1342,90 @@ impl<'m> Lowerer<'m> {
                 Some(schema) => self.use_schema_ref(doc, schema, &hint, &media_pointer)?,
                 None => TypeRef::Json,
             };
-            return Ok(RequestBody::Json { ty, required: body.required });
+            return Ok(RequestBody::Json {
+                ty,
+                required: body.required,
+            });
         }
         if let Some(media) = body.content.get("multipart/form-data") {
             let media_pointer = format!("{pointer}/content/multipart~1form-data/schema");
             return self.multipart(doc, media, &hint, &media_pointer);
         }
-        Ok(RequestBody::Raw { content_type: body.content.keys().next().cloned() })
+        Ok(RequestBody::Raw {
+            content_type: body.content.keys().next().cloned(),
+        })
     }
 
-    fn multipart(&mut self, doc: usize, media: &MediaType, hint: &str, pointer: &str) -> Result<RequestBody> {
+    fn multipart(
+        &mut self,
+        doc: usize,
+        media: &MediaType,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<RequestBody> {
         let schema = match &media.schema {
             Some(ReferenceOr::Item(schema)) => schema.clone(),
-            Some(ReferenceOr::Reference { reference }) => self.resolve_schema(doc, reference, pointer)?,
+            Some(ReferenceOr::Reference { reference }) => {
+                self.resolve_schema(doc, reference, pointer)?
+            }
             None => return Ok(RequestBody::Multipart { fields: Vec::new() }),
         };
-        let Class::Object { properties, required, .. } = classify(&schema) else {
-            return Err(Error::spec(self.location(doc, pointer), "unsupported construct: a multipart body that is not an object"));
+        let Class::Object {
+            properties,
+            required,
+            ..
+        } = classify(&schema)
+        else {
+            return Err(Error::spec(
+                self.location(doc, pointer),
+                "unsupported construct: a multipart body that is not an object",
+            ));
         };
         let mut names = Namespace::with_taken(["client".to_string()]);
         let mut fields = Vec::new();
         for (wire, property) in properties {
             let field_pointer = format!("{pointer}/properties/{}", pointer_escape(wire));
             let (is_file, docs) = match property {
-                ReferenceOr::Item(s) => (matches!(classify(s), Class::Str { binary: true, .. }), docs_of(&s.schema_data)),
+                ReferenceOr::Item(s) => (
+                    matches!(classify(s), Class::Str { binary: true, .. }),
+                    docs_of(&s.schema_data),
+                ),
                 ReferenceOr::Reference { .. } => (false, Docs::default()),
             };
             let ty = if is_file {
                 None
             } else {
-                Some(self.use_boxed(doc, property, &format!("{hint}{}", naming::type_ident(wire)), &field_pointer)?)
+                Some(self.use_boxed(
+                    doc,
+                    property,
+                    &format!("{hint}{}", naming::type_ident(wire)),
+                    &field_pointer,
+                )?)
             };
-            fields.push(MultipartField { rust: names.claim(&naming::snake_ident(wire)), wire: wire.clone(), required: required.contains(wire), ty, docs });
+            fields.push(MultipartField {
+                rust: names.claim(&naming::snake_ident(wire)),
+                wire: wire.clone(),
+                required: required.contains(wire),
+                ty,
+                docs,
+            });
         }
         Ok(RequestBody::Multipart { fields })
     }
 
-    fn responses(&mut self, op: &MergedOperation, hint_base: &str, pointer: &str) -> Result<(Success, Vec<ErrorResponse>)> {
+    fn responses(
+        &mut self,
+        op: &MergedOperation,
+        hint_base: &str,
+        pointer: &str,
+    ) -> Result<(Success, Vec<ErrorResponse>)> {
         let doc = op.doc;
         let mut success = None;
         let mut errors = Vec::new();
         for (status, response) in &op.operation.responses.responses {
-            let StatusCode::Code(code) = status else { continue };
+            let StatusCode::Code(code) = status else {
+                continue;
+            };
             let response_pointer = format!("{pointer}/responses/{code}");
             let response = self.resolve_response(doc, response, &response_pointer)?;
             if (200..300).contains(code) {
@@ -980,39 +1433,78 @@ impl<'m> Lowerer<'m> {
                     success = Some(self.success(doc, &response, hint_base, &response_pointer)?);
                 }
             } else if *code >= 400 {
-                self.error_body_types(doc, &response, &format!("{hint_base}Error{code}"), &response_pointer)?;
+                self.error_body_types(
+                    doc,
+                    &response,
+                    &format!("{hint_base}Error{code}"),
+                    &response_pointer,
+                )?;
                 let shape = self.error_shape(doc, &response);
                 let mut headers: Vec<String> = response.headers.keys().cloned().collect();
                 headers.sort();
-                errors.push(ErrorResponse { status: *code, shape, description: response.description.clone(), headers });
+                errors.push(ErrorResponse {
+                    status: *code,
+                    shape,
+                    description: response.description.clone(),
+                    headers,
+                });
             }
         }
         errors.sort_by_key(|e| e.status);
         Ok((success.unwrap_or(Success::Empty), errors))
     }
 
-    fn resolve_response(&self, doc: usize, response: &ReferenceOr<Response>, pointer: &str) -> Result<Response> {
+    fn resolve_response(
+        &self,
+        doc: usize,
+        response: &ReferenceOr<Response>,
+        pointer: &str,
+    ) -> Result<Response> {
         match response {
             ReferenceOr::Item(response) => Ok(response.clone()),
             ReferenceOr::Reference { reference } => {
                 let name = reference.strip_prefix("#/components/responses/");
-                let found = name.and_then(|name| self.merged.docs[doc].api.components.as_ref()?.responses.get(name));
+                let found = name.and_then(|name| {
+                    self.merged.docs[doc]
+                        .api
+                        .components
+                        .as_ref()?
+                        .responses
+                        .get(name)
+                });
                 match found {
                     Some(ReferenceOr::Item(response)) => Ok(response.clone()),
-                    _ => Err(Error::spec(self.location(doc, pointer), format!("dangling `$ref`: `{reference}`"))),
+                    _ => Err(Error::spec(
+                        self.location(doc, pointer),
+                        format!("dangling `$ref`: `{reference}`"),
+                    )),
                 }
             }
         }
     }
 
-    fn success(&mut self, doc: usize, response: &Response, hint_base: &str, pointer: &str) -> Result<Success> {
-        let Some((media_type, media)) = response.content.iter().next() else { return Ok(Success::Empty) };
+    fn success(
+        &mut self,
+        doc: usize,
+        response: &Response,
+        hint_base: &str,
+        pointer: &str,
+    ) -> Result<Success> {
+        let Some((media_type, media)) = response.content.iter().next() else {
+            return Ok(Success::Empty);
+        };
         let is_json = media_type.contains("json");
         if !is_json {
-            return Ok(if media_type.starts_with("text/") { Success::Text } else { Success::Bytes });
+            return Ok(if media_type.starts_with("text/") {
+                Success::Text
+            } else {
+                Success::Bytes
+            });
         }
         let schema_pointer = format!("{pointer}/content/{}/schema", pointer_escape(media_type));
-        let Some(schema) = &media.schema else { return Ok(Success::Json(TypeRef::Json)) };
+        let Some(schema) = &media.schema else {
+            return Ok(Success::Json(TypeRef::Json));
+        };
         if let ReferenceOr::Item(schema) = schema {
             if let Class::Object { properties, .. } = classify(schema) {
                 let keys: BTreeSet<&str> = properties.keys().map(String::as_str).collect();
@@ -1020,31 +1512,65 @@ impl<'m> Lowerer<'m> {
                     let data_pointer = format!("{schema_pointer}/properties/data");
                     let data_hint = format!("{hint_base}Data");
                     if keys == BTreeSet::from(["data"]) {
-                        return Ok(Success::Envelope(self.use_boxed(doc, data, &data_hint, &data_pointer)?));
+                        return Ok(Success::Envelope(self.use_boxed(
+                            doc,
+                            data,
+                            &data_hint,
+                            &data_pointer,
+                        )?));
                     }
                     if keys == BTreeSet::from(["data", "has_more", "next_token"]) {
-                        if let TypeRef::Array(item) = self.use_boxed(doc, data, &data_hint, &data_pointer)? {
+                        if let TypeRef::Array(item) =
+                            self.use_boxed(doc, data, &data_hint, &data_pointer)?
+                        {
+                            for cursor in ["has_more", "next_token"] {
+                                let cursor_pointer =
+                                    format!("{schema_pointer}/properties/{cursor}");
+                                self.use_boxed(
+                                    doc,
+                                    &properties[cursor],
+                                    &data_hint,
+                                    &cursor_pointer,
+                                )?;
+                            }
                             return Ok(Success::Page(*item));
                         }
                     }
                 }
             }
         }
-        let ty = self.use_schema_ref(doc, schema, &format!("{hint_base}Response"), &schema_pointer)?;
+        let ty = self.use_schema_ref(
+            doc,
+            schema,
+            &format!("{hint_base}Response"),
+            &schema_pointer,
+        )?;
         Ok(Success::Json(ty))
     }
 
     /// Lowers what an error body contains (the envelope's members, or the referenced
     /// schema), so that every place in the spec has a known Rust type.
-    fn error_body_types(&mut self, doc: usize, response: &Response, hint: &str, pointer: &str) -> Result<()> {
+    fn error_body_types(
+        &mut self,
+        doc: usize,
+        response: &Response,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<()> {
         for (media_type, media) in &response.content {
             let schema_pointer = format!("{pointer}/content/{}/schema", pointer_escape(media_type));
             match &media.schema {
                 Some(ReferenceOr::Item(schema)) => {
                     if let Class::Object { properties, .. } = classify(schema) {
                         for (name, property) in properties {
-                            let property_pointer = format!("{schema_pointer}/properties/{}", pointer_escape(name));
-                            self.use_boxed(doc, property, &format!("{hint}{}", naming::type_ident(name)), &property_pointer)?;
+                            let property_pointer =
+                                format!("{schema_pointer}/properties/{}", pointer_escape(name));
+                            self.use_boxed(
+                                doc,
+                                property,
+                                &format!("{hint}{}", naming::type_ident(name)),
+                                &property_pointer,
+                            )?;
                         }
                     }
                 }
@@ -1058,13 +1584,19 @@ impl<'m> Lowerer<'m> {
     }
 
     fn error_shape(&self, doc: usize, response: &Response) -> ErrorShape {
-        let schema = response.content.values().next().and_then(|m| m.schema.clone());
+        let schema = response
+            .content
+            .values()
+            .next()
+            .and_then(|m| m.schema.clone());
         let schema = match schema {
             Some(ReferenceOr::Item(schema)) => schema,
-            Some(ReferenceOr::Reference { reference }) => match self.resolve_schema(doc, &reference, "") {
-                Ok(schema) => schema,
-                Err(_) => return ErrorShape::Legacy,
-            },
+            Some(ReferenceOr::Reference { reference }) => {
+                match self.resolve_schema(doc, &reference, "") {
+                    Ok(schema) => schema,
+                    Err(_) => return ErrorShape::Legacy,
+                }
+            }
             None => return ErrorShape::Legacy,
         };
         match classify(&schema) {
@@ -1112,7 +1644,11 @@ fn enum_values(values: &[String], enum_name: &str, notes: &mut Vec<String>) -> V
         if rust != wanted {
             notes.push(format!("enum `{enum_name}`: value `{value}` would be `{wanted}`, which is taken; named `{rust}`"));
         }
-        out.push(EnumValue { wire: value.clone(), rust, description: None });
+        out.push(EnumValue {
+            wire: value.clone(),
+            rust,
+            description: None,
+        });
     }
     out
 }
@@ -1122,14 +1658,22 @@ fn union_name(members: &[String]) -> Option<String> {
     let words: Vec<Vec<String>> = members.iter().map(|m| camel_words(m)).collect();
     let first = words.first()?;
     let mut prefix = 0;
-    while prefix < first.len() && words.iter().all(|w| w.len() > prefix + 1 && w[prefix] == first[prefix]) {
+    while prefix < first.len()
+        && words
+            .iter()
+            .all(|w| w.len() > prefix + 1 && w[prefix] == first[prefix])
+    {
         prefix += 1;
     }
     if prefix == 0 && members.len() > 3 {
         return None;
     }
     let suffixes: Vec<String> = words.iter().map(|w| w[prefix..].concat()).collect();
-    Some(format!("{}{}", first[..prefix].concat(), suffixes.join("Or")))
+    Some(format!(
+        "{}{}",
+        first[..prefix].concat(),
+        suffixes.join("Or")
+    ))
 }
 
 fn camel_words(name: &str) -> Vec<String> {
@@ -1178,7 +1722,9 @@ pub fn path_variables(path: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
-        let Some(end) = rest[start..].find('}') else { break };
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
         out.push(rest[start + 1..start + end].to_string());
         rest = &rest[start + end + 1..];
     }
@@ -1195,8 +1741,14 @@ mod tests {
     #[test]
     fn union_names_from_members() {
         let names = |v: &[&str]| union_name(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
-        assert_eq!(names(&["AssetUrl", "AssetId", "AssetBase64"]).as_deref(), Some("AssetUrlOrIdOrBase64"));
-        assert_eq!(names(&["AssetUrl", "AssetId"]).as_deref(), Some("AssetUrlOrId"));
+        assert_eq!(
+            names(&["AssetUrl", "AssetId", "AssetBase64"]).as_deref(),
+            Some("AssetUrlOrIdOrBase64")
+        );
+        assert_eq!(
+            names(&["AssetUrl", "AssetId"]).as_deref(),
+            Some("AssetUrlOrId")
+        );
         assert_eq!(names(&["Cat", "Dog"]).as_deref(), Some("CatOrDog"));
     }
 

@@ -116,10 +116,17 @@ pub struct Parameter {
 
 #[derive(Debug, Clone)]
 pub enum RequestBody {
-    Json { ty: TypeRef, required: bool },
-    Multipart { fields: Vec<MultipartField> },
+    Json {
+        ty: TypeRef,
+        required: bool,
+    },
+    Multipart {
+        fields: Vec<MultipartField>,
+    },
     /// A raw body (`application/octet-stream`, text, or an unspecified media type).
-    Raw { content_type: Option<String> },
+    Raw {
+        content_type: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone)]

@@ -7,11 +7,11 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Words that cannot be plain identifiers (strict and reserved keywords of edition 2021).
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop",
-    "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self",
-    "static", "struct", "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized",
-    "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot even be raw identifiers.
@@ -112,7 +112,10 @@ impl Namespace {
     }
 
     pub fn with_taken<I: IntoIterator<Item = String>>(names: I) -> Self {
-        Namespace { taken: names.into_iter().collect(), collisions: Vec::new() }
+        Namespace {
+            taken: names.into_iter().collect(),
+            collisions: Vec::new(),
+        }
     }
 
     pub fn is_taken(&self, name: &str) -> bool {
@@ -124,16 +127,18 @@ impl Namespace {
         if self.taken.insert(wanted.to_string()) {
             return wanted.to_string();
         }
-        let separator = if wanted.contains('_') || wanted.starts_with(|c: char| c.is_ascii_lowercase()) {
-            "_"
-        } else {
-            ""
-        };
+        let separator =
+            if wanted.contains('_') || wanted.starts_with(|c: char| c.is_ascii_lowercase()) {
+                "_"
+            } else {
+                ""
+            };
         let mut n = 2;
         loop {
             let candidate = format!("{wanted}{separator}{n}");
             if self.taken.insert(candidate.clone()) {
-                self.collisions.push((wanted.to_string(), candidate.clone()));
+                self.collisions
+                    .push((wanted.to_string(), candidate.clone()));
                 return candidate;
             }
             n += 1;
@@ -145,7 +150,10 @@ impl Namespace {
 pub fn strip_version_suffix(operation_id: &str) -> &str {
     let trimmed = operation_id.trim_end_matches(|c: char| c.is_ascii_digit());
     if trimmed.len() < operation_id.len() {
-        if let Some(stripped) = trimmed.strip_suffix('V').or_else(|| trimmed.strip_suffix('v')) {
+        if let Some(stripped) = trimmed
+            .strip_suffix('V')
+            .or_else(|| trimmed.strip_suffix('v'))
+        {
             if !stripped.is_empty() {
                 return stripped.trim_end_matches(['_', '-']);
             }
@@ -161,7 +169,10 @@ mod tests {
     #[test]
     fn keeps_acronyms_in_type_names() {
         assert_eq!(type_ident("V1APIError"), "V1APIError");
-        assert_eq!(type_ident("MCPVideoTranslateCreateRequest"), "MCPVideoTranslateCreateRequest");
+        assert_eq!(
+            type_ident("MCPVideoTranslateCreateRequest"),
+            "MCPVideoTranslateCreateRequest"
+        );
         assert_eq!(type_ident("video_status"), "VideoStatus");
         assert_eq!(type_ident("404-thing"), "T404Thing");
     }
@@ -184,7 +195,10 @@ mod tests {
         assert_eq!(variant_ident("1:69", "VideoAspectRatio"), "Ratio1By69");
         assert_eq!(variant_ident("4k", "VideoResolution"), "Resolution4k");
         assert_eq!(variant_ident("1080p", "VideoResolution"), "Resolution1080p");
-        assert_eq!(variant_ident("avatar_video.success", "WebhookEventType"), "AvatarVideoSuccess");
+        assert_eq!(
+            variant_ident("avatar_video.success", "WebhookEventType"),
+            "AvatarVideoSuccess"
+        );
         assert_eq!(variant_ident("unknown", "X"), "UnknownValue");
     }
 
@@ -200,7 +214,10 @@ mod tests {
 
     #[test]
     fn version_suffixes() {
-        assert_eq!(strip_version_suffix("deleteVideoTranslationV3"), "deleteVideoTranslation");
+        assert_eq!(
+            strip_version_suffix("deleteVideoTranslationV3"),
+            "deleteVideoTranslation"
+        );
         assert_eq!(strip_version_suffix("listVideos"), "listVideos");
         assert_eq!(strip_version_suffix("getV3"), "get");
         assert_eq!(strip_version_suffix("V3"), "V3");

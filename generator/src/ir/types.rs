@@ -54,7 +54,9 @@ impl TypeRef {
     pub fn named_ids(&self, out: &mut Vec<TypeId>) {
         match self {
             TypeRef::Named(id) => out.push(*id),
-            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => inner.named_ids(out),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                inner.named_ids(out)
+            }
             _ => {}
         }
     }
@@ -70,6 +72,9 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// Only reachable from legacy (v1/v2) operations.
     pub legacy: bool,
+    /// Reached from no component and no operation (e.g. the `const` tag of a
+    /// union member, once the union carries the tag): not emitted.
+    pub unused: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -85,7 +90,10 @@ pub enum TypeKind {
     Tagged { tag: String, variants: Vec<Variant> },
     /// A union without discriminator, tried in order; `fallback_json` adds a last
     /// variant that keeps anything else as raw JSON.
-    Untagged { variants: Vec<Variant>, fallback_json: bool },
+    Untagged {
+        variants: Vec<Variant>,
+        fallback_json: bool,
+    },
     /// A named alias for another type (component schemas that are arrays, maps or primitives).
     Alias(TypeRef),
 }
@@ -148,21 +156,56 @@ impl TypeSpace {
             docs: Docs::default(),
             kind: TypeKind::Alias(TypeRef::Json),
             legacy: false,
+            unused: false,
         });
         id
     }
 
+    /// Number of types that are emitted.
     pub fn len(&self) -> usize {
-        self.defs.len()
+        self.defs.iter().filter(|def| !def.unused).count()
     }
 
     pub fn is_empty(&self) -> bool {
         self.defs.is_empty()
     }
 
-    /// All types, ordered by name.
+    /// All types that are emitted, ordered by name.
     pub fn iter_by_name(&self) -> impl Iterator<Item = (TypeId, &TypeDef)> {
-        self.by_name.values().map(|id| (*id, &self.defs[id.0]))
+        self.by_name
+            .values()
+            .map(|id| (*id, &self.defs[id.0]))
+            .filter(|(_, def)| !def.unused)
+    }
+
+    /// Marks every type not reachable from `roots` as unused.
+    pub fn mark_unused(&mut self, roots: &[TypeRef]) {
+        let mut reached = vec![false; self.defs.len()];
+        let mut stack: Vec<TypeId> = Vec::new();
+        for root in roots {
+            root.named_ids(&mut stack);
+        }
+        while let Some(id) = stack.pop() {
+            if std::mem::replace(&mut reached[id.0], true) {
+                continue;
+            }
+            match &self.defs[id.0].kind {
+                TypeKind::Struct { fields, extra } => {
+                    fields.iter().for_each(|f| f.ty.named_ids(&mut stack));
+                    if let Some(extra) = extra {
+                        extra.named_ids(&mut stack);
+                    }
+                }
+                TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants, .. } => {
+                    variants.iter().for_each(|v| v.ty.named_ids(&mut stack))
+                }
+                TypeKind::Alias(ty) => ty.named_ids(&mut stack),
+                TypeKind::Enum { .. } => {}
+            }
+        }
+        for (def, reached) in self.defs.iter_mut().zip(reached) {
+            def.unused = !reached;
+        }
     }
 
     /// Renders a reference for messages and the API surface (`Vec<VideoDetail>`).

@@ -1,0 +1,1361 @@
+//! Tests of the hand-written runtime (templates/src/runtime, copied into the
+//! generated `heygen` crate), over real HTTP against wiremock servers.
+//!
+//! Most tests pause tokio's clock, so backoffs and polling intervals cost no
+//! wall time and can be measured exactly. A paused clock jumps to the next
+//! pending timer whenever the runtime waits for the network, so those tests
+//! use [`paused_client`]: no request or connect timeouts and no idle-pool
+//! reaper, leaving the runtime's own sleeps as the only timers. The timeout
+//! tests rely on that same jump: the server delays in real time (on
+//! wiremock's own thread), and the client's timeout fires at once in virtual
+//! time.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use futures_util::StreamExt;
+use heygen::{
+    encode_path_segment, paginate, paginate_with, wait_until_done, Client, DataEnvelope, Error,
+    ErrorShape, FileUpload, Method, Multipart, Page, PollState, Pollable, Request, RetryPolicy,
+    WaitOptions,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use tokio::time::Instant;
+use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const KEY: &str = "sk-test-secret-key-0123456789";
+
+async fn server() -> MockServer {
+    // Not `MockServer::start()`, whose servers are pooled across tests: a
+    // delayed response from one test must not reach another.
+    MockServer::builder().start().await
+}
+
+/// A reqwest client without the idle-pool reaper, whose periodic timer
+/// would make a paused clock jump while a request waits on the network.
+fn http_without_timers() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_idle_timeout(None)
+        .build()
+        .expect("reqwest client")
+}
+
+/// A client fit for a paused clock: no timer of its own runs while it waits
+/// for the server, so virtual time only moves when the runtime sleeps.
+fn paused_client(server: &MockServer) -> Client {
+    paused_builder(server).build().expect("client")
+}
+
+fn paused_builder(server: &MockServer) -> heygen::ClientBuilder {
+    Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .disable_timeouts()
+        .http_client(http_without_timers())
+}
+
+fn ok_body() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({"data": {"ok": true}}))
+}
+
+/// Mounts `first` for the first `times` matching requests, then `then`.
+async fn respond_in_turn(
+    server: &MockServer,
+    verb: &str,
+    route: &str,
+    first: ResponseTemplate,
+    times: u64,
+    then: ResponseTemplate,
+) {
+    Mock::given(method(verb))
+        .and(path(route))
+        .respond_with(first)
+        .up_to_n_times(times)
+        .expect(times)
+        .mount(server)
+        .await;
+    Mock::given(method(verb))
+        .and(path(route))
+        .respond_with(then)
+        .mount(server)
+        .await;
+}
+
+async fn requests_to(server: &MockServer) -> Vec<wiremock::Request> {
+    server.received_requests().await.expect("recording is on")
+}
+
+fn assert_elapsed(elapsed: Duration, expected: Duration) {
+    let margin = Duration::from_millis(5);
+    assert!(
+        elapsed >= expected && elapsed <= expected + margin,
+        "elapsed {elapsed:?}, expected {expected:?}"
+    );
+}
+
+fn v3_error(status: u16, code: &str, message: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(json!({
+        "error": {"code": code, "message": message, "param": null, "doc_url": null}
+    }))
+}
+
+async fn get_ok(client: &Client, route: &str) -> heygen::Result<Value> {
+    client.get_json(route).await
+}
+
+// ---------------------------------------------------------------- retries
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_seconds_is_waited_exactly() {
+    let server = server().await;
+    let limited =
+        v3_error(429, "rate_limit_exceeded", "slow down").insert_header("Retry-After", "3");
+    respond_in_turn(&server, "GET", "/v3/videos", limited, 1, ok_body()).await;
+    let client = paused_client(&server);
+
+    let start = Instant::now();
+    let body = get_ok(&client, "/v3/videos")
+        .await
+        .expect("second attempt succeeds");
+
+    assert_eq!(body["data"]["ok"], true);
+    assert_elapsed(start.elapsed(), Duration::from_secs(3));
+    assert_eq!(requests_to(&server).await.len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn service_unavailable_twice_then_success() {
+    let server = server().await;
+    respond_in_turn(
+        &server,
+        "GET",
+        "/v3/videos",
+        ResponseTemplate::new(503),
+        2,
+        ok_body(),
+    )
+    .await;
+    let client = paused_client(&server);
+
+    let start = Instant::now();
+    get_ok(&client, "/v3/videos")
+        .await
+        .expect("third attempt succeeds");
+
+    // Backoffs of 0.5 s then 1 s, each with up to half taken off as jitter.
+    let elapsed = start.elapsed();
+    assert!(
+        elapsed >= Duration::from_millis(750) && elapsed <= Duration::from_millis(1500),
+        "{elapsed:?}"
+    );
+    assert_eq!(requests_to(&server).await.len(), 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn retries_stop_after_max_retries() {
+    let server = server().await;
+    Mock::given(path("/v3/videos"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let client = paused_client(&server);
+
+    let error = get_ok(&client, "/v3/videos").await.expect_err("always 503");
+
+    assert_eq!(error.status(), Some(503));
+    assert!(error.is_retryable());
+}
+
+#[tokio::test(start_paused = true)]
+async fn bad_request_is_not_retried() {
+    let server = server().await;
+    Mock::given(path("/v3/videos"))
+        .respond_with(v3_error(400, "invalid_parameter", "title is too long"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = paused_client(&server);
+
+    let error = get_ok(&client, "/v3/videos").await.expect_err("400");
+
+    assert_eq!(error.status(), Some(400));
+    assert_eq!(error.code(), Some("invalid_parameter"));
+    assert!(!error.is_retryable());
+}
+
+#[tokio::test(start_paused = true)]
+async fn max_retries_zero_disables_retries() {
+    let server = server().await;
+    Mock::given(path("/v3/videos"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = paused_builder(&server)
+        .max_retries(0)
+        .build()
+        .expect("client");
+
+    let error = get_ok(&client, "/v3/videos").await.expect_err("503");
+
+    assert_eq!(error.status(), Some(503));
+    // The same holds for a per-call policy.
+    let none = paused_client(&server).with_retry_policy(RetryPolicy::none());
+    assert_eq!(none.retry_policy().max_retries, 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_beyond_the_cap_is_capped() {
+    let server = server().await;
+    let limited = ResponseTemplate::new(429).insert_header("Retry-After", "120");
+    respond_in_turn(&server, "GET", "/v3/videos", limited, 1, ok_body()).await;
+    let policy = RetryPolicy::default().max_retry_after(Duration::from_secs(10));
+    let client = paused_builder(&server)
+        .retry_policy(policy)
+        .build()
+        .expect("client");
+
+    let start = Instant::now();
+    get_ok(&client, "/v3/videos")
+        .await
+        .expect("retried after the cap");
+
+    assert_elapsed(start.elapsed(), Duration::from_secs(10));
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_http_date_is_honoured() {
+    let server = server().await;
+    let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(5));
+    let limited = ResponseTemplate::new(503).insert_header("Retry-After", date.as_str());
+    respond_in_turn(&server, "GET", "/v3/videos", limited, 1, ok_body()).await;
+    let client = paused_client(&server);
+
+    let start = Instant::now();
+    get_ok(&client, "/v3/videos")
+        .await
+        .expect("retried at the date");
+
+    // HTTP dates have whole seconds, and the real clock moved on a little.
+    let elapsed = start.elapsed();
+    assert!(
+        elapsed >= Duration::from_secs(3) && elapsed <= Duration::from_secs(5),
+        "{elapsed:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn idempotent_post_is_retried_with_the_same_key() {
+    let server = server().await;
+    respond_in_turn(
+        &server,
+        "POST",
+        "/v3/videos",
+        ResponseTemplate::new(500),
+        1,
+        ok_body(),
+    )
+    .await;
+    let client = paused_client(&server);
+
+    let request = Request::new(Method::POST, "/v3/videos")
+        .json(&json!({"title": "Intro"}))
+        .idempotent();
+    let _: Value = client.send_json(request).await.expect("retried");
+
+    let keys: Vec<String> = requests_to(&server)
+        .await
+        .iter()
+        .map(|r| header_value(r, "idempotency-key").expect("key sent"))
+        .collect();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(keys[0], keys[1], "every attempt repeats the key");
+    assert_is_uuid_v4(&keys[0]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_key_set_by_the_caller_is_kept_and_allows_retries() {
+    let server = server().await;
+    respond_in_turn(
+        &server,
+        "POST",
+        "/v3/videos",
+        ResponseTemplate::new(502),
+        1,
+        ok_body(),
+    )
+    .await;
+    let client = paused_client(&server);
+
+    let request = Request::new(Method::POST, "/v3/videos")
+        .header("Idempotency-Key", "my-key-1")
+        .idempotent();
+    client.send_empty(request).await.expect("retried");
+
+    let keys: Vec<Option<String>> = requests_to(&server)
+        .await
+        .iter()
+        .map(|r| header_value(r, "idempotency-key"))
+        .collect();
+    assert_eq!(
+        keys,
+        [Some("my-key-1".to_owned()), Some("my-key-1".to_owned())]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn post_without_idempotency_key_is_not_retried_after_500() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = paused_client(&server);
+
+    let error = client
+        .request_json::<Value, _>(Method::POST, "/v3/videos", Some(&json!({"title": "x"})))
+        .await
+        .expect_err("500");
+
+    assert_eq!(error.status(), Some(500));
+    assert!(header_value(&requests_to(&server).await[0], "idempotency-key").is_none());
+}
+
+#[tokio::test(start_paused = true)]
+async fn post_without_idempotency_key_is_retried_on_429() {
+    let server = server().await;
+    let limited = ResponseTemplate::new(429).insert_header("Retry-After", "1");
+    respond_in_turn(&server, "POST", "/v3/videos", limited, 1, ok_body()).await;
+    let client = paused_client(&server);
+
+    let start = Instant::now();
+    let _: Value = client
+        .request_json(Method::POST, "/v3/videos", Some(&json!({})))
+        .await
+        .expect("429 means nothing was done");
+
+    assert_elapsed(start.elapsed(), Duration::from_secs(1));
+}
+
+#[tokio::test(start_paused = true)]
+async fn request_in_progress_conflict_is_retried() {
+    let server = server().await;
+    let busy = v3_error(
+        409,
+        "request_in_progress",
+        "A request with this key is running",
+    );
+    respond_in_turn(&server, "POST", "/v3/videos", busy, 1, ok_body()).await;
+    let client = paused_client(&server);
+
+    let request = Request::new(Method::POST, "/v3/videos").idempotent();
+    let _: Value = client.send_json(request).await.expect("retried after 409");
+
+    assert_eq!(requests_to(&server).await.len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn other_conflicts_are_not_retried() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .respond_with(v3_error(409, "idempotency_key_reused", "different body"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = paused_client(&server);
+
+    let request = Request::new(Method::POST, "/v3/videos").idempotent();
+    let error = client.send_empty(request).await.expect_err("409");
+
+    assert_eq!(error.code(), Some("idempotency_key_reused"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn refused_connections_are_retried_even_for_post() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("address").port()
+    };
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .disable_timeouts()
+        .http_client(http_without_timers())
+        .build()
+        .expect("client");
+
+    let start = Instant::now();
+    let error = client
+        .request_json::<Value, _>(Method::POST, "/v3/videos", Some(&json!({})))
+        .await
+        .expect_err("nothing listens");
+
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert!(error.is_retryable());
+    // Two backoffs were slept (0.5 s and 1 s, less jitter): it was retried.
+    assert!(
+        start.elapsed() >= Duration::from_millis(750),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+fn header_value(request: &wiremock::Request, name: &str) -> Option<String> {
+    request
+        .headers
+        .get(name)
+        .map(|v| v.to_str().expect("ASCII header").to_owned())
+}
+
+fn assert_is_uuid_v4(key: &str) {
+    let groups: Vec<&str> = key.split('-').collect();
+    let lengths: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+    assert_eq!(lengths, [8, 4, 4, 4, 12], "{key}");
+    assert!(
+        key.chars().all(|c| c == '-' || c.is_ascii_hexdigit()),
+        "{key}"
+    );
+    assert!(groups[2].starts_with('4'), "version 4: {key}");
+    assert!(
+        groups[3].starts_with(['8', '9', 'a', 'b']),
+        "variant: {key}"
+    );
+}
+
+// --------------------------------------------------------------- timeouts
+
+/// A response the client will have given up on long before it comes.
+fn too_slow() -> ResponseTemplate {
+    ok_body().set_delay(Duration::from_secs(30))
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_slow_response_is_a_timeout() {
+    let server = server().await;
+    Mock::given(path("/v3/videos"))
+        .respond_with(too_slow())
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .timeout(Duration::from_secs(2))
+        .max_retries(0)
+        .http_client(http_without_timers())
+        .build()
+        .expect("client");
+
+    let start = Instant::now();
+    let error = get_ok(&client, "/v3/videos").await.expect_err("too slow");
+
+    assert!(matches!(error, Error::Timeout), "{error:?}");
+    assert!(error.is_timeout() && error.is_retryable());
+    assert_elapsed(start.elapsed(), Duration::from_secs(2));
+}
+
+#[tokio::test(start_paused = true)]
+async fn with_timeout_overrides_the_client_timeout() {
+    let server = server().await;
+    Mock::given(path("/v3/videos"))
+        .respond_with(too_slow())
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .timeout(Duration::from_secs(3600))
+        .max_retries(0)
+        .http_client(http_without_timers())
+        .build()
+        .expect("client");
+
+    let start = Instant::now();
+    let error = get_ok(&client.with_timeout(Duration::from_secs(2)), "/v3/videos")
+        .await
+        .expect_err("too slow");
+
+    assert!(error.is_timeout());
+    assert_elapsed(start.elapsed(), Duration::from_secs(2));
+}
+
+#[tokio::test(start_paused = true)]
+async fn uploads_get_the_upload_timeout() {
+    let server = server().await;
+    Mock::given(path("/v3/assets"))
+        .respond_with(too_slow())
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .timeout(Duration::from_secs(1))
+        .upload_timeout(Duration::from_secs(5))
+        .max_retries(0)
+        .http_client(http_without_timers())
+        .build()
+        .expect("client");
+
+    let start = Instant::now();
+    let request = Request::new(Method::POST, "/v3/assets")
+        .file_body(FileUpload::from_bytes(vec![1u8; 64], "a.png"))
+        .upload();
+    let error = client.send_empty(request).await.expect_err("too slow");
+
+    assert!(error.is_timeout());
+    assert_elapsed(start.elapsed(), Duration::from_secs(5));
+}
+
+/// On a real clock: the first attempt times out, the retry succeeds.
+#[tokio::test]
+async fn a_timed_out_request_is_retried() {
+    let server = server().await;
+    respond_in_turn(&server, "GET", "/v3/videos", too_slow(), 1, ok_body()).await;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .timeout(Duration::from_millis(300))
+        .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(10)))
+        .build()
+        .expect("client");
+
+    let start = std::time::Instant::now();
+    get_ok(&client, "/v3/videos")
+        .await
+        .expect("the retry is fast");
+
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(requests_to(&server).await.len(), 2);
+}
+
+// ----------------------------------------------------------------- errors
+
+#[tokio::test(start_paused = true)]
+async fn v3_errors_decode_to_api_errors() {
+    let server = server().await;
+    Mock::given(path("/v3/videos/nope"))
+        .respond_with(
+            v3_error(404, "not_found", "Video not found.").insert_header("X-Request-Id", "req-123"),
+        )
+        .mount(&server)
+        .await;
+    let client = paused_client(&server);
+
+    let error = get_ok(&client, "/v3/videos/nope").await.expect_err("404");
+
+    assert!(error.is_not_found());
+    assert_eq!(error.request_id(), Some("req-123"));
+    assert_eq!(error.message(), Some("Video not found."));
+    let Error::Api(api) = &error else {
+        panic!("expected Api, got {error:?}")
+    };
+    assert_eq!(api.status, 404);
+    assert_eq!(api.code.as_deref(), Some("not_found"));
+    assert!(api.body.contains("Video not found."));
+    let shown = error.to_string();
+    assert!(
+        shown.contains("404") && shown.contains("not_found") && shown.contains("req-123"),
+        "{shown}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn v1_errors_decode_to_legacy_errors() {
+    let server = server().await;
+    Mock::given(path("/v1/video.delete"))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(
+                    json!({"code": 400569, "message": "ResourceType.VIDEO_TRANSLATE not found"}),
+                )
+                .insert_header("x-request-id", "req-v1"),
+        )
+        .mount(&server)
+        .await;
+    let client = paused_client(&server);
+
+    let request = Request::new(Method::DELETE, "/v1/video.delete").query("video_id", "v1");
+    let error = client.send_empty(request).await.expect_err("404");
+
+    let Error::LegacyApi(legacy) = &error else {
+        panic!("expected LegacyApi, got {error:?}")
+    };
+    assert_eq!(legacy.status, 404);
+    assert_eq!(legacy.code, "400569");
+    assert_eq!(
+        legacy.message.as_deref(),
+        Some("ResourceType.VIDEO_TRANSLATE not found")
+    );
+    assert_eq!(error.request_id(), Some("req-v1"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn v2_errors_decode_to_legacy_errors() {
+    let server = server().await;
+    Mock::given(path("/v2/photo_avatar/x"))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(json!({"data": null, "error": {"code": "internal_error", "message": "photo avatar not found"}}))
+                .insert_header("X-Request-Id", "req-v2"),
+        )
+        .mount(&server)
+        .await;
+    let client = paused_client(&server);
+
+    let error = client
+        .send_empty(Request::new(Method::DELETE, "/v2/photo_avatar/x"))
+        .await
+        .expect_err("404");
+
+    let Error::LegacyApi(legacy) = &error else {
+        panic!("expected LegacyApi, got {error:?}")
+    };
+    assert_eq!(legacy.code, "internal_error");
+    assert_eq!(legacy.message.as_deref(), Some("photo avatar not found"));
+    assert_eq!(legacy.request_id.as_deref(), Some("req-v2"));
+    assert!(error.is_not_found());
+}
+
+#[tokio::test(start_paused = true)]
+async fn declared_error_shapes_take_precedence() {
+    static SHAPES: &[(u16, ErrorShape)] = &[(400, ErrorShape::Legacy)];
+    let server = server().await;
+    // A v2 envelope that left out `data`: undeclared, it reads as v3.
+    Mock::given(path("/v2/thing"))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .set_body_json(json!({"error": {"code": "bad", "message": "no"}})),
+        )
+        .mount(&server)
+        .await;
+    let client = paused_client(&server);
+
+    let declared = client
+        .send_empty(Request::new(Method::GET, "/v2/thing").error_shapes(SHAPES))
+        .await
+        .expect_err("400");
+    let undeclared = client
+        .send_empty(Request::new(Method::GET, "/v2/thing"))
+        .await
+        .expect_err("400");
+
+    assert!(matches!(declared, Error::LegacyApi(_)), "{declared:?}");
+    assert!(matches!(undeclared, Error::Api(_)), "{undeclared:?}");
+    assert_eq!(declared.code(), Some("bad"));
+    assert_eq!(undeclared.code(), Some("bad"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_html_gateway_page_is_an_api_error_with_the_raw_text() {
+    let server = server().await;
+    let page = "<html><body><h1>502 Bad Gateway</h1></body></html>";
+    Mock::given(path("/v3/videos"))
+        .respond_with(ResponseTemplate::new(502).set_body_raw(page, "text/html"))
+        .mount(&server)
+        .await;
+    let client = paused_builder(&server)
+        .max_retries(0)
+        .build()
+        .expect("client");
+
+    let error = get_ok(&client, "/v3/videos").await.expect_err("502");
+
+    let Error::Api(api) = &error else {
+        panic!("expected Api, got {error:?}")
+    };
+    assert_eq!(api.status, 502);
+    assert_eq!(api.code, None);
+    assert_eq!(api.body, page);
+    assert!(error.to_string().contains("502 Bad Gateway"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn malformed_json_names_the_failing_path() {
+    #[derive(Debug, Deserialize)]
+    struct Item {
+        #[allow(dead_code)]
+        id: String,
+    }
+    #[derive(Debug, Deserialize)]
+    struct Listing {
+        #[allow(dead_code)]
+        items: Vec<Item>,
+    }
+    let server = server().await;
+    Mock::given(path("/v3/items"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": {"items": [{"id": "a"}, {"id": 42}]}
+        })))
+        .mount(&server)
+        .await;
+    let client = paused_client(&server);
+
+    let error = client
+        .get_json::<DataEnvelope<Listing>>("/v3/items")
+        .await
+        .expect_err("id 42 is no string");
+
+    let Error::Decode(decode) = &error else {
+        panic!("expected Decode, got {error:?}")
+    };
+    assert_eq!(decode.status, 200);
+    assert_eq!(decode.path, "data.items[1].id");
+    assert!(
+        decode.message.contains("invalid type"),
+        "{}",
+        decode.message
+    );
+    assert!(decode.snippet.starts_with(r#"{"data""#));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_missing_data_envelope_is_reported() {
+    let server = server().await;
+    Mock::given(path("/v3/user/me"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": null})))
+        .mount(&server)
+        .await;
+    let client = paused_client(&server);
+
+    let envelope: DataEnvelope<Value> = client.get_json("/v3/user/me").await.expect("decodes");
+
+    assert!(matches!(envelope.into_data(), Err(Error::MissingData)));
+}
+
+// ------------------------------------------------------ request plumbing
+
+#[tokio::test(start_paused = true)]
+async fn query_headers_and_path_segments_are_encoded() {
+    #[derive(Serialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Order {
+        NewestFirst,
+    }
+    let server = server().await;
+    Mock::given(method("GET"))
+        .respond_with(ok_body())
+        .mount(&server)
+        .await;
+    let client = paused_client(&server);
+
+    let request = Request::new(
+        Method::GET,
+        format!("/v3/videos/{}", encode_path_segment("a b/c")),
+    )
+    .query("order", &Order::NewestFirst)
+    .query("cursor", &None::<String>)
+    .query("tag", &["x y", "z"])
+    .query("limit", &10)
+    .header("X-Trace", &Some(7));
+    client.send_empty(request).await.expect("sent");
+
+    let sent = &requests_to(&server).await[0];
+    assert_eq!(sent.url.path(), "/v3/videos/a%20b%2Fc");
+    assert_eq!(
+        sent.url.query(),
+        Some("order=newest_first&tag=x+y&tag=z&limit=10")
+    );
+    assert_eq!(header_value(sent, "x-trace").as_deref(), Some("7"));
+    assert_eq!(header_value(sent, "x-api-key").as_deref(), Some(KEY));
+    let agent = header_value(sent, "user-agent").expect("user agent");
+    assert!(agent.starts_with("heygen-rust/"), "{agent}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn unsendable_parameters_fail_before_sending() {
+    let server = server().await;
+    let client = paused_client(&server);
+
+    let request = Request::new(Method::GET, "/v3/videos").query("filter", &json!({"a": 1}));
+    let error = client
+        .send_empty(request)
+        .await
+        .expect_err("a map has no query form");
+
+    assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+    assert!(requests_to(&server).await.is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn bearer_tokens_replace_the_api_key() {
+    let server = server().await;
+    Mock::given(header("authorization", "Bearer oauth-token"))
+        .respond_with(ok_body())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .bearer_token("oauth-token")
+        .base_url(server.uri())
+        .disable_timeouts()
+        .http_client(http_without_timers())
+        .build()
+        .expect("client");
+
+    get_ok(&client, "/v3/user/me").await.expect("authorized");
+
+    assert!(header_value(&requests_to(&server).await[0], "x-api-key").is_none());
+}
+
+#[test]
+fn building_needs_a_credential_and_a_sane_base_url() {
+    assert!(matches!(Client::builder().build(), Err(Error::Config(_))));
+    assert!(matches!(Client::new("  "), Err(Error::Config(_))));
+    let bad_url = Client::builder().api_key(KEY).base_url("not a url").build();
+    assert!(matches!(bad_url, Err(Error::Config(_))));
+    let bad_key = Client::new("line\nbreak").expect_err("newline in key");
+    assert!(!bad_key.to_string().contains("line"), "{bad_key}");
+    let client = Client::new(KEY).expect("client");
+    assert_eq!(client.base_url(), "https://api.heygen.com");
+}
+
+/// The environment is process-wide, so `Client::from_env` is exercised in
+/// child processes (this test binary, running [`from_env_child`]) rather
+/// than by changing this process's variables under other tests' feet.
+#[tokio::test]
+async fn from_env_reads_key_and_base_url() {
+    let server = server().await;
+    Mock::given(header("x-api-key", "env-key"))
+        .respond_with(ok_body())
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let ok = run_child(
+        "ok",
+        &[
+            ("HEYGEN_API_KEY", "env-key"),
+            ("HEYGEN_BASE_URL", &server.uri()),
+        ],
+    );
+    let missing = run_child("missing", &[("HEYGEN_BASE_URL", &server.uri())]);
+    let blank = run_child("missing", &[("HEYGEN_API_KEY", " ")]);
+
+    for output in [ok, missing, blank] {
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success() && stdout.contains("1 passed"),
+            "{stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+const CHILD_MODE: &str = "HEYGEN_RUNTIME_TEST_CHILD";
+
+fn run_child(mode: &str, vars: &[(&str, &str)]) -> std::process::Output {
+    std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args(["from_env_child", "--exact", "--test-threads=1"])
+        .env_remove("HEYGEN_API_KEY")
+        .env_remove("HEYGEN_BASE_URL")
+        .env(CHILD_MODE, mode)
+        .envs(vars.iter().copied())
+        .output()
+        .expect("run the child test")
+}
+
+/// Does nothing unless started by [`from_env_reads_key_and_base_url`].
+#[tokio::test]
+async fn from_env_child() {
+    let Ok(mode) = std::env::var(CHILD_MODE) else {
+        return;
+    };
+    match mode.as_str() {
+        "ok" => {
+            let client = Client::from_env().expect("configured from the environment");
+            let body = get_ok(&client, "/v3/user/me")
+                .await
+                .expect("reaches the mock");
+            assert_eq!(body["data"]["ok"], true);
+        }
+        "missing" => {
+            let error = Client::from_env().expect_err("no key");
+            assert!(
+                matches!(&error, Error::Config(m) if m.contains("HEYGEN_API_KEY")),
+                "{error:?}"
+            );
+        }
+        other => panic!("unknown mode {other}"),
+    }
+}
+
+// ------------------------------------------------------------- pagination
+
+#[tokio::test(start_paused = true)]
+async fn paginate_streams_three_pages_in_order() {
+    let server = server().await;
+    let page = |items: Value, next: Value| {
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"data": items, "has_more": !next.is_null(), "next_token": next}))
+    };
+    Mock::given(path("/v3/avatars"))
+        .and(query_param_is_missing("token"))
+        .respond_with(page(json!([1, 2]), json!("t2")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v3/avatars"))
+        .and(query_param("token", "t2"))
+        .respond_with(page(json!([3]), json!("t3")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v3/avatars"))
+        .and(query_param("token", "t3"))
+        .respond_with(page(json!([4, 5]), Value::Null))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = paused_client(&server);
+
+    let items: Vec<u32> = paginate(|token: Option<String>| {
+        let client = client.clone();
+        async move {
+            let request = Request::new(Method::GET, "/v3/avatars").query("token", &token);
+            client.send_json::<Page<u32>>(request).await
+        }
+    })
+    .map(|item| item.expect("no error"))
+    .collect()
+    .await;
+
+    assert_eq!(items, [1, 2, 3, 4, 5]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn paginate_yields_an_error_once_and_stops() {
+    let server = server().await;
+    Mock::given(query_param_is_missing("token"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"data": [1], "next_token": "t2"})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(query_param("token", "t2"))
+        .respond_with(v3_error(403, "forbidden", "no"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = paused_client(&server);
+
+    let results: Vec<heygen::Result<u32>> = paginate(|token: Option<String>| {
+        let client = client.clone();
+        async move {
+            let request = Request::new(Method::GET, "/v3/avatars").query("token", &token);
+            client.send_json::<Page<u32>>(request).await
+        }
+    })
+    .collect()
+    .await;
+
+    assert_eq!(results.len(), 2);
+    assert_eq!(*results[0].as_ref().expect("first item"), 1);
+    assert_eq!(
+        results[1].as_ref().expect_err("then the error").status(),
+        Some(403)
+    );
+}
+
+#[tokio::test]
+async fn paginate_with_follows_a_nested_cursor() {
+    struct Listing {
+        videos: Vec<&'static str>,
+        pagination: Cursor,
+    }
+    struct Cursor {
+        next: Option<String>,
+    }
+    let pages = [
+        Listing {
+            videos: vec!["a", "b"],
+            pagination: Cursor {
+                next: Some("2".into()),
+            },
+        },
+        Listing {
+            videos: vec![],
+            pagination: Cursor {
+                next: Some("3".into()),
+            },
+        },
+        Listing {
+            videos: vec!["c"],
+            pagination: Cursor {
+                next: Some(String::new()),
+            },
+        },
+    ];
+    let pages = Arc::new(Mutex::new(pages.into_iter()));
+    let seen = Arc::new(Mutex::new(Vec::new()));
+
+    let items: Vec<&str> = paginate_with(
+        |token: Option<String>| {
+            seen.lock().expect("lock").push(token);
+            let page = pages.lock().expect("lock").next().expect("no extra fetch");
+            async move { Ok::<_, Error>(page) }
+        },
+        |page: Listing| (page.videos, page.pagination.next),
+    )
+    .map(|item| item.expect("no error"))
+    .collect()
+    .await;
+
+    assert_eq!(items, ["a", "b", "c"]);
+    assert_eq!(
+        *seen.lock().expect("lock"),
+        [None, Some("2".to_owned()), Some("3".to_owned())]
+    );
+}
+
+// ---------------------------------------------------------------- polling
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Job {
+    status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    error: Option<JobError>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct JobError {
+    code: String,
+    message: String,
+}
+
+impl Pollable for Job {
+    fn poll_state(&self) -> PollState {
+        match self.status.as_str() {
+            "completed" => PollState::Succeeded,
+            "failed" => PollState::Failed {
+                code: self.error.as_ref().map(|e| e.code.clone()),
+                message: self.error.as_ref().map(|e| e.message.clone()),
+            },
+            _ => PollState::Running,
+        }
+    }
+
+    fn status_text(&self) -> Option<String> {
+        Some(self.status.clone())
+    }
+}
+
+fn job(status: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({"data": {"status": status}}))
+}
+
+async fn wait_for_job(client: &Client, options: WaitOptions) -> heygen::Result<Job> {
+    wait_until_done(
+        move || async move {
+            client
+                .get_json::<DataEnvelope<Job>>("/v3/jobs/1")
+                .await?
+                .into_data()
+        },
+        options,
+    )
+    .await
+}
+
+#[tokio::test(start_paused = true)]
+async fn waiting_ends_when_the_job_completes() {
+    let server = server().await;
+    respond_in_turn(
+        &server,
+        "GET",
+        "/v3/jobs/1",
+        job("processing"),
+        2,
+        job("completed"),
+    )
+    .await;
+    let client = paused_client(&server);
+
+    let start = Instant::now();
+    let done = wait_for_job(&client, WaitOptions::default())
+        .await
+        .expect("completed");
+
+    assert_eq!(done.status, "completed");
+    // Checks at 0 s, 2 s, then 2 s × 1.5 later.
+    assert_elapsed(start.elapsed(), Duration::from_secs(5));
+}
+
+#[tokio::test(start_paused = true)]
+async fn waiting_reports_a_failed_job() {
+    let server = server().await;
+    let failed = ResponseTemplate::new(200).set_body_json(json!({
+        "data": {"status": "failed", "error": {"code": "AVATAR_NOT_FOUND", "message": "The avatar was deleted"}}
+    }));
+    respond_in_turn(&server, "GET", "/v3/jobs/1", job("pending"), 1, failed).await;
+    let client = paused_client(&server);
+
+    let error = wait_for_job(&client, WaitOptions::default())
+        .await
+        .expect_err("failed");
+
+    let Error::WaitFailed {
+        code,
+        message,
+        last,
+    } = &error
+    else {
+        panic!("expected WaitFailed, got {error:?}")
+    };
+    assert_eq!(code.as_deref(), Some("AVATAR_NOT_FOUND"));
+    assert_eq!(message.as_deref(), Some("The avatar was deleted"));
+    assert_eq!(last["status"], "failed");
+    assert_eq!(error.code(), Some("AVATAR_NOT_FOUND"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn waiting_gives_up_at_the_timeout_with_the_last_state() {
+    let server = server().await;
+    Mock::given(path("/v3/jobs/1"))
+        .respond_with(job("some_new_status"))
+        .mount(&server)
+        .await;
+    let client = paused_client(&server);
+
+    let start = Instant::now();
+    let options = WaitOptions::default().timeout(Duration::from_secs(10));
+    let error = wait_for_job(&client, options)
+        .await
+        .expect_err("never done");
+
+    let Error::WaitTimeout {
+        elapsed,
+        last_status,
+        last,
+    } = &error
+    else {
+        panic!("expected WaitTimeout, got {error:?}")
+    };
+    assert_eq!(*elapsed, Duration::from_secs(10));
+    assert_eq!(last_status.as_deref(), Some("some_new_status"));
+    assert_eq!(last["status"], "some_new_status");
+    assert_elapsed(start.elapsed(), Duration::from_secs(10));
+    // Checks at 0, 2, 5, 9.5 and, last, at the deadline.
+    assert_eq!(requests_to(&server).await.len(), 5);
+}
+
+// ---------------------------------------------------------------- uploads
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
+}
+
+/// Whether a multipart body carries `file_name` as field `file`, with
+/// `content_type` and exactly `bytes`, and the text field `title`.
+fn multipart_matches(
+    request: &wiremock::Request,
+    file_name: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> bool {
+    let is_form = header_value(request, "content-type")
+        .is_some_and(|value| value.starts_with("multipart/form-data; boundary="));
+    let text = String::from_utf8_lossy(&request.body).to_ascii_lowercase();
+    let mut part = format!("content-disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\ncontent-type: {content_type}\r\n\r\n").into_bytes();
+    part.extend_from_slice(bytes);
+    part.extend_from_slice(b"\r\n--");
+    is_form
+        && text.contains("content-disposition: form-data; name=\"title\"\r\n\r\nmy clip\r\n")
+        && contains(
+            &request.body.to_ascii_lowercase(),
+            &part.to_ascii_lowercase(),
+        )
+        && contains(&request.body, bytes)
+}
+
+const CLIP: &[u8] = b"\x00\x00\x00\x18ftypmp42 binary \xff\xfe payload";
+
+#[tokio::test(start_paused = true)]
+async fn multipart_uploads_carry_name_type_and_bytes() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(|request: &wiremock::Request| {
+            multipart_matches(request, "clip.mp4", "video/mp4", CLIP)
+        })
+        .respond_with(ok_body())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = paused_client(&server);
+
+    let form = Multipart::new()
+        .text("title", "my clip")
+        .file("file", FileUpload::from_bytes(CLIP, "clip.mp4"));
+    let request = Request::new(Method::POST, "/v3/assets")
+        .multipart(form)
+        .upload();
+    client
+        .send_empty(request)
+        .await
+        .expect("the server accepts the form");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_file_on_disk_is_sent_again_on_retry() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("talk.webm");
+    std::fs::write(&file, CLIP).expect("write");
+    let server = server().await;
+    respond_in_turn(
+        &server,
+        "POST",
+        "/v3/assets",
+        ResponseTemplate::new(503),
+        1,
+        ok_body(),
+    )
+    .await;
+    let client = paused_client(&server);
+
+    let form = Multipart::new()
+        .text("title", "my clip")
+        .file("file", FileUpload::from_path(&file).expect("file exists"));
+    let request = Request::new(Method::POST, "/v3/assets")
+        .multipart(form)
+        .idempotent()
+        .upload();
+    client.send_empty(request).await.expect("retried");
+
+    let sent = requests_to(&server).await;
+    assert_eq!(sent.len(), 2);
+    for request in &sent {
+        assert!(
+            multipart_matches(request, "talk.webm", "video/webm", CLIP),
+            "full form each time"
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_streamed_upload_is_not_retried() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = paused_client(&server);
+
+    let chunks =
+        futures_util::stream::iter([Ok::<_, std::io::Error>(&CLIP[..10]), Ok(&CLIP[10..])]);
+    let upload = FileUpload::from_stream(chunks, "clip.mp4", Some(CLIP.len() as u64));
+    assert!(!upload.is_replayable());
+    let request = Request::new(Method::POST, "/v3/assets")
+        .multipart(Multipart::new().file("file", upload))
+        .idempotent();
+    let error = client
+        .send_empty(request)
+        .await
+        .expect_err("503, not retried");
+
+    assert_eq!(error.status(), Some(503));
+    assert!(contains(&requests_to(&server).await[0].body, CLIP));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_raw_file_body_is_sent_with_its_type() {
+    let server = server().await;
+    Mock::given(header("content-type", "image/png"))
+        .and(|request: &wiremock::Request| request.body == b"\x89PNG....")
+        .respond_with(ok_body())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = paused_client(&server);
+
+    let request = Request::new(Method::POST, "/v1/asset")
+        .file_body(FileUpload::from_bytes(&b"\x89PNG...."[..], "logo.PNG"))
+        .upload();
+    client.send_empty(request).await.expect("accepted");
+}
+
+#[test]
+fn missing_files_are_reported_up_front() {
+    let error = FileUpload::from_path("/definitely/not/here.mp4").expect_err("missing");
+    assert!(matches!(error, Error::File { .. }), "{error:?}");
+}
+
+// ----------------------------------------------------------------- secrets
+
+#[derive(Clone, Default)]
+struct LogBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for LogBuffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lock").extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogBuffer {
+    type Writer = LogBuffer;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn secrets_stay_out_of_debug_output_and_logs() {
+    let logs = LogBuffer::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(logs.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let server = server().await;
+    respond_in_turn(
+        &server,
+        "POST",
+        "/v3/videos",
+        ResponseTemplate::new(429),
+        1,
+        ok_body(),
+    )
+    .await;
+    let builder = paused_builder(&server);
+    let client = builder.clone().build().expect("client");
+
+    let request = Request::new(Method::POST, "/v3/videos")
+        .json(&json!({"title": "x"}))
+        .idempotent();
+    let _: Value = client.send_json(request).await.expect("retried");
+    let _ = get_ok(&client, "/nowhere").await.expect_err("404");
+
+    let logs = String::from_utf8(logs.0.lock().expect("lock").clone()).expect("UTF-8 logs");
+    assert!(
+        logs.contains("retrying") && logs.contains("/v3/videos"),
+        "{logs}"
+    );
+    assert!(logs.contains("attempt=2"), "{logs}");
+    assert!(!logs.contains(KEY), "the key leaked into the logs:\n{logs}");
+    for shown in [
+        format!("{builder:?}"),
+        format!("{client:?}"),
+        format!("{:?}", client.with_timeout(Duration::from_secs(1))),
+    ] {
+        assert!(!shown.contains(KEY), "{shown}");
+        assert!(shown.contains("redacted"), "{shown}");
+    }
+    let bearer = Client::builder().bearer_token(KEY).build().expect("client");
+    assert!(!format!("{bearer:?}").contains(KEY));
+}

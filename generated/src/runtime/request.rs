@@ -209,7 +209,8 @@ struct Response {
 
 impl Client {
     /// Sends the request and decodes the JSON response into `T`. A decoding
-    /// failure names the path where it happened (see [`DecodeError`]).
+    /// failure names the path where it happened (see [`DecodeError`]). An
+    /// empty body (a 204, say) reads as `null`, which suits `()` and `Option`.
     pub async fn send_json<T: DeserializeOwned>(&self, request: Request) -> Result<T> {
         let response = self.execute(request).await?;
         decode_json(response.status, &response.body)
@@ -409,7 +410,12 @@ impl Client {
 fn decode_json<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T> {
     let decode_error =
         |path: String, message: String| Error::Decode(Box::new(DecodeError::new(status, path, message, body)));
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let json = if body.iter().all(u8::is_ascii_whitespace) {
+        &b"null"[..]
+    } else {
+        body
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(json);
     let value = serde_path_to_error::deserialize(&mut deserializer)
         .map_err(|e| decode_error(e.path().to_string(), e.into_inner().to_string()))?;
     // Trailing garbage after the JSON value is an error too.
@@ -490,5 +496,13 @@ mod tests {
             Err(Error::Decode(e)) => assert_eq!(e.path, "data.items[1].id"),
             other => panic!("unexpected {other:?}"),
         }
+        assert!(matches!(decode_json::<Body>(200, b"{} x"), Err(Error::Decode(_))));
+    }
+
+    #[test]
+    fn empty_bodies_read_as_null() {
+        decode_json::<()>(204, b"").unwrap();
+        assert_eq!(decode_json::<Option<u8>>(200, b" ").unwrap(), None);
+        assert!(matches!(decode_json::<u8>(200, b""), Err(Error::Decode(_))));
     }
 }

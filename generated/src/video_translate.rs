@@ -24,24 +24,27 @@ impl<'a> VideoTranslate<'a> {
     ///
     /// `DELETE /v3/video-translations/{video_translation_id}`
     ///
+    /// Path parameters:
+    /// - `video_translation_id`: Unique video translation identifier
+    ///
     /// Declared error statuses: 400, 401, 404, 429.
     pub async fn delete_video_translation(
         &self,
         video_translation_id: &str,
     ) -> crate::Result<crate::types::VideoTranslationDeleteResponse> {
+        let video_translation_id = crate::runtime::encode_path_segment(
+            video_translation_id,
+        );
         let request = crate::runtime::Request::new(
                 reqwest::Method::DELETE,
-                format!(
-                    "/v3/video-translations/{}", crate
-                    ::runtime::encode_path_segment(video_translation_id)
-                ),
+                format!("/v3/video-translations/{video_translation_id}"),
             )
             .error_shapes(
                 &[
-                    (400u16, crate::runtime::ErrorShape::Standard),
-                    (401u16, crate::runtime::ErrorShape::Standard),
-                    (404u16, crate::runtime::ErrorShape::Standard),
-                    (429u16, crate::runtime::ErrorShape::Standard),
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
         self.client

@@ -76,7 +76,7 @@ pub struct OperationSurface {
     /// Cursor query parameter when the operation also has a `<method>_stream` method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<String>,
-    /// The operation has a `<method>_and_wait` polling method (from `specs/client.yaml`).
+    /// The operation has a `<method>_until_done` polling method (from `specs/client.yaml`).
     pub polling: bool,
     /// Spec location.
     pub origin: String,

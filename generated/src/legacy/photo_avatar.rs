@@ -28,19 +28,20 @@ impl<'a> LegacyPhotoAvatar<'a> {
     ///
     /// `DELETE /v2/photo_avatar/{avatar_id}`
     ///
+    /// Path parameters:
+    /// - `avatar_id`: Unique identifier of the avatar/look. For avatars, this ID can be retrieved from [Create Photo Avatar Group](https://docs.heygen.com/reference/create-photo-avatar-group) endpoint. For looks, this ID can be retrieved from [Add Looks to Photo Avatar Group](https://docs.heygen.com/reference/add-looks-to-photo-avatar-group) endpoint
+    ///
     /// Declared error statuses: 404.
     pub async fn delete_photo_avatar_by_id(
         &self,
         avatar_id: &str,
     ) -> crate::Result<crate::types::LegacyDeletePhotoAvatarByIdResponse> {
+        let avatar_id = crate::runtime::encode_path_segment(avatar_id);
         let request = crate::runtime::Request::new(
                 reqwest::Method::DELETE,
-                format!(
-                    "/v2/photo_avatar/{}", crate
-                    ::runtime::encode_path_segment(avatar_id)
-                ),
+                format!("/v2/photo_avatar/{avatar_id}"),
             )
-            .error_shapes(&[(404u16, crate::runtime::ErrorShape::Legacy)]);
+            .error_shapes(&[(404, crate::runtime::ErrorShape::Legacy)]);
         self.client
             .send_json::<crate::types::LegacyDeletePhotoAvatarByIdResponse>(request)
             .await

@@ -39,7 +39,7 @@ impl<'a> LegacyVideo<'a> {
             )
             .query("video_id", &params.video_id)
             .query("type", &params.r#type)
-            .error_shapes(&[(404u16, crate::runtime::ErrorShape::Legacy)]);
+            .error_shapes(&[(404, crate::runtime::ErrorShape::Legacy)]);
         self.client.send_json::<crate::types::LegacyDeleteAVideoResponse>(request).await
     }
 }

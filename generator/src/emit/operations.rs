@@ -9,6 +9,7 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, prose, render};
 use super::types::{ident, type_tokens, Scope};
+use crate::ir::naming::is_keyword;
 use crate::error::{Error, Result};
 use crate::ir::{
     Api, ErrorShape, Operation, ParamLocation, Parameter, RequestBody, Success, TypeKind, TypeRef,
@@ -230,6 +231,13 @@ fn method_docs(op: &Operation) -> String {
     } else {
         format!("{text}\n\n{line}")
     };
+    let described: Vec<String> = path_params(op)
+        .into_iter()
+        .filter_map(|p| p.docs.description.as_ref().map(|d| format!("- `{}`: {}", p.rust, prose(d).replace('\n', " "))))
+        .collect();
+    if !described.is_empty() {
+        text.push_str(&format!("\n\nPath parameters:\n{}", described.join("\n")));
+    }
     if !op.errors.is_empty() {
         let statuses: Vec<String> = op.errors.iter().map(|e| e.status.to_string()).collect();
         text.push_str(&format!(
@@ -258,24 +266,26 @@ struct Arguments {
 fn arguments(api: &Api, op: &Operation, params_struct: &str) -> Result<Arguments> {
     let mut signature = Vec::new();
     let mut names = Vec::new();
-    let mut format_args = Vec::new();
+    // Each path parameter is encoded into a local of the same name, which the
+    // `format!` string then names inline (`/v3/videos/{video_id}`).
+    let mut encoded = Vec::new();
     for param in path_params(op) {
         let name = ident(&param.rust);
         names.push(quote!(#name));
-        match param.ty.non_null() {
+        let value = match param.ty.non_null() {
             TypeRef::String => {
                 signature.push(quote!(#name: &str));
-                format_args.push(quote!(crate::runtime::encode_path_segment(#name)));
+                quote!(#name)
             }
             TypeRef::Integer(_) | TypeRef::Number(_) | TypeRef::Boolean => {
                 let ty = type_tokens(&api.types, param.ty.non_null(), Scope::Crate);
                 signature.push(quote!(#name: #ty));
-                format_args.push(quote!(crate::runtime::encode_path_segment(&#name.to_string())));
+                quote!(&#name.to_string())
             }
             TypeRef::Named(id) if matches!(api.types.get(*id).kind, TypeKind::Enum { .. }) => {
                 let ty = type_tokens(&api.types, param.ty.non_null(), Scope::Crate);
                 signature.push(quote!(#name: &#ty));
-                format_args.push(quote!(crate::runtime::encode_path_segment(#name.as_str())));
+                quote!(#name.as_str())
             }
             _ => {
                 return Err(Error::Input(format!(
@@ -283,17 +293,19 @@ fn arguments(api: &Api, op: &Operation, params_struct: &str) -> Result<Arguments
                     op.origin, param.wire
                 )))
             }
-        }
+        };
+        let local = format_ident!("{}", path_local(&param.rust));
+        encoded.push(quote!(let #local = crate::runtime::encode_path_segment(#value);));
     }
-    let template = path_format_template(&op.path);
-    let path = if format_args.is_empty() {
+    let path = if encoded.is_empty() {
         let path = &op.path;
         quote!(#path.to_string())
     } else {
-        quote!(format!(#template, #( #format_args ),*))
+        let template = path_format_template(op);
+        quote!(format!(#template))
     };
     let mut builder = Vec::new();
-    let mut prelude = Vec::new();
+    let mut prelude = encoded;
     let mut after = Vec::new();
     match &op.body {
         Some(RequestBody::Json { ty, required }) => {
@@ -365,7 +377,7 @@ fn arguments(api: &Api, op: &Operation, params_struct: &str) -> Result<Arguments
         builder.push(quote!(.idempotent()));
     }
     let shapes = op.errors.iter().map(|e| {
-        let status = e.status;
+        let status = proc_macro2::Literal::u16_unsuffixed(e.status);
         let shape = shape_tokens(e.shape);
         quote!((#status, #shape))
     });
@@ -380,22 +392,24 @@ fn arguments(api: &Api, op: &Operation, params_struct: &str) -> Result<Arguments
     })
 }
 
-/// `/v3/videos/{video_id}` -> `/v3/videos/{}`.
-fn path_format_template(path: &str) -> String {
-    let mut out = String::new();
-    let mut in_var = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                in_var = true;
-                out.push_str("{}");
-            }
-            '}' => in_var = false,
-            _ if !in_var => out.push(c),
-            _ => {}
-        }
+/// `/v3/videos/{video-id}` -> `/v3/videos/{video_id}`: the path with each
+/// variable renamed to the Rust local that holds its encoded value.
+fn path_format_template(op: &Operation) -> String {
+    let mut template = op.path.clone();
+    for param in path_params(op) {
+        template = template.replace(&format!("{{{}}}", param.wire), &format!("{{{}}}", path_local(&param.rust)));
     }
-    out
+    template
+}
+
+/// The local holding a path parameter's encoded value; `format!` cannot name a
+/// raw identifier, so a keyword gets a trailing underscore.
+fn path_local(rust: &str) -> String {
+    if is_keyword(rust) {
+        format!("{rust}_")
+    } else {
+        rust.to_string()
+    }
 }
 
 fn method_tokens(op: &Operation) -> TokenStream {
@@ -446,12 +460,12 @@ fn emit_stream_method(api: &Api, op: &Operation, params_struct: &str) -> Option<
             (quote!(#n: &'a str), quote!(#n))
         })
         .unzip();
-    let doc = format!(
-        " Every item of [`{}`](Self::{}), following `next_token` page after page.\n\n The stream ends after the last page; an error ends it too.",
+    let doc = doc_attrs(&format!(
+        "Every item of [`{}`](Self::{}), following `next_token` page after page.\n\nThe stream ends after the last page; an error ends it too.",
         op.name, op.name
-    );
+    ));
     Some(quote! {
-        #[doc = #doc]
+        #doc
         pub fn #stream_name(&self, #( #path_signature, )* params: &#params_ty) -> impl futures_util::Stream<Item = crate::Result<#item>> + 'a {
             let handle = *self;
             let params = params.clone();

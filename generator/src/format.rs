@@ -32,6 +32,7 @@ fn spaced(text: &str) -> String {
     for line in text.lines() {
         let trimmed = line.trim_start();
         let item_ended = previous.trim_start() == "}"
+            || (previous.starts_with("pub type ") && previous.ends_with(';'))
             || (previous.starts_with("//!") && !trimmed.starts_with("//!"));
         let continues = trimmed.is_empty()
             || trimmed.starts_with('}')

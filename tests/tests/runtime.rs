@@ -830,36 +830,48 @@ async fn from_env_reads_key_and_base_url() {
         .await;
 
     let ok = run_child(
+        "from_env_child",
         "ok",
         &[
             ("HEYGEN_API_KEY", "env-key"),
             ("HEYGEN_BASE_URL", &server.uri()),
         ],
     );
-    let missing = run_child("missing", &[("HEYGEN_BASE_URL", &server.uri())]);
-    let blank = run_child("missing", &[("HEYGEN_API_KEY", " ")]);
+    let missing = run_child(
+        "from_env_child",
+        "missing",
+        &[("HEYGEN_BASE_URL", &server.uri())],
+    );
+    let blank = run_child("from_env_child", "missing", &[("HEYGEN_API_KEY", " ")]);
 
     for output in [ok, missing, blank] {
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        assert!(
-            output.status.success() && stdout.contains("1 passed"),
-            "{stdout}\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        assert_child_passed(&output);
     }
 }
 
 const CHILD_MODE: &str = "HEYGEN_RUNTIME_TEST_CHILD";
 
-fn run_child(mode: &str, vars: &[(&str, &str)]) -> std::process::Output {
+/// Runs one test of this binary, alone, in a child process with `mode` in
+/// [`CHILD_MODE`] and `vars` as its only HeyGen variables.
+fn run_child(test: &str, mode: &str, vars: &[(&str, &str)]) -> std::process::Output {
     std::process::Command::new(std::env::current_exe().expect("test binary"))
-        .args(["from_env_child", "--exact", "--test-threads=1"])
+        .args([test, "--exact", "--test-threads=1"])
         .env_remove("HEYGEN_API_KEY")
         .env_remove("HEYGEN_BASE_URL")
         .env(CHILD_MODE, mode)
         .envs(vars.iter().copied())
         .output()
         .expect("run the child test")
+}
+
+/// The child ran its test (not filtered out) and the test passed.
+fn assert_child_passed(output: &std::process::Output) {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.contains("1 passed"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// Does nothing unless started by [`from_env_reads_key_and_base_url`].
@@ -1313,8 +1325,21 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogBuffer {
     }
 }
 
+/// Tracing decides once per call site, process-wide, whether anyone listens;
+/// other tests' threads racing through the same call sites can settle that
+/// before this test's subscriber is in place. So the capture runs alone, in
+/// a child process ([`secrets_child`]).
+#[test]
+fn secrets_stay_out_of_debug_output_and_logs() {
+    assert_child_passed(&run_child("secrets_child", "logs", &[]));
+}
+
+/// Does nothing unless started by [`secrets_stay_out_of_debug_output_and_logs`].
 #[tokio::test(start_paused = true)]
-async fn secrets_stay_out_of_debug_output_and_logs() {
+async fn secrets_child() {
+    if std::env::var(CHILD_MODE).is_err() {
+        return;
+    }
     let logs = LogBuffer::default();
     let subscriber = tracing_subscriber::fmt()
         .with_writer(logs.clone())
@@ -1358,4 +1383,36 @@ async fn secrets_stay_out_of_debug_output_and_logs() {
     }
     let bearer = Client::builder().bearer_token(KEY).build().expect("client");
     assert!(!format!("{bearer:?}").contains(KEY));
+}
+
+// ------------------------------------------------------------ auto traits
+
+fn assert_send<T: Send>(_: &T) {}
+
+/// Calls must be spawnable on a multi-threaded runtime.
+#[test]
+fn futures_and_streams_are_send() {
+    let client = Client::new(KEY).expect("client");
+    let form = Multipart::new().file(
+        "file",
+        FileUpload::from_stream(
+            futures_util::stream::empty::<std::io::Result<Vec<u8>>>(),
+            "a.mp4",
+            None,
+        ),
+    );
+    assert_send(
+        &client.send_json::<Value>(Request::new(Method::POST, "/v3/assets").multipart(form)),
+    );
+    assert_send(&paginate(|_token| {
+        let client = client.clone();
+        async move { client.get_json::<Page<Value>>("/v3/avatars").await }
+    }));
+    assert_send(&wait_until_done(
+        || {
+            let client = client.clone();
+            async move { client.get_json::<Job>("/v3/jobs/1").await }
+        },
+        WaitOptions::default(),
+    ));
 }

@@ -278,7 +278,7 @@ impl Client {
         if let Some(message) = request.error.take() {
             return Err(Error::InvalidRequest(message));
         }
-        let headers = self.headers_for(&mut request)?;
+        let headers = self.headers_for(&request)?;
         let has_key = headers.contains_key(IDEMPOTENCY_KEY);
         let span = tracing::debug_span!(
             "heygen.request",
@@ -375,7 +375,7 @@ impl Client {
 
     /// Headers sent on every attempt; also fixes the Idempotency-Key once, so
     /// that every retry repeats it.
-    fn headers_for(&self, request: &mut Request) -> Result<HeaderMap> {
+    fn headers_for(&self, request: &Request) -> Result<HeaderMap> {
         let mut headers = HeaderMap::new();
         let (auth_name, auth_value) = self.inner.auth.header();
         headers.insert(auth_name, auth_value.clone());

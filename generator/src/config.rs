@@ -9,7 +9,7 @@ use crate::error::{Error, Location, Result};
 
 pub const FILE_NAME: &str = "client.yaml";
 
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ClientConfig {
     #[serde(default)]
@@ -17,6 +17,27 @@ pub struct ClientConfig {
     /// Long-running jobs: operations whose result can be polled until a terminal status.
     #[serde(default)]
     pub polling: Vec<PollingEntry>,
+    /// Version of the generated crate, written into its Cargo.toml;
+    /// `cargo xtask regen --bump` raises it as the API changes call for.
+    #[serde(default = "default_crate_version")]
+    pub crate_version: String,
+}
+
+/// The generated crate's version when `client.yaml` does not give one.
+pub const DEFAULT_CRATE_VERSION: &str = "0.1.0";
+
+fn default_crate_version() -> String {
+    DEFAULT_CRATE_VERSION.to_string()
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            legacy: Legacy::default(),
+            polling: Vec::new(),
+            crate_version: default_crate_version(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -50,10 +71,21 @@ impl ClientConfig {
             return Ok(ClientConfig::default());
         }
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        serde_yaml::from_str(&text).map_err(|e| {
+        let config: ClientConfig = serde_yaml::from_str(&text).map_err(|e| {
             let line = e.location().map(|l| l.line());
             Error::spec(Location::new(&path, "").with_line(line), e.to_string())
-        })
+        })?;
+        if !is_plain_version(&config.crate_version) {
+            let line = crate::load::line_in_text(&text, "/crate_version");
+            return Err(Error::spec(
+                Location::new(&path, "/crate_version").with_line(line),
+                format!(
+                    "invalid crate_version `{}`: expected MAJOR.MINOR.PATCH, e.g. 0.1.0",
+                    config.crate_version
+                ),
+            ));
+        }
+        Ok(config)
     }
 
     pub fn is_legacy(&self, path: &str) -> bool {
@@ -67,5 +99,76 @@ impl ClientConfig {
         self.polling
             .iter()
             .find(|entry| entry.operation == operation_id)
+    }
+}
+
+/// `MAJOR.MINOR.PATCH`, three decimal numbers.
+pub fn is_plain_version(version: &str) -> bool {
+    let parts: Vec<&str> = version.split('.').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()) && p.parse::<u64>().is_ok())
+}
+
+/// `text` (a `client.yaml`) with its `crate_version` set to `version`: the existing
+/// top-level line is replaced in place, keeping comments; without one, the key is
+/// appended.
+pub fn set_crate_version(text: &str, version: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut found = false;
+    for line in text.split_inclusive('\n') {
+        if !found && line.starts_with("crate_version:") {
+            found = true;
+            // Keep what follows the old value (spacing and a comment).
+            let value = line["crate_version:".len()..].trim_start();
+            let rest = value
+                .find(char::is_whitespace)
+                .map(|at| value[at..].trim_end())
+                .unwrap_or_default();
+            out.push_str(&format!("crate_version: {version}{rest}\n"));
+        } else {
+            out.push_str(line);
+        }
+    }
+    if !found {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&format!(
+            "\n# Version of the generated crate; `cargo xtask regen --bump` raises it.\ncrate_version: {version}\n"
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod version_tests {
+    use super::*;
+
+    #[test]
+    fn crate_version_defaults_and_validates() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert_eq!(ClientConfig::read(dir.path()).expect("absent").crate_version, "0.1.0");
+        std::fs::write(dir.path().join(FILE_NAME), "polling: []\n").expect("write");
+        assert_eq!(ClientConfig::read(dir.path()).expect("default").crate_version, "0.1.0");
+        std::fs::write(dir.path().join(FILE_NAME), "polling: []\ncrate_version: 1.2.x\n").expect("write");
+        let message = ClientConfig::read(dir.path()).expect_err("bad").to_string();
+        assert!(message.contains("client.yaml:2 at #/crate_version"), "{message}");
+    }
+
+    #[test]
+    fn set_crate_version_keeps_the_rest() {
+        let text = "# comment\nlegacy: {}\ncrate_version: 0.1.0  # why\npolling: []\n";
+        assert_eq!(
+            set_crate_version(text, "1.0.0"),
+            "# comment\nlegacy: {}\ncrate_version: 1.0.0  # why\npolling: []\n"
+        );
+        let appended = set_crate_version("legacy: {}", "0.2.0");
+        assert!(appended.starts_with("legacy: {}\n"), "{appended}");
+        assert!(appended.ends_with("crate_version: 0.2.0\n"), "{appended}");
+        assert!(is_plain_version("10.0.3"));
+        assert!(!is_plain_version("1.0"));
+        assert!(!is_plain_version("1.0.0-rc1"));
     }
 }

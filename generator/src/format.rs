@@ -76,6 +76,30 @@ pub fn crate_files(emitted: &EmittedCrate, templates: &Path) -> Result<BTreeMap<
     Ok(files)
 }
 
+/// Sets `version = "..."` in the `[package]` table of the crate's `Cargo.toml`
+/// (the version comes from `specs/client.yaml`, not from the template).
+pub fn set_package_version(files: &mut BTreeMap<String, String>, version: &str) {
+    let Some(text) = files.get_mut("Cargo.toml") else {
+        return;
+    };
+    let mut in_package = false;
+    let mut done = false;
+    let mut lines = Vec::new();
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            in_package = trimmed == "[package]";
+        }
+        if in_package && !done && trimmed.starts_with("version") && trimmed.contains('=') {
+            lines.push(format!("version = \"{version}\""));
+            done = true;
+        } else {
+            lines.push(line.to_string());
+        }
+    }
+    *text = lines.join("\n") + "\n";
+}
+
 /// Relative paths of every file under `templates/`, sorted.
 fn template_files(root: &Path) -> Result<Vec<String>> {
     let mut out = Vec::new();

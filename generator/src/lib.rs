@@ -16,6 +16,8 @@ pub mod format;
 pub mod ir;
 pub mod merge;
 pub mod pipeline;
+pub mod surface;
+pub mod changes;
 pub mod write;
 
 pub use pipeline::{generate, Generated, Options, Report};

@@ -263,6 +263,29 @@ fn check_shape(value: &Value, path: &Path, text: &str) -> Result<()> {
     Ok(())
 }
 
+/// Today's date in UTC, `YYYY-MM-DD`.
+pub fn today_utc() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    date_from_unix_days((seconds / 86_400) as i64)
+}
+
+/// The civil date `days` days after 1970-01-01 (Howard Hinnant's algorithm).
+pub fn date_from_unix_days(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 /// `YYYY-MM-DD`, a real calendar date.
 pub fn is_iso_date(date: &str) -> bool {
     let bytes = date.as_bytes();
@@ -388,6 +411,15 @@ mod tests {
         let (pointer, _, _) =
             parse_err("documents:\n  - id: a\n    file: a.json\n    sha256: abc\n");
         assert_eq!(pointer, "/documents/0/sha256");
+    }
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(date_from_unix_days(0), "1970-01-01");
+        assert_eq!(date_from_unix_days(11_016), "2000-02-29");
+        assert_eq!(date_from_unix_days(20_551), "2026-04-08");
+        assert_eq!(date_from_unix_days(-1), "1969-12-31");
+        assert!(is_iso_date(&today_utc()));
     }
 
     #[test]

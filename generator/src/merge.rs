@@ -32,6 +32,8 @@ pub struct MergedOperation {
     pub operation: Operation,
     /// Parameters declared on the path item, shared by its operations.
     pub path_item_params: Vec<ReferenceOr<Parameter>>,
+    /// Other documents that define the same operation (older ones, superseded).
+    pub superseded: Vec<usize>,
 }
 
 /// Where a merged component schema comes from.
@@ -129,6 +131,7 @@ fn merge_operations(docs: &[SourceDoc], notes: &mut Vec<String>) -> Result<Vec<M
                     method,
                     operation: operation.clone(),
                     path_item_params: item.parameters.clone(),
+                    superseded: Vec::new(),
                 };
                 let key = (path.clone(), method);
                 match by_key.remove(&key) {
@@ -136,7 +139,13 @@ fn merge_operations(docs: &[SourceDoc], notes: &mut Vec<String>) -> Result<Vec<M
                         by_key.insert(key, candidate);
                     }
                     Some(existing) => {
-                        let winner = pick_newer(docs, existing, candidate, method, path, notes)?;
+                        let mut superseded = existing.superseded.clone();
+                        superseded.extend([existing.doc, index]);
+                        let mut winner = pick_newer(docs, existing, candidate, method, path, notes)?;
+                        superseded.retain(|doc| *doc != winner.doc);
+                        superseded.sort();
+                        superseded.dedup();
+                        winner.superseded = superseded;
                         by_key.insert(key, winner);
                     }
                 }

@@ -103,7 +103,10 @@ pub fn generate(options: &Options) -> Result<Generated> {
     timings.emit = started.elapsed();
 
     let started = Instant::now();
-    let files = crate::format::crate_files(&emitted, &options.templates)?;
+    let mut files = crate::format::crate_files(&emitted, &options.templates)?;
+    crate::format::set_package_version(&mut files, &config.crate_version);
+    let surface = crate::surface::Surface::from_api(&api);
+    files.insert(crate::surface::FILE_NAME.to_string(), surface.to_json()?);
     timings.format = started.elapsed();
 
     let mut notes = merged.notes.clone();

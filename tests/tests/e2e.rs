@@ -5,9 +5,13 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
-use heygen_codegen_tests::{full_specs_dir, shared_specs, skip_without_shared_specs, workspace_root};
+use heygen_codegen_tests::{
+    full_specs_dir, shared_specs, skip_without_shared_specs, workspace_root,
+};
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// (METHOD, path) of every operation and the names of every component schema in the inputs.
 fn inventory(specs: &Path) -> (BTreeSet<(String, String)>, BTreeSet<String>) {
@@ -41,8 +45,16 @@ fn cargo(dir: &Path, args: &[&str]) {
         .output()
         .expect("run cargo");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "cargo {} failed:\n{stderr}", args.join(" "));
-    assert!(!stderr.contains("warning:"), "cargo {} warned:\n{stderr}", args.join(" "));
+    assert!(
+        output.status.success(),
+        "cargo {} failed:\n{stderr}",
+        args.join(" ")
+    );
+    assert!(
+        !stderr.contains("warning:"),
+        "cargo {} warned:\n{stderr}",
+        args.join(" ")
+    );
 }
 
 #[test]
@@ -52,7 +64,9 @@ fn full_spec_generates_a_crate_that_builds_cleanly() {
     };
     let specs = full_specs_dir(&shared);
     let (operations, schemas) = inventory(specs.path());
-    let april = generator::load::load_file(&shared.join("external-api.2026-04-08.json"), "april".into()).unwrap();
+    let april =
+        generator::load::load_file(&shared.join("external-api.2026-04-08.json"), "april".into())
+            .unwrap();
     let april_ops: usize = april.value["paths"]
         .as_object()
         .unwrap()
@@ -60,37 +74,161 @@ fn full_spec_generates_a_crate_that_builds_cleanly() {
         .map(|item| METHODS.iter().filter(|m| item.get(**m).is_some()).count())
         .sum();
     assert_eq!(april_ops, 62, "the April spec has 62 operations");
-    assert_eq!(april.value["components"]["schemas"].as_object().unwrap().len(), 108);
+    assert_eq!(
+        april.value["components"]["schemas"]
+            .as_object()
+            .unwrap()
+            .len(),
+        108
+    );
 
-    let generated = generator::generate(&generator::Options::for_workspace(specs.path())).expect("generate");
+    let generated =
+        generator::generate(&generator::Options::for_workspace(specs.path())).expect("generate");
     let api = &generated.api;
 
     // Every operation of the inputs has its method.
-    let lowered: BTreeSet<(String, String)> =
-        api.operations.iter().map(|op| (op.method.as_str().to_string(), op.path.clone())).collect();
-    assert_eq!(lowered, operations, "operations of the inputs and of the IR");
+    let lowered: BTreeSet<(String, String)> = api
+        .operations
+        .iter()
+        .map(|op| (op.method.as_str().to_string(), op.path.clone()))
+        .collect();
+    assert_eq!(
+        lowered, operations,
+        "operations of the inputs and of the IR"
+    );
     for op in &api.operations {
         let group = &api.groups[op.group];
-        let file = if group.legacy { format!("src/legacy/{}.rs", group.module) } else { format!("src/{}.rs", group.module) };
+        let file = if group.legacy {
+            format!("src/legacy/{}.rs", group.module)
+        } else {
+            format!("src/{}.rs", group.module)
+        };
         let source = &generated.files[&file];
-        assert!(source.contains(&format!("pub async fn {}(", op.name)), "{} {} has no method in {file}", op.method.as_str(), op.path);
+        assert!(
+            source.contains(&format!("pub async fn {}(", op.name)),
+            "{} {} has no method in {file}",
+            op.method.as_str(),
+            op.path
+        );
     }
     // Every component schema has its type.
     let types = &generated.files["src/types.rs"];
     for schema in &schemas {
         let name = generator::ir::naming::type_ident(schema);
-        let declared = ["pub struct", "pub enum", "pub type"].iter().any(|kind| types.contains(&format!("{kind} {name} ")) || types.contains(&format!("{kind} {name}<")));
+        let declared = ["pub struct", "pub enum", "pub type"].iter().any(|kind| {
+            types.contains(&format!("{kind} {name} ")) || types.contains(&format!("{kind} {name}<"))
+        });
         assert!(declared, "component schema {schema} has no type {name}");
     }
-    println!("{} operations, {} component schemas, {} types", operations.len(), schemas.len(), api.types.len());
+    println!(
+        "{} operations, {} component schemas, {} types",
+        operations.len(),
+        schemas.len(),
+        api.types.len()
+    );
 
     let out = tempfile::tempdir().unwrap();
     let crate_dir = out.path().join("heygen");
     generator::write::write_all(&crate_dir, &generated.files).unwrap();
-    std::fs::copy(workspace_root().join("Cargo.lock"), crate_dir.join("Cargo.lock")).unwrap();
+    std::fs::copy(
+        workspace_root().join("Cargo.lock"),
+        crate_dir.join("Cargo.lock"),
+    )
+    .unwrap();
     // A crate outside the workspace must say so, or cargo looks for a parent workspace.
-    let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap() + "\n[workspace]\n";
+    let manifest =
+        std::fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap() + "\n[workspace]\n";
     std::fs::write(crate_dir.join("Cargo.toml"), manifest).unwrap();
-    cargo(&crate_dir, &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"]);
+    cargo(
+        &crate_dir,
+        &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
+    );
     cargo(&crate_dir, &["doc", "--quiet", "--no-deps"]);
+    round_trip_every_example(specs.path(), api, &crate_dir);
 }
+
+/// Every example of every input document round-trips through its generated
+/// type, and values the spec does not list still decode.
+fn round_trip_every_example(specs: &Path, api: &generator::ir::Api, crate_dir: &Path) {
+    let mut examples = Vec::new();
+    let quirks = generator::quirks::read(specs).unwrap();
+    for mut document in generator::load::load_dir(specs).unwrap() {
+        if let Some(quirks) = &quirks {
+            generator::quirks::apply(quirks, std::slice::from_mut(&mut document)).unwrap();
+        }
+        generator::normalise::normalise(&mut document).unwrap();
+        examples.extend(heygen_codegen_tests::examples::collect(&document.id, &document.value));
+    }
+    let types: std::collections::BTreeMap<String, String> = api
+        .schema_types
+        .iter()
+        .map(|(origin, ty)| {
+            let tokens = generator::emit::types::type_tokens(&api.types, ty, generator::emit::types::Scope::Crate);
+            (origin.clone(), tokens.to_string().replace("crate ::", "heygen ::"))
+        })
+        .collect();
+    let (checks, unplanned) = heygen_codegen_tests::examples::plan(&examples, &types);
+    assert!(unplanned.is_empty(), "examples without a type:\n{}", unplanned.join("\n"));
+    println!("examples found in the inputs: {}; checks: {}", examples.len(), checks.len());
+    assert!(examples.len() > 300, "the April spec alone has about three hundred examples");
+    std::fs::create_dir_all(crate_dir.join("tests")).unwrap();
+    std::fs::write(crate_dir.join("tests/examples.rs"), heygen_codegen_tests::examples::test_file(&checks)).unwrap();
+    std::fs::write(crate_dir.join("tests/forward_compat.rs"), FORWARD_COMPAT).unwrap();
+    let output = Command::new(env!("CARGO"))
+        .args(["test", "--quiet", "--test", "examples", "--test", "forward_compat", "--", "--nocapture"])
+        .current_dir(crate_dir)
+        .env("CARGO_TARGET_DIR", workspace_root().join("target/e2e"))
+        .output()
+        .expect("cargo test");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "round trip failed:\n{stdout}\n{stderr}");
+    let expected = format!("examples checked: {}", checks.len());
+    assert!(stdout.contains(&expected), "{expected} not printed:\n{stdout}");
+    println!("{expected}");
+}
+
+/// Values the spec does not list must still decode (and known ones encode exactly).
+const FORWARD_COMPAT: &str = r#"
+use heygen::types::*;
+use serde_json::json;
+
+#[test]
+fn unknown_enum_value_decodes_and_encodes_back() {
+    let status: CreateVideoAgentResponseStatus = serde_json::from_value(json!("thinking")).unwrap();
+    assert_eq!(status, CreateVideoAgentResponseStatus::Unknown("thinking".into()));
+    assert_eq!(serde_json::to_value(&status).unwrap(), json!("thinking"));
+    assert_eq!(serde_json::to_value(VideoAspectRatio::Ratio16By9).unwrap(), json!("16:9"));
+    assert_eq!(serde_json::to_value(VideoResolution::Resolution4k).unwrap(), json!("4k"));
+    let event: WebhookEventType = serde_json::from_value(json!("avatar_video.success")).unwrap();
+    assert_eq!(event.as_str(), "avatar_video.success");
+    assert!(!matches!(event, WebhookEventType::Unknown(_)));
+}
+
+#[test]
+fn tagged_union_writes_the_tag_once_and_reads_it_back() {
+    let asset = AssetUrlOrIdOrBase64::Url(AssetUrl { url: "https://x.test/a.png".into() });
+    let text = serde_json::to_string(&asset).unwrap();
+    assert_eq!(text.matches("\"type\"").count(), 1, "{text}");
+    assert_eq!(serde_json::from_str::<AssetUrlOrIdOrBase64>(&text).unwrap(), asset);
+    assert_eq!(serde_json::to_value(&asset).unwrap(), json!({"type": "url", "url": "https://x.test/a.png"}));
+}
+
+#[test]
+fn unknown_discriminator_keeps_the_raw_json() {
+    let raw = json!({"type": "gdrive", "file_id": "abc"});
+    let asset: AssetUrlOrIdOrBase64 = serde_json::from_value(raw.clone()).unwrap();
+    assert_eq!(asset, AssetUrlOrIdOrBase64::Unknown(raw.clone()));
+    assert_eq!(serde_json::to_value(&asset).unwrap(), raw);
+}
+
+#[test]
+fn unknown_fields_and_nulls_decode() {
+    let video: VideoDetail = serde_json::from_value(json!({
+        "id": "v1", "status": "completed", "title": null, "brand_new_field": {"x": 1}
+    }))
+    .unwrap();
+    assert_eq!(video.id, "v1");
+    assert_eq!(video.title, None);
+}
+"#;

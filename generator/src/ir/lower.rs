@@ -31,6 +31,7 @@ pub fn lower(merged: &Merged, config: &ClientConfig) -> Result<(Api, Vec<String>
     lowerer.strip_tags();
     lowerer.check_alias_cycles()?;
     lowerer.mark_unused(&operations);
+    lowerer.alias_superseded_places();
     let first_doc = merged.docs.iter().max_by(|a, b| {
         a.api
             .paths
@@ -957,6 +958,41 @@ impl<'m> Lowerer<'m> {
             ty.named_ids(&mut ids);
             ids.iter().all(|id| !types.get(*id).unused)
         });
+    }
+
+    /// Places in documents whose definitions lost the merge (a superseded
+    /// operation, a schema merged with an identical one) get the type of the
+    /// place that won, so that every place of every input has its type.
+    fn alias_superseded_places(&mut self) {
+        let mut prefixes: Vec<(String, String)> = Vec::new();
+        for op in &self.merged.operations {
+            let pointer = format!("/paths/{}/{}", pointer_escape(&op.path), op.method.as_str().to_ascii_lowercase());
+            for loser in &op.superseded {
+                prefixes.push((self.origin(op.doc, &pointer), self.origin(*loser, &pointer)));
+            }
+        }
+        for (doc, names) in self.merged.schema_names.iter().enumerate() {
+            for (original, merged_name) in names {
+                let source = &self.merged.schemas[merged_name];
+                if source.doc != doc || source.original_name != *original {
+                    let winner = format!("/components/schemas/{}", pointer_escape(&source.original_name));
+                    let loser = format!("/components/schemas/{}", pointer_escape(original));
+                    prefixes.push((self.origin(source.doc, &winner), self.origin(doc, &loser)));
+                }
+            }
+        }
+        let mut aliases = Vec::new();
+        for (winner, loser) in &prefixes {
+            for (origin, ty) in self.schema_types.range(winner.clone()..) {
+                let Some(rest) = origin.strip_prefix(winner.as_str()) else { break };
+                if rest.is_empty() || rest.starts_with('/') {
+                    aliases.push((format!("{loser}{rest}"), ty.clone()));
+                }
+            }
+        }
+        for (origin, ty) in aliases {
+            self.schema_types.entry(origin).or_insert(ty);
+        }
     }
 
     /// Removes the discriminator property from the structs used as tagged variants:

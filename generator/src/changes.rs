@@ -366,12 +366,12 @@ fn sides(surface: &Surface) -> BTreeMap<String, Sides> {
     out
 }
 
-fn reachable<'a>(types: &BTreeMap<&'a str, &'a TypeSurface>, roots: &[&'a str]) -> BTreeSet<&'a str> {
+fn reachable<'a>(
+    types: &BTreeMap<&'a str, &'a TypeSurface>,
+    roots: &[&'a str],
+) -> BTreeSet<&'a str> {
     let mut seen = BTreeSet::new();
-    let mut stack: Vec<&'a str> = roots
-        .iter()
-        .flat_map(|ty| mentioned_names(ty))
-        .collect();
+    let mut stack: Vec<&'a str> = roots.iter().flat_map(|ty| mentioned_names(ty)).collect();
     while let Some(name) = stack.pop() {
         let Some((key, def)) = types.get_key_value(name) else {
             continue;
@@ -400,7 +400,10 @@ fn reachable<'a>(types: &BTreeMap<&'a str, &'a TypeSurface>, roots: &[&'a str]) 
     seen
 }
 
-fn merge_sides(old: &BTreeMap<String, Sides>, new: &BTreeMap<String, Sides>) -> BTreeMap<String, Sides> {
+fn merge_sides(
+    old: &BTreeMap<String, Sides>,
+    new: &BTreeMap<String, Sides>,
+) -> BTreeMap<String, Sides> {
     let mut out = old.clone();
     for (name, sides) in new {
         let entry = out.entry(name.clone()).or_default();
@@ -430,7 +433,14 @@ fn list(values: &[&str]) -> String {
 }
 
 impl Diff {
-    fn push(&mut self, severity: Severity, kind: ChangeKind, item: impl Into<String>, message: impl Into<String>, origin: &str) {
+    fn push(
+        &mut self,
+        severity: Severity,
+        kind: ChangeKind,
+        item: impl Into<String>,
+        message: impl Into<String>,
+        origin: &str,
+    ) {
         self.changes.push(Change {
             severity,
             item: item.into(),
@@ -447,10 +457,16 @@ impl Diff {
     // ----- operations ----------------------------------------------------------------------
 
     fn operations(&mut self, old: &Surface, new: &Surface) {
-        let old_ops: BTreeMap<&str, &OperationSurface> =
-            old.operations.iter().map(|op| (op.http.as_str(), op)).collect();
-        let new_ops: BTreeMap<&str, &OperationSurface> =
-            new.operations.iter().map(|op| (op.http.as_str(), op)).collect();
+        let old_ops: BTreeMap<&str, &OperationSurface> = old
+            .operations
+            .iter()
+            .map(|op| (op.http.as_str(), op))
+            .collect();
+        let new_ops: BTreeMap<&str, &OperationSurface> = new
+            .operations
+            .iter()
+            .map(|op| (op.http.as_str(), op))
+            .collect();
         for (http, op) in &new_ops {
             if !old_ops.contains_key(http) {
                 self.push(
@@ -505,8 +521,18 @@ impl Diff {
             );
         }
         if old.deprecated != new.deprecated {
-            let message = if new.deprecated { "deprecated" } else { "no longer deprecated" };
-            self.push(Severity::Other, ChangeKind::OperationDeprecated, call, message, origin);
+            let message = if new.deprecated {
+                "deprecated"
+            } else {
+                "no longer deprecated"
+            };
+            self.push(
+                Severity::Other,
+                ChangeKind::OperationDeprecated,
+                call,
+                message,
+                origin,
+            );
         }
         self.params(old, new);
         self.body(old, new);
@@ -543,7 +569,10 @@ impl Diff {
                 Severity::Breaking,
                 ChangeKind::StreamMethodRemoved,
                 call,
-                format!("`{}_stream` removed: the response is no longer paginated", old.method),
+                format!(
+                    "`{}_stream` removed: the response is no longer paginated",
+                    old.method
+                ),
                 origin,
             ),
             _ => {}
@@ -553,7 +582,10 @@ impl Diff {
                 Severity::Additive,
                 ChangeKind::PollingMethodAdded,
                 call,
-                format!("new `{}_until_done` method that polls until a terminal status", new.method),
+                format!(
+                    "new `{}_until_done` method that polls until a terminal status",
+                    new.method
+                ),
                 origin,
             ),
             (true, false) => self.push(
@@ -570,8 +602,10 @@ impl Diff {
     fn params(&mut self, old: &OperationSurface, new: &OperationSurface) {
         let origin = new.origin.as_str();
         let key = |p: &ParamSurface| (p.location.clone(), p.wire.to_ascii_lowercase());
-        let old_params: BTreeMap<_, &ParamSurface> = old.params.iter().map(|p| (key(p), p)).collect();
-        let new_params: BTreeMap<_, &ParamSurface> = new.params.iter().map(|p| (key(p), p)).collect();
+        let old_params: BTreeMap<_, &ParamSurface> =
+            old.params.iter().map(|p| (key(p), p)).collect();
+        let new_params: BTreeMap<_, &ParamSurface> =
+            new.params.iter().map(|p| (key(p), p)).collect();
         let item = |op: &OperationSurface, p: &ParamSurface| -> String {
             match (&op.params_struct, p.location.as_str()) {
                 (Some(name), "query" | "header") => {
@@ -613,7 +647,11 @@ impl Diff {
                     Severity::Breaking,
                     ChangeKind::ParameterAdded,
                     item(new, p),
-                    format!("new required {what} `{}` (`{}`){idempotency}", p.wire, p.rust_type()),
+                    format!(
+                        "new required {what} `{}` (`{}`){idempotency}",
+                        p.wire,
+                        p.rust_type()
+                    ),
                     origin,
                 );
             } else {
@@ -621,7 +659,11 @@ impl Diff {
                     Severity::Additive,
                     ChangeKind::ParameterAdded,
                     item(new, p),
-                    format!("new optional {what} `{}` (`{}`){idempotency}", p.wire, p.rust_type()),
+                    format!(
+                        "new optional {what} `{}` (`{}`){idempotency}",
+                        p.wire,
+                        p.rust_type()
+                    ),
                     origin,
                 );
             }
@@ -653,23 +695,55 @@ impl Diff {
                     n.wire,
                     p.rust_type(),
                     n.rust_type(),
-                    if !p.required && n.required { "; it is now required" } else { "" }
+                    if !p.required && n.required {
+                        "; it is now required"
+                    } else {
+                        ""
+                    }
                 );
-                self.push(Severity::Breaking, ChangeKind::ParameterChanged, item(new, n), message, origin);
+                self.push(
+                    Severity::Breaking,
+                    ChangeKind::ParameterChanged,
+                    item(new, n),
+                    message,
+                    origin,
+                );
             } else if p.required != n.required {
                 let (severity, message) = if n.required {
-                    (Severity::Breaking, format!("{what} `{}` is now required", n.wire))
+                    (
+                        Severity::Breaking,
+                        format!("{what} `{}` is now required", n.wire),
+                    )
                 } else {
-                    (Severity::Other, format!("{what} `{}` is now optional", n.wire))
+                    (
+                        Severity::Other,
+                        format!("{what} `{}` is now optional", n.wire),
+                    )
                 };
-                self.push(severity, ChangeKind::ParameterChanged, item(new, n), message, origin);
+                self.push(
+                    severity,
+                    ChangeKind::ParameterChanged,
+                    item(new, n),
+                    message,
+                    origin,
+                );
             } else if p.nullable != n.nullable {
                 let message = format!(
                     "{what} `{}` {}",
                     n.wire,
-                    if n.nullable { "may now be null" } else { "may no longer be null" }
+                    if n.nullable {
+                        "may now be null"
+                    } else {
+                        "may no longer be null"
+                    }
                 );
-                self.push(Severity::Other, ChangeKind::ParameterChanged, item(new, n), message, origin);
+                self.push(
+                    Severity::Other,
+                    ChangeKind::ParameterChanged,
+                    item(new, n),
+                    message,
+                    origin,
+                );
             }
         }
     }
@@ -680,7 +754,10 @@ impl Diff {
         let describe = |body: &BodySurface| -> String {
             match body {
                 BodySurface::Json { ty, required: true } => format!("a JSON body `&{ty}`"),
-                BodySurface::Json { ty, required: false } => format!("an optional JSON body `Option<&{ty}>`"),
+                BodySurface::Json {
+                    ty,
+                    required: false,
+                } => format!("an optional JSON body `Option<&{ty}>`"),
                 BodySurface::Multipart { .. } => "a multipart form".to_string(),
                 BodySurface::Raw { .. } => "a raw body (`FileUpload`)".to_string(),
             }
@@ -701,12 +778,17 @@ impl Diff {
                 format!("no longer takes {}", describe(body)),
                 origin,
             ),
-            (Some(BodySurface::Multipart { fields: a }), Some(BodySurface::Multipart { fields: b })) => {
-                self.multipart(call, origin, a, b)
-            }
-            (Some(BodySurface::Raw { content_type: a }), Some(BodySurface::Raw { content_type: b })) => {
+            (
+                Some(BodySurface::Multipart { fields: a }),
+                Some(BodySurface::Multipart { fields: b }),
+            ) => self.multipart(call, origin, a, b),
+            (
+                Some(BodySurface::Raw { content_type: a }),
+                Some(BodySurface::Raw { content_type: b }),
+            ) => {
                 if a != b {
-                    let show = |c: &Option<String>| c.clone().unwrap_or_else(|| "unspecified".into());
+                    let show =
+                        |c: &Option<String>| c.clone().unwrap_or_else(|| "unspecified".into());
                     self.push(
                         Severity::Other,
                         ChangeKind::BodyChanged,
@@ -727,9 +809,18 @@ impl Diff {
         }
     }
 
-    fn multipart(&mut self, call: &str, origin: &str, old: &[MultipartFieldSurface], new: &[MultipartFieldSurface]) {
+    fn multipart(
+        &mut self,
+        call: &str,
+        origin: &str,
+        old: &[MultipartFieldSurface],
+        new: &[MultipartFieldSurface],
+    ) {
         let rust = |f: &MultipartFieldSurface| -> String {
-            let inner = f.ty.as_ref().map(|t| format!("&{t}")).unwrap_or_else(|| "FileUpload".into());
+            let inner =
+                f.ty.as_ref()
+                    .map(|t| format!("&{t}"))
+                    .unwrap_or_else(|| "FileUpload".into());
             if f.required {
                 inner
             } else {
@@ -738,7 +829,11 @@ impl Diff {
         };
         for field in new {
             if !old.iter().any(|f| f.wire == field.wire) {
-                let required = if field.required { "required" } else { "optional" };
+                let required = if field.required {
+                    "required"
+                } else {
+                    "optional"
+                };
                 self.push(
                     Severity::Breaking,
                     ChangeKind::BodyChanged,
@@ -759,7 +854,10 @@ impl Diff {
                     Severity::Breaking,
                     ChangeKind::BodyChanged,
                     call,
-                    format!("multipart field `{}` removed (argument `{}`)", field.wire, field.rust),
+                    format!(
+                        "multipart field `{}` removed (argument `{}`)",
+                        field.wire, field.rust
+                    ),
                     origin,
                 ),
                 Some(n) if rust(n) != rust(field) || n.rust != field.rust => self.push(
@@ -823,7 +921,11 @@ impl Diff {
                             Severity::Other,
                             ChangeKind::ErrorStatusChanged,
                             call,
-                            format!("error status {} documents new response headers {}", error.status, list(&added)),
+                            format!(
+                                "error status {} documents new response headers {}",
+                                error.status,
+                                list(&added)
+                            ),
                             origin,
                         );
                     }
@@ -832,7 +934,11 @@ impl Diff {
                             Severity::Other,
                             ChangeKind::ErrorStatusChanged,
                             call,
-                            format!("error status {} no longer documents response headers {}", error.status, list(&removed)),
+                            format!(
+                                "error status {} no longer documents response headers {}",
+                                error.status,
+                                list(&removed)
+                            ),
                             origin,
                         );
                     }
@@ -855,8 +961,10 @@ impl Diff {
     // ----- types ---------------------------------------------------------------------------
 
     fn types(&mut self, old: &Surface, new: &Surface) {
-        let old_types: BTreeMap<&str, &TypeSurface> = old.types.iter().map(|t| (t.name.as_str(), t)).collect();
-        let new_types: BTreeMap<&str, &TypeSurface> = new.types.iter().map(|t| (t.name.as_str(), t)).collect();
+        let old_types: BTreeMap<&str, &TypeSurface> =
+            old.types.iter().map(|t| (t.name.as_str(), t)).collect();
+        let new_types: BTreeMap<&str, &TypeSurface> =
+            new.types.iter().map(|t| (t.name.as_str(), t)).collect();
         for (name, def) in &new_types {
             if !old_types.contains_key(name) {
                 let note = self.sides_of(name).note();
@@ -892,11 +1000,30 @@ impl Diff {
         let note = sides.note();
         let origin = new.origin.as_str();
         if old.deprecated != new.deprecated {
-            let message = if new.deprecated { "deprecated" } else { "no longer deprecated" };
-            self.push(Severity::Other, ChangeKind::TypeDeprecated, &item, message, origin);
+            let message = if new.deprecated {
+                "deprecated"
+            } else {
+                "no longer deprecated"
+            };
+            self.push(
+                Severity::Other,
+                ChangeKind::TypeDeprecated,
+                &item,
+                message,
+                origin,
+            );
         }
         match (&old.shape, &new.shape) {
-            (TypeShape::Struct { fields: a, extra: ea }, TypeShape::Struct { fields: b, extra: eb }) => {
+            (
+                TypeShape::Struct {
+                    fields: a,
+                    extra: ea,
+                },
+                TypeShape::Struct {
+                    fields: b,
+                    extra: eb,
+                },
+            ) => {
                 self.fields(new, sides, a, b);
                 match (ea, eb) {
                     (None, Some(ty)) => self.push(
@@ -931,7 +1058,10 @@ impl Diff {
                                 Severity::Breaking,
                                 ChangeKind::EnumValueRenamed,
                                 format!("{item}::{}", previous.rust),
-                                format!("variant for `{}` renamed to `{}`{note}", value.wire, value.rust),
+                                format!(
+                                    "variant for `{}` renamed to `{}`{note}",
+                                    value.wire, value.rust
+                                ),
                                 origin,
                             );
                         }
@@ -956,7 +1086,10 @@ impl Diff {
                 for value in a {
                     if !b.iter().any(|v| v.wire == value.wire) {
                         let message = if sides.request {
-                            format!("value `{}` removed{note}: requests sending it are rejected", value.wire)
+                            format!(
+                                "value `{}` removed{note}: requests sending it are rejected",
+                                value.wire
+                            )
                         } else {
                             format!("value `{}` removed{note}", value.wire)
                         };
@@ -970,7 +1103,16 @@ impl Diff {
                     }
                 }
             }
-            (TypeShape::TaggedUnion { tag: ta, variants: a }, TypeShape::TaggedUnion { tag: tb, variants: b }) => {
+            (
+                TypeShape::TaggedUnion {
+                    tag: ta,
+                    variants: a,
+                },
+                TypeShape::TaggedUnion {
+                    tag: tb,
+                    variants: b,
+                },
+            ) => {
                 if ta != tb {
                     self.push(
                         Severity::Breaking,
@@ -983,17 +1125,32 @@ impl Diff {
                 self.variants(&item, note, origin, a, b, |v| v.wire.clone());
             }
             (
-                TypeShape::UntaggedUnion { variants: a, fallback_json: fa },
-                TypeShape::UntaggedUnion { variants: b, fallback_json: fb },
+                TypeShape::UntaggedUnion {
+                    variants: a,
+                    fallback_json: fa,
+                },
+                TypeShape::UntaggedUnion {
+                    variants: b,
+                    fallback_json: fb,
+                },
             ) => {
                 self.variants(&item, note, origin, a, b, |v| v.rust.clone());
                 if fa != fb {
                     let (severity, message) = if *fb {
                         (Severity::Additive, format!("new variant `Other(serde_json::Value)` keeps any other shape{note}"))
                     } else {
-                        (Severity::Breaking, format!("variant `Other(serde_json::Value)` removed{note}"))
+                        (
+                            Severity::Breaking,
+                            format!("variant `Other(serde_json::Value)` removed{note}"),
+                        )
                     };
-                    self.push(severity, ChangeKind::UnionFallbackChanged, &item, message, origin);
+                    self.push(
+                        severity,
+                        ChangeKind::UnionFallbackChanged,
+                        &item,
+                        message,
+                        origin,
+                    );
                 }
             }
             (TypeShape::Alias { target: a }, TypeShape::Alias { target: b }) => {
@@ -1050,7 +1207,10 @@ impl Diff {
                     Severity::Breaking,
                     ChangeKind::VariantChanged,
                     format!("{item}::{}", variant.rust),
-                    format!("variant `{}` is now `{}({})`{note}", variant.wire, n.rust, n.ty),
+                    format!(
+                        "variant `{}` is now `{}({})`{note}",
+                        variant.wire, n.rust, n.ty
+                    ),
                     origin,
                 ),
                 Some(_) => {}
@@ -1058,10 +1218,17 @@ impl Diff {
         }
     }
 
-    fn fields(&mut self, def: &TypeSurface, sides: Sides, old: &[FieldSurface], new: &[FieldSurface]) {
+    fn fields(
+        &mut self,
+        def: &TypeSurface,
+        sides: Sides,
+        old: &[FieldSurface],
+        new: &[FieldSurface],
+    ) {
         let note = sides.note();
         let item = |f: &FieldSurface| format!("{TYPES}{}::{}", def.name, f.rust);
-        let origin = |f: &FieldSurface| format!("{}/properties/{}", def.origin, pointer_escape(&f.wire));
+        let origin =
+            |f: &FieldSurface| format!("{}/properties/{}", def.origin, pointer_escape(&f.wire));
         for field in new {
             if old.iter().any(|f| f.wire == field.wire) {
                 continue;
@@ -1069,17 +1236,34 @@ impl Diff {
             let (severity, message) = if field.required && sides.request {
                 (
                     Severity::Breaking,
-                    format!("new required field `{}: {}`{note}", field.rust, field.rust_type()),
+                    format!(
+                        "new required field `{}: {}`{note}",
+                        field.rust,
+                        field.rust_type()
+                    ),
                 )
             } else if field.required {
-                (Severity::Additive, format!("new field `{}: {}`{note}", field.rust, field.rust_type()))
+                (
+                    Severity::Additive,
+                    format!("new field `{}: {}`{note}", field.rust, field.rust_type()),
+                )
             } else {
                 (
                     Severity::Additive,
-                    format!("new optional field `{}: {}`{note}", field.rust, field.rust_type()),
+                    format!(
+                        "new optional field `{}: {}`{note}",
+                        field.rust,
+                        field.rust_type()
+                    ),
                 )
             };
-            self.push(severity, ChangeKind::FieldAdded, item(field), message, &origin(field));
+            self.push(
+                severity,
+                ChangeKind::FieldAdded,
+                item(field),
+                message,
+                &origin(field),
+            );
         }
         for field in old {
             let Some(n) = new.iter().find(|f| f.wire == field.wire) else {
@@ -1108,23 +1292,45 @@ impl Diff {
                     n.rust_type()
                 );
                 if field.required != n.required {
-                    message.push_str(if n.required { "; now required" } else { "; now optional" });
+                    message.push_str(if n.required {
+                        "; now required"
+                    } else {
+                        "; now optional"
+                    });
                 }
-                self.push(Severity::Breaking, ChangeKind::FieldChanged, item(n), message, &origin(n));
+                self.push(
+                    Severity::Breaking,
+                    ChangeKind::FieldChanged,
+                    item(n),
+                    message,
+                    &origin(n),
+                );
             } else if field.required != n.required {
                 let (severity, message) = match (n.required, sides.request) {
                     (true, true) => (Severity::Breaking, format!("now required{note}")),
                     (true, false) => (Severity::Other, format!("now always present{note}")),
                     (false, _) => (Severity::Other, format!("now optional{note}")),
                 };
-                self.push(severity, ChangeKind::FieldChanged, item(n), message, &origin(n));
+                self.push(
+                    severity,
+                    ChangeKind::FieldChanged,
+                    item(n),
+                    message,
+                    &origin(n),
+                );
             } else if field.nullable != n.nullable {
                 let message = if n.nullable {
                     format!("may now be null{note}")
                 } else {
                     format!("may no longer be null{note}")
                 };
-                self.push(Severity::Other, ChangeKind::FieldChanged, item(n), message, &origin(n));
+                self.push(
+                    Severity::Other,
+                    ChangeKind::FieldChanged,
+                    item(n),
+                    message,
+                    &origin(n),
+                );
             }
         }
     }
@@ -1165,7 +1371,10 @@ mod tests {
         assert_eq!(second.matches("# Changelog").count(), 1, "{second}");
         let foreign = prepend_changelog(Some("hand-written notes\n"), "## 1.0.0 (d)\n");
         assert!(foreign.contains("hand-written notes"), "{foreign}");
-        assert!(foreign.find("## 1.0.0") < foreign.find("hand-written"), "{foreign}");
+        assert!(
+            foreign.find("## 1.0.0") < foreign.find("hand-written"),
+            "{foreign}"
+        );
     }
 
     #[test]

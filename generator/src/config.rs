@@ -106,9 +106,9 @@ impl ClientConfig {
 pub fn is_plain_version(version: &str) -> bool {
     let parts: Vec<&str> = version.split('.').collect();
     parts.len() == 3
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()) && p.parse::<u64>().is_ok())
+        && parts.iter().all(|p| {
+            !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()) && p.parse::<u64>().is_ok()
+        })
 }
 
 /// `text` (a `client.yaml`) with its `crate_version` set to `version`: the existing
@@ -149,12 +149,29 @@ mod version_tests {
     #[test]
     fn crate_version_defaults_and_validates() {
         let dir = tempfile::tempdir().expect("tempdir");
-        assert_eq!(ClientConfig::read(dir.path()).expect("absent").crate_version, "0.1.0");
+        assert_eq!(
+            ClientConfig::read(dir.path())
+                .expect("absent")
+                .crate_version,
+            "0.1.0"
+        );
         std::fs::write(dir.path().join(FILE_NAME), "polling: []\n").expect("write");
-        assert_eq!(ClientConfig::read(dir.path()).expect("default").crate_version, "0.1.0");
-        std::fs::write(dir.path().join(FILE_NAME), "polling: []\ncrate_version: 1.2.x\n").expect("write");
+        assert_eq!(
+            ClientConfig::read(dir.path())
+                .expect("default")
+                .crate_version,
+            "0.1.0"
+        );
+        std::fs::write(
+            dir.path().join(FILE_NAME),
+            "polling: []\ncrate_version: 1.2.x\n",
+        )
+        .expect("write");
         let message = ClientConfig::read(dir.path()).expect_err("bad").to_string();
-        assert!(message.contains("client.yaml:2 at #/crate_version"), "{message}");
+        assert!(
+            message.contains("client.yaml:2 at #/crate_version"),
+            "{message}"
+        );
     }
 
     #[test]

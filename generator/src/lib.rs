@@ -10,6 +10,7 @@ pub mod normalise;
 pub mod quirks;
 
 pub use error::{Error, Location, Result};
+pub mod changes;
 pub mod config;
 pub mod emit;
 pub mod format;
@@ -17,7 +18,6 @@ pub mod ir;
 pub mod merge;
 pub mod pipeline;
 pub mod surface;
-pub mod changes;
 pub mod write;
 
 pub use pipeline::{generate, Generated, Options, Report};

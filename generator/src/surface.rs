@@ -144,7 +144,10 @@ pub enum TypeShape {
     /// A string enum; the crate adds `Unknown(String)` for values it does not know.
     Enum { values: Vec<EnumValueSurface> },
     /// A union with a discriminator property; the crate adds `Unknown(serde_json::Value)`.
-    TaggedUnion { tag: String, variants: Vec<VariantSurface> },
+    TaggedUnion {
+        tag: String,
+        variants: Vec<VariantSurface>,
+    },
     /// A union tried in order; `fallback_json` adds `Other(serde_json::Value)`.
     UntaggedUnion {
         variants: Vec<VariantSurface>,
@@ -486,7 +489,10 @@ mod tests {
 
     #[test]
     fn mentioned_names_skip_paths_and_containers() {
-        assert_eq!(mentioned_names("Vec<Option<VideoItem>>"), ["Vec", "Option", "VideoItem"]);
+        assert_eq!(
+            mentioned_names("Vec<Option<VideoItem>>"),
+            ["Vec", "Option", "VideoItem"]
+        );
         assert_eq!(
             mentioned_names("BTreeMap<String, serde_json::Value>"),
             ["BTreeMap", "String"]
@@ -497,7 +503,10 @@ mod tests {
 
     #[test]
     fn call_paths() {
-        assert_eq!(call_path("videos", "get_video", false), "client.videos().get_video()");
+        assert_eq!(
+            call_path("videos", "get_video", false),
+            "client.videos().get_video()"
+        );
         assert_eq!(
             call_path("videos", "delete_video", true),
             "client.legacy().videos().delete_video()"

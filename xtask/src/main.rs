@@ -17,6 +17,28 @@ struct Cli {
 enum Command {
     /// Regenerate the client crate from the OpenAPI documents.
     Regen(RegenArgs),
+    /// Download the documents listed in specs/manifest.yaml from their url
+    /// (all or nothing), recording `fetched` and `sha256` in the manifest.
+    FetchSpecs(FetchArgs),
+}
+
+#[derive(clap::Args)]
+struct FetchArgs {
+    /// Folder holding manifest.yaml and the documents it lists.
+    #[arg(long, default_value = "specs")]
+    specs: PathBuf,
+    /// Timeout of each request, in seconds.
+    #[arg(long, default_value_t = 30)]
+    timeout: u64,
+}
+
+/// Which API changes make `regen --fail-on` exit with code 2.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FailOn {
+    /// Breaking changes.
+    Breaking,
+    /// Additive or breaking changes.
+    Additive,
 }
 
 #[derive(clap::Args)]
@@ -31,12 +53,65 @@ struct RegenArgs {
     /// Generate in memory and compare with --out; exit 1 listing every difference.
     #[arg(long)]
     check: bool,
+    /// Apply the proposed version bump: raise `crate_version` in <specs>/client.yaml
+    /// and prepend the dated change report to <out>/CHANGELOG.md.
+    #[arg(long, conflicts_with = "check")]
+    bump: bool,
+    /// Exit with code 2 when the API changes include this kind (after writing,
+    /// or after checking with --check).
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Regen(args) => regen(args),
+        Command::FetchSpecs(args) => fetch_specs(args),
+    }
+}
+
+fn fetch_specs(args: FetchArgs) -> ExitCode {
+    let specs = resolve(&args.specs, "specs");
+    let options = xtask::fetch::FetchOptions {
+        specs: specs.clone(),
+        timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+        today: None,
+    };
+    match xtask::fetch::fetch_specs(&options) {
+        Ok(report) => {
+            for fetched in &report.fetched {
+                let state = if fetched.changed {
+                    "updated"
+                } else {
+                    "unchanged"
+                };
+                println!(
+                    "{state:9} {} <- {} ({} bytes, sha256 {})",
+                    fetched.file, fetched.url, fetched.bytes, fetched.sha256
+                );
+            }
+            for id in &report.skipped {
+                println!("skipped   {id}: no url in the manifest");
+            }
+            if report.manifest_regenerated {
+                println!(
+                    "note: manifest.yaml was rewritten (its layout could not be edited in place)"
+                );
+            }
+            let changed = report.fetched.iter().filter(|f| f.changed).count();
+            println!(
+                "fetched {} documents into {} ({changed} changed); run `cargo xtask regen` to see what changed for users",
+                report.fetched.len(),
+                specs.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            eprintln!("fetch-specs failed; {} was left as it was", specs.display());
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -63,10 +138,47 @@ fn regen(args: RegenArgs) -> ExitCode {
         }
     };
     print_report(&generated.report);
+    let version = match xtask::update::crate_version(&specs) {
+        Ok(version) => version,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let changes = xtask::update::compare(&out, &generated);
+    print!("{}", changes.render(&version));
+    let fail = match (args.fail_on, changes.report()) {
+        (Some(FailOn::Breaking), Some(report)) => {
+            report.has_at_least(generator::changes::Severity::Breaking)
+        }
+        (Some(FailOn::Additive), Some(report)) => {
+            report.has_at_least(generator::changes::Severity::Additive)
+        }
+        _ => false,
+    };
+    let fail_code = || {
+        eprintln!(
+            "the API changes include {} changes (--fail-on)",
+            if matches!(args.fail_on, Some(FailOn::Breaking)) {
+                "breaking"
+            } else {
+                "additive or breaking"
+            }
+        );
+        ExitCode::from(2)
+    };
     if args.check {
         return match generator::write::check(&out, &generated.files) {
             Ok(differences) if differences.is_empty() => {
-                println!("{} is up to date ({} files, {:.0?})", out.display(), generated.files.len(), started.elapsed());
+                println!(
+                    "{} is up to date ({} files, {:.0?})",
+                    out.display(),
+                    generated.files.len(),
+                    started.elapsed()
+                );
+                if fail {
+                    return fail_code();
+                }
                 ExitCode::SUCCESS
             }
             Ok(differences) => {
@@ -82,11 +194,41 @@ fn regen(args: RegenArgs) -> ExitCode {
             }
         };
     }
+    let mut generated = generated;
+    if args.bump {
+        let report = changes.report().cloned().unwrap_or_default();
+        let today = generator::manifest::today_utc();
+        match xtask::update::bump(&options, &out, &report, &today) {
+            Ok(Some(bumped)) => {
+                println!(
+                    "bumped crate_version {} -> {} in {}; CHANGELOG.md has the report",
+                    bumped.from,
+                    bumped.to,
+                    specs.join(generator::config::FILE_NAME).display()
+                );
+                generated = bumped.generated;
+            }
+            Ok(None) => println!("no API changes: crate_version stays {version}"),
+            Err(error) => {
+                eprintln!("error: {error}");
+                eprintln!("regen failed; {} was left as it was", out.display());
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     if let Err(error) = generator::write::write_all(&out, &generated.files) {
         eprintln!("error: {error}");
         return ExitCode::FAILURE;
     }
-    println!("wrote {} files to {} in {:.0?}", generated.files.len(), out.display(), started.elapsed());
+    println!(
+        "wrote {} files to {} in {:.0?}",
+        generated.files.len(),
+        out.display(),
+        started.elapsed()
+    );
+    if fail {
+        return fail_code();
+    }
     ExitCode::SUCCESS
 }
 

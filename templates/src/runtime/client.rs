@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::HeaderValue;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::redirect;
 
 use super::error::{Error, Result};
@@ -60,6 +60,8 @@ pub(crate) struct Inner {
     pub(crate) timeout: Option<Duration>,
     pub(crate) upload_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
+    /// Sent on every request that does not set the same header itself.
+    pub(crate) default_headers: HeaderMap,
 }
 
 /// How requests authenticate; the header value is marked sensitive so that
@@ -185,6 +187,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     user_agent: String,
     http_client: Option<reqwest::Client>,
+    default_headers: Vec<(String, String)>,
 }
 
 /// A secret as given to the builder; never printed.
@@ -205,6 +208,7 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             http_client: None,
+            default_headers: Vec::new(),
         }
     }
 }
@@ -279,6 +283,27 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends a header on every request (a proxy's routing header, a mock
+    /// server's `Prefer: code=404`, …). Setting the same name again replaces
+    /// the value. A header the operation sets itself (an `Idempotency-Key`
+    /// given in its parameters, say) wins, and the authentication and
+    /// `User-Agent` headers cannot be changed this way.
+    ///
+    /// ```
+    /// let client = heygen::Client::builder()
+    ///     .api_key("your-key")
+    ///     .default_header("Prefer", "code=404")
+    ///     .build()?;
+    /// # Ok::<(), heygen::Error>(())
+    /// ```
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let name = name.into();
+        self.default_headers
+            .retain(|(existing, _)| !existing.eq_ignore_ascii_case(&name));
+        self.default_headers.push((name, value.into()));
+        self
+    }
+
     /// Uses this reqwest client (its proxy, TLS, pool and redirect settings)
     /// instead of building one. Its redirect policy then applies: the
     /// default one follows redirects to other hosts, forwarding the API key.
@@ -295,6 +320,7 @@ impl ClientBuilder {
     /// sent in a header, or the base URL is not an absolute http(s) URL.
     pub fn build(self) -> Result<Client> {
         let auth = auth_header(self.auth.as_ref())?;
+        let default_headers = header_map(&self.default_headers)?;
         let base_url = check_base_url(&self.base_url)?;
         let user_agent = HeaderValue::from_str(&self.user_agent)
             .map_err(|_| Error::Config("the user agent is not a valid header value".to_owned()))?;
@@ -311,6 +337,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 upload_timeout: self.upload_timeout,
                 retry: self.retry,
+                default_headers,
             }),
             timeout_override: None,
             retry_override: None,
@@ -334,6 +361,14 @@ impl fmt::Debug for ClientBuilder {
             .field("retry_policy", &self.retry)
             .field("user_agent", &self.user_agent)
             .field("custom_http_client", &self.http_client.is_some())
+            .field(
+                "default_headers",
+                &self
+                    .default_headers
+                    .iter()
+                    .map(|(name, _)| name)
+                    .collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -358,6 +393,22 @@ fn auth_header(credential: Option<&Credential>) -> Result<Auth> {
     })?;
     value.set_sensitive(true);
     Ok(auth(value))
+}
+
+fn header_map(headers: &[(String, String)]) -> Result<HeaderMap> {
+    let mut map = HeaderMap::new();
+    for (name, value) in headers {
+        let name = HeaderName::from_bytes(name.trim().as_bytes())
+            .map_err(|_| Error::Config(format!("`{name}` is not a valid header name")))?;
+        // The message must not quote the value: it may be a secret.
+        let value = HeaderValue::from_str(value).map_err(|_| {
+            Error::Config(format!(
+                "the value of header `{name}` is not a valid header value"
+            ))
+        })?;
+        map.insert(name, value);
+    }
+    Ok(map)
 }
 
 fn check_base_url(base_url: &str) -> Result<String> {

@@ -16,6 +16,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use reqwest::header::HeaderMap;
 use serde_json::{Map, Value};
 
 /// The result type of every fallible call in this crate.
@@ -158,6 +159,15 @@ impl Error {
         }
     }
 
+    /// The headers of the error response, if the API answered.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match self {
+            Error::Api(e) => Some(&e.headers),
+            Error::LegacyApi(e) => Some(&e.headers),
+            _ => None,
+        }
+    }
+
     /// The delay the server asked for in a `Retry-After` header, if any.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
@@ -208,6 +218,9 @@ pub struct ApiError {
     pub retry_after: Option<Duration>,
     /// The raw response body (lossily decoded as UTF-8).
     pub body: String,
+    /// All the response's headers (a mock server's diagnostics, rate-limit
+    /// counters, …).
+    pub headers: HeaderMap,
 }
 
 impl fmt::Display for ApiError {
@@ -247,6 +260,8 @@ pub struct LegacyApiError {
     pub retry_after: Option<Duration>,
     /// The raw response body.
     pub body: String,
+    /// All the response's headers.
+    pub headers: HeaderMap,
 }
 
 impl fmt::Display for LegacyApiError {
@@ -333,6 +348,7 @@ pub enum ErrorShape {
 /// Facts about an error response that do not come from its body.
 pub(crate) struct ErrorMeta {
     pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
     pub(crate) request_id: Option<String>,
     pub(crate) retry_after: Option<Duration>,
 }
@@ -387,6 +403,7 @@ pub(crate) fn decode_error(meta: ErrorMeta, body: &[u8], declared: Option<ErrorS
             request_id: meta.request_id,
             retry_after: meta.retry_after,
             body: raw,
+            headers: meta.headers,
         })),
         Some(Parsed::Standard {
             code,
@@ -402,6 +419,7 @@ pub(crate) fn decode_error(meta: ErrorMeta, body: &[u8], declared: Option<ErrorS
             request_id: meta.request_id,
             retry_after: meta.retry_after,
             body: raw,
+            headers: meta.headers,
         })),
         None => Error::Api(Box::new(ApiError {
             status: meta.status,
@@ -412,6 +430,7 @@ pub(crate) fn decode_error(meta: ErrorMeta, body: &[u8], declared: Option<ErrorS
             request_id: meta.request_id,
             retry_after: meta.retry_after,
             body: raw,
+            headers: meta.headers,
         })),
     }
 }

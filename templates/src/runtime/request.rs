@@ -355,6 +355,7 @@ impl Client {
         let status = response.status();
         let meta = ErrorMeta {
             status: status.as_u16(),
+            headers: response.headers().clone(),
             request_id: header_text(response.headers(), REQUEST_ID),
             retry_after: header_text(response.headers(), RETRY_AFTER.as_str())
                 .and_then(|value| parse_retry_after(&value, SystemTime::now())),
@@ -384,6 +385,12 @@ impl Client {
                 Error::InvalidRequest(format!("the value of header `{name}` is not a valid header value"))
             })?;
             headers.append(name, value);
+        }
+        // The client's default headers, unless the request set the same name.
+        for (name, value) in &self.inner.default_headers {
+            if !headers.contains_key(name) {
+                headers.insert(name.clone(), value.clone());
+            }
         }
         if request.idempotent && !headers.contains_key(IDEMPOTENCY_KEY) {
             let key = HeaderValue::from_str(&new_idempotency_key())

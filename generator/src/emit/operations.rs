@@ -106,18 +106,21 @@ fn group_docs(group: &crate::ir::Group) -> String {
     text
 }
 
-fn params_struct_name(op: &Operation) -> String {
+/// The name of the struct holding an operation's query and header parameters.
+pub fn params_struct_name(op: &Operation) -> String {
     format!("{}Params", op.name.to_upper_camel_case())
 }
 
-fn optional_params(op: &Operation) -> Vec<&Parameter> {
+/// The query and header parameters, in the order of the params struct's fields.
+pub fn optional_params(op: &Operation) -> Vec<&Parameter> {
     op.params
         .iter()
         .filter(|p| p.location != ParamLocation::Path)
         .collect()
 }
 
-fn path_params(op: &Operation) -> Vec<&Parameter> {
+/// The path parameters, in the order the method takes them (their order in the path).
+pub fn path_params(op: &Operation) -> Vec<&Parameter> {
     let order = crate::ir::lower::path_variables(&op.path);
     let mut params: Vec<&Parameter> = op
         .params
@@ -244,6 +247,13 @@ fn method_docs(op: &Operation) -> String {
             "\n\nDeclared error statuses: {}.",
             statuses.join(", ")
         ));
+    }
+    let takes_token = op.params.iter().any(|p| p.location == ParamLocation::Query && p.wire == "token");
+    if takes_token && op.pagination.is_none() {
+        text.push_str(
+            "\n\nTakes a page `token`, but the response has no top-level `next_token`, so no \
+             stream method follows the pages: this returns one page.",
+        );
     }
     if op.idempotent {
         text.push_str("\n\nSends an `Idempotency-Key` (a new UUID unless set in the parameters), reused across retries.");

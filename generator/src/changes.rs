@@ -167,9 +167,21 @@ pub struct ChangeReport {
 impl ChangeReport {
     /// Compares the surface of the previous regen with the new one.
     pub fn compare(old: &Surface, new: &Surface) -> ChangeReport {
+        let enums = new
+            .types
+            .iter()
+            .filter_map(|t| match &t.shape {
+                TypeShape::Enum { values } => Some((
+                    t.name.clone(),
+                    values.iter().map(|v| v.wire.clone()).collect(),
+                )),
+                _ => None,
+            })
+            .collect();
         let mut diff = Diff {
             changes: Vec::new(),
             sides: merge_sides(&sides(old), &sides(new)),
+            enums,
         };
         diff.operations(old, new);
         diff.types(old, new);
@@ -281,10 +293,8 @@ impl ChangeReport {
             out.push_str(&format!("\n### {title}\n\n"));
             for change in lines {
                 out.push_str(&format!(
-                    "- `{}`: {} ({})\n",
-                    change.item,
-                    change.message.replace('`', ""),
-                    change.origin
+                    "- `{}`: {} (`{}`)\n",
+                    change.item, change.message, change.origin
                 ));
             }
         }
@@ -416,6 +426,8 @@ fn merge_sides(
 struct Diff {
     changes: Vec<Change>,
     sides: BTreeMap<String, Sides>,
+    /// Wire values of the enums of the new surface.
+    enums: BTreeMap<String, Vec<String>>,
 }
 
 const TYPES: &str = "heygen::types::";
@@ -452,6 +464,20 @@ impl Diff {
 
     fn sides_of(&self, name: &str) -> Sides {
         self.sides.get(name).copied().unwrap_or_default()
+    }
+
+    /// For a free string that became an enum in what requests send: which values remain.
+    fn narrowed(&self, old_ty: &str, new_ty: &str) -> String {
+        match self.enums.get(new_ty) {
+            Some(values) if old_ty == "String" => {
+                let values: Vec<&str> = values.iter().map(String::as_str).collect();
+                format!(
+                    "; a free string became an enum: only {} are accepted",
+                    list(&values)
+                )
+            }
+            _ => String::new(),
+        }
     }
 
     // ----- operations ----------------------------------------------------------------------
@@ -691,7 +717,7 @@ impl Diff {
             }
             if p.rust_type() != n.rust_type() {
                 let message = format!(
-                    "{what} `{}` changed type from `{}` to `{}`{}",
+                    "{what} `{}` changed type from `{}` to `{}`{}{}",
                     n.wire,
                     p.rust_type(),
                     n.rust_type(),
@@ -699,7 +725,8 @@ impl Diff {
                         "; it is now required"
                     } else {
                         ""
-                    }
+                    },
+                    self.narrowed(&p.ty, &n.ty)
                 );
                 self.push(
                     Severity::Breaking,
@@ -1291,6 +1318,9 @@ impl Diff {
                     field.rust_type(),
                     n.rust_type()
                 );
+                if sides.request {
+                    message.push_str(&self.narrowed(&field.ty, &n.ty));
+                }
                 if field.required != n.required {
                     message.push_str(if n.required {
                         "; now required"

@@ -245,6 +245,7 @@ fn emit_struct(
         }
     });
     let default = all_optional.then(|| quote!(Default,));
+    let new = (!all_optional).then(|| constructor(types, facts, id, name, fields, extra.is_some()));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
@@ -252,6 +253,23 @@ fn emit_struct(
             #( #field_tokens )*
             #extra
         }
+
+        #new
+    }
+}
+
+/// The Rust type of a field and the serde attributes its optionality needs.
+fn field_type(types: &TypeSpace, field: &Field, boxed: bool, in_patch: bool) -> (TokenStream, TokenStream) {
+    let mut inner = type_tokens(types, field.ty.non_null(), Scope::Types);
+    if boxed {
+        inner = quote!(Box<#inner>);
+    }
+    let skip_absent = quote!(#[serde(default, skip_serializing_if = "Option::is_none")]);
+    match (field.required, field.ty.is_nullable()) {
+        (true, false) => (inner, quote!()),
+        (true, true) => (quote!(Option<#inner>), quote!()),
+        (false, true) if in_patch => (quote!(Option<crate::runtime::Nullable<#inner>>), skip_absent),
+        (false, _) => (quote!(Option<#inner>), skip_absent),
     }
 }
 
@@ -262,28 +280,41 @@ fn field_tokens(types: &TypeSpace, field: &Field, boxed: bool, in_patch: bool) -
         let wire = &field.wire;
         quote!(#[serde(rename = #wire)])
     });
-    let mut inner = type_tokens(types, field.ty.non_null(), Scope::Types);
-    if boxed {
-        inner = quote!(Box<#inner>);
-    }
-    let nullable = field.ty.is_nullable();
-    let (ty, attrs) = match (field.required, nullable) {
-        (true, false) => (inner, quote!()),
-        (true, true) => (quote!(Option<#inner>), quote!()),
-        (false, true) if in_patch => (
-            quote!(Option<crate::runtime::Nullable<#inner>>),
-            quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
-        ),
-        (false, _) => (
-            quote!(Option<#inner>),
-            quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
-        ),
-    };
+    let (ty, attrs) = field_type(types, field, boxed, in_patch);
     quote! {
         #docs
         #rename
         #attrs
         pub #name: #ty,
+    }
+}
+
+/// `new` for a struct with required fields: takes them, leaves the rest empty,
+/// so that callers need not spell out every optional field.
+fn constructor(types: &TypeSpace, facts: &TypeFacts, id: TypeId, name: &Ident, fields: &[Field], has_extra: bool) -> TokenStream {
+    let in_patch = facts.patch.contains(&id);
+    let mut params = Vec::new();
+    let mut values = Vec::new();
+    for (index, field) in fields.iter().enumerate() {
+        let field_name = ident(&field.rust);
+        if field.required {
+            let (ty, _) = field_type(types, field, facts.boxed.contains(&(id, index)), in_patch);
+            params.push(quote!(#field_name: #ty));
+            values.push(quote!(#field_name));
+        } else {
+            values.push(quote!(#field_name: None));
+        }
+    }
+    let extra = has_extra.then(|| quote!(extra: Default::default(),));
+    let lint = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    quote! {
+        impl #name {
+            /// A value with the required fields given and every optional field unset.
+            #lint
+            pub fn new(#( #params ),*) -> Self {
+                #name { #( #values, )* #extra }
+            }
+        }
     }
 }
 

@@ -15,8 +15,10 @@ pub mod config;
 pub mod emit;
 pub mod format;
 pub mod ir;
+pub mod lint;
 pub mod merge;
 pub mod pipeline;
+pub mod report;
 pub mod surface;
 pub mod write;
 

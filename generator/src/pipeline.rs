@@ -1,4 +1,5 @@
-//! The whole pipeline in one place: load -> quirks -> normalise -> merge -> IR -> emit -> format.
+//! The whole pipeline in one place: load -> quirks -> normalise -> lint -> merge -> IR -> emit
+//! -> format.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -7,6 +8,7 @@ use std::time::{Duration, Instant};
 use crate::config::ClientConfig;
 use crate::error::{Error, Location, Result};
 use crate::ir::Api;
+use crate::lint::LintFinding;
 use crate::load::Document;
 use crate::merge::{Merged, SourceDoc};
 use crate::quirks::FixOutcome;
@@ -43,6 +45,7 @@ pub struct Timings {
     pub load: Duration,
     pub quirks: Duration,
     pub normalise: Duration,
+    pub lint: Duration,
     pub merge: Duration,
     pub ir: Duration,
     pub emit: Duration,
@@ -57,6 +60,11 @@ pub struct Report {
     pub notes: Vec<String>,
     pub operations: usize,
     pub types: usize,
+    /// Examples and defaults that do not match their schema (after the fixes), sorted.
+    pub lint: Vec<LintFinding>,
+    /// How many examples and defaults were checked.
+    pub examples_checked: usize,
+    pub defaults_checked: usize,
     pub timings: Timings,
 }
 
@@ -69,11 +77,31 @@ pub struct Generated {
 }
 
 pub fn generate(options: &Options) -> Result<Generated> {
-    let mut timings = Timings::default();
     let started = Instant::now();
-    let mut documents = crate::load::load_dir(&options.specs)?;
-    timings.load = started.elapsed();
+    let documents = crate::load::load_dir(&options.specs)?;
+    let load = started.elapsed();
+    let mut generated = generate_from_documents(documents, options)?;
+    generated.report.timings.load = load;
+    Ok(generated)
+}
 
+/// The pipeline after loading: quirks -> normalise -> lint -> merge -> IR -> emit ->
+/// format. The order of `documents` never changes the output (they are sorted by id; two
+/// documents with the same id are an error).
+pub fn generate_from_documents(
+    mut documents: Vec<Document>,
+    options: &Options,
+) -> Result<Generated> {
+    documents.sort_by(|a, b| a.id.cmp(&b.id));
+    if let Some(pair) = documents.windows(2).find(|pair| pair[0].id == pair[1].id) {
+        return Err(Error::Input(format!(
+            "{} and {} both have the document id `{}`",
+            pair[0].path.display(),
+            pair[1].path.display(),
+            pair[0].id
+        )));
+    }
+    let mut timings = Timings::default();
     let started = Instant::now();
     let fixes = match crate::quirks::read(&options.specs)? {
         Some(quirks) => crate::quirks::apply(&quirks, &mut documents)?,
@@ -82,12 +110,21 @@ pub fn generate(options: &Options) -> Result<Generated> {
     timings.quirks = started.elapsed();
 
     let started = Instant::now();
-    let mut sources = Vec::new();
-    for mut document in documents {
-        crate::normalise::normalise(&mut document)?;
-        sources.push(parse(document)?);
+    for document in &mut documents {
+        crate::normalise::normalise(document)?;
     }
     timings.normalise = started.elapsed();
+
+    let started = Instant::now();
+    let lint = crate::lint::lint(&documents);
+    timings.lint = started.elapsed();
+
+    let started = Instant::now();
+    let mut sources = Vec::new();
+    for document in documents {
+        sources.push(parse(document)?);
+    }
+    timings.normalise += started.elapsed();
 
     let started = Instant::now();
     let merged: Merged = crate::merge::merge(sources)?;
@@ -121,6 +158,9 @@ pub fn generate(options: &Options) -> Result<Generated> {
         notes,
         operations: api.operations.len(),
         types: api.types.len(),
+        lint: lint.findings,
+        examples_checked: lint.examples,
+        defaults_checked: lint.defaults,
         timings,
     };
     Ok(Generated { files, api, report })

@@ -61,6 +61,9 @@ struct RegenArgs {
     /// or after checking with --check).
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
+    /// Fail (exit 1, nothing written) when an example or default does not match its schema.
+    #[arg(long)]
+    strict: bool,
 }
 
 fn main() -> ExitCode {
@@ -138,6 +141,14 @@ fn regen(args: RegenArgs) -> ExitCode {
         }
     };
     print_report(&generated.report);
+    if args.strict && !generated.report.lint.is_empty() {
+        let (examples, defaults) = generated.report.lint_counts();
+        eprintln!(
+            "error: {examples} examples and {defaults} defaults do not match their schemas (--strict)"
+        );
+        eprintln!("regen failed; {} was left as it was", out.display());
+        return ExitCode::FAILURE;
+    }
     let version = match xtask::update::crate_version(&specs) {
         Ok(version) => version,
         Err(error) => {
@@ -233,19 +244,7 @@ fn regen(args: RegenArgs) -> ExitCode {
 }
 
 fn print_report(report: &generator::Report) {
-    println!(
-        "read {} documents: {} operations, {} types",
-        report.documents.len(),
-        report.operations,
-        report.types
-    );
-    for document in &report.documents {
-        println!("  document {document}");
-    }
-    for fix in &report.fixes {
-        println!("  fix {fix}");
-    }
-    for note in &report.notes {
-        println!("  note: {note}");
+    for line in report.lines() {
+        println!("{line}");
     }
 }

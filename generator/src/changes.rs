@@ -812,18 +812,15 @@ impl Diff {
             (
                 Some(BodySurface::Raw { content_type: a }),
                 Some(BodySurface::Raw { content_type: b }),
-            ) => {
-                if a != b {
-                    let show =
-                        |c: &Option<String>| c.clone().unwrap_or_else(|| "unspecified".into());
-                    self.push(
-                        Severity::Other,
-                        ChangeKind::BodyChanged,
-                        call,
-                        format!("request body media type {} -> {}", show(a), show(b)),
-                        origin,
-                    );
-                }
+            ) if a != b => {
+                let show = |c: &Option<String>| c.clone().unwrap_or_else(|| "unspecified".into());
+                self.push(
+                    Severity::Other,
+                    ChangeKind::BodyChanged,
+                    call,
+                    format!("request body media type {} -> {}", show(a), show(b)),
+                    origin,
+                );
             }
             (Some(a), Some(b)) if a != b => self.push(
                 Severity::Breaking,

@@ -1318,26 +1318,33 @@ impl<'m> Lowerer<'m> {
         param: &ReferenceOr<Parameter>,
         pointer: &str,
     ) -> Result<Parameter> {
-        match param {
-            ReferenceOr::Item(param) => Ok(param.clone()),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/parameters/");
-                let found = name.and_then(|name| {
-                    self.merged.docs[doc]
-                        .api
-                        .components
-                        .as_ref()?
-                        .parameters
-                        .get(name)
-                });
-                match found {
-                    Some(ReferenceOr::Item(param)) => Ok(param.clone()),
-                    _ => Err(Error::spec(
-                        self.location(doc, pointer),
-                        format!("dangling `$ref`: `{reference}`"),
-                    )),
-                }
-            }
+        self.resolve_component(doc, param, "parameters", |c| &c.parameters, pointer)
+    }
+
+    /// Follows a local `$ref` to `#/components/<kind>/<name>` in the same document.
+    fn resolve_component<T: Clone>(
+        &self,
+        doc: usize,
+        item: &ReferenceOr<T>,
+        kind: &str,
+        table: impl Fn(&openapiv3::Components) -> &IndexMap<String, ReferenceOr<T>>,
+        pointer: &str,
+    ) -> Result<T> {
+        let reference = match item {
+            ReferenceOr::Item(item) => return Ok(item.clone()),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let prefix = format!("#/components/{kind}/");
+        let found = reference.strip_prefix(prefix.as_str()).and_then(|name| {
+            let components = self.merged.docs[doc].api.components.as_ref()?;
+            table(components).get(name)
+        });
+        match found {
+            Some(ReferenceOr::Item(item)) => Ok(item.clone()),
+            _ => Err(Error::spec(
+                self.location(doc, pointer),
+                format!("dangling `$ref`: `{reference}`"),
+            )),
         }
     }
 
@@ -1348,29 +1355,7 @@ impl<'m> Lowerer<'m> {
         hint_base: &str,
         pointer: &str,
     ) -> Result<RequestBody> {
-        let body = match body {
-            ReferenceOr::Item(body) => body.clone(),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/requestBodies/");
-                let found = name.and_then(|name| {
-                    self.merged.docs[doc]
-                        .api
-                        .components
-                        .as_ref()?
-                        .request_bodies
-                        .get(name)
-                });
-                match found {
-                    Some(ReferenceOr::Item(body)) => body.clone(),
-                    _ => {
-                        return Err(Error::spec(
-                            self.location(doc, pointer),
-                            format!("dangling `$ref`: `{reference}`"),
-                        ))
-                    }
-                }
-            }
-        };
+        let body = self.resolve_component(doc, body, "requestBodies", |c| &c.request_bodies, pointer)?;
         let hint = format!("{hint_base}Request");
         if let Some(media) = body.content.get("application/json") {
             let media_pointer = format!("{pointer}/content/application~1json/schema");
@@ -1496,27 +1481,7 @@ impl<'m> Lowerer<'m> {
         response: &ReferenceOr<Response>,
         pointer: &str,
     ) -> Result<Response> {
-        match response {
-            ReferenceOr::Item(response) => Ok(response.clone()),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/responses/");
-                let found = name.and_then(|name| {
-                    self.merged.docs[doc]
-                        .api
-                        .components
-                        .as_ref()?
-                        .responses
-                        .get(name)
-                });
-                match found {
-                    Some(ReferenceOr::Item(response)) => Ok(response.clone()),
-                    _ => Err(Error::spec(
-                        self.location(doc, pointer),
-                        format!("dangling `$ref`: `{reference}`"),
-                    )),
-                }
-            }
-        }
+        self.resolve_component(doc, response, "responses", |c| &c.responses, pointer)
     }
 
     fn success(

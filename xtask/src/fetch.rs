@@ -475,3 +475,27 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod real_manifest {
+    /// `specs/manifest.yaml` is edited in place: every comment line stays.
+    #[test]
+    fn edited_in_place() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/manifest.yaml");
+        let text = std::fs::read_to_string(&path).expect("specs/manifest.yaml");
+        let mut manifest = generator::manifest::parse(&text, &path).expect("valid");
+        for entry in manifest.documents.iter_mut() {
+            entry.fetched = Some("2026-06-01".into());
+            entry.sha256 = Some("ab".repeat(32));
+        }
+        let (edited, regenerated) = super::manifest_text_for(&text, &manifest, &path).expect("ok");
+        assert!(!regenerated, "{edited}");
+        for line in text.lines().filter(|l| l.trim_start().starts_with('#')) {
+            assert!(edited.contains(line), "lost {line:?}");
+        }
+        assert_eq!(
+            edited.matches("fetched: 2026-06-01").count(),
+            manifest.documents.len()
+        );
+    }
+}

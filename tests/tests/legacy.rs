@@ -1,0 +1,323 @@
+//! The committed `heygen` crate decodes the examples of the seed documents: the legacy
+//! readme pages (whose schemas quirks.yaml fixes) and the v3 May page. The bodies are read
+//! from specs/ at test time, so they are exactly the documented ones.
+
+use heygen::types::{
+    IntegerOrString, LegacyDeleteAVideoResponse, LegacyDeletePhotoAvatarByIdResponse,
+    LegacyEnvelopeError, LegacyEnvelopeErrorError, LegacyError, LegacyFlatError, StandardAPIError,
+    VideoTranslationDeleteResponse,
+};
+use heygen::{Client, Error};
+use heygen_codegen_tests::workspace_root;
+use serde_json::{json, Value};
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const VDEL: &str = "v1-video-delete.readme.md";
+const PDEL: &str = "v2-photo-avatar-delete.readme.md";
+const V3DEL: &str = "v3-delete-video-translation.2026-05.docs.md";
+
+const VDEL_OP: &str = "/paths/~1v1~1video.delete/delete/responses";
+const PDEL_OP: &str = "/paths/~1v2~1photo_avatar~1{avatar_id}/delete/responses";
+const V3DEL_OP: &str = "/paths/~1v3~1video-translations~1{video_translation_id}/delete/responses";
+
+const VIDEO_ID: &str = "vb606c57ee8042f4b499a6ab42183c2a-hi";
+
+/// The value at `pointer` in the OpenAPI document embedded in `specs/<file>`.
+fn example(file: &str, pointer: &str) -> Value {
+    let path = workspace_root().join("specs").join(file);
+    let document = generator::load::load_file(&path, file.into())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    document
+        .value
+        .pointer(pointer)
+        .unwrap_or_else(|| panic!("{file}: nothing at {pointer}"))
+        .clone()
+}
+
+fn vdel_200() -> Value {
+    example(
+        VDEL,
+        &format!("{VDEL_OP}/200/content/application~1json/examples/Result/value"),
+    )
+}
+
+fn vdel_404() -> Value {
+    example(
+        VDEL,
+        &format!("{VDEL_OP}/404/content/application~1json/examples/Video Not Found/value"),
+    )
+}
+
+fn pdel_200() -> Value {
+    example(
+        PDEL,
+        &format!("{PDEL_OP}/200/content/application~1json/examples/Result/value"),
+    )
+}
+
+fn pdel_404() -> Value {
+    example(
+        PDEL,
+        &format!("{PDEL_OP}/404/content/application~1json/examples/Photo Avatar Not Found/value"),
+    )
+}
+
+fn v3_404() -> Value {
+    example(
+        V3DEL,
+        &format!("{V3DEL_OP}/404/content/application~1json/example"),
+    )
+}
+
+fn decode<T: serde::de::DeserializeOwned>(value: &Value) -> T {
+    serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{value}: {e}"))
+}
+
+#[test]
+fn the_examples_are_the_documented_bodies() {
+    // a guard against reading the wrong node: the pages' bodies, as published
+    assert_eq!(
+        vdel_200(),
+        json!({"code": 100, "data": {"Deleted": [VIDEO_ID], "Failed": []}, "msg": null, "message": "Successfully deleted 1 video IDs"})
+    );
+    assert_eq!(
+        vdel_404(),
+        json!({"code": 400569, "message": "ResourceType.VIDEO_TRANSLATE not found"})
+    );
+    assert_eq!(
+        pdel_200(),
+        json!({"code": 100, "data": null, "msg": null, "message": null})
+    );
+    assert_eq!(
+        pdel_404(),
+        json!({"data": null, "error": {"code": "internal_error", "message": "photo avatar not found"}})
+    );
+    assert_eq!(v3_404()["error"]["code"], "not_found");
+}
+
+#[test]
+fn video_delete_200_decodes() {
+    let response: LegacyDeleteAVideoResponse = decode(&vdel_200());
+    assert_eq!(response.code, Some(IntegerOrString::Integer(100)));
+    let data = response.data.expect("data");
+    assert_eq!(data.deleted, Some(vec![VIDEO_ID.to_string()]));
+    assert_eq!(data.failed, Some(Vec::new()));
+    assert_eq!(response.msg, None);
+    assert_eq!(
+        response.message.as_deref(),
+        Some("Successfully deleted 1 video IDs")
+    );
+}
+
+#[test]
+fn photo_avatar_delete_200_decodes() {
+    let response: LegacyDeletePhotoAvatarByIdResponse = decode(&pdel_200());
+    assert_eq!(
+        response,
+        LegacyDeletePhotoAvatarByIdResponse {
+            code: Some(IntegerOrString::Integer(100)),
+            data: None,
+            msg: None,
+            message: None,
+        }
+    );
+}
+
+#[test]
+fn the_404_bodies_land_in_their_legacy_error_variant() {
+    let flat: LegacyError = decode(&vdel_404());
+    assert_eq!(
+        flat,
+        LegacyError::LegacyFlatError(LegacyFlatError {
+            code: 400569,
+            message: "ResourceType.VIDEO_TRANSLATE not found".into(),
+        })
+    );
+    let envelope: LegacyError = decode(&pdel_404());
+    assert_eq!(
+        envelope,
+        LegacyError::LegacyEnvelopeError(LegacyEnvelopeError {
+            data: None,
+            error: LegacyEnvelopeErrorError {
+                code: "internal_error".into(),
+                message: "photo avatar not found".into(),
+            },
+        })
+    );
+    // anything else is kept, not rejected
+    let other: LegacyError = decode(&json!({"oops": true}));
+    assert_eq!(other, LegacyError::Other(json!({"oops": true})));
+}
+
+#[test]
+fn the_v3_404_body_decodes() {
+    let error: StandardAPIError = decode(&v3_404()["error"]);
+    assert_eq!(error.code, "not_found");
+    assert_eq!(error.message, "Video translation not found.");
+    assert_eq!((error.param, error.doc_url), (None, None));
+}
+
+// ---------------------------------------------------------------------------------------
+// Through the generated client methods
+
+const KEY: &str = "sk-test-legacy-0123456789";
+
+async fn server() -> MockServer {
+    MockServer::builder().start().await
+}
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .build()
+        .expect("client")
+}
+
+async fn respond(server: &MockServer, verb: &str, route: &str, status: u16, body: Value) {
+    Mock::given(method(verb))
+        .and(path(route))
+        .and(header("x-api-key", KEY))
+        .respond_with(ResponseTemplate::new(status).set_body_json(body))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+fn legacy_error(result: heygen::Result<impl std::fmt::Debug>) -> heygen::LegacyApiError {
+    match result {
+        Err(Error::LegacyApi(error)) => *error,
+        other => panic!("expected Error::LegacyApi, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn delete_a_video_over_http() {
+    let server = server().await;
+    Mock::given(method("DELETE"))
+        .and(path("/v1/video.delete"))
+        .and(query_param("video_id", VIDEO_ID))
+        .and(header("x-api-key", KEY))
+        .respond_with(ResponseTemplate::new(200).set_body_json(vdel_200()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/v1/video.delete"))
+        .and(query_param("video_id", "v_gone"))
+        .and(query_param("type", "video_translate"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(vdel_404()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    let params = heygen::legacy::video::DeleteAVideoParams {
+        video_id: VIDEO_ID.into(),
+        r#type: None,
+    };
+    let response = client
+        .legacy()
+        .video()
+        .delete_a_video(&params)
+        .await
+        .expect("200");
+    assert_eq!(response.code, Some(IntegerOrString::Integer(100)));
+    assert_eq!(
+        response.data.and_then(|d| d.deleted),
+        Some(vec![VIDEO_ID.to_string()])
+    );
+
+    let gone = heygen::legacy::video::DeleteAVideoParams {
+        video_id: "v_gone".into(),
+        r#type: Some("video_translate".into()),
+    };
+    let result = client.legacy().video().delete_a_video(&gone).await;
+    let error = legacy_error(result);
+    assert_eq!(error.status, 404);
+    assert_eq!(error.code, "400569");
+    assert_eq!(
+        error.message.as_deref(),
+        Some("ResourceType.VIDEO_TRANSLATE not found")
+    );
+}
+
+#[tokio::test]
+async fn delete_photo_avatar_over_http() {
+    let server = server().await;
+    respond(&server, "DELETE", "/v2/photo_avatar/pa_1", 200, pdel_200()).await;
+    respond(
+        &server,
+        "DELETE",
+        "/v2/photo_avatar/pa_gone",
+        404,
+        pdel_404(),
+    )
+    .await;
+    let client = client(&server);
+
+    let response = client
+        .legacy()
+        .photo_avatar()
+        .delete_photo_avatar_by_id("pa_1")
+        .await
+        .expect("200");
+    assert_eq!(response.code, Some(IntegerOrString::Integer(100)));
+    assert_eq!(response.data, None);
+
+    let result = client
+        .legacy()
+        .photo_avatar()
+        .delete_photo_avatar_by_id("pa_gone")
+        .await;
+    let error = legacy_error(result);
+    assert_eq!(error.status, 404);
+    assert_eq!(error.code, "internal_error");
+    assert_eq!(error.message.as_deref(), Some("photo avatar not found"));
+}
+
+#[tokio::test]
+async fn delete_video_translation_over_http() {
+    let server = server().await;
+    // the page has no 200 example: the v3 envelope around the documented schema
+    respond(
+        &server,
+        "DELETE",
+        "/v3/video-translations/vt_1",
+        200,
+        json!({"data": {"id": "vt_1"}}),
+    )
+    .await;
+    respond(
+        &server,
+        "DELETE",
+        "/v3/video-translations/vt_gone",
+        404,
+        v3_404(),
+    )
+    .await;
+    let client = client(&server);
+
+    let deleted: VideoTranslationDeleteResponse = client
+        .video_translate()
+        .delete_video_translation("vt_1")
+        .await
+        .expect("200");
+    assert_eq!(deleted.id, "vt_1");
+
+    let result = client
+        .video_translate()
+        .delete_video_translation("vt_gone")
+        .await;
+    let error = match result {
+        Err(Error::Api(error)) => error,
+        other => panic!("expected Error::Api, got {other:?}"),
+    };
+    assert_eq!(error.status, 404);
+    assert_eq!(error.code.as_deref(), Some("not_found"));
+    assert_eq!(
+        error.message.as_deref(),
+        Some("Video translation not found.")
+    );
+}

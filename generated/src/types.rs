@@ -75,11 +75,31 @@ pub struct LegacyEnvelopeError {
     pub error: LegacyEnvelopeErrorError,
 }
 
+impl LegacyEnvelopeError {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(error: LegacyEnvelopeErrorError) -> Self {
+        LegacyEnvelopeError {
+            data: None,
+            error,
+        }
+    }
+}
+
 /// `/components/schemas/LegacyError/anyOf/1/properties/error`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LegacyEnvelopeErrorError {
     pub code: String,
     pub message: String,
+}
+
+impl LegacyEnvelopeErrorError {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(code: String, message: String) -> Self {
+        LegacyEnvelopeErrorError {
+            code,
+            message,
+        }
+    }
 }
 
 /// Error body of the legacy (v1/v2) endpoints. Two shapes are documented: a flat {code: integer, message} (DELETE /v1/video.delete 404) and an envelope {data: null, error: {code: string, message}} (DELETE /v2/photo_avatar 404); anything else is kept as raw JSON.
@@ -97,6 +117,13 @@ pub enum LegacyError {
 pub struct LegacyFlatError {
     pub code: i64,
     pub message: String,
+}
+
+impl LegacyFlatError {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(code: i64, message: String) -> Self {
+        LegacyFlatError { code, message }
+    }
 }
 
 /// `/components/schemas/StandardAPIError`
@@ -124,9 +151,30 @@ pub struct StandardAPIError {
     pub doc_url: Option<String>,
 }
 
+impl StandardAPIError {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(code: String, message: String) -> Self {
+        StandardAPIError {
+            code,
+            message,
+            param: None,
+            doc_url: None,
+        }
+    }
+}
+
 /// Response for DELETE /v3/video-translations/{id}.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoTranslationDeleteResponse {
     /// ID of the deleted video translation
     pub id: String,
+}
+
+impl VideoTranslationDeleteResponse {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(id: String) -> Self {
+        VideoTranslationDeleteResponse {
+            id,
+        }
+    }
 }

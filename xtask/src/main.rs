@@ -6,6 +6,8 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+mod contract;
+
 #[derive(Parser)]
 #[command(name = "xtask", about = "heygen-codegen workflows")]
 struct Cli {
@@ -20,6 +22,9 @@ enum Command {
     /// Download the documents listed in specs/manifest.yaml from their url
     /// (all or nothing), recording `fetched` and `sha256` in the manifest.
     FetchSpecs(FetchArgs),
+    /// Call every operation of the full generated client against the Prism
+    /// mock server (static, error and dynamic passes).
+    Contract(contract::ContractArgs),
 }
 
 #[derive(clap::Args)]
@@ -71,6 +76,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Regen(args) => regen(args),
         Command::FetchSpecs(args) => fetch_specs(args),
+        Command::Contract(args) => contract::run(args),
     }
 }
 

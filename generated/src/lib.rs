@@ -15,6 +15,7 @@
 mod runtime;
 pub use runtime::*;
 pub mod types;
+#[cfg(any(feature = "legacy-photo-avatar", feature = "legacy-video"))]
 pub mod legacy;
 #[cfg(feature = "video-translate")]
 pub mod video_translate;

@@ -6,6 +6,7 @@
 //! unions keep unknown shapes as raw JSON, so that new server values decode.
 
 /// `/paths/~1v1~1video.delete/delete/responses/200/content/application~1json/schema/properties/code`
+#[cfg(any(feature = "legacy-photo-avatar", feature = "legacy-video"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum IntegerOrString {
@@ -14,6 +15,7 @@ pub enum IntegerOrString {
 }
 
 /// `/paths/~1v1~1video.delete/delete/responses/200/content/application~1json/schema`
+#[cfg(feature = "legacy-video")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LegacyDeleteAVideoResponse {
     /// Status code indicating the result of the API request. A 100 indicates a successful response. Other codes might indicate different types of errors. Refer to the [error responses](https://docs.heygen.com/reference/errors) for more details.
@@ -38,6 +40,7 @@ pub struct LegacyDeleteAVideoResponse {
 }
 
 /// Contains details of the delete operation.
+#[cfg(feature = "legacy-video")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LegacyDeleteAVideoResponseData {
     /// ID(s) of the deleted video(s).
@@ -51,6 +54,7 @@ pub struct LegacyDeleteAVideoResponseData {
 }
 
 /// `/paths/~1v2~1photo_avatar~1{avatar_id}/delete/responses/200/content/application~1json/schema`
+#[cfg(feature = "legacy-photo-avatar")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LegacyDeletePhotoAvatarByIdResponse {
     /// Status code indicating the result of the API request. A 100 indicates a successful response. Other codes might indicate different types of errors. Refer to the [Error Responses](https://docs.heygen.com/reference/errors) for more details.
@@ -164,12 +168,14 @@ impl StandardAPIError {
 }
 
 /// Response for DELETE /v3/video-translations/{id}.
+#[cfg(feature = "video-translate")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoTranslationDeleteResponse {
     /// ID of the deleted video translation
     pub id: String,
 }
 
+#[cfg(feature = "video-translate")]
 impl VideoTranslationDeleteResponse {
     /// A value with the required fields given and every optional field unset.
     pub fn new(id: String) -> Self {

@@ -2,6 +2,7 @@
 //! from `templates/` are added verbatim by the format stage.
 
 pub mod docs;
+pub mod gates;
 pub mod operations;
 pub mod types;
 
@@ -31,12 +32,7 @@ pub fn emit(api: &Api) -> Result<EmittedCrate> {
     for (index, group) in api.groups.iter().enumerate() {
         let tokens = operations::emit_group(api, index)?;
         let module = format_ident!("{}", group.module);
-        let feature = if group.legacy {
-            format!("legacy-{}", group.module)
-        } else {
-            group.module.clone()
-        };
-        let feature = feature.replace('_', "-");
+        let feature = gates::feature(group);
         let gate = quote!(#[cfg(feature = #feature)]);
         if group.legacy {
             rust.insert(format!("src/legacy/{}.rs", group.module), tokens);
@@ -53,11 +49,11 @@ pub fn emit(api: &Api) -> Result<EmittedCrate> {
             "src/legacy/mod.rs".to_string(),
             legacy_module(&legacy_modules),
         );
-        features.push(("legacy".to_string(), legacy_features));
+        features.push(("legacy".to_string(), legacy_features.clone()));
     }
     rust.insert(
         "src/lib.rs".to_string(),
-        lib_rs(api, &modules, !legacy_modules.is_empty()),
+        lib_rs(api, &modules, &legacy_features),
     );
     features.sort();
     Ok(EmittedCrate { rust, features })
@@ -86,7 +82,8 @@ fn legacy_module(modules: &[TokenStream]) -> TokenStream {
     }
 }
 
-fn lib_rs(api: &Api, modules: &[TokenStream], has_legacy: bool) -> TokenStream {
+/// `legacy_features`: the features of the legacy groups; `legacy` is compiled with any of them.
+fn lib_rs(api: &Api, modules: &[TokenStream], legacy_features: &[String]) -> TokenStream {
     let title = format!(
         " Rust client for the {} (version {}).",
         api.title, api.version
@@ -96,8 +93,10 @@ fn lib_rs(api: &Api, modules: &[TokenStream], has_legacy: bool) -> TokenStream {
         api.operations.len(),
         api.types.len()
     );
-    let legacy = has_legacy.then(|| {
+    let legacy = (!legacy_features.is_empty()).then(|| {
+        let gate = gates::cfg_any(legacy_features);
         quote!(
+            #gate
             pub mod legacy;
         )
     });

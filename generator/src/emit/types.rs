@@ -68,6 +68,8 @@ pub struct TypeFacts {
     /// Types reachable from a PATCH request body: their optional nullable fields
     /// distinguish "absent" from "null".
     patch: BTreeSet<TypeId>,
+    /// The `#[cfg(feature = ...)]` of each type (see `gates.rs`).
+    gates: super::gates::Gates,
 }
 
 impl TypeFacts {
@@ -95,7 +97,11 @@ impl TypeFacts {
                 collect_reachable(types, ty, &mut patch);
             }
         }
-        TypeFacts { boxed, patch }
+        TypeFacts {
+            boxed,
+            patch,
+            gates: super::gates::Gates::new(api),
+        }
     }
 }
 
@@ -153,7 +159,7 @@ pub fn emit_types(api: &Api, facts: &TypeFacts) -> TokenStream {
     let items = api
         .types
         .iter_by_name()
-        .map(|(id, def)| emit_type(&api.types, facts, id, def));
+        .map(|(id, def)| facts.gates.apply(id, emit_type(&api.types, facts, id, def)));
     quote! {
         //! Every schema of the API as a Rust type.
         //!

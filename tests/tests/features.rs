@@ -1,0 +1,118 @@
+//! The generated crate compiles, without warnings, with all its features (the
+//! default), with none, and with a single tag feature (one v3 group, one legacy
+//! group): the group modules and the types only they use are behind the features.
+//!
+//! Uses the full spec when `../shared/specs/heygen` is present, else `specs/`.
+//! (How long these builds take is measured by `cargo xtask bench`, not here.)
+
+use std::path::Path;
+use std::process::Command;
+
+use heygen_codegen_tests::{full_specs_dir, shared_specs, workspace_root};
+
+fn cargo(dir: &Path, args: &[&str]) {
+    // Shared with the end-to-end test, so the dependencies are built once.
+    let target = workspace_root().join("target/e2e");
+    let output = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTDOCFLAGS", "-Dwarnings")
+        .output()
+        .expect("run cargo");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "cargo {} failed:\n{stderr}",
+        args.join(" ")
+    );
+    assert!(
+        !stderr.contains("warning:"),
+        "cargo {} warned:\n{stderr}",
+        args.join(" ")
+    );
+}
+
+/// The feature names of the generated manifest, `default` excluded.
+fn features(manifest: &str) -> Vec<String> {
+    manifest
+        .split("[features]")
+        .nth(1)
+        .unwrap_or_default()
+        .lines()
+        .take_while(|line| !line.starts_with('['))
+        .filter_map(|line| {
+            line.split_once(" = ")
+                .map(|(name, _)| name.trim().to_string())
+        })
+        .filter(|name| name != "default")
+        .collect()
+}
+
+#[test]
+fn each_tag_feature_compiles_alone() {
+    let full = shared_specs().map(|shared| full_specs_dir(&shared));
+    let specs = full
+        .as_ref()
+        .map(|dir| dir.path().to_path_buf())
+        .unwrap_or_else(|| workspace_root().join("specs"));
+    let generated =
+        generator::generate(&generator::Options::for_workspace(&specs)).expect("generate");
+
+    // Gated types exist: a single-tag build compiles less than the whole types module.
+    let types = &generated.files["src/types.rs"];
+    assert!(
+        types.contains("#[cfg(feature = ") || types.contains("#[cfg(any(feature = "),
+        "no type of src/types.rs is behind a feature"
+    );
+
+    let out = tempfile::tempdir().unwrap();
+    let crate_dir = out.path().join("heygen");
+    generator::write::write_all(&crate_dir, &generated.files).unwrap();
+    std::fs::copy(
+        workspace_root().join("Cargo.lock"),
+        crate_dir.join("Cargo.lock"),
+    )
+    .unwrap();
+    let manifest =
+        std::fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap() + "\n[workspace]\n";
+    std::fs::write(crate_dir.join("Cargo.toml"), &manifest).unwrap();
+
+    let features = features(&manifest);
+    let v3 = features
+        .iter()
+        .find(|f| *f == "videos")
+        .or_else(|| features.iter().find(|f| !f.starts_with("legacy")))
+        .expect("a v3 group feature");
+    let legacy = features
+        .iter()
+        .find(|f| f.starts_with("legacy-"))
+        .expect("a legacy group feature");
+
+    cargo(&crate_dir, &["check", "--quiet"]);
+    cargo(&crate_dir, &["check", "--quiet", "--no-default-features"]);
+    for feature in [v3, legacy] {
+        cargo(
+            &crate_dir,
+            &[
+                "check",
+                "--quiet",
+                "--no-default-features",
+                "--features",
+                feature,
+            ],
+        );
+    }
+    // Docs of a single-tag build link only to what that build has.
+    cargo(
+        &crate_dir,
+        &[
+            "doc",
+            "--quiet",
+            "--no-deps",
+            "--no-default-features",
+            "--features",
+            v3,
+        ],
+    );
+}

@@ -168,18 +168,22 @@ pub fn generate_from_documents(
 
 /// Parses a normalised document with `openapiv3`; a failure names the file and pointer.
 fn parse(document: Document) -> Result<SourceDoc> {
-    let deserializer = document.value.clone();
-    let api: openapiv3::OpenAPI = serde_path_to_error::deserialize(deserializer).map_err(|e| {
-        let pointer = path_to_pointer(e.path());
-        let line = document.line_of(&pointer);
-        Error::spec(
-            Location::new(&document.path, pointer).with_line(line),
-            format!(
-                "not a valid OpenAPI document after normalisation: {}",
-                e.inner()
-            ),
-        )
-    })?;
+    // Deserialising from `&Value` spares a copy of the document; the path-tracking
+    // deserialiser (slower) only runs again to locate an error.
+    let parsed = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&document.value);
+    let api: openapiv3::OpenAPI = parsed
+        .or_else(|_| serde_path_to_error::deserialize(&document.value))
+        .map_err(|e| {
+            let pointer = path_to_pointer(e.path());
+            let line = document.line_of(&pointer);
+            Error::spec(
+                Location::new(&document.path, pointer).with_line(line),
+                format!(
+                    "not a valid OpenAPI document after normalisation: {}",
+                    e.inner()
+                ),
+            )
+        })?;
     Ok(SourceDoc {
         id: document.id,
         path: document.path,

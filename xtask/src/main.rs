@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+mod bench;
 mod contract;
 
 #[derive(Parser)]
@@ -22,6 +23,8 @@ enum Command {
     /// Download the documents listed in specs/manifest.yaml from their url
     /// (all or nothing), recording `fetched` and `sha256` in the manifest.
     FetchSpecs(FetchArgs),
+    /// Measure generation speed, scaling and the generated crate's build cost; write BENCHMARKS.md.
+    Bench(bench::BenchArgs),
     /// Call every operation of the full generated client against the Prism
     /// mock server (static, error and dynamic passes).
     Contract(contract::ContractArgs),
@@ -76,6 +79,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Regen(args) => regen(args),
         Command::FetchSpecs(args) => fetch_specs(args),
+        Command::Bench(args) => bench::run(args),
         Command::Contract(args) => contract::run(args),
     }
 }

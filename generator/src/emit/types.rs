@@ -274,7 +274,15 @@ fn field_type(types: &TypeSpace, field: &Field, boxed: bool, in_patch: bool) -> 
     match (field.required, field.ty.is_nullable()) {
         (true, false) => (inner, quote!()),
         (true, true) => (quote!(Option<#inner>), quote!()),
-        (false, true) if in_patch => (quote!(Option<crate::runtime::Nullable<#inner>>), skip_absent),
+        // A present `null` must read back as `Some(Nullable::Null)`, not `None`.
+        (false, true) if in_patch => (
+            quote!(Option<crate::runtime::Nullable<#inner>>),
+            quote!(#[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::runtime::Nullable::deserialize_present"
+            )]),
+        ),
         (false, _) => (quote!(Option<#inner>), skip_absent),
     }
 }

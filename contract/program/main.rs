@@ -48,16 +48,31 @@ pub fn text(value: &Value) -> String {
     }
 }
 
-/// Reads an argument from its JSON value.
-pub fn arg<T: serde::de::DeserializeOwned>(value: &Value, name: &str) -> Result<T, String> {
-    serde_path_to_error::deserialize(value.clone()).map_err(|e| {
+/// Reads an argument from its JSON value; the generated type must take it
+/// whole (serialized again, nothing of it is dropped or changed), or the
+/// client could not send what the spec allows.
+pub fn arg<T>(value: &Value, name: &str) -> Result<T, String>
+where
+    T: serde::de::DeserializeOwned + serde::Serialize,
+{
+    let parsed: T = serde_path_to_error::deserialize(value.clone()).map_err(|e| {
         format!(
             "argument `{name}` does not fit the generated type: at `{}`: {} (value {})",
             e.path(),
             e.inner(),
             snippet(&value.to_string(), 300)
         )
-    })
+    })?;
+    let mut lost = Vec::new();
+    compare(value, &to_json(&parsed), "", true, &mut lost);
+    if lost.is_empty() {
+        Ok(parsed)
+    } else {
+        Err(format!(
+            "argument `{name}` does not survive the generated type: {}",
+            lost.join("; ")
+        ))
+    }
 }
 
 /// The smallest PNG there is (1x1, transparent), as an upload.
@@ -171,7 +186,7 @@ async fn check_call(
         _ => (&raw, ""),
     };
     let mut lost = Vec::new();
-    compare(raw, &decoded, root, &mut lost);
+    compare(raw, &decoded, root, false, &mut lost);
     if extra_properties {
         lost.retain(|difference| !difference.ends_with(" is dropped"));
     }
@@ -185,12 +200,25 @@ async fn check_call(
     }
 }
 
-/// Every non-null value of `raw` that `decoded` lacks or changed, by path.
-fn compare(raw: &Value, decoded: &Value, path: &str, out: &mut Vec<String>) {
+/// Every non-null value of `raw` that `decoded` lacks or changed, by path;
+/// with `added` (for requests), also every key `decoded` has and `raw` has
+/// not (a `null` sent for a field the caller left out) and every explicit
+/// `null` of `raw` that `decoded` lacks (a PATCH that cannot clear a field).
+fn compare(raw: &Value, decoded: &Value, path: &str, added: bool, out: &mut Vec<String>) {
     let here = if path.is_empty() { "." } else { path };
     match (raw, decoded) {
         (Value::Null, _) => {}
         (Value::Object(fields), Value::Object(decoded_fields)) => {
+            if added {
+                for (key, value) in decoded_fields {
+                    if !fields.contains_key(key) {
+                        out.push(format!(
+                            "`{path}.{key}` = {} is added",
+                            snippet(&value.to_string(), 80)
+                        ));
+                    }
+                }
+            }
             for (key, value) in fields {
                 let path = format!("{path}.{key}");
                 match decoded_fields.get(key) {
@@ -198,14 +226,15 @@ fn compare(raw: &Value, decoded: &Value, path: &str, out: &mut Vec<String>) {
                         "`{path}` = {} is dropped",
                         snippet(&value.to_string(), 80)
                     )),
-                    Some(decoded) => compare(value, decoded, &path, out),
+                    Some(decoded) => compare(value, decoded, &path, added, out),
+                    None if added => out.push(format!("`{path}` = null is dropped")),
                     None => {}
                 }
             }
         }
         (Value::Array(items), Value::Array(decoded_items)) if items.len() == decoded_items.len() => {
             for (i, (item, decoded)) in items.iter().zip(decoded_items).enumerate() {
-                compare(item, decoded, &format!("{path}[{i}]"), out);
+                compare(item, decoded, &format!("{path}[{i}]"), added, out);
             }
         }
         (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => {}

@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use generator::emit::operations::{optional_params, path_params};
-use generator::ir::{Api, ErrorShape, Operation, ParamLocation, RequestBody, Success};
+use generator::ir::{Api, ErrorShape, Method, Operation, ParamLocation, RequestBody, Success};
 use serde_json::{json, Map, Value};
 
 use crate::values::{Fill, Synth};
@@ -154,6 +154,17 @@ fn plan_operation(op: &Operation, root: &Value, served_name: &str) -> Result<Ser
             }
         }
         pick += 1;
+    }
+    // A PATCH clears a field with an explicit null: that must reach the wire.
+    if op.method == Method::Patch {
+        let synth = Synth::new(root, Fill::Full, 0).with_nulls();
+        let args = arguments(op, spec, &parameters, &synth);
+        if !cases.iter().any(|case| case.args == args) {
+            cases.push(Case {
+                name: "nulls".into(),
+                args,
+            });
+        }
     }
 
     let errors = op

@@ -32,6 +32,8 @@ pub struct Synth<'a> {
     pick: usize,
     /// The most branches (or enum values) seen in one place while building.
     widest: Cell<usize>,
+    /// `null` wherever the schema allows it (below the top level).
+    nulls: bool,
 }
 
 impl<'a> Synth<'a> {
@@ -41,7 +43,40 @@ impl<'a> Synth<'a> {
             fill,
             pick,
             widest: Cell::new(1),
+            nulls: false,
         }
+    }
+
+    /// Builds `null` for every property whose schema allows it (what a PATCH
+    /// sends to clear a field).
+    pub fn with_nulls(mut self) -> Self {
+        self.nulls = true;
+        self
+    }
+
+    /// Whether `schema` accepts `null`: `type: null` or a list holding it,
+    /// a `null` branch of `anyOf`/`oneOf`, or `null` in its `enum`.
+    pub fn allows_null(&self, schema: &Value) -> bool {
+        let schema = self.resolve(schema);
+        let Some(object) = schema.as_object() else {
+            return false;
+        };
+        let typed = match object.get("type") {
+            Some(Value::String(name)) => name == "null",
+            Some(Value::Array(names)) => names.iter().any(|n| n == "null"),
+            _ => false,
+        };
+        let branch = ["anyOf", "oneOf"].iter().any(|key| {
+            object
+                .get(*key)
+                .and_then(Value::as_array)
+                .is_some_and(|branches| branches.iter().any(|b| self.allows_null(b)))
+        });
+        let listed = object
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|values| values.iter().any(Value::is_null));
+        typed || branch || listed
     }
 
     /// How much of each object this fills.
@@ -185,7 +220,12 @@ impl<'a> Synth<'a> {
                     continue;
                 }
                 if required.contains(&name.as_str()) || full {
-                    fields.insert(name.clone(), self.value_at(property, depth + 1));
+                    let value = if self.nulls && self.allows_null(property) {
+                        Value::Null
+                    } else {
+                        self.value_at(property, depth + 1)
+                    };
+                    fields.insert(name.clone(), value);
                 }
             }
         } else if full {

@@ -12,7 +12,8 @@
 //!   serialized again, must hold every non-null value of the raw response
 //!   (fetched a second time with a hand-built request): nothing is dropped.
 //! - `errors`: every declared error status, asked for with `Prefer: code=N`;
-//!   the client must return the typed error with that status and code.
+//!   the client must return the typed error with that status, and the code
+//!   and message of the spec's example.
 //! - `dynamic`: every operation against Prism instances that invent
 //!   responses from the schemas, one seed each; every response must decode,
 //!   and nothing of it is dropped. One more instance adds made-up properties
@@ -414,6 +415,14 @@ fn check_error(error: &heygen::Error, expected: &Value) -> Option<String> {
                 "expected code `{code}`, got {:?} ({})",
                 error.code(),
                 describe(error)
+            ));
+        }
+    }
+    if let Some(message) = expected["message"].as_str() {
+        if error.message() != Some(message) {
+            return Some(format!(
+                "expected message {message:?}, got {:?}",
+                error.message()
             ));
         }
     }

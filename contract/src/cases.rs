@@ -56,6 +56,8 @@ pub struct ExpectedError {
     pub status: u16,
     /// The `code` of the spec's example, when there is one.
     pub code: Option<String>,
+    /// The `message` of the spec's example, when there is one.
+    pub message: Option<String>,
     /// `"api"` for the v3 shape, `"legacy"` for the v1/v2 ones.
     pub kind: &'static str,
     /// The response declares a `Retry-After` header.
@@ -290,24 +292,27 @@ fn expected_error(status: u16, shape: ErrorShape, spec: &Value, resolver: &Synth
             .and_then(|examples| examples.values().next())
             .and_then(|example| example.get("value").cloned())
     });
-    let code = example.as_ref().and_then(|example| {
-        let code = if example["error"].is_object() {
-            &example["error"]["code"]
+    // `{error: {code, message}}` (v3, v2) or `{code, message}` (v1).
+    let body = example.as_ref().map(|example| {
+        if example["error"].is_object() {
+            &example["error"]
         } else {
-            &example["code"]
-        };
-        match code {
-            Value::String(code) => Some(code.clone()),
-            Value::Number(code) => Some(code.to_string()),
-            _ => None,
+            example
         }
     });
+    let code = body.and_then(|body| match &body["code"] {
+        Value::String(code) => Some(code.clone()),
+        Value::Number(code) => Some(code.to_string()),
+        _ => None,
+    });
+    let message = body.and_then(|body| body["message"].as_str().map(str::to_owned));
     let retry_after = response["headers"]
         .as_object()
         .is_some_and(|headers| headers.keys().any(|h| h.eq_ignore_ascii_case("retry-after")));
     ExpectedError {
         status,
         code,
+        message,
         kind: match shape {
             ErrorShape::Standard => "api",
             _ => "legacy",
@@ -332,6 +337,7 @@ impl Planned {
                 "errors": served.errors.iter().map(|e| json!({
                     "status": e.status,
                     "code": e.code,
+                    "message": e.message,
                     "kind": e.kind,
                     "retry_after": e.retry_after,
                 })).collect::<Vec<_>>(),

@@ -180,7 +180,12 @@ async fn check_call(
     let request = calls::raw(index, case)?;
     let raw: Value = match client.send_json(request).await {
         Ok(raw) => raw,
-        Err(error) => return Some(format!("the hand-built request failed: {}", describe(&error))),
+        Err(error) => {
+            return Some(format!(
+                "the hand-built request failed: {}",
+                describe(&error)
+            ))
+        }
     };
     let (raw, root) = match success {
         "envelope" => (&raw["data"], "data"),
@@ -233,7 +238,9 @@ fn compare(raw: &Value, decoded: &Value, path: &str, added: bool, out: &mut Vec<
                 }
             }
         }
-        (Value::Array(items), Value::Array(decoded_items)) if items.len() == decoded_items.len() => {
+        (Value::Array(items), Value::Array(decoded_items))
+            if items.len() == decoded_items.len() =>
+        {
             for (i, (item, decoded)) in items.iter().zip(decoded_items).enumerate() {
                 compare(item, decoded, &format!("{path}[{i}]"), added, out);
             }
@@ -305,7 +312,11 @@ async fn canary(client: &heygen::Client, ops: &[Value]) -> Result<String, String
     let label = op["label"].as_str().unwrap_or("?");
     let request = calls::raw(index, &case).expect("a raw request");
     match client.send_json::<Value>(request).await {
-        Err(error) if error.headers().is_some_and(|h| h.contains_key("sl-violations")) => {
+        Err(error)
+            if error
+                .headers()
+                .is_some_and(|h| h.contains_key("sl-violations")) =>
+        {
             Ok(format!("{label} with an empty body: {}", describe(&error)))
         }
         other => Err(format!(
@@ -466,7 +477,9 @@ async fn dynamic_pass(plan: &Value, ops: &[Value]) -> Tally {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    let path = std::env::args().nth(1).expect("usage: contract <plan.json>");
+    let path = std::env::args()
+        .nth(1)
+        .expect("usage: contract <plan.json>");
     let text = std::fs::read_to_string(&path).expect("the plan is readable");
     let plan: Value = serde_json::from_str(&text).expect("the plan is JSON");
     let ops: Vec<Value> = plan["operations"]

@@ -306,9 +306,11 @@ fn expected_error(status: u16, shape: ErrorShape, spec: &Value, resolver: &Synth
         _ => None,
     });
     let message = body.and_then(|body| body["message"].as_str().map(str::to_owned));
-    let retry_after = response["headers"]
-        .as_object()
-        .is_some_and(|headers| headers.keys().any(|h| h.eq_ignore_ascii_case("retry-after")));
+    let retry_after = response["headers"].as_object().is_some_and(|headers| {
+        headers
+            .keys()
+            .any(|h| h.eq_ignore_ascii_case("retry-after"))
+    });
     ExpectedError {
         status,
         code,

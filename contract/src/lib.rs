@@ -170,7 +170,10 @@ pub fn run(options: &Options) -> Result<Summary, String> {
         .unwrap_or_default();
     let planned = cases::plan(api, &served.value, &served_name);
     for exclusion in EXCLUSIONS {
-        if !planned.iter().any(|p| p.operation_id == exclusion.operation) {
+        if !planned
+            .iter()
+            .any(|p| p.operation_id == exclusion.operation)
+        {
             return Err(format!(
                 "the exclusion of `{}` names no operation of the client: remove it",
                 exclusion.operation
@@ -207,7 +210,10 @@ pub fn run(options: &Options) -> Result<Summary, String> {
     let crate_dir = work.path().join("heygen");
     write_crate(&crate_dir, &generated.files, api, &planned)?;
     let program = build(&crate_dir, &options.target_dir)?;
-    println!("contract: built the client and its program in {:.0?}", started.elapsed());
+    println!(
+        "contract: built the client and its program in {:.0?}",
+        started.elapsed()
+    );
 
     // Prism: one static instance, one dynamic instance per seed, all stopped on drop.
     prism::install(&options.prism_dir)?;
@@ -232,7 +238,12 @@ pub fn run(options: &Options) -> Result<Summary, String> {
     // All start at once (loading the spec takes seconds), all are killed on drop.
     let mut servers = Vec::new();
     for mode in modes {
-        servers.push(prism::Prism::spawn(&options.prism_dir, &spec, mode, work.path())?);
+        servers.push(prism::Prism::spawn(
+            &options.prism_dir,
+            &spec,
+            mode,
+            work.path(),
+        )?);
     }
     for server in &mut servers {
         server.wait_until_listening()?;
@@ -266,8 +277,11 @@ pub fn run(options: &Options) -> Result<Summary, String> {
         "operations": operations,
     });
     let plan_path = work.path().join("plan.json");
-    std::fs::write(&plan_path, serde_json::to_string_pretty(&plan).expect("JSON"))
-        .map_err(|e| format!("write {}: {e}", plan_path.display()))?;
+    std::fs::write(
+        &plan_path,
+        serde_json::to_string_pretty(&plan).expect("JSON"),
+    )
+    .map_err(|e| format!("write {}: {e}", plan_path.display()))?;
 
     let mut summary = Summary::default();
     for p in &planned {
@@ -307,7 +321,10 @@ pub fn run(options: &Options) -> Result<Summary, String> {
     );
     if options.keep {
         let kept = work.keep();
-        println!("contract: kept the crate, plan and Prism logs in {}", kept.display());
+        println!(
+            "contract: kept the crate, plan and Prism logs in {}",
+            kept.display()
+        );
     }
     println!(
         "contract: {} passed, {} failed, {} skipped",
@@ -368,7 +385,13 @@ fn write_crate(
 fn build(crate_dir: &Path, target_dir: &Path) -> Result<PathBuf, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = Command::new(cargo)
-        .args(["build", "--quiet", "--example", "contract", "--all-features"])
+        .args([
+            "build",
+            "--quiet",
+            "--example",
+            "contract",
+            "--all-features",
+        ])
         .current_dir(crate_dir)
         .env("CARGO_TARGET_DIR", target_dir)
         .output()
@@ -380,4 +403,142 @@ fn build(crate_dir: &Path, target_dir: &Path) -> Result<PathBuf, String> {
         ));
     }
     Ok(target_dir.join("debug/examples/contract"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = r##"
+openapi: 3.1.0
+info: {title: Fixture, version: "1"}
+paths:
+  /v3/looks/{look_id}:
+    parameters:
+      - {name: look_id, in: path, required: true, schema: {type: string}}
+    patch:
+      operationId: updateLook
+      tags: [Avatars]
+      parameters:
+        - {name: dry_run, in: query, schema: {type: boolean}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                name: {anyOf: [{type: string}, {type: 'null'}]}
+                kind: {type: string, enum: [a, b, c]}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {data: {type: object, properties: {id: {type: string}}}}}
+        "404":
+          description: missing
+          content:
+            application/json:
+              schema: {type: object, properties: {error: {type: object}}}
+              example: {error: {code: not_found, message: Look not found.}}
+"##;
+
+    fn fixture() -> (generator::Generated, Value) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("spec.yaml"), SPEC).unwrap();
+        let generated =
+            generator::generate(&generator::Options::for_workspace(dir.path())).unwrap();
+        let served = generator::load::load_file(&dir.path().join("spec.yaml"), "spec".into())
+            .unwrap()
+            .value;
+        (generated, served)
+    }
+
+    #[test]
+    fn every_operation_is_planned_with_its_cases_and_errors() {
+        let (generated, served) = fixture();
+        let planned = cases::plan(&generated.api, &served, "spec.yaml");
+        assert_eq!(planned.len(), generated.api.operations.len());
+        let served = planned[0].plan.as_ref().unwrap();
+        let names: Vec<&str> = served.cases.iter().map(|c| c.name.as_str()).collect();
+        // Minimal and full, a full case per enum value, and the nulls of a PATCH.
+        assert_eq!(names, ["minimal", "full", "full#1", "full#2", "nulls"]);
+        assert_eq!(
+            served.cases[0].args,
+            json!({"path": ["contract"], "params": {}, "body": {}})
+        );
+        assert_eq!(
+            served.cases[1].args,
+            json!({"path": ["contract"], "params": {"dry_run": true}, "body": {"name": "contract", "kind": "a"}})
+        );
+        assert_eq!(served.cases[4].args["body"]["name"], Value::Null);
+        assert_eq!(served.success, "envelope");
+        assert_eq!(served.errors.len(), 1);
+        assert_eq!(served.errors[0].status, 404);
+        assert_eq!(served.errors[0].code.as_deref(), Some("not_found"));
+        assert_eq!(served.errors[0].message.as_deref(), Some("Look not found."));
+        assert!(served.problems.is_empty(), "{:?}", served.problems);
+    }
+
+    #[test]
+    fn operations_the_served_document_lacks_are_not_served() {
+        let (generated, _) = fixture();
+        let planned = cases::plan(&generated.api, &json!({"paths": {}}), "other.json");
+        let reason = planned[0].plan.as_ref().unwrap_err();
+        assert!(
+            reason.starts_with("not served: other.json has no path /v3/looks/{look_id}"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn the_program_calls_every_served_operation_through_the_client() {
+        let (generated, served) = fixture();
+        let planned = cases::plan(&generated.api, &served, "spec.yaml");
+        let calls = program::calls(&generated.api, &planned);
+        assert!(calls.contains("0 => op_0(client, case).await,"), "{calls}");
+        assert!(
+            calls.contains("client.avatars().update_look(&look_id, &body, &params)"),
+            "{calls}"
+        );
+        assert!(
+            calls.contains("heygen::avatars::UpdateLookParams {"),
+            "{calls}"
+        );
+        assert!(
+            calls.contains("heygen::Request::new(heygen::Method::PATCH, format!(\"/v3/looks/{}\""),
+            "{calls}"
+        );
+        assert!(
+            calls.contains(".query(\"dry_run\", &case[\"params\"][\"dry_run\"])"),
+            "{calls}"
+        );
+    }
+
+    #[test]
+    fn pass_counts_are_read_from_the_program() {
+        assert_eq!(
+            parse_count("static: 3 passed, 1 failed, 2 skipped"),
+            Some(PassCount {
+                pass: "static".into(),
+                passed: 3,
+                failed: 1,
+                skipped: 2
+            })
+        );
+        assert_eq!(parse_count("ok   static   x (1 calls)"), None);
+        assert_eq!(parse_count("contract: 3 passed, 1 failed, 2 skipped"), None);
+    }
+
+    #[test]
+    fn exclusions_name_real_passes() {
+        for exclusion in EXCLUSIONS {
+            assert!(
+                ["static", "errors", "dynamic", "*"].contains(&exclusion.pass),
+                "{exclusion:?}"
+            );
+            assert!(!exclusion.reason.is_empty(), "{exclusion:?}");
+        }
+    }
 }

@@ -56,10 +56,7 @@ pub fn install(dir: &Path) -> Result<(), String> {
     if is_installed(dir) {
         return Ok(());
     }
-    println!(
-        "installing Prism {VERSION} into {} (npm ci)",
-        dir.display()
-    );
+    println!("installing Prism {VERSION} into {} (npm ci)", dir.display());
     std::fs::create_dir_all(dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
     for file in ["package.json", "package-lock.json"] {
         std::fs::copy(pinned_dir().join(file), dir.join(file))
@@ -143,7 +140,13 @@ impl Prism {
         command
             .arg("mock")
             .arg(spec)
-            .args(["--host", "127.0.0.1", "--port", &port.to_string(), "--errors"])
+            .args([
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &port.to_string(),
+                "--errors",
+            ])
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err);

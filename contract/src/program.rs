@@ -198,8 +198,10 @@ fn function(api: &Api, op: &Operation, index: usize) -> String {
                         args.push(format!("&{name}"));
                     }
                     (Some(_), false) => {
-                        let _ =
-                            writeln!(body, "    let {name}: Option<_> = arg({value}, \"{key}\")?;");
+                        let _ = writeln!(
+                            body,
+                            "    let {name}: Option<_> = arg({value}, \"{key}\")?;"
+                        );
                         args.push(format!("{name}.as_ref()"));
                     }
                 }

@@ -182,7 +182,9 @@ impl<'a> Synth<'a> {
         let branch = non_null[self.choose(&non_null)];
         let mut value = self.value_at(branch, depth);
         // A discriminator the branch does not spell out itself comes from the mapping.
-        if let (Some(discriminator), Value::Object(fields)) = (object.get("discriminator"), &mut value) {
+        if let (Some(discriminator), Value::Object(fields)) =
+            (object.get("discriminator"), &mut value)
+        {
             if let Some(property) = discriminator.get("propertyName").and_then(Value::as_str) {
                 if !fields.contains_key(property) {
                     let reference = branch.get("$ref").and_then(Value::as_str);
@@ -195,7 +197,11 @@ impl<'a> Synth<'a> {
                                 .find(|(_, target)| target.as_str() == reference)
                                 .map(|(tag, _)| tag.clone())
                         })
-                        .or_else(|| reference.and_then(|r| r.rsplit('/').next()).map(str::to_owned));
+                        .or_else(|| {
+                            reference
+                                .and_then(|r| r.rsplit('/').next())
+                                .map(str::to_owned)
+                        });
                     if let Some(tag) = tag {
                         fields.insert(property.to_owned(), Value::String(tag));
                     }
@@ -419,8 +425,14 @@ mod tests {
             Synth::new(&root, Fill::Minimal, 0).value(&union),
             json!({"a": true, "kind": "first"})
         );
-        assert_eq!(Synth::new(&root, Fill::Minimal, 1).value(&union), json!({"kind": "b"}));
-        assert_eq!(Synth::new(&root, Fill::Minimal, 2).value(&union), json!({"a": true, "kind": "first"}));
+        assert_eq!(
+            Synth::new(&root, Fill::Minimal, 1).value(&union),
+            json!({"kind": "b"})
+        );
+        assert_eq!(
+            Synth::new(&root, Fill::Minimal, 2).value(&union),
+            json!({"a": true, "kind": "first"})
+        );
     }
 
     #[test]
@@ -430,7 +442,8 @@ mod tests {
                 "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}
             }}
         }}});
-        let node = Synth::new(&root, Fill::Full, 0).value(&json!({"$ref": "#/components/schemas/Node"}));
+        let node =
+            Synth::new(&root, Fill::Full, 0).value(&json!({"$ref": "#/components/schemas/Node"}));
         let mut depth = 0;
         let mut current = &node;
         while let Some(child) = current.get("children").and_then(|c| c.get(0)) {

@@ -5,8 +5,10 @@ use heygen_codegen_tests::{full_specs_dir, shared_specs, workspace_root};
 #[test]
 fn generated_crate_is_up_to_date() {
     let root = workspace_root();
-    let generated = generator::generate(&generator::Options::for_workspace(root.join("specs"))).expect("specs/ generate");
-    let differences = generator::write::check(&root.join("generated"), &generated.files).expect("compare");
+    let generated = generator::generate(&generator::Options::for_workspace(root.join("specs")))
+        .expect("specs/ generate");
+    let differences =
+        generator::write::check(&root.join("generated"), &generated.files).expect("compare");
     let listing: Vec<String> = differences.iter().map(ToString::to_string).collect();
     assert!(
         differences.is_empty(),
@@ -19,11 +21,21 @@ fn generated_crate_is_up_to_date() {
 fn two_runs_give_byte_identical_files() {
     let root = workspace_root();
     let full = shared_specs().map(|shared| full_specs_dir(&shared));
-    let specs = full.as_ref().map(|dir| dir.path().to_path_buf()).unwrap_or_else(|| root.join("specs"));
+    let specs = full
+        .as_ref()
+        .map(|dir| dir.path().to_path_buf())
+        .unwrap_or_else(|| root.join("specs"));
     let first = generator::generate(&generator::Options::for_workspace(&specs)).expect("first run");
-    let second = generator::generate(&generator::Options::for_workspace(&specs)).expect("second run");
-    assert_eq!(first.files.keys().collect::<Vec<_>>(), second.files.keys().collect::<Vec<_>>());
+    let second =
+        generator::generate(&generator::Options::for_workspace(&specs)).expect("second run");
+    assert_eq!(
+        first.files.keys().collect::<Vec<_>>(),
+        second.files.keys().collect::<Vec<_>>()
+    );
     for (path, text) in &first.files {
-        assert!(second.files[path] == *text, "{path} differs between two runs");
+        assert!(
+            second.files[path] == *text,
+            "{path} differs between two runs"
+        );
     }
 }

@@ -11,7 +11,9 @@ fn emitted(fixture: &str) -> String {
     generated
         .files
         .iter()
-        .filter(|(path, _)| path.ends_with(".rs") && !path.starts_with("src/runtime/") && *path != "src/lib.rs")
+        .filter(|(path, _)| {
+            path.ends_with(".rs") && !path.starts_with("src/runtime/") && *path != "src/lib.rs"
+        })
         .map(|(path, text)| format!("==> {path}\n{text}"))
         .collect::<Vec<_>>()
         .join("\n")

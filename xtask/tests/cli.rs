@@ -17,7 +17,10 @@ fn regen(specs: &Path, out: &Path, extra: &[&str]) -> Output {
 }
 
 /// A specs folder with one file, and an output folder holding a marker file.
-fn setup(file_name: &str, text: &str) -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+fn setup(
+    file_name: &str,
+    text: &str,
+) -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let specs = dir.path().join("specs");
     let out = dir.path().join("out");
@@ -32,15 +35,29 @@ fn assert_fails_cleanly(file_name: &str, text: &str, expected: &[&str]) {
     let (_dir, specs, out) = setup(file_name, text);
     let output = regen(&specs, &out, &[]);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "exit code; stderr:\n{stderr}");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "exit code; stderr:\n{stderr}"
+    );
     assert!(stderr.contains(file_name), "names the file:\n{stderr}");
     for needle in expected {
         assert!(stderr.contains(needle), "mentions {needle:?}:\n{stderr}");
     }
     assert!(!stderr.contains("panicked"), "no panic:\n{stderr}");
-    let entries: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(entries, vec![std::ffi::OsString::from("marker.txt")], "output untouched");
-    assert_eq!(std::fs::read_to_string(out.join("marker.txt")).unwrap(), "untouched");
+    let entries: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        entries,
+        vec![std::ffi::OsString::from("marker.txt")],
+        "output untouched"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("marker.txt")).unwrap(),
+        "untouched"
+    );
 }
 
 const HEAD: &str = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n";
@@ -53,45 +70,75 @@ fn with_schema(schemas: &str) -> String {
 
 #[test]
 fn invalid_json() {
-    assert_fails_cleanly("bad.json", "{\"openapi\": \"3.1.0\",\n \"info\": }", &["line 2"]);
+    assert_fails_cleanly(
+        "bad.json",
+        "{\"openapi\": \"3.1.0\",\n \"info\": }",
+        &["line 2"],
+    );
 }
 
 #[test]
 fn invalid_yaml() {
-    assert_fails_cleanly("bad.yaml", "openapi: 3.1.0\ninfo: [unclosed\n", &["bad.yaml"]);
+    assert_fails_cleanly(
+        "bad.yaml",
+        "openapi: 3.1.0\ninfo: [unclosed\n",
+        &["bad.yaml"],
+    );
 }
 
 #[test]
 fn dangling_ref() {
     let spec = with_schema("    A:\n      type: object\n      properties:\n        b: {$ref: '#/components/schemas/Missing'}\n");
-    assert_fails_cleanly("spec.yaml", &spec, &["#/components/schemas/A/properties/b", "dangling"]);
+    assert_fails_cleanly(
+        "spec.yaml",
+        &spec,
+        &["#/components/schemas/A/properties/b", "dangling"],
+    );
 }
 
 #[test]
 fn ref_cycle() {
-    let spec = with_schema("    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n");
+    let spec = with_schema(
+        "    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n",
+    );
     assert_fails_cleanly("spec.yaml", &spec, &["#/components/schemas/", "cycle"]);
 }
 
 #[test]
 fn docs_page_without_spec() {
-    assert_fails_cleanly("page.md", "# A page\n\n```json\n{\"not\": \"a spec\"}\n```\n", &["no embedded OpenAPI"]);
+    assert_fails_cleanly(
+        "page.md",
+        "# A page\n\n```json\n{\"not\": \"a spec\"}\n```\n",
+        &["no embedded OpenAPI"],
+    );
 }
 
 #[test]
 fn unsupported_construct() {
-    let spec = with_schema("    A:\n      type: object\n      properties:\n        b: {not: {type: string}}\n");
-    assert_fails_cleanly("spec.yaml", &spec, &["#/components/schemas/A/properties/b", "unsupported"]);
+    let spec = with_schema(
+        "    A:\n      type: object\n      properties:\n        b: {not: {type: string}}\n",
+    );
+    assert_fails_cleanly(
+        "spec.yaml",
+        &spec,
+        &["#/components/schemas/A/properties/b", "unsupported"],
+    );
 }
 
 #[test]
 fn check_mode_lists_stale_missing_and_extra_files() {
-    let spec = with_schema("    A:\n      type: object\n      properties:\n        b: {type: string}\n");
+    let spec =
+        with_schema("    A:\n      type: object\n      properties:\n        b: {type: string}\n");
     let (_dir, specs, out) = setup("spec.yaml", &spec);
     std::fs::remove_dir_all(&out).unwrap();
     assert!(regen(&specs, &out, &[]).status.success());
     let check = regen(&specs, &out, &["--check"]);
-    assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stderr));
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
 
     std::fs::write(out.join("src/types.rs"), "// edited\n").unwrap();
     std::fs::remove_file(out.join("src/lib.rs")).unwrap();
@@ -104,5 +151,8 @@ fn check_mode_lists_stale_missing_and_extra_files() {
     assert!(stderr.contains("missing: src/lib.rs"), "{stderr}");
     assert!(stderr.contains("extra:   src/extra.rs"), "{stderr}");
     // --check never writes.
-    assert_eq!(std::fs::read_to_string(out.join("src/types.rs")).unwrap(), "// edited\n");
+    assert_eq!(
+        std::fs::read_to_string(out.join("src/types.rs")).unwrap(),
+        "// edited\n"
+    );
 }

@@ -517,72 +517,116 @@ struct Generation {
     rewrite: Option<Stats>,
 }
 
-/// `runs` timed generations of `specs`, each followed by a bare parse of the same files
-/// (interleaved so that both see the same machine load), then one run counting the heap.
-fn measure_generation(specs: &Path, runs: usize, rss: bool) -> Result<Generation, String> {
-    let out = tempfile::tempdir().map_err(|e| e.to_string())?;
-    // Every run writes a new crate dir (the previous one is removed outside the timing).
-    let mut run_number = 0;
-    let mut fresh_dir = || {
-        run_number += 1;
-        let previous = out.path().join(format!("heygen-{}", run_number - 1));
-        let _ = std::fs::remove_dir_all(previous);
-        out.path().join(format!("heygen-{run_number}"))
-    };
-    let files = input_files(specs)?;
-    let input_bytes = files
-        .iter()
-        .filter_map(|f| f.metadata().ok())
-        .map(|m| m.len())
-        .sum();
-    for _ in 0..2 {
-        generate_once(specs, &fresh_dir())?;
-        bare_parse(&files)?;
+/// Timed generations of one specs folder, each followed by a bare parse of the same
+/// files (interleaved so that both see the same machine load).
+struct Sampler {
+    specs: PathBuf,
+    files: Vec<PathBuf>,
+    input_bytes: u64,
+    out: tempfile::TempDir,
+    run_number: usize,
+    stages: Vec<Vec<f64>>,
+    totals: Vec<f64>,
+    baselines: Vec<f64>,
+    ratios: Vec<f64>,
+    last: Option<GenRun>,
+}
+
+impl Sampler {
+    /// A sampler for `specs`, after 2 untimed warm-up runs.
+    fn new(specs: &Path) -> Result<Sampler, String> {
+        let files = input_files(specs)?;
+        let input_bytes = files
+            .iter()
+            .filter_map(|f| f.metadata().ok())
+            .map(|m| m.len())
+            .sum();
+        let mut sampler = Sampler {
+            specs: specs.to_path_buf(),
+            files,
+            input_bytes,
+            out: tempfile::tempdir().map_err(|e| e.to_string())?,
+            run_number: 0,
+            stages: vec![Vec::new(); STAGES.len()],
+            totals: Vec::new(),
+            baselines: Vec::new(),
+            ratios: Vec::new(),
+            last: None,
+        };
+        for _ in 0..2 {
+            let dir = sampler.fresh_dir();
+            generate_once(specs, &dir)?;
+            bare_parse(&sampler.files)?;
+        }
+        Ok(sampler)
     }
-    let mut stage_samples = vec![Vec::new(); STAGES.len()];
-    let (mut totals, mut baselines, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-    let mut last = None;
-    for _ in 0..runs {
-        let crate_dir = fresh_dir();
-        let run = generate_once(specs, &crate_dir)?;
-        let baseline = bare_parse(&files)?;
-        for (samples, value) in stage_samples.iter_mut().zip(run.stages) {
+
+    /// Every run writes a new crate dir; the previous one is removed outside the timing.
+    fn fresh_dir(&mut self) -> PathBuf {
+        let previous = self.out.path().join(format!("heygen-{}", self.run_number));
+        let _ = std::fs::remove_dir_all(previous);
+        self.run_number += 1;
+        self.out.path().join(format!("heygen-{}", self.run_number))
+    }
+
+    /// One timed generation and one timed bare parse; returns the generation's wall time.
+    fn sample(&mut self) -> Result<f64, String> {
+        let dir = self.fresh_dir();
+        let run = generate_once(&self.specs, &dir)?;
+        let baseline = bare_parse(&self.files)?;
+        for (samples, value) in self.stages.iter_mut().zip(run.stages) {
             samples.push(value);
         }
-        totals.push(run.total);
-        baselines.push(baseline);
-        ratios.push(run.total / baseline);
-        last = Some(run);
+        self.totals.push(run.total);
+        self.baselines.push(baseline);
+        self.ratios.push(run.total / baseline);
+        let total = run.total;
+        self.last = Some(run);
+        Ok(total)
     }
-    let last = last.ok_or("no runs")?;
-    let crate_dir = fresh_dir();
-    let (result, heap) = measure_heap(|| generate_once(specs, &crate_dir));
-    result?;
-    let (rss, idle_rss) = if rss {
-        let mut samples = Vec::new();
-        for _ in 0..3 {
-            samples.push(child_rss(specs)?);
-        }
-        samples.sort();
-        (Some(samples[1]), Some(child_rss(Path::new("-"))?))
-    } else {
-        (None, None)
-    };
-    Ok(Generation {
-        stages: stage_samples.iter().map(|s| stats(s)).collect(),
-        total: stats(&totals),
-        baseline: stats(&baselines),
-        ratio: stats(&ratios),
-        heap,
-        rss,
-        idle_rss,
-        operations: last.operations,
-        types: last.types,
-        files: last.files,
-        input_bytes,
-        input_files: files.len(),
-        rewrite: None,
-    })
+
+    /// The statistics, plus one run counting the heap and (with `rss`) child processes
+    /// measuring the peak RSS.
+    fn finish(mut self, rss: bool) -> Result<Generation, String> {
+        let dir = self.fresh_dir();
+        let (result, heap) = measure_heap(|| generate_once(&self.specs, &dir));
+        result?;
+        let (rss, idle_rss) = if rss {
+            let mut samples = Vec::new();
+            for _ in 0..3 {
+                samples.push(child_rss(&self.specs)?);
+            }
+            samples.sort();
+            (Some(samples[1]), Some(child_rss(Path::new("-"))?))
+        } else {
+            (None, None)
+        };
+        let last = self.last.ok_or("no runs")?;
+        Ok(Generation {
+            stages: self.stages.iter().map(|s| stats(s)).collect(),
+            total: stats(&self.totals),
+            baseline: stats(&self.baselines),
+            ratio: stats(&self.ratios),
+            heap,
+            rss,
+            idle_rss,
+            operations: last.operations,
+            types: last.types,
+            files: last.files,
+            input_bytes: self.input_bytes,
+            input_files: self.files.len(),
+            rewrite: None,
+        })
+    }
+}
+
+/// `runs` timed generations of `specs` (after 2 warm-up runs), then the memory runs.
+fn measure_generation(specs: &Path, runs: usize, rss: bool) -> Result<Generation, String> {
+    let mut sampler = Sampler::new(specs)?;
+    for _ in 0..runs {
+        sampler.sample()?;
+    }
+    sampler.finish(rss)
 }
 
 /// `write::write_all` over an existing crate with the same files, `runs` times.
@@ -604,26 +648,45 @@ fn measure_rewrite(specs: &Path, runs: usize) -> Result<Stats, String> {
 struct Scale {
     k: usize,
     generation: Generation,
+    /// Per round: this k's generation time over the first factor's.
+    growth: Stats,
 }
 
+/// Every factor's synthetic spec, generated round-robin (`runs` rounds: one run of each k
+/// per round), so that every k sees the same machine load; the growth of k over the first
+/// factor is taken round by round.
 fn measure_scaling(shared: &Path, factors: &[usize], runs: usize) -> Result<Vec<Scale>, String> {
     let text = std::fs::read_to_string(shared.join(FULL_SPEC)).map_err(|e| e.to_string())?;
     let spec: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-    let mut out = Vec::new();
+    let mut dirs = Vec::new();
+    let mut samplers = Vec::new();
     for &k in factors {
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
         let synthetic = replicate(&spec, k);
         let json = serde_json::to_string_pretty(&synthetic).map_err(|e| e.to_string())?;
         std::fs::write(dir.path().join("synthetic.json"), json).map_err(|e| e.to_string())?;
-        let runs = if k >= 16 {
-            runs.div_ceil(2).max(5)
-        } else {
-            runs
-        };
-        eprintln!("bench: scaling k={k} ({runs} runs)");
-        let generation = measure_generation(dir.path(), runs, true)?;
-        out.push(Scale { k, generation });
+        samplers.push(Sampler::new(dir.path())?);
+        dirs.push(dir);
     }
+    eprintln!("bench: scaling k={factors:?} ({runs} rounds)");
+    let mut growth = vec![Vec::new(); factors.len()];
+    for _ in 0..runs {
+        let mut first = None;
+        for (index, sampler) in samplers.iter_mut().enumerate() {
+            let total = sampler.sample()?;
+            let first = *first.get_or_insert(total);
+            growth[index].push(total / first);
+        }
+    }
+    let mut out = Vec::new();
+    for ((&k, sampler), growth) in factors.iter().zip(samplers).zip(growth) {
+        out.push(Scale {
+            k,
+            generation: sampler.finish(true)?,
+            growth: stats(&growth),
+        });
+    }
+    drop(dirs);
     Ok(out)
 }
 
@@ -631,6 +694,8 @@ struct CrateCost {
     rs_lines: usize,
     runtime_lines: usize,
     lock_packages: usize,
+    /// Packages `cargo tree` lists for this platform (normal and build dependencies).
+    built_packages: usize,
     features: Vec<String>,
     clean_build: f64,
     slowest_units: Vec<(String, f64)>,
@@ -652,6 +717,15 @@ struct Cargo<'a> {
 impl Cargo<'_> {
     /// Runs cargo; returns the wall time and stderr. A failure is an error.
     fn run(&self, args: &[&str]) -> Result<(f64, String), String> {
+        self.output(args).map(|(time, _, stderr)| (time, stderr))
+    }
+
+    /// Runs cargo; returns the wall time and stdout.
+    fn run_stdout(&self, args: &[&str]) -> Result<(f64, String), String> {
+        self.output(args).map(|(time, stdout, _)| (time, stdout))
+    }
+
+    fn output(&self, args: &[&str]) -> Result<(f64, String, String), String> {
         let started = Instant::now();
         let output = Command::new(cargo_bin())
             .args(args)
@@ -665,7 +739,8 @@ impl Cargo<'_> {
         if !output.status.success() {
             return Err(format!("cargo {} failed:\n{stderr}", args.join(" ")));
         }
-        Ok((elapsed, stderr))
+        let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+        Ok((elapsed, stdout, stderr))
     }
 
     /// Touches src/lib.rs and times `args`, `times` times (the dependencies are built by a first untimed run).
@@ -794,6 +869,14 @@ fn measure_crate(specs: &Path, tag: &str, feature_loop: bool) -> Result<CrateCos
     let slowest_units = slowest_units(&target);
     let lock = std::fs::read_to_string(dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
     let lock_packages = lock.matches("[[package]]").count();
+    let (_, tree) =
+        cargo.run_stdout(&["tree", "--quiet", "-e", "normal,build", "--prefix", "none"])?;
+    let built: std::collections::BTreeSet<&str> = tree
+        .lines()
+        .map(|l| l.trim_end_matches(" (*)").trim_end_matches(" (proc-macro)"))
+        .filter(|l| !l.is_empty())
+        .collect();
+    let built_packages = built.len();
     let (rs_lines, runtime_lines) = count_lines(&dir);
     eprintln!("bench: build / check after touching src/lib.rs");
     let build_all = cargo.touched(&["build", "--quiet"], 3)?;
@@ -832,6 +915,7 @@ fn measure_crate(specs: &Path, tag: &str, feature_loop: bool) -> Result<CrateCos
         rs_lines,
         runtime_lines,
         lock_packages,
+        built_packages,
         features,
         clean_build,
         slowest_units,
@@ -1030,7 +1114,10 @@ fn render(
         "The April spec alone, replicated k times: replica i renames every component schema `X` to \
          `XK{{i}}` and rewrites every `$ref` and discriminator mapping to it, prefixes every path \
          with `/k{{i}}` and suffixes every operationId with `_k{{i}}` (tags kept, so the groups stay \
-         the same). No quirks or client data. Generation = generate + write, as above.\n"
+         the same). No quirks or client data. Generation = generate + write, as above. The factors \
+         run round-robin ({} rounds of one run each, after 2 warm-up runs each), so that all see \
+         the same machine load, and growth is taken round by round.\n",
+        scaling.first().map_or(0, |s| s.generation.total.n)
     );
     let _ = writeln!(out, "| k | operations | types | input | generation median (min–max) | per operation | bare parse | gen / parse | peak heap | heap / operation | peak RSS |");
     let _ = writeln!(
@@ -1079,27 +1166,31 @@ fn render(
             let _ = writeln!(out, "| {name} | {} | {growth:.1}x |", cells.join(" | "));
         }
     }
-    let first = scaling.iter().find(|s| s.k == 1);
+    let first = scaling.first().filter(|s| s.k == 1);
     let last = scaling.iter().filter(|s| s.k > 1).max_by_key(|s| s.k);
     let scale_ratio = match (first, last) {
         (Some(one), Some(big)) => {
             let (g1, gk) = (&one.generation, &big.generation);
-            let time = gk.total.median / g1.total.median;
-            let best = gk.total.min / g1.total.min;
+            let growth = &big.growth;
             let heap = gk.heap.peak as f64 / g1.heap.peak.max(1) as f64;
             let ops = gk.operations as f64 / g1.operations.max(1) as f64;
             let parse = gk.baseline.median / g1.baseline.median;
             let _ = writeln!(
                 out,
-                "\nk={k} / k=1, for {ops:.0}x the operations (ideal {k}x): time {time:.1}x (medians; \
-                 fastest runs: {best:.1}x), peak heap {heap:.1}x. The bare parse of the same inputs \
-                 grows {parse:.1}x, so the generation/parse ratio goes from {:.1}x to {:.1}x: generation \
-                 grows no faster than reading its input does.",
+                "\nk={k} / k=1, for {ops:.0}x the operations (ideal {k}x): time **{:.1}x** (median of \
+                 the per-round ratios; IQR {:.1}x–{:.1}x, min {:.1}x; the ratio of the medians is {:.1}x), \
+                 peak heap {heap:.1}x. A bare parse of the same inputs grows {parse:.1}x, so the \
+                 generation/parse ratio goes from {:.1}x at k=1 to {:.1}x at k={k}.",
+                growth.median,
+                growth.q1,
+                growth.q3,
+                growth.min,
+                gk.total.median / g1.total.median,
                 g1.ratio.median,
                 gk.ratio.median,
                 k = big.k,
             );
-            Some((big.k, time))
+            Some((big.k, growth.median))
         }
         _ => None,
     };
@@ -1124,8 +1215,13 @@ fn render(
         );
         let _ = writeln!(
             out,
-            "| packages in Cargo.lock (the crate included) | {} | |",
+            "| packages in Cargo.lock (the crate included; all platforms) | {} | |",
             c.lock_packages
+        );
+        let _ = writeln!(
+            out,
+            "| packages built on this platform (`cargo tree -e normal,build`, the crate included) | {} | |",
+            c.built_packages
         );
         let _ = writeln!(
             out,
@@ -1251,7 +1347,7 @@ fn render(
             goals.push(goal(
                 "packages in Cargo.lock",
                 "<= 100".into(),
-                c.lock_packages.to_string(),
+                format!("{} ({} built here)", c.lock_packages, c.built_packages),
                 Some(c.lock_packages as f64),
                 100.0,
             ));

@@ -696,6 +696,8 @@ struct CrateCost {
     lock_packages: usize,
     /// Packages `cargo tree` lists for this platform (normal and build dependencies).
     built_packages: usize,
+    /// Names in Cargo.lock that this platform does not build.
+    lock_only: Vec<String>,
     features: Vec<String>,
     clean_build: f64,
     slowest_units: Vec<(String, f64)>,
@@ -877,6 +879,30 @@ fn measure_crate(specs: &Path, tag: &str, feature_loop: bool) -> Result<CrateCos
         .filter(|l| !l.is_empty())
         .collect();
     let built_packages = built.len();
+    // `cargo tree` prints `name vX.Y.Z`; the lock has `name = "..."` then `version = "..."`.
+    let lock_entries: Vec<(String, String)> = lock
+        .split("[[package]]")
+        .skip(1)
+        .filter_map(|entry| {
+            let field = |key: &str| {
+                entry
+                    .lines()
+                    .find_map(|l| l.strip_prefix(key))
+                    .map(|v| v.trim_matches('"').to_string())
+            };
+            Some((field("name = ")?, field("version = ")?))
+        })
+        .collect();
+    let lock_only: Vec<String> = lock_entries
+        .into_iter()
+        .filter(|(name, version)| {
+            let prefix = format!("{name} v{version}");
+            !built
+                .iter()
+                .any(|b| *b == prefix || b.starts_with(&format!("{prefix} ")))
+        })
+        .map(|(name, _)| name)
+        .collect();
     let (rs_lines, runtime_lines) = count_lines(&dir);
     eprintln!("bench: build / check after touching src/lib.rs");
     let build_all = cargo.touched(&["build", "--quiet"], 3)?;
@@ -916,6 +942,7 @@ fn measure_crate(specs: &Path, tag: &str, feature_loop: bool) -> Result<CrateCos
         runtime_lines,
         lock_packages,
         built_packages,
+        lock_only,
         features,
         clean_build,
         slowest_units,
@@ -1055,6 +1082,111 @@ fn stage_table(out: &mut String, generation: &Generation) {
             ms(w.q1),
             ms(w.q3)
         );
+    }
+}
+
+/// Where the cost of a missed goal goes, from what the run measured.
+fn explain(topic: &str, full: &Generation, scaling: &[Scale], krate: Option<&CrateCost>) -> String {
+    match topic {
+        "full-spec" => {
+            let mut stages: Vec<(&str, f64)> = STAGES
+                .iter()
+                .copied()
+                .zip(full.stages.iter().map(|s| s.median))
+                .collect();
+            stages.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let top: Vec<String> = stages
+                .iter()
+                .take(3)
+                .map(|(name, t)| {
+                    format!("{name} {} ({:.0}%)", ms(*t), 100.0 * t / full.total.median)
+                })
+                .collect();
+            format!(
+                "Where full-spec generation time goes (medians): {}.",
+                top.join(", ")
+            )
+        }
+        topic if topic.starts_with("k=") => {
+            let (Some(first), Some(last)) = (scaling.first(), scaling.last()) else {
+                return String::new();
+            };
+            let mut growth: Vec<(&str, f64)> = STAGES
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    let (a, b) = (
+                        first.generation.stages[i].median,
+                        last.generation.stages[i].median,
+                    );
+                    (*name, b / a.max(1e-9))
+                })
+                .filter(|(_, g)| g.is_finite())
+                .collect();
+            growth.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let top: Vec<String> = growth
+                .iter()
+                .take(3)
+                .map(|(n, g)| format!("{n} {g:.1}x"))
+                .collect();
+            format!(
+                "Stages growing fastest from k={} to k={}: {}; a bare parse of the same input grows {:.1}x.",
+                first.k,
+                last.k,
+                top.join(", "),
+                last.generation.baseline.median / first.generation.baseline.median
+            )
+        }
+        "packages" => match krate {
+            Some(c) => {
+                let windows = c
+                    .lock_only
+                    .iter()
+                    .filter(|n| n.starts_with("windows"))
+                    .count();
+                let wasm = c
+                    .lock_only
+                    .iter()
+                    .filter(|n| {
+                        n.starts_with("wasm")
+                            || ["js-sys", "web-sys", "bumpalo"].contains(&n.as_str())
+                    })
+                    .count();
+                let other: Vec<&str> = c
+                    .lock_only
+                    .iter()
+                    .filter(|n| {
+                        !n.starts_with("windows")
+                            && !n.starts_with("wasm")
+                            && !["js-sys", "web-sys", "bumpalo"].contains(&n.as_str())
+                    })
+                    .map(String::as_str)
+                    .collect();
+                format!(
+                    "Of the {} entries of Cargo.lock, {} are built on this platform; the other {} are \
+                     {windows} Windows-only and {wasm} wasm32-only packages and {} more that this \
+                     platform never builds ({}).",
+                    c.lock_packages,
+                    c.built_packages,
+                    c.lock_only.len(),
+                    other.len(),
+                    other.join(", ")
+                )
+            }
+            None => String::new(),
+        },
+        "clean" => match krate {
+            Some(c) => {
+                let units: Vec<String> = c
+                    .slowest_units
+                    .iter()
+                    .map(|(name, t)| format!("{name} {t:.1} s"))
+                    .collect();
+                format!("Slowest units of the clean build: {}.", units.join(", "))
+            }
+            None => String::new(),
+        },
+        _ => String::new(),
     }
 }
 
@@ -1422,22 +1554,14 @@ fn render(
                 (g.factor.unwrap_or(1.0) - 1.0) * 100.0
             );
         }
-        let mut stages: Vec<(&str, f64)> = STAGES
-            .iter()
-            .copied()
-            .zip(full.stages.iter().map(|s| s.median))
-            .collect();
-        stages.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let top: Vec<String> = stages
-            .iter()
-            .take(3)
-            .map(|(name, t)| format!("{name} {} ({:.0}%)", ms(*t), 100.0 * t / full.total.median))
-            .collect();
-        let _ = writeln!(
-            out,
-            "\nWhere generation time goes (medians): {}.",
-            top.join(", ")
-        );
+        let mut explained = std::collections::BTreeSet::new();
+        for g in &missed {
+            let topic = g.what.split_whitespace().next().unwrap_or_default();
+            if !explained.insert(topic) {
+                continue;
+            }
+            let _ = writeln!(out, "\n{}", explain(topic, full, scaling, krate));
+        }
     }
 
     let _ = writeln!(

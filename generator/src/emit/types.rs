@@ -347,6 +347,9 @@ fn emit_enum(name: &Ident, docs: TokenStream, values: &[crate::ir::EnumValue]) -
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        // New server values arrive as new variants in a later release; a `match`
+        // outside the crate keeps a wildcard arm so that this is not breaking.
+        #[non_exhaustive]
         pub enum #name {
             #( #variants, )*
             /// A value this version of the crate does not know yet.
@@ -398,6 +401,7 @@ fn emit_tagged(
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #( #declarations, )*
             /// A variant this version of the crate does not know yet, kept as raw JSON.

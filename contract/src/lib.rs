@@ -364,15 +364,13 @@ fn write_crate(
     api: &generator::ir::Api,
     planned: &[cases::Planned],
 ) -> Result<(), String> {
-    generator::write::write_all(dir, files).map_err(|e| format!("write the crate: {e}"))?;
+    // The program's own needs.
+    let dev =
+        "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt\"] }\n";
+    let lockfile = workspace_root().join("Cargo.lock");
+    generator::write::write_standalone(dir, files, Some(&lockfile), dev)
+        .map_err(|e| format!("write the crate: {e}"))?;
     let io = |what: &str, e: std::io::Error| format!("{what}: {e}");
-    std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock"))
-        .map_err(|e| io("copy Cargo.lock", e))?;
-    let manifest = std::fs::read_to_string(dir.join("Cargo.toml"))
-        .map_err(|e| io("read Cargo.toml", e))?
-        // The program's own needs; a crate outside the workspace must say so.
-        + "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt\"] }\n\n[workspace]\n";
-    std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| io("write Cargo.toml", e))?;
     let examples = dir.join("examples/contract");
     std::fs::create_dir_all(&examples).map_err(|e| io("create examples/", e))?;
     std::fs::write(examples.join("main.rs"), program::MAIN).map_err(|e| io("write main.rs", e))?;

@@ -49,6 +49,27 @@ pub fn write_all(out: &Path, files: &BTreeMap<String, String>) -> Result<()> {
     Ok(())
 }
 
+/// Writes the crate where it builds on its own, outside this workspace: with
+/// `lockfile` copied in (the same dependency versions, so that a shared target
+/// dir reuses their builds), `extra_manifest` appended to its `Cargo.toml`, and
+/// an empty `[workspace]` so that cargo never adopts it into a parent workspace.
+pub fn write_standalone(
+    out: &Path,
+    files: &BTreeMap<String, String>,
+    lockfile: Option<&Path>,
+    extra_manifest: &str,
+) -> Result<()> {
+    write_all(out, files)?;
+    if let Some(lockfile) = lockfile {
+        let target = out.join("Cargo.lock");
+        std::fs::copy(lockfile, &target).map_err(|e| Error::io(lockfile, e))?;
+    }
+    let manifest = out.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).map_err(|e| Error::io(&manifest, e))?;
+    let text = format!("{text}{extra_manifest}\n[workspace]\n");
+    std::fs::write(&manifest, text).map_err(|e| Error::io(&manifest, e))
+}
+
 fn parent_dir(out: &Path) -> PathBuf {
     match out.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),

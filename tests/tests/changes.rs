@@ -192,15 +192,9 @@ fn find<'a>(report: &'a ChangeReport, kind: ChangeKind, item: &str) -> &'a Chang
 fn cargo_check(files: &std::collections::BTreeMap<String, String>) {
     let out = tempfile::tempdir().expect("tempdir");
     let crate_dir = out.path().join("heygen");
-    generator::write::write_all(&crate_dir, files).expect("write the crate");
-    std::fs::copy(
-        workspace_root().join("Cargo.lock"),
-        crate_dir.join("Cargo.lock"),
-    )
-    .expect("lock");
-    let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml")).expect("Cargo.toml")
-        + "\n[workspace]\n";
-    std::fs::write(crate_dir.join("Cargo.toml"), manifest).expect("write Cargo.toml");
+    let lockfile = workspace_root().join("Cargo.lock");
+    generator::write::write_standalone(&crate_dir, files, Some(&lockfile), "")
+        .expect("write the crate");
     let output = Command::new(env!("CARGO"))
         .args(["check", "--quiet"])
         .current_dir(&crate_dir)

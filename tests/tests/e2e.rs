@@ -129,16 +129,10 @@ fn full_spec_generates_a_crate_that_builds_cleanly() {
 
     let out = tempfile::tempdir().unwrap();
     let crate_dir = out.path().join("heygen");
-    generator::write::write_all(&crate_dir, &generated.files).unwrap();
-    std::fs::copy(
-        workspace_root().join("Cargo.lock"),
-        crate_dir.join("Cargo.lock"),
-    )
-    .unwrap();
-    // A crate outside the workspace must say so, or cargo looks for a parent workspace.
-    let manifest =
-        std::fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap() + "\n[workspace]\n";
-    std::fs::write(crate_dir.join("Cargo.toml"), manifest).unwrap();
+    // The operation tests (tests/full_client/operations.rs) run against a local HTTP server.
+    let dev = "\n[dev-dependencies]\nwiremock = \"0.6\"\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"test-util\"] }\n";
+    let lockfile = workspace_root().join("Cargo.lock");
+    generator::write::write_standalone(&crate_dir, &generated.files, Some(&lockfile), dev).unwrap();
     cargo(
         &crate_dir,
         &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
@@ -157,39 +151,81 @@ fn round_trip_every_example(specs: &Path, api: &generator::ir::Api, crate_dir: &
             generator::quirks::apply(quirks, std::slice::from_mut(&mut document)).unwrap();
         }
         generator::normalise::normalise(&mut document).unwrap();
-        examples.extend(heygen_codegen_tests::examples::collect(&document.id, &document.value));
+        examples.extend(heygen_codegen_tests::examples::collect(
+            &document.id,
+            &document.value,
+        ));
     }
     let types: std::collections::BTreeMap<String, String> = api
         .schema_types
         .iter()
         .map(|(origin, ty)| {
-            let tokens = generator::emit::types::type_tokens(&api.types, ty, generator::emit::types::Scope::Crate);
-            (origin.clone(), tokens.to_string().replace("crate ::", "heygen ::"))
+            let tokens = generator::emit::types::type_tokens(
+                &api.types,
+                ty,
+                generator::emit::types::Scope::Crate,
+            );
+            (
+                origin.clone(),
+                tokens.to_string().replace("crate ::", "heygen ::"),
+            )
         })
         .collect();
     let (checks, unplanned) = heygen_codegen_tests::examples::plan(&examples, &types);
-    assert!(unplanned.is_empty(), "examples without a type:\n{}", unplanned.join("\n"));
-    println!("examples found in the inputs: {}; checks: {}", examples.len(), checks.len());
-    assert!(examples.len() > 300, "the April spec alone has about three hundred examples");
+    assert!(
+        unplanned.is_empty(),
+        "examples without a type:\n{}",
+        unplanned.join("\n")
+    );
+    println!(
+        "examples found in the inputs: {}; checks: {}",
+        examples.len(),
+        checks.len()
+    );
+    assert!(
+        examples.len() > 300,
+        "the April spec alone has about three hundred examples"
+    );
     std::fs::create_dir_all(crate_dir.join("tests")).unwrap();
-    std::fs::write(crate_dir.join("tests/examples.rs"), heygen_codegen_tests::examples::test_file(&checks)).unwrap();
+    std::fs::write(
+        crate_dir.join("tests/examples.rs"),
+        heygen_codegen_tests::examples::test_file(&checks),
+    )
+    .unwrap();
     for file in ["forward_compat.rs", "operations.rs"] {
-        std::fs::copy(workspace_root().join("tests/full_client").join(file), crate_dir.join("tests").join(file)).unwrap();
+        std::fs::copy(
+            workspace_root().join("tests/full_client").join(file),
+            crate_dir.join("tests").join(file),
+        )
+        .unwrap();
     }
-    // The operation tests run against a local HTTP server.
-    let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap();
-    let dev = "\n[dev-dependencies]\nwiremock = \"0.6\"\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"test-util\"] }\n";
-    std::fs::write(crate_dir.join("Cargo.toml"), manifest + dev).unwrap();
     let output = Command::new(env!("CARGO"))
-        .args(["test", "--quiet", "--test", "examples", "--test", "forward_compat", "--test", "operations", "--", "--nocapture"])
+        .args([
+            "test",
+            "--quiet",
+            "--test",
+            "examples",
+            "--test",
+            "forward_compat",
+            "--test",
+            "operations",
+            "--",
+            "--nocapture",
+        ])
         .current_dir(crate_dir)
         .env("CARGO_TARGET_DIR", workspace_root().join("target/e2e"))
         .output()
         .expect("cargo test");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "round trip failed:\n{stdout}\n{stderr}");
+    assert!(
+        output.status.success(),
+        "round trip failed:\n{stdout}\n{stderr}"
+    );
     let expected = format!("examples checked: {}", checks.len());
-    assert!(stdout.contains(&expected), "{expected} not printed:\n{stdout}");
+    assert!(
+        stdout.contains(&expected),
+        "{expected} not printed:\n{stdout}"
+    );
     println!("{expected}");
 }

@@ -68,15 +68,9 @@ fn each_tag_feature_compiles_alone() {
 
     let out = tempfile::tempdir().unwrap();
     let crate_dir = out.path().join("heygen");
-    generator::write::write_all(&crate_dir, &generated.files).unwrap();
-    std::fs::copy(
-        workspace_root().join("Cargo.lock"),
-        crate_dir.join("Cargo.lock"),
-    )
-    .unwrap();
-    let manifest =
-        std::fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap() + "\n[workspace]\n";
-    std::fs::write(crate_dir.join("Cargo.toml"), &manifest).unwrap();
+    let lockfile = workspace_root().join("Cargo.lock");
+    generator::write::write_standalone(&crate_dir, &generated.files, Some(&lockfile), "").unwrap();
+    let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap();
 
     let features = features(&manifest);
     let v3 = features

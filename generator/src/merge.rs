@@ -141,7 +141,8 @@ fn merge_operations(docs: &[SourceDoc], notes: &mut Vec<String>) -> Result<Vec<M
                     Some(existing) => {
                         let mut superseded = existing.superseded.clone();
                         superseded.extend([existing.doc, index]);
-                        let mut winner = pick_newer(docs, existing, candidate, method, path, notes)?;
+                        let mut winner =
+                            pick_newer(docs, existing, candidate, method, path, notes)?;
                         superseded.retain(|doc| *doc != winner.doc);
                         superseded.sort();
                         superseded.dedup();

@@ -9,8 +9,8 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, prose, render};
 use super::types::{ident, type_tokens, Scope};
-use crate::ir::naming::is_keyword;
 use crate::error::{Error, Result};
+use crate::ir::naming::is_keyword;
 use crate::ir::{
     Api, ErrorShape, Operation, ParamLocation, Parameter, RequestBody, Success, TypeKind, TypeRef,
 };
@@ -236,7 +236,12 @@ fn method_docs(op: &Operation) -> String {
     };
     let described: Vec<String> = path_params(op)
         .into_iter()
-        .filter_map(|p| p.docs.description.as_ref().map(|d| format!("- `{}`: {}", p.rust, prose(d).replace('\n', " "))))
+        .filter_map(|p| {
+            p.docs
+                .description
+                .as_ref()
+                .map(|d| format!("- `{}`: {}", p.rust, prose(d).replace('\n', " ")))
+        })
         .collect();
     if !described.is_empty() {
         text.push_str(&format!("\n\nPath parameters:\n{}", described.join("\n")));
@@ -248,7 +253,10 @@ fn method_docs(op: &Operation) -> String {
             statuses.join(", ")
         ));
     }
-    let takes_token = op.params.iter().any(|p| p.location == ParamLocation::Query && p.wire == "token");
+    let takes_token = op
+        .params
+        .iter()
+        .any(|p| p.location == ParamLocation::Query && p.wire == "token");
     if takes_token && op.pagination.is_none() {
         text.push_str(
             "\n\nTakes a page `token`, but the response has no top-level `next_token`, so no \
@@ -407,7 +415,10 @@ fn arguments(api: &Api, op: &Operation, params_struct: &str) -> Result<Arguments
 fn path_format_template(op: &Operation) -> String {
     let mut template = op.path.clone();
     for param in path_params(op) {
-        template = template.replace(&format!("{{{}}}", param.wire), &format!("{{{}}}", path_local(&param.rust)));
+        template = template.replace(
+            &format!("{{{}}}", param.wire),
+            &format!("{{{}}}", path_local(&param.rust)),
+        );
     }
     template
 }

@@ -265,7 +265,12 @@ fn emit_struct(
 }
 
 /// The Rust type of a field and the serde attributes its optionality needs.
-fn field_type(types: &TypeSpace, field: &Field, boxed: bool, in_patch: bool) -> (TokenStream, TokenStream) {
+fn field_type(
+    types: &TypeSpace,
+    field: &Field,
+    boxed: bool,
+    in_patch: bool,
+) -> (TokenStream, TokenStream) {
     let mut inner = type_tokens(types, field.ty.non_null(), Scope::Types);
     if boxed {
         inner = quote!(Box<#inner>);
@@ -305,7 +310,14 @@ fn field_tokens(types: &TypeSpace, field: &Field, boxed: bool, in_patch: bool) -
 
 /// `new` for a struct with required fields: takes them, leaves the rest empty,
 /// so that callers need not spell out every optional field.
-fn constructor(types: &TypeSpace, facts: &TypeFacts, id: TypeId, name: &Ident, fields: &[Field], has_extra: bool) -> TokenStream {
+fn constructor(
+    types: &TypeSpace,
+    facts: &TypeFacts,
+    id: TypeId,
+    name: &Ident,
+    fields: &[Field],
+    has_extra: bool,
+) -> TokenStream {
     let in_patch = facts.patch.contains(&id);
     let mut params = Vec::new();
     let mut values = Vec::new();

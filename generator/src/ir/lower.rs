@@ -966,7 +966,11 @@ impl<'m> Lowerer<'m> {
     fn alias_superseded_places(&mut self) {
         let mut prefixes: Vec<(String, String)> = Vec::new();
         for op in &self.merged.operations {
-            let pointer = format!("/paths/{}/{}", pointer_escape(&op.path), op.method.as_str().to_ascii_lowercase());
+            let pointer = format!(
+                "/paths/{}/{}",
+                pointer_escape(&op.path),
+                op.method.as_str().to_ascii_lowercase()
+            );
             for loser in &op.superseded {
                 prefixes.push((self.origin(op.doc, &pointer), self.origin(*loser, &pointer)));
             }
@@ -975,7 +979,10 @@ impl<'m> Lowerer<'m> {
             for (original, merged_name) in names {
                 let source = &self.merged.schemas[merged_name];
                 if source.doc != doc || source.original_name != *original {
-                    let winner = format!("/components/schemas/{}", pointer_escape(&source.original_name));
+                    let winner = format!(
+                        "/components/schemas/{}",
+                        pointer_escape(&source.original_name)
+                    );
                     let loser = format!("/components/schemas/{}", pointer_escape(original));
                     prefixes.push((self.origin(source.doc, &winner), self.origin(doc, &loser)));
                 }
@@ -984,7 +991,9 @@ impl<'m> Lowerer<'m> {
         let mut aliases = Vec::new();
         for (winner, loser) in &prefixes {
             for (origin, ty) in self.schema_types.range(winner.clone()..) {
-                let Some(rest) = origin.strip_prefix(winner.as_str()) else { break };
+                let Some(rest) = origin.strip_prefix(winner.as_str()) else {
+                    break;
+                };
                 if rest.is_empty() || rest.starts_with('/') {
                     aliases.push((format!("{loser}{rest}"), ty.clone()));
                 }
@@ -1355,7 +1364,8 @@ impl<'m> Lowerer<'m> {
         hint_base: &str,
         pointer: &str,
     ) -> Result<RequestBody> {
-        let body = self.resolve_component(doc, body, "requestBodies", |c| &c.request_bodies, pointer)?;
+        let body =
+            self.resolve_component(doc, body, "requestBodies", |c| &c.request_bodies, pointer)?;
         let hint = format!("{hint_base}Request");
         if let Some(media) = body.content.get("application/json") {
             let media_pointer = format!("{pointer}/content/application~1json/schema");

@@ -5,7 +5,7 @@
 //! Enums keep values this version does not know in an `Unknown` variant, and
 //! unions keep unknown shapes as raw JSON, so that new server values decode.
 
-/// `/paths/~1v1~1video.delete/delete/responses/200/content/application~1json/schema/properties/code`
+/// `code` of the 200 response of `DELETE /v1/video.delete`.
 #[cfg(any(feature = "legacy-photo-avatar", feature = "legacy-video"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -14,7 +14,7 @@ pub enum IntegerOrString {
     String(String),
 }
 
-/// `/paths/~1v1~1video.delete/delete/responses/200/content/application~1json/schema`
+/// The 200 response of `DELETE /v1/video.delete`.
 #[cfg(feature = "legacy-video")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LegacyDeleteAVideoResponse {
@@ -53,7 +53,7 @@ pub struct LegacyDeleteAVideoResponseData {
     pub failed: Option<Vec<String>>,
 }
 
-/// `/paths/~1v2~1photo_avatar~1{avatar_id}/delete/responses/200/content/application~1json/schema`
+/// The 200 response of `DELETE /v2/photo_avatar/{avatar_id}`.
 #[cfg(feature = "legacy-photo-avatar")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LegacyDeletePhotoAvatarByIdResponse {
@@ -71,7 +71,7 @@ pub struct LegacyDeletePhotoAvatarByIdResponse {
     pub message: Option<String>,
 }
 
-/// `/components/schemas/LegacyError/anyOf/1`
+/// Variant 1 of the `LegacyError` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LegacyEnvelopeError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,7 +89,7 @@ impl LegacyEnvelopeError {
     }
 }
 
-/// `/components/schemas/LegacyError/anyOf/1/properties/error`
+/// `error` of variant 1 of the `LegacyError` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LegacyEnvelopeErrorError {
     pub code: String,
@@ -116,7 +116,7 @@ pub enum LegacyError {
     Other(serde_json::Value),
 }
 
-/// `/components/schemas/LegacyError/anyOf/0`
+/// Variant 0 of the `LegacyError` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LegacyFlatError {
     pub code: i64,
@@ -130,7 +130,7 @@ impl LegacyFlatError {
     }
 }
 
-/// `/components/schemas/StandardAPIError`
+/// The `StandardAPIError` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StandardAPIError {
     /// Machine-readable error code

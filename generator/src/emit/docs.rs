@@ -192,8 +192,76 @@ fn markdown_link(text: &str) -> Option<(String, usize)> {
     Some((format!("[{}]({url})", inline(label)), end + 1))
 }
 
+/// Says in words where a schema sits, for types the spec does not describe:
+/// `/paths/~1v3~1avatars/post/responses/200/content/application~1json/schema/properties/data`
+/// -> "`data` of the 200 response of `POST /v3/avatars`".
+pub fn describe_pointer(pointer: &str) -> String {
+    let tokens: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let (mut phrase, rest) = match tokens.as_slice() {
+        [components, schemas, name, rest @ ..] if components == "components" && schemas == "schemas" => {
+            (format!("the `{name}` schema"), rest)
+        }
+        [paths, path, method, rest @ ..] if paths == "paths" => {
+            let operation = format!("`{} {path}`", method.to_uppercase());
+            match rest {
+                [responses, status, _content, _media, _schema, rest @ ..] if responses == "responses" => {
+                    (format!("the {status} response of {operation}"), rest)
+                }
+                [body, _content, _media, _schema, rest @ ..] if body == "requestBody" => {
+                    (format!("the request body of {operation}"), rest)
+                }
+                [parameters, _index, _schema, rest @ ..] if parameters == "parameters" => {
+                    (format!("a parameter of {operation}"), rest)
+                }
+                _ => (operation, &[][..]),
+            }
+        }
+        _ => return format!("Defined at `{pointer}`"),
+    };
+    let mut rest = rest;
+    while let Some((first, tail)) = rest.split_first() {
+        let (step, used) = match (first.as_str(), tail.first()) {
+            ("properties", Some(name)) => (format!("`{name}` of"), 2),
+            ("items", _) => ("an item of".to_string(), 1),
+            ("additionalProperties", _) => ("a value of".to_string(), 1),
+            ("allOf" | "anyOf" | "oneOf", Some(index)) => (format!("variant {index} of"), 2),
+            _ => (String::new(), 1),
+        };
+        if !step.is_empty() {
+            phrase = format!("{step} {phrase}");
+        }
+        rest = &rest[used.min(rest.len())..];
+    }
+    let mut chars = phrase.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => phrase,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn pointers_in_words() {
+        assert_eq!(
+            describe_pointer("/paths/~1v3~1avatars/post/responses/200/content/application~1json/schema/properties/data"),
+            "`data` of the 200 response of `POST /v3/avatars`"
+        );
+        assert_eq!(
+            describe_pointer("/components/schemas/Catalog/properties/entries/items"),
+            "An item of `entries` of the `Catalog` schema"
+        );
+        assert_eq!(describe_pointer("/components/schemas/V1APIOwner"), "The `V1APIOwner` schema");
+        assert_eq!(
+            describe_pointer("/paths/~1v3~1groups/get/parameters/2/schema"),
+            "A parameter of `GET /v3/groups`"
+        );
+    }
+
     use super::*;
 
     #[test]

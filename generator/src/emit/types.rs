@@ -211,13 +211,8 @@ fn emit_type(types: &TypeSpace, facts: &TypeFacts, id: TypeId, def: &TypeDef) ->
 fn type_docs(def: &TypeDef) -> String {
     let mut text = render(&def.docs);
     if text.is_empty() {
-        text = format!(
-            "`{}`",
-            def.origin
-                .split_once('#')
-                .map(|(_, p)| p)
-                .unwrap_or(&def.origin)
-        );
+        let pointer = def.origin.split_once('#').map(|(_, p)| p).unwrap_or(&def.origin);
+        text = format!("{}.", super::docs::describe_pointer(pointer));
     }
     text
 }

@@ -31,6 +31,9 @@ pub const FORMAT: u32 = 1;
 /// The public API of the generated crate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Surface {
+    /// JSON has no comments: this field carries the "generated, do not edit" line.
+    #[serde(default)]
+    pub generated: String,
     /// Layout version of this file ([`FORMAT`]).
     pub format: u32,
     /// `info.title` of the API.
@@ -233,6 +236,7 @@ impl Surface {
             .map(|(_, def)| type_surface(&api.types, def))
             .collect();
         Surface {
+            generated: crate::format::PREAMBLE.to_string(),
             format: FORMAT,
             title: api.title.clone(),
             api_version: api.version.clone(),

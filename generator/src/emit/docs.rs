@@ -202,13 +202,17 @@ pub fn describe_pointer(pointer: &str) -> String {
         .map(|t| t.replace("~1", "/").replace("~0", "~"))
         .collect();
     let (mut phrase, rest) = match tokens.as_slice() {
-        [components, schemas, name, rest @ ..] if components == "components" && schemas == "schemas" => {
+        [components, schemas, name, rest @ ..]
+            if components == "components" && schemas == "schemas" =>
+        {
             (format!("the `{name}` schema"), rest)
         }
         [paths, path, method, rest @ ..] if paths == "paths" => {
             let operation = format!("`{} {path}`", method.to_uppercase());
             match rest {
-                [responses, status, _content, _media, _schema, rest @ ..] if responses == "responses" => {
+                [responses, status, _content, _media, _schema, rest @ ..]
+                    if responses == "responses" =>
+                {
                     (format!("the {status} response of {operation}"), rest)
                 }
                 [body, _content, _media, _schema, rest @ ..] if body == "requestBody" => {
@@ -255,7 +259,10 @@ mod tests {
             describe_pointer("/components/schemas/Catalog/properties/entries/items"),
             "An item of `entries` of the `Catalog` schema"
         );
-        assert_eq!(describe_pointer("/components/schemas/V1APIOwner"), "The `V1APIOwner` schema");
+        assert_eq!(
+            describe_pointer("/components/schemas/V1APIOwner"),
+            "The `V1APIOwner` schema"
+        );
         assert_eq!(
             describe_pointer("/paths/~1v3~1groups/get/parameters/2/schema"),
             "A parameter of `GET /v3/groups`"

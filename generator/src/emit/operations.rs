@@ -48,32 +48,25 @@ pub fn emit_group(api: &Api, group_index: usize) -> Result<TokenStream> {
     let group_doc = doc_attrs(&group_docs(group));
     let module_doc = format!(" Operations tagged `{}`.", group.tag);
     let accessor_doc = format!(" Operations tagged `{}`.", group.tag);
-    let (client_type, accessor_impl) = if group.legacy {
-        (
-            quote!(crate::legacy::Legacy<'a>),
-            quote! {
-                impl<'a> crate::legacy::Legacy<'a> {
-                    #[doc = #accessor_doc]
-                    pub fn #accessor(&self) -> #handle<'a> {
-                        #handle { client: self.client }
-                    }
+    let accessor_impl = if group.legacy {
+        quote! {
+            impl<'a> crate::legacy::Legacy<'a> {
+                #[doc = #accessor_doc]
+                pub fn #accessor(&self) -> #handle<'a> {
+                    #handle { client: self.client }
                 }
-            },
-        )
+            }
+        }
     } else {
-        (
-            quote!(crate::Client),
-            quote! {
-                impl crate::Client {
-                    #[doc = #accessor_doc]
-                    pub fn #accessor(&self) -> #handle<'_> {
-                        #handle { client: self }
-                    }
+        quote! {
+            impl crate::Client {
+                #[doc = #accessor_doc]
+                pub fn #accessor(&self) -> #handle<'_> {
+                    #handle { client: self }
                 }
-            },
-        )
+            }
+        }
     };
-    let _ = client_type;
     Ok(quote! {
         #![doc = #module_doc]
 

@@ -211,7 +211,11 @@ fn emit_type(types: &TypeSpace, facts: &TypeFacts, id: TypeId, def: &TypeDef) ->
 fn type_docs(def: &TypeDef) -> String {
     let mut text = render(&def.docs);
     if text.is_empty() {
-        let pointer = def.origin.split_once('#').map(|(_, p)| p).unwrap_or(&def.origin);
+        let pointer = def
+            .origin
+            .split_once('#')
+            .map(|(_, p)| p)
+            .unwrap_or(&def.origin);
         text = format!("{}.", super::docs::describe_pointer(pointer));
     }
     text

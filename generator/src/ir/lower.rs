@@ -14,7 +14,7 @@ use openapiv3::{
 use serde_json::Value;
 
 use super::naming::{self, Namespace};
-use super::types::{EnumValue, Field, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, Variant};
+use super::types::{EnumValue, Field, TypeId, TypeKind, TypeRef, TypeSpace, Variant};
 use super::{
     Api, Docs, ErrorResponse, ErrorShape, Group, MultipartField, Operation, Pagination,
     ParamLocation, Parameter as IrParameter, Polling, RequestBody, Success,
@@ -529,9 +529,7 @@ impl<'m> Lowerer<'m> {
                 )?;
                 let ty = match lowered {
                     UnionLowering::Type(ty) => ty,
-                    UnionLowering::Kind(kind) => {
-                        self.named_union(kind, members, doc, hint, pointer)
-                    }
+                    UnionLowering::Kind(kind) => self.named_union(kind, doc, hint, pointer),
                 };
                 if member_null {
                     ty.nullable()
@@ -872,14 +870,7 @@ impl<'m> Lowerer<'m> {
     }
 
     /// Names an inline union, reusing an equal one seen before.
-    fn named_union(
-        &mut self,
-        kind: TypeKind,
-        _members: &[ReferenceOr<Schema>],
-        doc: usize,
-        hint: &str,
-        pointer: &str,
-    ) -> TypeRef {
+    fn named_union(&mut self, kind: TypeKind, doc: usize, hint: &str, pointer: &str) -> TypeRef {
         let signature = self.signature(&kind);
         if !signature.is_empty() {
             if let Some(id) = self.unions_by_signature.get(&signature) {
@@ -1741,9 +1732,6 @@ pub fn path_variables(path: &str) -> Vec<String> {
     }
     out
 }
-
-#[allow(dead_code)]
-fn _assert_types(_: &TypeDef) {}
 
 #[cfg(test)]
 mod tests {

@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
 
-use crate::ir::{Api, Group, RequestBody, Success, TypeId, TypeKind, TypeSpace};
+use crate::ir::{Api, Group, RequestBody, Success, TypeId};
 
 /// The cargo feature of a group: its module name in kebab case, `legacy-` before legacy groups.
 pub fn feature(group: &Group) -> String {
@@ -77,7 +77,7 @@ impl Gates {
                     pagination.item.named_ids(&mut roots);
                 }
             }
-            for id in reachable(&api.types, roots) {
+            for id in api.types.reachable(roots) {
                 if let Some(groups) = reached_by.get_mut(id.0) {
                     groups.insert(group);
                 }
@@ -113,30 +113,6 @@ impl Gates {
             })
             .collect()
     }
-}
-
-/// Every type reachable from `roots` through fields, variants and aliases.
-fn reachable(types: &TypeSpace, mut stack: Vec<TypeId>) -> BTreeSet<TypeId> {
-    let mut seen = BTreeSet::new();
-    while let Some(id) = stack.pop() {
-        if !seen.insert(id) {
-            continue;
-        }
-        match &types.get(id).kind {
-            TypeKind::Struct { fields, extra } => {
-                fields.iter().for_each(|f| f.ty.named_ids(&mut stack));
-                if let Some(ty) = extra {
-                    ty.named_ids(&mut stack);
-                }
-            }
-            TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants, .. } => {
-                variants.iter().for_each(|v| v.ty.named_ids(&mut stack))
-            }
-            TypeKind::Alias(ty) => ty.named_ids(&mut stack),
-            TypeKind::Enum { .. } => {}
-        }
-    }
-    seen
 }
 
 /// Splits a run of items at the top level: an item ends with a `{ ... }` body (and a `;`

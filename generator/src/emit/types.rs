@@ -87,16 +87,17 @@ impl TypeFacts {
                 }
             }
         }
-        let mut patch = BTreeSet::new();
+        let mut patch_roots = Vec::new();
         for op in api
             .operations
             .iter()
             .filter(|op| op.method == Method::Patch)
         {
             if let Some(RequestBody::Json { ty, .. }) = &op.body {
-                collect_reachable(types, ty, &mut patch);
+                ty.named_ids(&mut patch_roots);
             }
         }
+        let patch = types.reachable(patch_roots);
         TypeFacts {
             boxed,
             patch,
@@ -132,26 +133,6 @@ fn reaches_inline(
     };
     next.into_iter()
         .any(|id| reaches_inline(types, id, target, seen))
-}
-
-fn collect_reachable(types: &TypeSpace, ty: &TypeRef, out: &mut BTreeSet<TypeId>) {
-    let mut ids = Vec::new();
-    ty.named_ids(&mut ids);
-    for id in ids {
-        if !out.insert(id) {
-            continue;
-        }
-        match &types.get(id).kind {
-            TypeKind::Struct { fields, .. } => fields
-                .iter()
-                .for_each(|f| collect_reachable(types, &f.ty, out)),
-            TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants, .. } => variants
-                .iter()
-                .for_each(|v| collect_reachable(types, &v.ty, out)),
-            TypeKind::Alias(inner) => collect_reachable(types, inner, out),
-            TypeKind::Enum { .. } => {}
-        }
-    }
 }
 
 /// The whole `types.rs` module body.

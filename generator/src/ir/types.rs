@@ -180,13 +180,20 @@ impl TypeSpace {
 
     /// Marks every type not reachable from `roots` as unused.
     pub fn mark_unused(&mut self, roots: &[TypeRef]) {
-        let mut reached = vec![false; self.defs.len()];
-        let mut stack: Vec<TypeId> = Vec::new();
-        for root in roots {
-            root.named_ids(&mut stack);
+        let mut ids = Vec::new();
+        roots.iter().for_each(|root| root.named_ids(&mut ids));
+        let reached = self.reachable(ids);
+        for (index, def) in self.defs.iter_mut().enumerate() {
+            def.unused = !reached.contains(&TypeId(index));
         }
+    }
+
+    /// Every type reachable from `roots` through fields, extra properties,
+    /// variants and aliases (the roots included).
+    pub fn reachable(&self, mut stack: Vec<TypeId>) -> std::collections::BTreeSet<TypeId> {
+        let mut seen = std::collections::BTreeSet::new();
         while let Some(id) = stack.pop() {
-            if std::mem::replace(&mut reached[id.0], true) {
+            if !seen.insert(id) {
                 continue;
             }
             match &self.defs[id.0].kind {
@@ -203,9 +210,7 @@ impl TypeSpace {
                 TypeKind::Enum { .. } => {}
             }
         }
-        for (def, reached) in self.defs.iter_mut().zip(reached) {
-            def.unused = !reached;
-        }
+        seen
     }
 
     /// Renders a reference for messages and the API surface (`Vec<VideoDetail>`).

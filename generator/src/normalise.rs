@@ -484,7 +484,7 @@ pub fn const_to_enum(schema: &mut Value) -> bool {
 }
 
 /// The JSON Schema type of a value.
-fn json_type(value: &Value) -> &'static str {
+pub(crate) fn json_type(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "boolean",

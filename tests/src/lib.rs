@@ -29,3 +29,28 @@ pub fn full_specs_dir(shared: &Path) -> tempfile::TempDir {
 pub fn skip_without_shared_specs(test: &str) {
     eprintln!("{test}: skipped: ../shared/specs/heygen/external-api.2026-04-08.json is not beside the checkout");
 }
+
+/// Runs cargo in a generated crate outside the workspace and fails on an error
+/// or a warning. All such builds share `target/e2e`, so dependencies build once
+/// (a nested cargo cannot use `target/` itself while the outer `cargo test` holds it).
+pub fn cargo(dir: &Path, args: &[&str]) {
+    let target = workspace_root().join("target/e2e");
+    let output = std::process::Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTDOCFLAGS", "-Dwarnings")
+        .output()
+        .expect("run cargo");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "cargo {} failed:\n{stderr}",
+        args.join(" ")
+    );
+    assert!(
+        !stderr.contains("warning:"),
+        "cargo {} warned:\n{stderr}",
+        args.join(" ")
+    );
+}

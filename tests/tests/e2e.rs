@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use heygen_codegen_tests::{
-    full_specs_dir, shared_specs, skip_without_shared_specs, workspace_root,
+    cargo, full_specs_dir, shared_specs, skip_without_shared_specs, workspace_root,
 };
 
 const METHODS: &[&str] = &[
@@ -33,28 +33,6 @@ fn inventory(specs: &Path) -> (BTreeSet<(String, String)>, BTreeSet<String>) {
         }
     }
     (operations, schemas)
-}
-
-fn cargo(dir: &Path, args: &[&str]) {
-    let target = workspace_root().join("target/e2e");
-    let output = Command::new(env!("CARGO"))
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", &target)
-        .env("RUSTDOCFLAGS", "-Dwarnings")
-        .output()
-        .expect("run cargo");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "cargo {} failed:\n{stderr}",
-        args.join(" ")
-    );
-    assert!(
-        !stderr.contains("warning:"),
-        "cargo {} warned:\n{stderr}",
-        args.join(" ")
-    );
 }
 
 #[test]

@@ -5,33 +5,8 @@
 //! Uses the full spec when `../shared/specs/heygen` is present, else `specs/`.
 //! (How long these builds take is measured by `cargo xtask bench`, not here.)
 
-use std::path::Path;
-use std::process::Command;
 
-use heygen_codegen_tests::{full_specs_dir, shared_specs, workspace_root};
-
-fn cargo(dir: &Path, args: &[&str]) {
-    // Shared with the end-to-end test, so the dependencies are built once.
-    let target = workspace_root().join("target/e2e");
-    let output = Command::new(env!("CARGO"))
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", &target)
-        .env("RUSTDOCFLAGS", "-Dwarnings")
-        .output()
-        .expect("run cargo");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "cargo {} failed:\n{stderr}",
-        args.join(" ")
-    );
-    assert!(
-        !stderr.contains("warning:"),
-        "cargo {} warned:\n{stderr}",
-        args.join(" ")
-    );
-}
+use heygen_codegen_tests::{cargo, full_specs_dir, shared_specs, workspace_root};
 
 /// The feature names of the generated manifest, `default` excluded.
 fn features(manifest: &str) -> Vec<String> {

@@ -2,7 +2,7 @@
 
 //! Rust client for the HeyGen External API (version 1.0.0).
 //!
-//! Generated from the OpenAPI documents in `specs/`: 3 operations, 10 types.
+//! Generated from the OpenAPI documents in `specs/`: 64 operations, 128 types.
 //!
 //! ```no_run
 //! # async fn run() -> heygen::Result<()> {
@@ -14,8 +14,33 @@
 #![forbid(unsafe_code)]
 mod runtime;
 pub use runtime::*;
-pub mod types;
-#[cfg(any(feature = "legacy-photo-avatar", feature = "legacy-video"))]
+#[cfg(feature = "assets")]
+pub mod assets;
+#[cfg(feature = "avatars")]
+pub mod avatars;
+#[cfg(any(
+    feature = "legacy-user",
+    feature = "legacy-video-agent",
+    feature = "legacy-video-translate",
+    feature = "legacy-videos",
+    feature = "legacy-voices",
+    feature = "legacy-workflows",
+    feature = "legacy-photo-avatar",
+    feature = "legacy-video"
+))]
 pub mod legacy;
+#[cfg(feature = "lipsync")]
+pub mod lipsync;
+pub mod types;
+#[cfg(feature = "user")]
+pub mod user;
+#[cfg(feature = "video-agent")]
+pub mod video_agent;
 #[cfg(feature = "video-translate")]
 pub mod video_translate;
+#[cfg(feature = "videos")]
+pub mod videos;
+#[cfg(feature = "voices")]
+pub mod voices;
+#[cfg(feature = "webhooks")]
+pub mod webhooks;

@@ -5,6 +5,2364 @@
 //! Enums keep values this version does not know in an `Unknown` variant, and
 //! unions keep unknown shapes as raw JSON, so that new server values decode.
 
+/// Asset input via base64-encoded content.
+#[cfg(any(feature = "avatars", feature = "video-agent", feature = "videos"))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AssetBase64 {
+    /// MIME type of the encoded content (e.g. "image/png")
+    pub media_type: String,
+    /// Base64-encoded file content
+    pub data: String,
+}
+
+#[cfg(any(feature = "avatars", feature = "video-agent", feature = "videos"))]
+impl AssetBase64 {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(media_type: String, data: String) -> Self {
+        AssetBase64 { media_type, data }
+    }
+}
+
+/// Asset input via HeyGen asset ID (from POST /v1/asset).
+#[cfg(any(
+    feature = "avatars",
+    feature = "lipsync",
+    feature = "video-agent",
+    feature = "video-translate",
+    feature = "videos"
+))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AssetId {
+    /// HeyGen asset ID from POST /v1/asset upload endpoint
+    pub asset_id: String,
+}
+
+#[cfg(any(
+    feature = "avatars",
+    feature = "lipsync",
+    feature = "video-agent",
+    feature = "video-translate",
+    feature = "videos"
+))]
+impl AssetId {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(asset_id: String) -> Self {
+        AssetId { asset_id }
+    }
+}
+
+/// Asset input via publicly accessible HTTPS URL.
+#[cfg(any(
+    feature = "avatars",
+    feature = "lipsync",
+    feature = "video-agent",
+    feature = "video-translate",
+    feature = "videos"
+))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AssetUrl {
+    /// Publicly accessible HTTPS URL for the asset
+    pub url: String,
+}
+
+#[cfg(any(
+    feature = "avatars",
+    feature = "lipsync",
+    feature = "video-agent",
+    feature = "video-translate",
+    feature = "videos"
+))]
+impl AssetUrl {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(url: String) -> Self {
+        AssetUrl { url }
+    }
+}
+
+/// `video` of the `CreateLipsyncRequest` schema.
+#[cfg(any(feature = "lipsync", feature = "video-translate"))]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AssetUrlOrId {
+    /// `type: "url"`
+    Url(AssetUrl),
+    /// `type: "asset_id"`
+    AssetId(AssetId),
+    /// A variant this version of the crate does not know yet, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[cfg(any(feature = "lipsync", feature = "video-translate"))]
+impl serde::Serialize for AssetUrlOrId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            AssetUrlOrId::Url(value) => {
+                crate::runtime::codec::serialize(serializer, "type", "url", value)
+            }
+            AssetUrlOrId::AssetId(value) => {
+                crate::runtime::codec::serialize(serializer, "type", "asset_id", value)
+            }
+            AssetUrlOrId::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+
+#[cfg(any(feature = "lipsync", feature = "video-translate"))]
+impl<'de> serde::Deserialize<'de> for AssetUrlOrId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        match crate::runtime::codec::tag_of(&value, "type") {
+            Some("url") => crate::runtime::codec::from_value(value).map(AssetUrlOrId::Url),
+            Some("asset_id") => crate::runtime::codec::from_value(value).map(AssetUrlOrId::AssetId),
+            _ => Ok(AssetUrlOrId::Unknown(value)),
+        }
+    }
+}
+
+/// `file` of the `CreatePhotoAvatarRequest` schema.
+#[cfg(any(feature = "avatars", feature = "video-agent", feature = "videos"))]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AssetUrlOrIdOrBase64 {
+    /// `type: "url"`
+    Url(AssetUrl),
+    /// `type: "asset_id"`
+    AssetId(AssetId),
+    /// `type: "base64"`
+    Base64(AssetBase64),
+    /// A variant this version of the crate does not know yet, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[cfg(any(feature = "avatars", feature = "video-agent", feature = "videos"))]
+impl serde::Serialize for AssetUrlOrIdOrBase64 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            AssetUrlOrIdOrBase64::Url(value) => {
+                crate::runtime::codec::serialize(serializer, "type", "url", value)
+            }
+            AssetUrlOrIdOrBase64::AssetId(value) => {
+                crate::runtime::codec::serialize(serializer, "type", "asset_id", value)
+            }
+            AssetUrlOrIdOrBase64::Base64(value) => {
+                crate::runtime::codec::serialize(serializer, "type", "base64", value)
+            }
+            AssetUrlOrIdOrBase64::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+
+#[cfg(any(feature = "avatars", feature = "video-agent", feature = "videos"))]
+impl<'de> serde::Deserialize<'de> for AssetUrlOrIdOrBase64 {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        match crate::runtime::codec::tag_of(&value, "type") {
+            Some("url") => crate::runtime::codec::from_value(value).map(AssetUrlOrIdOrBase64::Url),
+            Some("asset_id") => {
+                crate::runtime::codec::from_value(value).map(AssetUrlOrIdOrBase64::AssetId)
+            }
+            Some("base64") => {
+                crate::runtime::codec::from_value(value).map(AssetUrlOrIdOrBase64::Base64)
+            }
+            _ => Ok(AssetUrlOrIdOrBase64::Unknown(value)),
+        }
+    }
+}
+
+/// A single voice in the listing response.
+#[cfg(any(feature = "voices", feature = "legacy-voices"))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AudioVoiceItem {
+    /// Unique voice identifier.
+    ///
+    /// Example:
+    /// ```json
+    /// "1bd001e7e50f421d891986aad5c8bbd2"
+    /// ```
+    pub voice_id: String,
+    /// Display name of the voice.
+    ///
+    /// Example:
+    /// ```json
+    /// "Sara"
+    /// ```
+    pub name: String,
+    /// Primary language of the voice.
+    ///
+    /// Example:
+    /// ```json
+    /// "English"
+    /// ```
+    pub language: String,
+    /// Gender of the voice.
+    ///
+    /// Example:
+    /// ```json
+    /// "female"
+    /// ```
+    pub gender: String,
+    /// URL to a short audio preview of the voice.
+    ///
+    /// Example:
+    /// ```json
+    /// "https://files.heygen.ai/voice/preview_sara.mp3"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview_audio_url: Option<String>,
+    /// Whether the voice supports SSML pause/break tags.
+    ///
+    /// Example:
+    /// ```json
+    /// true
+    /// ```
+    pub support_pause: bool,
+    /// Whether the voice supports locale variants.
+    ///
+    /// Example:
+    /// ```json
+    /// true
+    /// ```
+    pub support_locale: bool,
+    /// Whether this is a public or private voice.
+    ///
+    /// Example:
+    /// ```json
+    /// "public"
+    /// ```
+    pub r#type: AudioVoiceType,
+}
+
+#[cfg(any(feature = "voices", feature = "legacy-voices"))]
+impl AudioVoiceItem {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(
+        voice_id: String,
+        name: String,
+        language: String,
+        gender: String,
+        support_pause: bool,
+        support_locale: bool,
+        r#type: AudioVoiceType,
+    ) -> Self {
+        AudioVoiceItem {
+            voice_id,
+            name,
+            language,
+            gender,
+            preview_audio_url: None,
+            support_pause,
+            support_locale,
+            r#type,
+        }
+    }
+}
+
+/// The `AudioVoiceType` schema.
+#[cfg(any(feature = "avatars", feature = "voices", feature = "legacy-voices"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum AudioVoiceType {
+    /// `public`
+    #[serde(rename = "public")]
+    Public,
+    /// `private`
+    #[serde(rename = "private")]
+    Private,
+    /// A value this version of the crate does not know yet.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+#[cfg(any(feature = "avatars", feature = "voices", feature = "legacy-voices"))]
+impl AudioVoiceType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AudioVoiceType::Public => "public",
+            AudioVoiceType::Private => "private",
+            AudioVoiceType::Unknown(value) => value,
+        }
+    }
+}
+
+#[cfg(any(feature = "avatars", feature = "voices", feature = "legacy-voices"))]
+impl std::fmt::Display for AudioVoiceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The `AutoReloadInfo` schema.
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AutoReloadInfo {
+    /// Example:
+    /// ```json
+    /// true
+    /// ```
+    pub enabled: bool,
+    /// Example:
+    /// ```json
+    /// 10.0
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold_usd: Option<f64>,
+    /// Example:
+    /// ```json
+    /// 50.0
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_usd: Option<f64>,
+}
+
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+impl AutoReloadInfo {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(enabled: bool) -> Self {
+        AutoReloadInfo {
+            enabled,
+            threshold_usd: None,
+            amount_usd: None,
+        }
+    }
+}
+
+/// Error details for a failed avatar creation.
+#[cfg(feature = "avatars")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AvatarError {
+    /// Machine-readable error code.
+    ///
+    /// Example:
+    /// ```json
+    /// "training_failed"
+    /// ```
+    pub code: String,
+    /// Human-readable error description.
+    ///
+    /// Example:
+    /// ```json
+    /// "Footage duration must be between 15s and 600s"
+    /// ```
+    pub message: String,
+}
+
+#[cfg(feature = "avatars")]
+impl AvatarError {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(code: String, message: String) -> Self {
+        AvatarError { code, message }
+    }
+}
+
+/// A single avatar group in the list response.
+///
+/// Groups are containers for looks (outfits/styles). To determine avatar type
+/// and engine compatibility, fetch the looks via GET /v3/avatars/looks.
+#[cfg(feature = "avatars")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AvatarGroupItem {
+    /// Unique avatar group identifier.
+    ///
+    /// Example:
+    /// ```json
+    /// "ag_abc123"
+    /// ```
+    pub id: String,
+    /// Display name of the avatar.
+    ///
+    /// Example:
+    /// ```json
+    /// "Anna"
+    /// ```
+    pub name: String,
+    /// URL to the avatar preview image.
+    ///
+    /// Example:
+    /// ```json
+    /// "https://files.heygen.ai/avatar/anna_preview.jpg"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview_image_url: Option<String>,
+    /// URL to the avatar preview video.
+    ///
+    /// Example:
+    /// ```json
+    /// "https://files.heygen.ai/avatar/anna_preview.mp4"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview_video_url: Option<String>,
+    /// Gender of the avatar.
+    ///
+    /// Example:
+    /// ```json
+    /// "female"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<String>,
+    /// Unix timestamp (seconds) when the avatar was created.
+    ///
+    /// Example:
+    /// ```json
+    /// 1711929600
+    /// ```
+    pub created_at: i64,
+    /// Number of looks (outfits/styles) available for this avatar.
+    ///
+    /// Example:
+    /// ```json
+    /// 3
+    /// ```
+    pub looks_count: i64,
+    /// Default voice ID for this avatar.
+    ///
+    /// Example:
+    /// ```json
+    /// "1bd001e7e50f421d891986aad5c8bbd2"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_voice_id: Option<String>,
+    /// The status of consent for the group. None means consent is not required.
+    ///
+    /// Example:
+    /// ```json
+    /// "approved"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_status: Option<String>,
+    /// Training status of the avatar group. Only present for private avatars.
+    ///
+    /// Example:
+    /// ```json
+    /// "completed"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<AvatarStatus>,
+    /// Error details. Only present when status is 'failed'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<AvatarError>,
+}
+
+#[cfg(feature = "avatars")]
+impl AvatarGroupItem {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(id: String, name: String, created_at: i64, looks_count: i64) -> Self {
+        AvatarGroupItem {
+            id,
+            name,
+            preview_image_url: None,
+            preview_video_url: None,
+            gender: None,
+            created_at,
+            looks_count,
+            default_voice_id: None,
+            consent_status: None,
+            status: None,
+            error: None,
+        }
+    }
+}
+
+/// A single avatar look in the list response.
+///
+/// The ``id`` field is the look-level identifier to pass as ``avatar_id``
+/// to POST /v3/videos.
+#[cfg(feature = "avatars")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AvatarLookItem {
+    /// Unique look identifier. Pass this as avatar_id to POST /v3/videos.
+    ///
+    /// Example:
+    /// ```json
+    /// "lk_abc123"
+    /// ```
+    pub id: String,
+    /// Display name of the look.
+    ///
+    /// Example:
+    /// ```json
+    /// "Business Suit"
+    /// ```
+    pub name: String,
+    /// Avatar type — determines engine and parameter compatibility.
+    ///
+    /// Example:
+    /// ```json
+    /// "photo_avatar"
+    /// ```
+    pub avatar_type: AvatarLookType,
+    /// ID of the avatar group this look belongs to.
+    ///
+    /// Example:
+    /// ```json
+    /// "ag_abc123"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+    /// URL to the look preview image.
+    ///
+    /// Example:
+    /// ```json
+    /// "https://files.heygen.ai/look/business_preview.jpg"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview_image_url: Option<String>,
+    /// URL to the look preview video.
+    ///
+    /// Example:
+    /// ```json
+    /// "https://files.heygen.ai/look/business_preview.mp4"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview_video_url: Option<String>,
+    /// Gender of the avatar.
+    ///
+    /// Example:
+    /// ```json
+    /// "female"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<String>,
+    /// Tags associated with the look.
+    ///
+    /// Example:
+    /// ```json
+    /// [
+    ///   "business",
+    ///   "formal"
+    /// ]
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// Default voice ID for this look.
+    ///
+    /// Example:
+    /// ```json
+    /// "1bd001e7e50f421d891986aad5c8bbd2"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_voice_id: Option<String>,
+    /// Engine values this look supports for POST /v3/videos.
+    ///
+    /// Example:
+    /// ```json
+    /// [
+    ///   "avatar_4_quality",
+    ///   "avatar_4_turbo"
+    /// ]
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supported_api_engines: Option<Vec<String>>,
+    /// Native width of the look in pixels.
+    ///
+    /// Example:
+    /// ```json
+    /// 1920
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_width: Option<i64>,
+    /// Native height of the look in pixels.
+    ///
+    /// Example:
+    /// ```json
+    /// 1080
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_height: Option<i64>,
+    /// Preferred orientation of the look: 'portrait', 'landscape', or 'square'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_orientation: Option<AvatarLookItemPreferredOrientation>,
+    /// Training status of the avatar look: 'processing', 'completed', or 'failed'. Only present for private avatars.
+    ///
+    /// Example:
+    /// ```json
+    /// "completed"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<AvatarStatus>,
+    /// Error details. Only present when status is 'failed'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<AvatarError>,
+}
+
+#[cfg(feature = "avatars")]
+impl AvatarLookItem {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(id: String, name: String, avatar_type: AvatarLookType) -> Self {
+        AvatarLookItem {
+            id,
+            name,
+            avatar_type,
+            group_id: None,
+            preview_image_url: None,
+            preview_video_url: None,
+            gender: None,
+            tags: None,
+            default_voice_id: None,
+            supported_api_engines: None,
+            image_width: None,
+            image_height: None,
+            preferred_orientation: None,
+            status: None,
+            error: None,
+        }
+    }
+}
+
+/// Preferred orientation of the look: 'portrait', 'landscape', or 'square'.
+#[cfg(feature = "avatars")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum AvatarLookItemPreferredOrientation {
+    /// `portrait`
+    #[serde(rename = "portrait")]
+    Portrait,
+    /// `landscape`
+    #[serde(rename = "landscape")]
+    Landscape,
+    /// `square`
+    #[serde(rename = "square")]
+    Square,
+    /// A value this version of the crate does not know yet.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+#[cfg(feature = "avatars")]
+impl AvatarLookItemPreferredOrientation {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AvatarLookItemPreferredOrientation::Portrait => "portrait",
+            AvatarLookItemPreferredOrientation::Landscape => "landscape",
+            AvatarLookItemPreferredOrientation::Square => "square",
+            AvatarLookItemPreferredOrientation::Unknown(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "avatars")]
+impl std::fmt::Display for AvatarLookItemPreferredOrientation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Avatar look type — determines engine compatibility with POST /v3/videos.
+#[cfg(feature = "avatars")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum AvatarLookType {
+    /// `studio_avatar`
+    #[serde(rename = "studio_avatar")]
+    StudioAvatar,
+    /// `video_avatar`
+    #[serde(rename = "video_avatar")]
+    VideoAvatar,
+    /// `photo_avatar`
+    #[serde(rename = "photo_avatar")]
+    PhotoAvatar,
+    /// A value this version of the crate does not know yet.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+#[cfg(feature = "avatars")]
+impl AvatarLookType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AvatarLookType::StudioAvatar => "studio_avatar",
+            AvatarLookType::VideoAvatar => "video_avatar",
+            AvatarLookType::PhotoAvatar => "photo_avatar",
+            AvatarLookType::Unknown(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "avatars")]
+impl std::fmt::Display for AvatarLookType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Training/creation status of an avatar group or look.
+#[cfg(feature = "avatars")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum AvatarStatus {
+    /// `processing`
+    #[serde(rename = "processing")]
+    Processing,
+    /// `pending_consent`
+    #[serde(rename = "pending_consent")]
+    PendingConsent,
+    /// `failed`
+    #[serde(rename = "failed")]
+    Failed,
+    /// `completed`
+    #[serde(rename = "completed")]
+    Completed,
+    /// A value this version of the crate does not know yet.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+#[cfg(feature = "avatars")]
+impl AvatarStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AvatarStatus::Processing => "processing",
+            AvatarStatus::PendingConsent => "pending_consent",
+            AvatarStatus::Failed => "failed",
+            AvatarStatus::Completed => "completed",
+            AvatarStatus::Unknown(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "avatars")]
+impl std::fmt::Display for AvatarStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Background configuration for the generated video.
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct BackgroundSetting {
+    /// Background type. 'color' uses a solid hex color; 'image' uses an image from url or asset_id.
+    pub r#type: BackgroundSettingType,
+    /// Hex color code (e.g. '#ff0000'). Required when type is 'color'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// URL of the background image. Used when type is 'image'. Mutually exclusive with asset_id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// HeyGen asset ID of the background image. Used when type is 'image'. Mutually exclusive with url.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset_id: Option<String>,
+}
+
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+impl BackgroundSetting {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(r#type: BackgroundSettingType) -> Self {
+        BackgroundSetting {
+            r#type,
+            value: None,
+            url: None,
+            asset_id: None,
+        }
+    }
+}
+
+/// Background type. 'color' uses a solid hex color; 'image' uses an image from url or asset_id.
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum BackgroundSettingType {
+    /// `color`
+    #[serde(rename = "color")]
+    Color,
+    /// `image`
+    #[serde(rename = "image")]
+    Image,
+    /// A value this version of the crate does not know yet.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+impl BackgroundSettingType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BackgroundSettingType::Color => "color",
+            BackgroundSettingType::Image => "image",
+            BackgroundSettingType::Unknown(value) => value,
+        }
+    }
+}
+
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+impl std::fmt::Display for BackgroundSettingType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Discriminator for billing fields.  Exactly one of wallet / subscription /
+/// usage_based is populated depending on this value.
+/// - wallet: prepaid balance in USD (or credits for Enterprise), API key auth
+/// - subscription: per-pool credit balances, OAuth integration apps
+/// - usage_based: metered billing with optional spending cap
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum BillingType {
+    /// `wallet`
+    #[serde(rename = "wallet")]
+    Wallet,
+    /// `subscription`
+    #[serde(rename = "subscription")]
+    Subscription,
+    /// `usage_based`
+    #[serde(rename = "usage_based")]
+    UsageBased,
+    /// A value this version of the crate does not know yet.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+impl BillingType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BillingType::Wallet => "wallet",
+            BillingType::Subscription => "subscription",
+            BillingType::UsageBased => "usage_based",
+            BillingType::Unknown(value) => value,
+        }
+    }
+}
+
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+impl std::fmt::Display for BillingType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Request body for POST /v3/avatars/{group_id}/consent.
+#[cfg(feature = "avatars")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateAvatarConsentRequest {
+    /// Callback URL where the user is redirected after completing consent. Defaults to HeyGen's consent completion page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reroute_url: Option<String>,
+}
+
+/// Response body for POST /v3/avatars/{group_id}/consent.
+#[cfg(feature = "avatars")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateAvatarConsentResponse {
+    /// The avatar group associated with this consent.
+    pub avatar_group: AvatarGroupItem,
+    /// URL to the consent page.
+    pub url: String,
+}
+
+#[cfg(feature = "avatars")]
+impl CreateAvatarConsentResponse {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(avatar_group: AvatarGroupItem, url: String) -> Self {
+        CreateAvatarConsentResponse { avatar_group, url }
+    }
+}
+
+/// Discriminated union for POST /v3/avatars request body.
+#[cfg(feature = "avatars")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateAvatarRequestBody {
+    /// `type: "prompt"`
+    Prompt(CreatePromptAvatarRequest),
+    /// `type: "video"`
+    Video(CreateVideoAvatarRequest),
+    /// `type: "photo"`
+    Photo(CreatePhotoAvatarRequest),
+    /// A variant this version of the crate does not know yet, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[cfg(feature = "avatars")]
+impl serde::Serialize for CreateAvatarRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            CreateAvatarRequestBody::Prompt(value) => {
+                crate::runtime::codec::serialize(serializer, "type", "prompt", value)
+            }
+            CreateAvatarRequestBody::Video(value) => {
+                crate::runtime::codec::serialize(serializer, "type", "video", value)
+            }
+            CreateAvatarRequestBody::Photo(value) => {
+                crate::runtime::codec::serialize(serializer, "type", "photo", value)
+            }
+            CreateAvatarRequestBody::Unknown(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
+}
+
+#[cfg(feature = "avatars")]
+impl<'de> serde::Deserialize<'de> for CreateAvatarRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        match crate::runtime::codec::tag_of(&value, "type") {
+            Some("prompt") => {
+                crate::runtime::codec::from_value(value).map(CreateAvatarRequestBody::Prompt)
+            }
+            Some("video") => {
+                crate::runtime::codec::from_value(value).map(CreateAvatarRequestBody::Video)
+            }
+            Some("photo") => {
+                crate::runtime::codec::from_value(value).map(CreateAvatarRequestBody::Photo)
+            }
+            _ => Ok(CreateAvatarRequestBody::Unknown(value)),
+        }
+    }
+}
+
+/// The `CreateAvatarResponse` schema.
+#[cfg(feature = "avatars")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateAvatarResponse {
+    /// The avatar item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar_item: Option<AvatarLookItem>,
+    /// The avatar group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar_group: Option<AvatarGroupItem>,
+}
+
+/// Request body for POST /v2/videos — unified video creation.
+#[cfg(feature = "legacy-videos")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateAvatarVideoRequest {
+    /// HeyGen avatar ID (photo avatar or video avatar). Mutually exclusive with image_url and image_asset_id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar_id: Option<String>,
+    /// Public URL of an image to animate. Mutually exclusive with avatar_id and image_asset_id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+    /// HeyGen asset ID of an uploaded image. Mutually exclusive with avatar_id and image_url.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_asset_id: Option<String>,
+    /// Text script for the avatar to speak. Requires voice_id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<String>,
+    /// Voice ID for text-to-speech or speech-to-speech. Required when script is provided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_id: Option<String>,
+    /// Public URL of an audio file to lip-sync. Mutually exclusive with script.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_url: Option<String>,
+    /// HeyGen asset ID of an uploaded audio file. Mutually exclusive with script.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_asset_id: Option<String>,
+    /// Display title for the video in the HeyGen dashboard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Output video resolution.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<VideoResolution>,
+    /// Output video aspect ratio.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aspect_ratio: Option<VideoAspectRatio>,
+    /// Natural-language prompt controlling avatar body motion. Photo avatars only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub motion_prompt: Option<String>,
+    /// Avatar expressiveness level: 'high', 'medium', or 'low'. Photo avatars only. Defaults to 'low' when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expressiveness: Option<Expressiveness>,
+    /// Remove the avatar background. Video avatars must be trained with matting enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remove_background: Option<bool>,
+    /// Background settings for the video.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub background: Option<BackgroundSetting>,
+    /// Voice tuning parameters (speed, pitch, locale).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_settings: Option<VoiceSettingsInput>,
+    /// Webhook URL to receive a POST notification when the video is ready.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
+    /// Caller-defined identifier echoed back in the webhook payload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_id: Option<String>,
+}
+
+/// The `CreateAvatarVideoResponse` schema.
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateAvatarVideoResponse {
+    /// Unique identifier for the created video.
+    ///
+    /// Example:
+    /// ```json
+    /// "v_abc123def456"
+    /// ```
+    pub video_id: String,
+    /// Initial video status (e.g. 'waiting').
+    ///
+    /// Example:
+    /// ```json
+    /// "waiting"
+    /// ```
+    pub status: String,
+}
+
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+impl CreateAvatarVideoResponse {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(video_id: String, status: String) -> Self {
+        CreateAvatarVideoResponse { video_id, status }
+    }
+}
+
+/// Request body for multi-workflow graph execution via POST /v1/workflows/graph-executions.
+#[cfg(feature = "legacy-workflows")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateGraphExecutionRequest {
+    /// Workflows to execute as a DAG
+    pub workflows: Vec<WorkflowRequestEntry>,
+}
+
+#[cfg(feature = "legacy-workflows")]
+impl CreateGraphExecutionRequest {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(workflows: Vec<WorkflowRequestEntry>) -> Self {
+        CreateGraphExecutionRequest { workflows }
+    }
+}
+
+/// Request body for POST /v3/lipsyncs.
+#[cfg(feature = "lipsync")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateLipsyncRequest {
+    /// Source video — provide as {type: 'url', url: '...'} or {type: 'asset_id', asset_id: '...'}
+    pub video: AssetUrlOrId,
+    /// Replacement audio — provide as {type: 'url', url: '...'} or {type: 'asset_id', asset_id: '...'}
+    pub audio: AssetUrlOrId,
+    /// Title for the lipsync job
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Quality mode: 'speed' (faster) or 'precision' (higher quality, uses avatar inference)
+    ///
+    /// Default: `"speed"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<VideoTranslationMode>,
+    /// Webhook URL for completion notifications
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
+    /// ID included in webhook payload
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_id: Option<String>,
+    /// Generate captions for the output video
+    ///
+    /// Default: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_caption: Option<bool>,
+    /// Preserve the source video's encoding specs (resolution, bitrate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_the_same_format: Option<bool>,
+    /// Allow dynamic duration adjustment
+    ///
+    /// Default: `true`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_dynamic_duration: Option<bool>,
+    /// Remove background music
+    ///
+    /// Default: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_music_track: Option<bool>,
+    /// Enhance speech quality
+    ///
+    /// Default: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_speech_enhancement: Option<bool>,
+    /// Add watermark to output
+    ///
+    /// Default: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_watermark: Option<bool>,
+    /// Start time in seconds for partial lipsync
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<f64>,
+    /// End time in seconds for partial lipsync
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<f64>,
+    /// Frame rate mode: 'vfr', 'cfr', or 'passthrough'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fps_mode: Option<String>,
+    /// Project/folder ID to organize lipsync into
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder_id: Option<String>,
+}
+
+#[cfg(feature = "lipsync")]
+impl CreateLipsyncRequest {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(video: AssetUrlOrId, audio: AssetUrlOrId) -> Self {
+        CreateLipsyncRequest {
+            video,
+            audio,
+            title: None,
+            mode: None,
+            callback_url: None,
+            callback_id: None,
+            enable_caption: None,
+            keep_the_same_format: None,
+            enable_dynamic_duration: None,
+            disable_music_track: None,
+            enable_speech_enhancement: None,
+            enable_watermark: None,
+            start_time: None,
+            end_time: None,
+            fps_mode: None,
+            folder_id: None,
+        }
+    }
+}
+
+/// The `CreatePhotoAvatarRequest` schema.
+#[cfg(feature = "avatars")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreatePhotoAvatarRequest {
+    /// Name of the avatar.
+    pub name: String,
+    /// Photo asset of the avatar.
+    pub file: AssetUrlOrIdOrBase64,
+    /// Optional identity you would like to attach the photo avatar to. By default it will create a new identity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar_group_id: Option<String>,
+}
+
+#[cfg(feature = "avatars")]
+impl CreatePhotoAvatarRequest {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(name: String, file: AssetUrlOrIdOrBase64) -> Self {
+        CreatePhotoAvatarRequest {
+            name,
+            file,
+            avatar_group_id: None,
+        }
+    }
+}
+
+/// The `CreatePromptAvatarRequest` schema.
+#[cfg(feature = "avatars")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreatePromptAvatarRequest {
+    /// Name of the avatar.
+    pub name: String,
+    /// Prompt for avatar generation.
+    pub prompt: String,
+    /// Reference images you want to be included in the avatar. Max 3. Will only work with an avatar_group_id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_images: Option<Vec<AssetUrlOrIdOrBase64>>,
+    /// Optional identity you would like to attach the prompted avatar to. By default it will create a new identity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar_group_id: Option<String>,
+}
+
+#[cfg(feature = "avatars")]
+impl CreatePromptAvatarRequest {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(name: String, prompt: String) -> Self {
+        CreatePromptAvatarRequest {
+            name,
+            prompt,
+            reference_images: None,
+            avatar_group_id: None,
+        }
+    }
+}
+
+/// Request body for POST /v3/video-translations/proofreads.
+#[cfg(feature = "video-translate")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProofreadRequest {
+    /// Source video — provide as {type: 'url', url: '...'} or {type: 'asset_id', asset_id: '...'}
+    pub video: AssetUrlOrId,
+    /// Target language codes. Use one for single proofread, multiple for batch.
+    pub output_languages: Vec<String>,
+    /// Title for the proofread job
+    pub title: String,
+    /// Custom brand voice ID. Requires brand voice setup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand_voice_id: Option<String>,
+    /// Number of speakers (improves speaker separation)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker_num: Option<i64>,
+    /// Project/folder ID to organize proofread into
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder_id: Option<String>,
+    /// Allow dynamic duration adjustment
+    ///
+    /// Default: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_video_stretching: Option<bool>,
+    /// Remove background music
+    ///
+    /// Default: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_music_track: Option<bool>,
+    /// Enhance speech quality
+    ///
+    /// Default: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_speech_enhancement: Option<bool>,
+    /// Initial SRT file — provide as {type: 'url', url: '...'} or {type: 'asset_id', asset_id: '...'}
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub srt: Option<AssetUrlOrId>,
+    /// Translation quality mode: 'speed' (faster) or 'precision' (higher quality)
+    ///
+    /// Default: `"speed"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<VideoTranslationMode>,
+    /// Preserve the source video's encoding specs (resolution, bitrate)
+    ///
+    /// Default: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_the_same_format: Option<bool>,
+}
+
+#[cfg(feature = "video-translate")]
+impl CreateProofreadRequest {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(video: AssetUrlOrId, output_languages: Vec<String>, title: String) -> Self {
+        CreateProofreadRequest {
+            video,
+            output_languages,
+            title,
+            brand_voice_id: None,
+            speaker_num: None,
+            folder_id: None,
+            enable_video_stretching: None,
+            disable_music_track: None,
+            enable_speech_enhancement: None,
+            srt: None,
+            mode: None,
+            keep_the_same_format: None,
+        }
+    }
+}
+
+/// Response for POST /v3/video-translations/proofreads.
+#[cfg(feature = "video-translate")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateProofreadResponse {
+    /// Proofread IDs, one per target language
+    pub proofread_ids: Vec<String>,
+    /// Initial status (always processing)
+    pub status: ProofreadStatus,
+}
+
+#[cfg(feature = "video-translate")]
+impl CreateProofreadResponse {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(proofread_ids: Vec<String>, status: ProofreadStatus) -> Self {
+        CreateProofreadResponse {
+            proofread_ids,
+            status,
+        }
+    }
+}
+
+/// Request body for creating an interactive Video Agent session.
+#[cfg(feature = "video-agent")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateSessionRequest {
+    /// Initial message to the Video Agent (1-10000 characters)
+    pub prompt: String,
+    /// Specific avatar ID to use
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar_id: Option<String>,
+    /// Specific voice ID to use for narration
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_id: Option<String>,
+    /// Style ID from GET /v3/video-agents/styles. Applies a curated visual template to the generated video.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style_id: Option<String>,
+    /// Video orientation. If not provided, auto-detected from content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orientation: Option<CreateSessionRequestOrientation>,
+    /// Optional file attachments (max 20 files)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<Vec<AssetUrlOrIdOrBase64>>,
+    /// If true, skip interactive review and go straight to video generation (no storyboard approval step)
+    ///
+    /// Default: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_proceed: Option<bool>,
+    /// Persisted for future webhook delivery — not active in v1
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
+    /// Persisted alongside callback_url for future use
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_id: Option<String>,
+    /// When enabled, disables memory injection and extraction for this session
+    ///
+    /// Default: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incognito_mode: Option<bool>,
+}
+
+#[cfg(feature = "video-agent")]
+impl CreateSessionRequest {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(prompt: String) -> Self {
+        CreateSessionRequest {
+            prompt,
+            avatar_id: None,
+            voice_id: None,
+            style_id: None,
+            orientation: None,
+            files: None,
+            auto_proceed: None,
+            callback_url: None,
+            callback_id: None,
+            incognito_mode: None,
+        }
+    }
+}
+
+/// Video orientation. If not provided, auto-detected from content.
+#[cfg(any(feature = "video-agent", feature = "legacy-video-agent"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum CreateSessionRequestOrientation {
+    /// `landscape`
+    #[serde(rename = "landscape")]
+    Landscape,
+    /// `portrait`
+    #[serde(rename = "portrait")]
+    Portrait,
+    /// A value this version of the crate does not know yet.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+#[cfg(any(feature = "video-agent", feature = "legacy-video-agent"))]
+impl CreateSessionRequestOrientation {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateSessionRequestOrientation::Landscape => "landscape",
+            CreateSessionRequestOrientation::Portrait => "portrait",
+            CreateSessionRequestOrientation::Unknown(value) => value,
+        }
+    }
+}
+
+#[cfg(any(feature = "video-agent", feature = "legacy-video-agent"))]
+impl std::fmt::Display for CreateSessionRequestOrientation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Response from creating an interactive video agent session.
+#[cfg(feature = "video-agent")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateSessionResponse {
+    /// Session ID — primary identifier for this session
+    pub session_id: String,
+    /// Unix timestamp of session creation
+    pub created_at: i64,
+}
+
+#[cfg(feature = "video-agent")]
+impl CreateSessionResponse {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(session_id: String, created_at: i64) -> Self {
+        CreateSessionResponse {
+            session_id,
+            created_at,
+        }
+    }
+}
+
+/// Request body for creating a video from a prompt using Video Agent v3.
+///
+/// All configuration is flat (no nested config object). Files use the
+/// type-discriminated AssetInput union for flexible asset inputs.
+#[cfg(feature = "video-agent")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateVideoAgentRequest {
+    /// The message/prompt for video generation (1-10000 characters)
+    pub prompt: String,
+    /// Specific avatar ID to use
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar_id: Option<String>,
+    /// Specific voice ID to use for narration
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_id: Option<String>,
+    /// Style ID from GET /v3/video-agents/styles. Applies a curated visual template to the generated video.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style_id: Option<String>,
+    /// Video orientation. If not provided, auto-detected from content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orientation: Option<CreateSessionRequestOrientation>,
+    /// Optional file attachments (max 20 files)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<Vec<AssetUrlOrIdOrBase64>>,
+    /// Webhook URL for completion/failure notifications
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
+    /// Optional callback ID included in webhook payload
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_id: Option<String>,
+    /// When enabled, disables memory injection and extraction for this session
+    ///
+    /// Default: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incognito_mode: Option<bool>,
+}
+
+#[cfg(feature = "video-agent")]
+impl CreateVideoAgentRequest {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(prompt: String) -> Self {
+        CreateVideoAgentRequest {
+            prompt,
+            avatar_id: None,
+            voice_id: None,
+            style_id: None,
+            orientation: None,
+            files: None,
+            callback_url: None,
+            callback_id: None,
+            incognito_mode: None,
+        }
+    }
+}
+
+/// Response from creating a video agent session.
+///
+/// Designed as a session resource for future extensibility — GET /v3/video-agents/{session_id}
+/// can return the same shape enriched with more fields (messages, video URL, etc.).
+#[cfg(feature = "video-agent")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateVideoAgentResponse {
+    /// Session ID — primary identifier for this video agent session
+    ///
+    /// Example:
+    /// ```json
+    /// "sess_012abc345def678"
+    /// ```
+    pub session_id: String,
+    /// Session status
+    ///
+    /// Example:
+    /// ```json
+    /// "generating"
+    /// ```
+    pub status: CreateVideoAgentResponseStatus,
+    /// Video ID for polling via GET /v3/videos/{video_id}. Nullable in future multi-turn flows.
+    ///
+    /// Example:
+    /// ```json
+    /// "v_abc123def456"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_id: Option<String>,
+    /// Unix timestamp of session creation
+    ///
+    /// Example:
+    /// ```json
+    /// 1711929600
+    /// ```
+    pub created_at: i64,
+}
+
+#[cfg(feature = "video-agent")]
+impl CreateVideoAgentResponse {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(
+        session_id: String,
+        status: CreateVideoAgentResponseStatus,
+        created_at: i64,
+    ) -> Self {
+        CreateVideoAgentResponse {
+            session_id,
+            status,
+            video_id: None,
+            created_at,
+        }
+    }
+}
+
+/// Session status
+#[cfg(feature = "video-agent")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum CreateVideoAgentResponseStatus {
+    /// `generating`
+    #[serde(rename = "generating")]
+    Generating,
+    /// `completed`
+    #[serde(rename = "completed")]
+    Completed,
+    /// `failed`
+    #[serde(rename = "failed")]
+    Failed,
+    /// A value this version of the crate does not know yet.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+#[cfg(feature = "video-agent")]
+impl CreateVideoAgentResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateVideoAgentResponseStatus::Generating => "generating",
+            CreateVideoAgentResponseStatus::Completed => "completed",
+            CreateVideoAgentResponseStatus::Failed => "failed",
+            CreateVideoAgentResponseStatus::Unknown(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "video-agent")]
+impl std::fmt::Display for CreateVideoAgentResponseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The `CreateVideoAvatarRequest` schema.
+#[cfg(feature = "avatars")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateVideoAvatarRequest {
+    /// Name of the avatar.
+    pub name: String,
+    /// Footage of the avatar.
+    pub file: AssetUrlOrIdOrBase64,
+    /// Optional identity you would like to attach the video avatar to. By default it will create a new identity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar_group_id: Option<String>,
+}
+
+#[cfg(feature = "avatars")]
+impl CreateVideoAvatarRequest {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(name: String, file: AssetUrlOrIdOrBase64) -> Self {
+        CreateVideoAvatarRequest {
+            name,
+            file,
+            avatar_group_id: None,
+        }
+    }
+}
+
+/// Create a video from a HeyGen avatar (video or photo avatar).
+///
+/// Provide an avatar_id to use a previously created avatar. The server
+/// automatically selects the appropriate engine based on the avatar type
+/// (video avatar or photo avatar).
+#[cfg(feature = "videos")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateVideoFromAvatar {
+    /// Display title for the video in the HeyGen dashboard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Output video resolution.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<VideoResolution>,
+    /// Output video aspect ratio.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aspect_ratio: Option<VideoAspectRatio>,
+    /// Background settings for the video.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub background: Option<BackgroundSetting>,
+    /// Remove the avatar background. Video avatars must be trained with matting enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remove_background: Option<bool>,
+    /// Webhook URL to receive a POST notification when the video is ready.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
+    /// Caller-defined identifier echoed back in the webhook payload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_id: Option<String>,
+    /// Text script for the avatar to speak. Requires voice_id. Mutually exclusive with audio_url/audio_asset_id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<String>,
+    /// Voice ID for text-to-speech. Required when script is provided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_id: Option<String>,
+    /// Public URL of an audio file to lip-sync. Mutually exclusive with script.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_url: Option<String>,
+    /// HeyGen asset ID of an uploaded audio file. Mutually exclusive with script.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_asset_id: Option<String>,
+    /// Voice tuning parameters (speed, pitch, locale).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_settings: Option<VoiceSettingsInput>,
+    /// HeyGen avatar ID (video avatar or photo avatar look ID).
+    pub avatar_id: String,
+    /// Natural-language prompt controlling avatar body motion. Photo avatars only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub motion_prompt: Option<String>,
+    /// Avatar expressiveness level. Photo avatars only. Defaults to 'low' when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expressiveness: Option<Expressiveness>,
+}
+
+#[cfg(feature = "videos")]
+impl CreateVideoFromAvatar {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(avatar_id: String) -> Self {
+        CreateVideoFromAvatar {
+            title: None,
+            resolution: None,
+            aspect_ratio: None,
+            background: None,
+            remove_background: None,
+            callback_url: None,
+            callback_id: None,
+            script: None,
+            voice_id: None,
+            audio_url: None,
+            audio_asset_id: None,
+            voice_settings: None,
+            avatar_id,
+            motion_prompt: None,
+            expressiveness: None,
+        }
+    }
+}
+
+/// Create a video by animating an arbitrary image.
+///
+/// Provide an image via URL, asset ID, or inline base64. The image will be
+/// animated with lip-sync to the provided audio or generated speech.
+#[cfg(feature = "videos")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateVideoFromImage {
+    /// Display title for the video in the HeyGen dashboard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Output video resolution.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<VideoResolution>,
+    /// Output video aspect ratio.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aspect_ratio: Option<VideoAspectRatio>,
+    /// Background settings for the video.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub background: Option<BackgroundSetting>,
+    /// Remove the avatar background. Video avatars must be trained with matting enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remove_background: Option<bool>,
+    /// Webhook URL to receive a POST notification when the video is ready.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
+    /// Caller-defined identifier echoed back in the webhook payload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_id: Option<String>,
+    /// Text script for the avatar to speak. Requires voice_id. Mutually exclusive with audio_url/audio_asset_id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<String>,
+    /// Voice ID for text-to-speech. Required when script is provided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_id: Option<String>,
+    /// Public URL of an audio file to lip-sync. Mutually exclusive with script.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_url: Option<String>,
+    /// HeyGen asset ID of an uploaded audio file. Mutually exclusive with script.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_asset_id: Option<String>,
+    /// Voice tuning parameters (speed, pitch, locale).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_settings: Option<VoiceSettingsInput>,
+    /// Image to animate. Accepts URL, asset ID, or base64-encoded data.
+    pub image: AssetUrlOrIdOrBase64,
+    /// Natural-language prompt controlling avatar body motion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub motion_prompt: Option<String>,
+    /// Avatar expressiveness level. Defaults to 'low' when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expressiveness: Option<Expressiveness>,
+}
+
+#[cfg(feature = "videos")]
+impl CreateVideoFromImage {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(image: AssetUrlOrIdOrBase64) -> Self {
+        CreateVideoFromImage {
+            title: None,
+            resolution: None,
+            aspect_ratio: None,
+            background: None,
+            remove_background: None,
+            callback_url: None,
+            callback_id: None,
+            script: None,
+            voice_id: None,
+            audio_url: None,
+            audio_asset_id: None,
+            voice_settings: None,
+            image,
+            motion_prompt: None,
+            expressiveness: None,
+        }
+    }
+}
+
+/// Request body for POST /v3/video-translations.
+#[cfg(feature = "video-translate")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateVideoTranslationRequest {
+    /// Source video — provide as {type: 'url', url: '...'} or {type: 'asset_id', asset_id: '...'}
+    pub video: AssetUrlOrId,
+    /// Title for the translation job
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Target language names (e.g. 'Chinese (Cantonese, Traditional)', 'Spanish (Spain)', 'English'). Use GET /v3/video-translations/languages for valid values. Use one for single translation, multiple for batch.
+    pub output_languages: Vec<String>,
+    /// Custom audio for dubbing — provide as {type: 'url', url: '...'} or {type: 'asset_id', asset_id: '...'}
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio: Option<AssetUrlOrId>,
+    /// Source language code (auto-detected if omitted)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_language: Option<String>,
+    /// Only translate audio, keep original video
+    ///
+    /// Default: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translate_audio_only: Option<bool>,
+    /// Number of speakers (improves speaker separation)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker_num: Option<i64>,
+    /// Translation quality mode: 'speed' (faster) or 'precision' (higher quality, uses avatar inference)
+    ///
+    /// Default: `"speed"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<VideoTranslationMode>,
+    /// Webhook URL for completion notifications
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
+    /// ID included in webhook payload
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_id: Option<String>,
+    /// Generate captions for translated video
+    ///
+    /// Default: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_caption: Option<bool>,
+    /// Preserve the source video's encoding specs (resolution, bitrate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_the_same_format: Option<bool>,
+    /// Allow dynamic duration adjustment
+    ///
+    /// Default: `true`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_dynamic_duration: Option<bool>,
+    /// Remove background music
+    ///
+    /// Default: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_music_track: Option<bool>,
+    /// Enhance speech quality
+    ///
+    /// Default: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_speech_enhancement: Option<bool>,
+    /// Add watermark to output
+    ///
+    /// Default: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_watermark: Option<bool>,
+    /// Start time in seconds for partial translation
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<f64>,
+    /// End time in seconds for partial translation
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<f64>,
+    /// Custom brand voice ID. Requires brand voice setup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand_voice_id: Option<String>,
+    /// Custom subtitle file — provide as {type: 'url', url: '...'} or {type: 'asset_id', asset_id: '...'}. Enterprise plan only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub srt: Option<AssetUrlOrId>,
+    /// Which video the subtitle applies to: 'input' (source) or 'output' (translated). Enterprise plan only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub srt_role: Option<CreateVideoTranslationRequestSrtRole>,
+    /// Frame rate mode: 'vfr', 'cfr', or 'passthrough'. Only valid with audio.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fps_mode: Option<String>,
+    /// Project/folder ID to organize translation into
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder_id: Option<String>,
+}
+
+#[cfg(feature = "video-translate")]
+impl CreateVideoTranslationRequest {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(video: AssetUrlOrId, output_languages: Vec<String>) -> Self {
+        CreateVideoTranslationRequest {
+            video,
+            title: None,
+            output_languages,
+            audio: None,
+            input_language: None,
+            translate_audio_only: None,
+            speaker_num: None,
+            mode: None,
+            callback_url: None,
+            callback_id: None,
+            enable_caption: None,
+            keep_the_same_format: None,
+            enable_dynamic_duration: None,
+            disable_music_track: None,
+            enable_speech_enhancement: None,
+            enable_watermark: None,
+            start_time: None,
+            end_time: None,
+            brand_voice_id: None,
+            srt: None,
+            srt_role: None,
+            fps_mode: None,
+            folder_id: None,
+        }
+    }
+}
+
+/// Which video the subtitle applies to: 'input' (source) or 'output' (translated). Enterprise plan only.
+#[cfg(any(feature = "video-translate", feature = "legacy-video-translate"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum CreateVideoTranslationRequestSrtRole {
+    /// `input`
+    #[serde(rename = "input")]
+    Input,
+    /// `output`
+    #[serde(rename = "output")]
+    Output,
+    /// A value this version of the crate does not know yet.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+#[cfg(any(feature = "video-translate", feature = "legacy-video-translate"))]
+impl CreateVideoTranslationRequestSrtRole {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateVideoTranslationRequestSrtRole::Input => "input",
+            CreateVideoTranslationRequestSrtRole::Output => "output",
+            CreateVideoTranslationRequestSrtRole::Unknown(value) => value,
+        }
+    }
+}
+
+#[cfg(any(feature = "video-translate", feature = "legacy-video-translate"))]
+impl std::fmt::Display for CreateVideoTranslationRequestSrtRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Discriminated union for POST /v3/videos request body.
+#[cfg(feature = "videos")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateVideoV3RequestBody {
+    /// `type: "avatar"`
+    Avatar(CreateVideoFromAvatar),
+    /// `type: "image"`
+    Image(CreateVideoFromImage),
+    /// A variant this version of the crate does not know yet, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+
+#[cfg(feature = "videos")]
+impl serde::Serialize for CreateVideoV3RequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            CreateVideoV3RequestBody::Avatar(value) => {
+                crate::runtime::codec::serialize(serializer, "type", "avatar", value)
+            }
+            CreateVideoV3RequestBody::Image(value) => {
+                crate::runtime::codec::serialize(serializer, "type", "image", value)
+            }
+            CreateVideoV3RequestBody::Unknown(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
+}
+
+#[cfg(feature = "videos")]
+impl<'de> serde::Deserialize<'de> for CreateVideoV3RequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        match crate::runtime::codec::tag_of(&value, "type") {
+            Some("avatar") => {
+                crate::runtime::codec::from_value(value).map(CreateVideoV3RequestBody::Avatar)
+            }
+            Some("image") => {
+                crate::runtime::codec::from_value(value).map(CreateVideoV3RequestBody::Image)
+            }
+            _ => Ok(CreateVideoV3RequestBody::Unknown(value)),
+        }
+    }
+}
+
+/// Request body for POST /v3/webhooks/endpoints.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateWebhookEndpointRequest {
+    /// Publicly accessible HTTPS URL that will receive webhook POST requests.
+    pub url: String,
+    /// Event types to subscribe to. Omit or set to null to receive all events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<WebhookEventType>>,
+    /// Optional entity ID to scope this endpoint to a specific resource (e.g. a personalized video project).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
+}
+
+#[cfg(feature = "webhooks")]
+impl CreateWebhookEndpointRequest {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(url: String) -> Self {
+        CreateWebhookEndpointRequest {
+            url,
+            events: None,
+            entity_id: None,
+        }
+    }
+}
+
+/// Request body for single-workflow execution via POST /v1/workflows/executions.
+#[cfg(feature = "legacy-workflows")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateWorkflowExecutionRequest {
+    /// The workflow type to execute (e.g., 'GenerateImageNode', 'GenerateVideoNode')
+    pub workflow_type: String,
+    /// Workflow-specific input matching the workflow's input schema
+    pub input: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "legacy-workflows")]
+impl CreateWorkflowExecutionRequest {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(workflow_type: String, input: serde_json::Map<String, serde_json::Value>) -> Self {
+        CreateWorkflowExecutionRequest {
+            workflow_type,
+            input,
+        }
+    }
+}
+
+/// The `CreditPool` schema.
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreditPool {
+    /// Example:
+    /// ```json
+    /// 500
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<i64>,
+    /// Example:
+    /// ```json
+    /// "2024-05-01T00:00:00Z"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resets_at: Option<String>,
+}
+
+/// The `DeleteVideoResponse` schema.
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DeleteVideoResponse {
+    /// ID of the deleted video
+    ///
+    /// Example:
+    /// ```json
+    /// "v_abc123def456"
+    /// ```
+    pub id: String,
+    /// Always true on success
+    ///
+    /// Default: `true`
+    ///
+    /// Example:
+    /// ```json
+    /// true
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+}
+
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+impl DeleteVideoResponse {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(id: String) -> Self {
+        DeleteVideoResponse { id, deleted: None }
+    }
+}
+
+/// The 200 response of `DELETE /v3/webhooks/endpoints/{endpoint_id}`.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DeleteWebhookEndpointResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// Request body for POST /v3/voices — design a voice via semantic search.
+#[cfg(feature = "voices")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DesignVoiceRequest {
+    /// Natural language description of the desired voice (e.g., 'warm, confident female narrator').
+    pub prompt: String,
+    /// Filter by gender: 'male' or 'female'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<String>,
+    /// BCP-47 locale tag to filter by (e.g., 'en-US', 'pt-BR').
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// Controls which batch of results to return. seed=0 returns the top matches, seed=1 the next batch, etc. Same prompt + seed always returns the same voices.
+    ///
+    /// Default: `0`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<i64>,
+}
+
+#[cfg(feature = "voices")]
+impl DesignVoiceRequest {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(prompt: String) -> Self {
+        DesignVoiceRequest {
+            prompt,
+            gender: None,
+            locale: None,
+            seed: None,
+        }
+    }
+}
+
+/// Response payload for POST /v3/voices.
+#[cfg(feature = "voices")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DesignVoiceResponseData {
+    /// Matching voices for the given prompt, ordered by relevance.
+    pub voices: Vec<AudioVoiceItem>,
+    /// The seed used for this request. Increment to get different voices.
+    pub seed: i64,
+}
+
+#[cfg(feature = "voices")]
+impl DesignVoiceResponseData {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(voices: Vec<AudioVoiceItem>, seed: i64) -> Self {
+        DesignVoiceResponseData { voices, seed }
+    }
+}
+
+/// Response for GET /v3/video-translations/proofreads/{id}/srt.
+#[cfg(feature = "video-translate")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DownloadSRTResponse {
+    /// Presigned URL to download the edited SRT file
+    pub srt_url: String,
+    /// Presigned URL for the original SRT file (if provided at creation)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_srt_url: Option<String>,
+}
+
+#[cfg(feature = "video-translate")]
+impl DownloadSRTResponse {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(srt_url: String) -> Self {
+        DownloadSRTResponse {
+            srt_url,
+            original_srt_url: None,
+        }
+    }
+}
+
+/// Avatar expressiveness level for photo avatars.
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum Expressiveness {
+    /// `high`
+    #[serde(rename = "high")]
+    High,
+    /// `medium`
+    #[serde(rename = "medium")]
+    Medium,
+    /// `low`
+    #[serde(rename = "low")]
+    Low,
+    /// A value this version of the crate does not know yet.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+impl Expressiveness {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Expressiveness::High => "high",
+            Expressiveness::Medium => "medium",
+            Expressiveness::Low => "low",
+            Expressiveness::Unknown(value) => value,
+        }
+    }
+}
+
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+impl std::fmt::Display for Expressiveness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Request body for creating a video from a prompt using Video Agent V2A.
+#[cfg(feature = "legacy-video-agent")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ExternalCreateVideoAgentSessionRequest {
+    /// The message/prompt for video generation (1-10000 characters)
+    pub prompt: String,
+    /// Specific avatar ID to use
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar_id: Option<String>,
+    /// Specific voice ID to use for narration
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_id: Option<String>,
+    /// Video orientation. If not provided, auto-detected from content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orientation: Option<CreateSessionRequestOrientation>,
+    /// Approximate video duration in seconds (minimum 5)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_sec: Option<i64>,
+    /// Deprecated. Use top-level avatar_id, orientation, and duration_sec instead. Video generation configuration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<VideoAgentConfig>,
+    /// Optional file attachments (max 20 files)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<Vec<FileInput>>,
+    /// Webhook URL for completion/failure notifications
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
+    /// Optional callback ID included in webhook payload
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_id: Option<String>,
+    /// When enabled, disables memory injection and extraction for this session
+    ///
+    /// Default: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incognito_mode: Option<bool>,
+}
+
+#[cfg(feature = "legacy-video-agent")]
+impl ExternalCreateVideoAgentSessionRequest {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(prompt: String) -> Self {
+        ExternalCreateVideoAgentSessionRequest {
+            prompt,
+            avatar_id: None,
+            voice_id: None,
+            orientation: None,
+            duration_sec: None,
+            config: None,
+            files: None,
+            callback_url: None,
+            callback_id: None,
+            incognito_mode: None,
+        }
+    }
+}
+
+/// Response from creating a video.
+#[cfg(feature = "legacy-video-agent")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ExternalCreateVideoAgentSessionResponse {
+    /// Video ID. Use with GET /v2/videos/{video_id} for polling
+    pub video_id: String,
+    /// Video Agent session ID
+    pub session_id: String,
+}
+
+#[cfg(feature = "legacy-video-agent")]
+impl ExternalCreateVideoAgentSessionResponse {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(video_id: String, session_id: String) -> Self {
+        ExternalCreateVideoAgentSessionResponse {
+            video_id,
+            session_id,
+        }
+    }
+}
+
+/// Input file attachment for video generation.
+#[cfg(feature = "legacy-video-agent")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FileInput {
+    /// HeyGen asset ID (from /v1/asset upload endpoint). Supported types: image (png, jpeg), video (mp4, webm), pdf.
+    pub asset_id: String,
+}
+
+#[cfg(feature = "legacy-video-agent")]
+impl FileInput {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(asset_id: String) -> Self {
+        FileInput { asset_id }
+    }
+}
+
+/// Request body for POST /v3/video-translations/proofreads/{id}/generate.
+#[cfg(feature = "video-translate")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GenerateVideoRequest {
+    /// Generate captions for the translated video
+    ///
+    /// Default: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captions: Option<bool>,
+    /// Only translate audio, keep original video
+    ///
+    /// Default: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translate_audio_only: Option<bool>,
+    /// ID included in webhook payload
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_id: Option<String>,
+    /// Webhook URL for completion notifications
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
+}
+
+/// Response for POST /v3/video-translations/proofreads/{id}/generate.
+#[cfg(feature = "video-translate")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GenerateVideoResponse {
+    /// Video translation ID — use GET /v3/video-translations/{id} to poll status
+    pub video_translation_id: String,
+    /// Initial status (always processing)
+    pub status: ProofreadStatus,
+}
+
+#[cfg(feature = "video-translate")]
+impl GenerateVideoResponse {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(video_translation_id: String, status: ProofreadStatus) -> Self {
+        GenerateVideoResponse {
+            video_translation_id,
+            status,
+        }
+    }
+}
+
+/// Response from getting session resources.
+#[cfg(feature = "video-agent")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetResourcesResponse {
+    /// Session resources
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Vec<SessionResource>>,
+    /// Pagination cursor
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// Response from getting a video agent session.
+#[cfg(feature = "video-agent")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetSessionResponse {
+    /// Session ID
+    pub session_id: String,
+    /// Session status
+    pub status: GetSessionResponseStatus,
+    /// Progress 0-100
+    ///
+    /// Default: `0`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<i64>,
+    /// LLM-generated session title
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Video ID once generation starts
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_id: Option<String>,
+    /// Unix timestamp of session creation
+    pub created_at: i64,
+    /// Most recent visible messages (max 40, newest-first)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<SessionMessage>>,
+}
+
+#[cfg(feature = "video-agent")]
+impl GetSessionResponse {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(session_id: String, status: GetSessionResponseStatus, created_at: i64) -> Self {
+        GetSessionResponse {
+            session_id,
+            status,
+            progress: None,
+            title: None,
+            video_id: None,
+            created_at,
+            messages: None,
+        }
+    }
+}
+
+/// Session status
+#[cfg(feature = "video-agent")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum GetSessionResponseStatus {
+    /// `processing`
+    #[serde(rename = "processing")]
+    Processing,
+    /// `reviewing`
+    #[serde(rename = "reviewing")]
+    Reviewing,
+    /// `generating`
+    #[serde(rename = "generating")]
+    Generating,
+    /// `completed`
+    #[serde(rename = "completed")]
+    Completed,
+    /// `failed`
+    #[serde(rename = "failed")]
+    Failed,
+    /// A value this version of the crate does not know yet.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+#[cfg(feature = "video-agent")]
+impl GetSessionResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            GetSessionResponseStatus::Processing => "processing",
+            GetSessionResponseStatus::Reviewing => "reviewing",
+            GetSessionResponseStatus::Generating => "generating",
+            GetSessionResponseStatus::Completed => "completed",
+            GetSessionResponseStatus::Failed => "failed",
+            GetSessionResponseStatus::Unknown(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "video-agent")]
+impl std::fmt::Display for GetSessionResponseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// `code` of the 200 response of `DELETE /v1/video.delete`.
 #[cfg(any(feature = "legacy-photo-avatar", feature = "legacy-video"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -12,6 +2370,42 @@
 pub enum IntegerOrString {
     Integer(i64),
     String(String),
+}
+
+/// The `LegacyAPIError` schema.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LegacyAPIError {
+    /// Machine-readable error code
+    ///
+    /// Example:
+    /// ```json
+    /// "invalid_parameter"
+    /// ```
+    pub code: String,
+    /// Human-readable error message
+    ///
+    /// Example:
+    /// ```json
+    /// "prompt is required"
+    /// ```
+    pub message: String,
+}
+
+impl LegacyAPIError {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(code: String, message: String) -> Self {
+        LegacyAPIError { code, message }
+    }
+}
+
+/// The 200 response of `POST /v1/video_agent/generate`.
+#[cfg(feature = "legacy-video-agent")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LegacyCreateVideoAgentResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<ExternalCreateVideoAgentSessionResponse>,
 }
 
 /// The 200 response of `DELETE /v1/video.delete`.
@@ -82,10 +2476,7 @@ pub struct LegacyEnvelopeError {
 impl LegacyEnvelopeError {
     /// A value with the required fields given and every optional field unset.
     pub fn new(error: LegacyEnvelopeErrorError) -> Self {
-        LegacyEnvelopeError {
-            data: None,
-            error,
-        }
+        LegacyEnvelopeError { data: None, error }
     }
 }
 
@@ -99,10 +2490,7 @@ pub struct LegacyEnvelopeErrorError {
 impl LegacyEnvelopeErrorError {
     /// A value with the required fields given and every optional field unset.
     pub fn new(code: String, message: String) -> Self {
-        LegacyEnvelopeErrorError {
-            code,
-            message,
-        }
+        LegacyEnvelopeErrorError { code, message }
     }
 }
 
@@ -127,6 +2515,578 @@ impl LegacyFlatError {
     /// A value with the required fields given and every optional field unset.
     pub fn new(code: i64, message: String) -> Self {
         LegacyFlatError { code, message }
+    }
+}
+
+/// The 200 response of `GET /v1/user/me`.
+#[cfg(feature = "legacy-user")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LegacyGetUserMeResponse {
+    /// API status code (100 = success)
+    ///
+    /// Example:
+    /// ```json
+    /// 100
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<UserInfoResponse>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// A parameter of `GET /v2/video_translate/caption`.
+#[cfg(any(feature = "video-translate", feature = "legacy-video-translate"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum LegacyGetVideoTranslateCaptionCaptionType {
+    /// `vtt`
+    #[serde(rename = "vtt")]
+    Vtt,
+    /// `srt`
+    #[serde(rename = "srt")]
+    Srt,
+    /// A value this version of the crate does not know yet.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+#[cfg(any(feature = "video-translate", feature = "legacy-video-translate"))]
+impl LegacyGetVideoTranslateCaptionCaptionType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            LegacyGetVideoTranslateCaptionCaptionType::Vtt => "vtt",
+            LegacyGetVideoTranslateCaptionCaptionType::Srt => "srt",
+            LegacyGetVideoTranslateCaptionCaptionType::Unknown(value) => value,
+        }
+    }
+}
+
+#[cfg(any(feature = "video-translate", feature = "legacy-video-translate"))]
+impl std::fmt::Display for LegacyGetVideoTranslateCaptionCaptionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Response for POST /v3/lipsyncs.
+#[cfg(feature = "lipsync")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LipsyncCreateResponse {
+    /// Lipsync ID — use GET /v3/lipsyncs/{id} to poll status
+    pub lipsync_id: String,
+}
+
+#[cfg(feature = "lipsync")]
+impl LipsyncCreateResponse {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(lipsync_id: String) -> Self {
+        LipsyncCreateResponse { lipsync_id }
+    }
+}
+
+/// Response for DELETE /v3/lipsyncs/{id}.
+#[cfg(feature = "lipsync")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LipsyncDeleteResponse {
+    /// ID of the deleted lipsync
+    pub id: String,
+}
+
+#[cfg(feature = "lipsync")]
+impl LipsyncDeleteResponse {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(id: String) -> Self {
+        LipsyncDeleteResponse { id }
+    }
+}
+
+/// Detailed lipsync resource.
+#[cfg(feature = "lipsync")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LipsyncDetail {
+    /// Unique lipsync identifier
+    pub id: String,
+    /// Title of the lipsync job
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Current status
+    pub status: VideoTranslationStatus,
+    /// Video duration in seconds
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<f64>,
+    /// Presigned download URL for the output video. Only present when status is completed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_url: Option<String>,
+    /// Client-provided callback ID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_id: Option<String>,
+    /// Unix timestamp when the lipsync was created
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// Error description. Only present when status is failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_message: Option<String>,
+}
+
+#[cfg(feature = "lipsync")]
+impl LipsyncDetail {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(id: String, status: VideoTranslationStatus) -> Self {
+        LipsyncDetail {
+            id,
+            title: None,
+            status,
+            duration: None,
+            video_url: None,
+            callback_id: None,
+            created_at: None,
+            failure_message: None,
+        }
+    }
+}
+
+/// The `ListTargetLanguageResponse` schema.
+#[cfg(feature = "legacy-video-translate")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ListTargetLanguageResponse {
+    /// Example:
+    /// ```json
+    /// [
+    ///   "en",
+    ///   "es",
+    ///   "fr",
+    ///   "de",
+    ///   "ja",
+    ///   "zh"
+    /// ]
+    /// ```
+    pub languages: Vec<String>,
+}
+
+#[cfg(feature = "legacy-video-translate")]
+impl ListTargetLanguageResponse {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(languages: Vec<String>) -> Self {
+        ListTargetLanguageResponse { languages }
+    }
+}
+
+/// Request body for creating a video translation job via the MCP server.
+#[cfg(feature = "legacy-video-translate")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MCPVideoTranslateCreateRequest {
+    /// URL of the source video to translate
+    pub video_url: String,
+    /// Title for the translation job
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Single target language code. Mutually exclusive with output_languages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_language: Option<String>,
+    /// Multiple target language codes for batch translation. Mutually exclusive with output_language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_languages: Option<Vec<String>>,
+    /// Custom audio URL for audio dubbing
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_url: Option<String>,
+    /// Source language code (auto-detected if omitted)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_language: Option<String>,
+    /// Only translate audio, keep original video
+    ///
+    /// Default: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translate_audio_only: Option<bool>,
+    /// Number of speakers (improves speaker separation)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker_num: Option<i64>,
+    /// Translation quality mode: 'speed' (faster) or 'precision' (higher quality, uses avatar inference)
+    ///
+    /// Default: `"speed"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<VideoTranslationMode>,
+    /// Webhook URL for completion notifications
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
+    /// ID included in webhook payload
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_id: Option<String>,
+    /// Generate captions for translated video
+    ///
+    /// Default: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_caption: Option<bool>,
+    /// Preserve the source video's encoding specs (resolution, bitrate). Defaults to True for enterprise/team/pro API users with audio_url.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_the_same_format: Option<bool>,
+    /// Allow dynamic duration adjustment
+    ///
+    /// Default: `true`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_dynamic_duration: Option<bool>,
+    /// Remove background music
+    ///
+    /// Default: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_music_track: Option<bool>,
+    /// Enhance speech quality
+    ///
+    /// Default: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_speech_enhancement: Option<bool>,
+    /// Add watermark to output
+    ///
+    /// Default: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_watermark: Option<bool>,
+    /// Start time in seconds for partial translation
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<f64>,
+    /// End time in seconds for partial translation
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<f64>,
+    /// Custom brand voice ID. Requires brand voice setup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand_voice_id: Option<String>,
+    /// Custom subtitle file URL. Enterprise plan only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub srt_url: Option<String>,
+    /// Which video the SRT applies to. Enterprise plan only. Used with srt_url.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub srt_role: Option<CreateVideoTranslationRequestSrtRole>,
+    /// Frame rate mode: 'vfr', 'cfr', or 'passthrough'. Only valid with audio_url.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fps_mode: Option<String>,
+    /// Project/folder ID to organize translation into
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder_id: Option<String>,
+}
+
+#[cfg(feature = "legacy-video-translate")]
+impl MCPVideoTranslateCreateRequest {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(video_url: String) -> Self {
+        MCPVideoTranslateCreateRequest {
+            video_url,
+            title: None,
+            output_language: None,
+            output_languages: None,
+            audio_url: None,
+            input_language: None,
+            translate_audio_only: None,
+            speaker_num: None,
+            mode: None,
+            callback_url: None,
+            callback_id: None,
+            enable_caption: None,
+            keep_the_same_format: None,
+            enable_dynamic_duration: None,
+            disable_music_track: None,
+            enable_speech_enhancement: None,
+            enable_watermark: None,
+            start_time: None,
+            end_time: None,
+            brand_voice_id: None,
+            srt_url: None,
+            srt_role: None,
+            fps_mode: None,
+            folder_id: None,
+        }
+    }
+}
+
+/// Detailed proofread resource.
+#[cfg(feature = "video-translate")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ProofreadDetail {
+    /// Unique proofread identifier
+    pub id: String,
+    /// Title of the proofread job
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Current status
+    pub status: ProofreadStatus,
+    /// Target language code
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_language: Option<String>,
+    /// Detected or specified source language code
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_language: Option<String>,
+    /// Whether the proofread has been submitted for review
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitted_for_review: Option<bool>,
+    /// Unix timestamp when the proofread was created
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// Error description. Only present when status is failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_message: Option<String>,
+}
+
+#[cfg(feature = "video-translate")]
+impl ProofreadDetail {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(id: String, status: ProofreadStatus) -> Self {
+        ProofreadDetail {
+            id,
+            title: None,
+            status,
+            output_language: None,
+            input_language: None,
+            submitted_for_review: None,
+            created_at: None,
+            failure_message: None,
+        }
+    }
+}
+
+/// The `ProofreadStatus` schema.
+#[cfg(feature = "video-translate")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum ProofreadStatus {
+    /// `processing`
+    #[serde(rename = "processing")]
+    Processing,
+    /// `completed`
+    #[serde(rename = "completed")]
+    Completed,
+    /// `failed`
+    #[serde(rename = "failed")]
+    Failed,
+    /// A value this version of the crate does not know yet.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+#[cfg(feature = "video-translate")]
+impl ProofreadStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ProofreadStatus::Processing => "processing",
+            ProofreadStatus::Completed => "completed",
+            ProofreadStatus::Failed => "failed",
+            ProofreadStatus::Unknown(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "video-translate")]
+impl std::fmt::Display for ProofreadStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Response from rotating a webhook endpoint's signing secret.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RotateSecretResponseData {
+    /// The endpoint whose secret was rotated.
+    ///
+    /// Example:
+    /// ```json
+    /// "ep_abc123def456"
+    /// ```
+    pub endpoint_id: String,
+    /// The new signing secret. Store it securely — it will not be shown again.
+    ///
+    /// Example:
+    /// ```json
+    /// "whsec_new_abc123def456"
+    /// ```
+    pub secret: String,
+}
+
+#[cfg(feature = "webhooks")]
+impl RotateSecretResponseData {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(endpoint_id: String, secret: String) -> Self {
+        RotateSecretResponseData {
+            endpoint_id,
+            secret,
+        }
+    }
+}
+
+/// Request body for sending a follow-up message to a session.
+#[cfg(feature = "video-agent")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SendMessageRequest {
+    /// Text message to the agent
+    pub message: String,
+    /// Override avatar for this message
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar_id: Option<String>,
+    /// Override voice for this message
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_id: Option<String>,
+    /// Optional file attachments (max 20 files)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<Vec<AssetUrlOrIdOrBase64>>,
+    /// If true, skip interactive review and go straight to video generation (no storyboard approval step)
+    ///
+    /// Default: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_proceed: Option<bool>,
+}
+
+#[cfg(feature = "video-agent")]
+impl SendMessageRequest {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(message: String) -> Self {
+        SendMessageRequest {
+            message,
+            avatar_id: None,
+            voice_id: None,
+            files: None,
+            auto_proceed: None,
+        }
+    }
+}
+
+/// Response from sending a message to a session.
+#[cfg(feature = "video-agent")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SendMessageResponse {
+    /// Session ID
+    pub session_id: String,
+    /// Run ID for this message processing
+    pub run_id: String,
+    /// LLM-generated session title
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+#[cfg(feature = "video-agent")]
+impl SendMessageResponse {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(session_id: String, run_id: String) -> Self {
+        SendMessageResponse {
+            session_id,
+            run_id,
+            title: None,
+        }
+    }
+}
+
+/// Simplified chat message for external consumers.
+#[cfg(feature = "video-agent")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SessionMessage {
+    /// Message author: 'user' or 'model'
+    pub role: String,
+    /// Message text content
+    pub content: String,
+    /// Message type: text, resource, or error
+    pub r#type: SessionMessageType,
+    /// Unix timestamp of message creation
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// Resource IDs resolvable via GET .../resources
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_ids: Option<Vec<String>>,
+}
+
+#[cfg(feature = "video-agent")]
+impl SessionMessage {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(role: String, content: String, r#type: SessionMessageType) -> Self {
+        SessionMessage {
+            role,
+            content,
+            r#type,
+            created_at: None,
+            resource_ids: None,
+        }
+    }
+}
+
+/// Public message types exposed to external consumers.
+#[cfg(feature = "video-agent")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum SessionMessageType {
+    /// `text`
+    #[serde(rename = "text")]
+    Text,
+    /// `resource`
+    #[serde(rename = "resource")]
+    Resource,
+    /// `error`
+    #[serde(rename = "error")]
+    Error,
+    /// A value this version of the crate does not know yet.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+#[cfg(feature = "video-agent")]
+impl SessionMessageType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SessionMessageType::Text => "text",
+            SessionMessageType::Resource => "resource",
+            SessionMessageType::Error => "error",
+            SessionMessageType::Unknown(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "video-agent")]
+impl std::fmt::Display for SessionMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Simplified session resource for external consumers.
+#[cfg(feature = "video-agent")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SessionResource {
+    /// Resource identifier
+    pub resource_id: String,
+    /// Resource type: image, video, draft, avatar, voice, etc.
+    pub resource_type: String,
+    /// Source: generated or user_uploaded
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_type: Option<String>,
+    /// Primary media URL
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Thumbnail URL
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail_url: Option<String>,
+    /// Preview URL
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview_url: Option<String>,
+    /// Unix timestamp of resource creation
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// Type-specific metadata
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[cfg(feature = "video-agent")]
+impl SessionResource {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(resource_id: String, resource_type: String) -> Self {
+        SessionResource {
+            resource_id,
+            resource_type,
+            source_type: None,
+            url: None,
+            thumbnail_url: None,
+            preview_url: None,
+            created_at: None,
+            metadata: None,
+        }
     }
 }
 
@@ -167,6 +3127,814 @@ impl StandardAPIError {
     }
 }
 
+/// Request body for stopping a session (empty — no fields required).
+#[cfg(feature = "video-agent")]
+pub type StopSessionRequest = serde_json::Map<String, serde_json::Value>;
+
+/// Response from stopping a session.
+#[cfg(feature = "video-agent")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StopSessionResponse {
+    /// Session ID
+    pub session_id: String,
+}
+
+#[cfg(feature = "video-agent")]
+impl StopSessionResponse {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(session_id: String) -> Self {
+        StopSessionResponse { session_id }
+    }
+}
+
+/// A single style in the listing response.
+#[cfg(feature = "video-agent")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StyleItem {
+    /// Unique style identifier. Pass to POST /v3/video-agents as style_id.
+    pub style_id: String,
+    /// Display name of the style.
+    pub name: String,
+    /// Thumbnail image URL (public CDN).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail_url: Option<String>,
+    /// Preview video URL (public CDN, mp4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview_video_url: Option<String>,
+    /// Tags (e.g., cinematic, retro-tech, iconic-artist).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// Aspect ratio (e.g., '16:9', '9:16', '1:1').
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aspect_ratio: Option<String>,
+}
+
+#[cfg(feature = "video-agent")]
+impl StyleItem {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(style_id: String, name: String) -> Self {
+        StyleItem {
+            style_id,
+            name,
+            thumbnail_url: None,
+            preview_video_url: None,
+            tags: None,
+            aspect_ratio: None,
+        }
+    }
+}
+
+/// The `SubscriptionCredits` schema.
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SubscriptionCredits {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub premium_credits: Option<CreditPool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub add_on_credits: Option<CreditPool>,
+}
+
+/// The `SubscriptionInfo` schema.
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SubscriptionInfo {
+    /// Example:
+    /// ```json
+    /// "team"
+    /// ```
+    pub plan: SubscriptionTier,
+    pub credits: SubscriptionCredits,
+}
+
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+impl SubscriptionInfo {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(plan: SubscriptionTier, credits: SubscriptionCredits) -> Self {
+        SubscriptionInfo { plan, credits }
+    }
+}
+
+/// The `SubscriptionTier` schema.
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum SubscriptionTier {
+    /// `free`
+    #[serde(rename = "free")]
+    Free,
+    /// `starter`
+    #[serde(rename = "starter")]
+    Starter,
+    /// `creator`
+    #[serde(rename = "creator")]
+    Creator,
+    /// `pro`
+    #[serde(rename = "pro")]
+    Pro,
+    /// `team`
+    #[serde(rename = "team")]
+    Team,
+    /// `enterprise`
+    #[serde(rename = "enterprise")]
+    Enterprise,
+    /// `business_plus`
+    #[serde(rename = "business_plus")]
+    BusinessPlus,
+    /// A value this version of the crate does not know yet.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+impl SubscriptionTier {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SubscriptionTier::Free => "free",
+            SubscriptionTier::Starter => "starter",
+            SubscriptionTier::Creator => "creator",
+            SubscriptionTier::Pro => "pro",
+            SubscriptionTier::Team => "team",
+            SubscriptionTier::Enterprise => "enterprise",
+            SubscriptionTier::BusinessPlus => "business_plus",
+            SubscriptionTier::Unknown(value) => value,
+        }
+    }
+}
+
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+impl std::fmt::Display for SubscriptionTier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Request body for POST /v1/audio/text_to_speech.
+#[cfg(any(feature = "voices", feature = "legacy-voices"))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TextToSpeechRequest {
+    /// Text to synthesize (1-5000 characters).
+    pub text: String,
+    /// Voice ID to use. Discover available voices via GET /v1/audio/voices.
+    pub voice_id: String,
+    /// Type of the input: 'text' for plain text, 'ssml' for SSML markup. Defaults to 'text'.
+    ///
+    /// Default: `"text"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_type: Option<String>,
+    /// Speed multiplier (0.5-2.0).
+    ///
+    /// Default: `1.0`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed: Option<f64>,
+    /// Base language code (e.g. 'en', 'pt', 'zh'). Optional — auto-detected from text when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// BCP-47 locale tag (e.g. 'en-US', 'pt-BR'). When set, language is inferred from locale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+}
+
+#[cfg(any(feature = "voices", feature = "legacy-voices"))]
+impl TextToSpeechRequest {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(text: String, voice_id: String) -> Self {
+        TextToSpeechRequest {
+            text,
+            voice_id,
+            input_type: None,
+            speed: None,
+            language: None,
+            locale: None,
+        }
+    }
+}
+
+/// Response payload for POST /v1/audio/text_to_speech.
+#[cfg(any(feature = "voices", feature = "legacy-voices"))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TextToSpeechResponseData {
+    /// URL of the generated audio file.
+    ///
+    /// Example:
+    /// ```json
+    /// "https://files.heygen.ai/audio/tts_abc123.mp3"
+    /// ```
+    pub audio_url: String,
+    /// Duration of the audio in seconds.
+    ///
+    /// Example:
+    /// ```json
+    /// 4.5
+    /// ```
+    pub duration: f64,
+    /// Unique identifier for this generation request.
+    ///
+    /// Example:
+    /// ```json
+    /// "req_abc123"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Word-level timing data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub word_timestamps: Option<Vec<WordWithTimestamp>>,
+}
+
+#[cfg(any(feature = "voices", feature = "legacy-voices"))]
+impl TextToSpeechResponseData {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(audio_url: String, duration: f64) -> Self {
+        TextToSpeechResponseData {
+            audio_url,
+            duration,
+            request_id: None,
+            word_timestamps: None,
+        }
+    }
+}
+
+/// Request body for PATCH /v3/avatars/looks/&lt;look_id&gt;.
+#[cfg(feature = "avatars")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateAvatarLookRequest {
+    /// New display name for the look.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::Nullable::deserialize_present"
+    )]
+    pub name: Option<crate::runtime::Nullable<String>>,
+}
+
+/// Request body for PATCH /v3/lipsyncs/{id}.
+#[cfg(feature = "lipsync")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateLipsyncRequest {
+    /// New title for the lipsync
+    pub title: String,
+}
+
+#[cfg(feature = "lipsync")]
+impl UpdateLipsyncRequest {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(title: String) -> Self {
+        UpdateLipsyncRequest { title }
+    }
+}
+
+/// Request body for PATCH /v3/video-translations/{id}.
+#[cfg(feature = "video-translate")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateVideoTranslationRequest {
+    /// New title for the video translation
+    pub title: String,
+}
+
+#[cfg(feature = "video-translate")]
+impl UpdateVideoTranslationRequest {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(title: String) -> Self {
+        UpdateVideoTranslationRequest { title }
+    }
+}
+
+/// Request body for PATCH /v3/webhooks/endpoints/{endpoint_id}.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateWebhookEndpointRequest {
+    /// New URL for the endpoint. Must be publicly accessible HTTPS.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::Nullable::deserialize_present"
+    )]
+    pub url: Option<crate::runtime::Nullable<String>>,
+    /// New list of event types to subscribe to. Replaces the existing list.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::Nullable::deserialize_present"
+    )]
+    pub events: Option<crate::runtime::Nullable<Vec<WebhookEventType>>>,
+}
+
+/// Response from uploading an asset via POST /v3/assets.
+#[cfg(feature = "assets")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UploadAssetV3Response {
+    /// Unique asset identifier for use in other endpoints like POST /v3/video-agents
+    pub asset_id: String,
+    /// Public URL of the uploaded asset
+    pub url: String,
+    /// Detected MIME type of the file
+    pub mime_type: String,
+    /// File size in bytes
+    pub size_bytes: i64,
+}
+
+#[cfg(feature = "assets")]
+impl UploadAssetV3Response {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(asset_id: String, url: String, mime_type: String, size_bytes: i64) -> Self {
+        UploadAssetV3Response {
+            asset_id,
+            url,
+            mime_type,
+            size_bytes,
+        }
+    }
+}
+
+/// Request body for PUT /v3/video-translations/proofreads/{id}/srt.
+#[cfg(feature = "video-translate")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UploadSRTRequest {
+    /// SRT file — provide as {type: 'url', url: '...'} or {type: 'asset_id', asset_id: '...'}
+    pub srt: AssetUrlOrId,
+}
+
+#[cfg(feature = "video-translate")]
+impl UploadSRTRequest {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(srt: AssetUrlOrId) -> Self {
+        UploadSRTRequest { srt }
+    }
+}
+
+/// The `UsageBasedInfo` schema.
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UsageBasedInfo {
+    /// Example:
+    /// ```json
+    /// 42.5
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spending_current_usd: Option<f64>,
+    /// Example:
+    /// ```json
+    /// 100.0
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spending_cap_usd: Option<f64>,
+}
+
+/// The `UserInfoResponse` schema.
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserInfoResponse {
+    /// Example:
+    /// ```json
+    /// "user_abc123"
+    /// ```
+    pub username: String,
+    /// Example:
+    /// ```json
+    /// "user@example.com"
+    /// ```
+    pub email: Option<String>,
+    /// Example:
+    /// ```json
+    /// "Jane"
+    /// ```
+    pub first_name: Option<String>,
+    /// Example:
+    /// ```json
+    /// "Doe"
+    /// ```
+    pub last_name: Option<String>,
+    /// Example:
+    /// ```json
+    /// "wallet"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_type: Option<BillingType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wallet: Option<WalletInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<SubscriptionInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_based: Option<UsageBasedInfo>,
+}
+
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+impl UserInfoResponse {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(
+        username: String,
+        email: Option<String>,
+        first_name: Option<String>,
+        last_name: Option<String>,
+    ) -> Self {
+        UserInfoResponse {
+            username,
+            email,
+            first_name,
+            last_name,
+            billing_type: None,
+            wallet: None,
+            subscription: None,
+            usage_based: None,
+        }
+    }
+}
+
+/// The `V1APIError` schema.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct V1APIError {
+    /// API status code
+    ///
+    /// Example:
+    /// ```json
+    /// 401
+    /// ```
+    pub code: i64,
+    /// Human-readable error message
+    ///
+    /// Example:
+    /// ```json
+    /// "Unauthorized"
+    /// ```
+    pub message: String,
+}
+
+impl V1APIError {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(code: i64, message: String) -> Self {
+        V1APIError { code, message }
+    }
+}
+
+/// Configuration options for video generation.
+#[cfg(feature = "legacy-video-agent")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct VideoAgentConfig {
+    /// Approximate video duration in seconds (minimum 5)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_sec: Option<i64>,
+    /// Video orientation. If not provided, auto-detected from content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orientation: Option<CreateSessionRequestOrientation>,
+    /// Specific avatar ID to use
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar_id: Option<String>,
+    /// Specific voice ID to use for narration
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_id: Option<String>,
+}
+
+/// Output video aspect ratio.
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum VideoAspectRatio {
+    /// `16:9`
+    #[serde(rename = "16:9")]
+    Ratio16By9,
+    /// `9:16`
+    #[serde(rename = "9:16")]
+    Ratio9By16,
+    /// A value this version of the crate does not know yet.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+impl VideoAspectRatio {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            VideoAspectRatio::Ratio16By9 => "16:9",
+            VideoAspectRatio::Ratio9By16 => "9:16",
+            VideoAspectRatio::Unknown(value) => value,
+        }
+    }
+}
+
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+impl std::fmt::Display for VideoAspectRatio {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Video resource returned by list and detail endpoints.
+///
+/// If ``output_language`` is present the video is a translated video;
+/// otherwise it is a generated video.
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct VideoDetail {
+    /// Unique video identifier
+    ///
+    /// Example:
+    /// ```json
+    /// "v_abc123def456"
+    /// ```
+    pub id: String,
+    /// Video title
+    ///
+    /// Example:
+    /// ```json
+    /// "My Generated Video"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Current video status
+    ///
+    /// Example:
+    /// ```json
+    /// "completed"
+    /// ```
+    pub status: VideoStatus,
+    /// Unix timestamp of creation
+    ///
+    /// Example:
+    /// ```json
+    /// 1711929600
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// Unix timestamp when video generation finished
+    ///
+    /// Example:
+    /// ```json
+    /// 1711930200
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<i64>,
+    /// Presigned URL to download the video file
+    ///
+    /// Example:
+    /// ```json
+    /// "https://files.heygen.ai/video/abc123.mp4"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_url: Option<String>,
+    /// URL to video thumbnail image
+    ///
+    /// Example:
+    /// ```json
+    /// "https://files.heygen.ai/thumb/abc123.jpg"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail_url: Option<String>,
+    /// URL to animated GIF preview
+    ///
+    /// Example:
+    /// ```json
+    /// "https://files.heygen.ai/gif/abc123.gif"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gif_url: Option<String>,
+    /// Presigned URL to download the video file with captions burned in
+    ///
+    /// Example:
+    /// ```json
+    /// "https://files.heygen.ai/video/abc123_captioned.mp4"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captioned_video_url: Option<String>,
+    /// Presigned URL to download the SRT subtitle file
+    ///
+    /// Example:
+    /// ```json
+    /// "https://files.heygen.ai/srt/abc123.srt"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitle_url: Option<String>,
+    /// Video duration in seconds
+    ///
+    /// Example:
+    /// ```json
+    /// 30.5
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<f64>,
+    /// ID of containing folder
+    ///
+    /// Example:
+    /// ```json
+    /// "folder_abc123"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder_id: Option<String>,
+    /// BCP-47 output language code. Present only for translated videos.
+    ///
+    /// Example:
+    /// ```json
+    /// "en-US"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_language: Option<String>,
+    /// Machine-readable failure reason. Only present when status is failed.
+    ///
+    /// Example:
+    /// ```json
+    /// "rendering_failed"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_code: Option<String>,
+    /// Human-readable failure description. Only present when status is failed.
+    ///
+    /// Example:
+    /// ```json
+    /// "Avatar rendering timed out"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_message: Option<String>,
+    /// URL to the video page in the HeyGen app
+    ///
+    /// Example:
+    /// ```json
+    /// "https://app.heygen.com/video/abc123"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_page_url: Option<String>,
+}
+
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+impl VideoDetail {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(id: String, status: VideoStatus) -> Self {
+        VideoDetail {
+            id,
+            title: None,
+            status,
+            created_at: None,
+            completed_at: None,
+            video_url: None,
+            thumbnail_url: None,
+            gif_url: None,
+            captioned_video_url: None,
+            subtitle_url: None,
+            duration: None,
+            folder_id: None,
+            output_language: None,
+            failure_code: None,
+            failure_message: None,
+            video_page_url: None,
+        }
+    }
+}
+
+/// Output video resolution.
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum VideoResolution {
+    /// `4k`
+    #[serde(rename = "4k")]
+    Resolution4k,
+    /// `1080p`
+    #[serde(rename = "1080p")]
+    Resolution1080p,
+    /// `720p`
+    #[serde(rename = "720p")]
+    Resolution720p,
+    /// A value this version of the crate does not know yet.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+impl VideoResolution {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            VideoResolution::Resolution4k => "4k",
+            VideoResolution::Resolution1080p => "1080p",
+            VideoResolution::Resolution720p => "720p",
+            VideoResolution::Unknown(value) => value,
+        }
+    }
+}
+
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+impl std::fmt::Display for VideoResolution {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The `VideoStatus` schema.
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum VideoStatus {
+    /// `pending`
+    #[serde(rename = "pending")]
+    Pending,
+    /// `processing`
+    #[serde(rename = "processing")]
+    Processing,
+    /// `completed`
+    #[serde(rename = "completed")]
+    Completed,
+    /// `failed`
+    #[serde(rename = "failed")]
+    Failed,
+    /// A value this version of the crate does not know yet.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+impl VideoStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            VideoStatus::Pending => "pending",
+            VideoStatus::Processing => "processing",
+            VideoStatus::Completed => "completed",
+            VideoStatus::Failed => "failed",
+            VideoStatus::Unknown(value) => value,
+        }
+    }
+}
+
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+impl std::fmt::Display for VideoStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The `VideoTranslateCaptionGetResponse` schema.
+#[cfg(feature = "legacy-video-translate")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct VideoTranslateCaptionGetResponse {
+    /// Example:
+    /// ```json
+    /// "https://files.heygen.ai/captions/abc123.srt"
+    /// ```
+    pub caption_url: String,
+}
+
+#[cfg(feature = "legacy-video-translate")]
+impl VideoTranslateCaptionGetResponse {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(caption_url: String) -> Self {
+        VideoTranslateCaptionGetResponse { caption_url }
+    }
+}
+
+/// The `VideoTranslateCreateResponse` schema.
+#[cfg(feature = "legacy-video-translate")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct VideoTranslateCreateResponse {
+    /// Example:
+    /// ```json
+    /// "vt_abc123"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_translate_id: Option<String>,
+    /// Example:
+    /// ```json
+    /// [
+    ///   "vt_abc123",
+    ///   "vt_def456"
+    /// ]
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_translate_ids: Option<Vec<String>>,
+}
+
+/// Response for GET /v3/video-translations/{id}/caption.
+#[cfg(feature = "video-translate")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct VideoTranslationCaptionResponse {
+    /// Presigned URL to download the caption file
+    pub caption_url: String,
+}
+
+#[cfg(feature = "video-translate")]
+impl VideoTranslationCaptionResponse {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(caption_url: String) -> Self {
+        VideoTranslationCaptionResponse { caption_url }
+    }
+}
+
+/// Response for POST /v3/video-translations.
+#[cfg(feature = "video-translate")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct VideoTranslationCreateResponse {
+    /// Video translation IDs, one per target language
+    pub video_translation_ids: Vec<String>,
+}
+
+#[cfg(feature = "video-translate")]
+impl VideoTranslationCreateResponse {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(video_translation_ids: Vec<String>) -> Self {
+        VideoTranslationCreateResponse {
+            video_translation_ids,
+        }
+    }
+}
+
 /// Response for DELETE /v3/video-translations/{id}.
 #[cfg(feature = "video-translate")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -179,8 +3947,803 @@ pub struct VideoTranslationDeleteResponse {
 impl VideoTranslationDeleteResponse {
     /// A value with the required fields given and every optional field unset.
     pub fn new(id: String) -> Self {
-        VideoTranslationDeleteResponse {
+        VideoTranslationDeleteResponse { id }
+    }
+}
+
+/// Detailed video translation resource.
+#[cfg(feature = "video-translate")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct VideoTranslationDetail {
+    /// Unique video translation identifier
+    pub id: String,
+    /// Title of the translation job
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Current status of the translation
+    pub status: VideoTranslationStatus,
+    /// Target language code
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_language: Option<String>,
+    /// Detected or specified source language code
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_language: Option<String>,
+    /// Video duration in seconds
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<f64>,
+    /// Whether only the audio was translated, keeping the original video
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translate_audio_only: Option<bool>,
+    /// Presigned download URL for the translated video. Only present when status is completed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_url: Option<String>,
+    /// Presigned download URL for the translated audio. Only present when status is completed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_url: Option<String>,
+    /// Client-provided callback ID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_id: Option<String>,
+    /// Unix timestamp when the translation was created
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// Error description. Only present when status is failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_message: Option<String>,
+}
+
+#[cfg(feature = "video-translate")]
+impl VideoTranslationDetail {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(id: String, status: VideoTranslationStatus) -> Self {
+        VideoTranslationDetail {
             id,
+            title: None,
+            status,
+            output_language: None,
+            input_language: None,
+            duration: None,
+            translate_audio_only: None,
+            video_url: None,
+            audio_url: None,
+            callback_id: None,
+            created_at: None,
+            failure_message: None,
+        }
+    }
+}
+
+/// Response for GET /v3/video-translations/languages.
+#[cfg(feature = "video-translate")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct VideoTranslationLanguagesResponse {
+    /// List of supported target language codes
+    pub languages: Vec<String>,
+}
+
+#[cfg(feature = "video-translate")]
+impl VideoTranslationLanguagesResponse {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(languages: Vec<String>) -> Self {
+        VideoTranslationLanguagesResponse { languages }
+    }
+}
+
+/// The `VideoTranslationMode` schema.
+#[cfg(any(
+    feature = "lipsync",
+    feature = "video-translate",
+    feature = "legacy-video-translate"
+))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum VideoTranslationMode {
+    /// `speed`
+    #[serde(rename = "speed")]
+    Speed,
+    /// `precision`
+    #[serde(rename = "precision")]
+    Precision,
+    /// A value this version of the crate does not know yet.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+#[cfg(any(
+    feature = "lipsync",
+    feature = "video-translate",
+    feature = "legacy-video-translate"
+))]
+impl VideoTranslationMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            VideoTranslationMode::Speed => "speed",
+            VideoTranslationMode::Precision => "precision",
+            VideoTranslationMode::Unknown(value) => value,
+        }
+    }
+}
+
+#[cfg(any(
+    feature = "lipsync",
+    feature = "video-translate",
+    feature = "legacy-video-translate"
+))]
+impl std::fmt::Display for VideoTranslationMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The `VideoTranslationStatus` schema.
+#[cfg(any(feature = "lipsync", feature = "video-translate"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum VideoTranslationStatus {
+    /// `pending`
+    #[serde(rename = "pending")]
+    Pending,
+    /// `running`
+    #[serde(rename = "running")]
+    Running,
+    /// `completed`
+    #[serde(rename = "completed")]
+    Completed,
+    /// `failed`
+    #[serde(rename = "failed")]
+    Failed,
+    /// A value this version of the crate does not know yet.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+#[cfg(any(feature = "lipsync", feature = "video-translate"))]
+impl VideoTranslationStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            VideoTranslationStatus::Pending => "pending",
+            VideoTranslationStatus::Running => "running",
+            VideoTranslationStatus::Completed => "completed",
+            VideoTranslationStatus::Failed => "failed",
+            VideoTranslationStatus::Unknown(value) => value,
+        }
+    }
+}
+
+#[cfg(any(feature = "lipsync", feature = "video-translate"))]
+impl std::fmt::Display for VideoTranslationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Voice tuning parameters for text-to-speech.
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct VoiceSettingsInput {
+    /// Playback speed multiplier. 0.5 (half speed) to 1.5 (1.5x speed).
+    ///
+    /// Default: `1.0`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed: Option<f64>,
+    /// Pitch adjustment in semitones. -50 to +50.
+    ///
+    /// Default: `0.0`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pitch: Option<f64>,
+    /// Locale/accent hint for multi-lingual voices (e.g. 'en-US').
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+}
+
+/// The `WalletCurrency` schema.
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum WalletCurrency {
+    /// `usd`
+    #[serde(rename = "usd")]
+    Usd,
+    /// `credits`
+    #[serde(rename = "credits")]
+    Credits,
+    /// A value this version of the crate does not know yet.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+impl WalletCurrency {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            WalletCurrency::Usd => "usd",
+            WalletCurrency::Credits => "credits",
+            WalletCurrency::Unknown(value) => value,
+        }
+    }
+}
+
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+impl std::fmt::Display for WalletCurrency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The `WalletInfo` schema.
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WalletInfo {
+    /// Example:
+    /// ```json
+    /// "usd"
+    /// ```
+    pub currency: WalletCurrency,
+    /// Example:
+    /// ```json
+    /// 125.5
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining_balance: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_reload: Option<AutoReloadInfo>,
+}
+
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+impl WalletInfo {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(currency: WalletCurrency) -> Self {
+        WalletInfo {
+            currency,
+            remaining_balance: None,
+            auto_reload: None,
+        }
+    }
+}
+
+/// A registered webhook endpoint.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WebhookEndpointResponse {
+    /// Unique identifier for this webhook endpoint.
+    ///
+    /// Example:
+    /// ```json
+    /// "ep_abc123def456"
+    /// ```
+    pub endpoint_id: String,
+    /// The URL that receives webhook POST requests.
+    ///
+    /// Example:
+    /// ```json
+    /// "https://example.com/webhook"
+    /// ```
+    pub url: String,
+    /// Event types this endpoint subscribes to. Null means all events.
+    ///
+    /// Example:
+    /// ```json
+    /// [
+    ///   "avatar_video.success",
+    ///   "avatar_video.fail"
+    /// ]
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<String>>,
+    /// Endpoint status: 'enabled' or 'disabled'.
+    ///
+    /// Example:
+    /// ```json
+    /// "enabled"
+    /// ```
+    pub status: String,
+    /// ISO 8601 timestamp when the endpoint was created.
+    ///
+    /// Example:
+    /// ```json
+    /// "2024-04-01T12:00:00Z"
+    /// ```
+    pub created_at: String,
+    /// The signing secret for verifying webhook payloads. Only returned on create and rotate-secret.
+    ///
+    /// Example:
+    /// ```json
+    /// "whsec_abc123def456"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+#[cfg(feature = "webhooks")]
+impl WebhookEndpointResponse {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(endpoint_id: String, url: String, status: String, created_at: String) -> Self {
+        WebhookEndpointResponse {
+            endpoint_id,
+            url,
+            events: None,
+            status,
+            created_at,
+            secret: None,
+        }
+    }
+}
+
+/// A delivered webhook event.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WebhookEventResponse {
+    /// Unique identifier for this event delivery.
+    ///
+    /// Example:
+    /// ```json
+    /// "evt_abc123def456"
+    /// ```
+    pub event_id: String,
+    /// The event type, e.g. 'avatar_video.success'.
+    ///
+    /// Example:
+    /// ```json
+    /// "avatar_video.success"
+    /// ```
+    pub event_type: String,
+    /// The event payload data.
+    ///
+    /// Example:
+    /// ```json
+    /// {
+    ///   "status": "completed",
+    ///   "video_id": "v_abc123"
+    /// }
+    /// ```
+    pub event_data: serde_json::Map<String, serde_json::Value>,
+    /// ISO 8601 timestamp when the event was created.
+    ///
+    /// Example:
+    /// ```json
+    /// "2024-04-01T12:00:00Z"
+    /// ```
+    pub created_at: String,
+}
+
+#[cfg(feature = "webhooks")]
+impl WebhookEventResponse {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(
+        event_id: String,
+        event_type: String,
+        event_data: serde_json::Map<String, serde_json::Value>,
+        created_at: String,
+    ) -> Self {
+        WebhookEventResponse {
+            event_id,
+            event_type,
+            event_data,
+            created_at,
+        }
+    }
+}
+
+/// The `WebhookEventType` schema.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum WebhookEventType {
+    /// `avatar_video.success`
+    #[serde(rename = "avatar_video.success")]
+    AvatarVideoSuccess,
+    /// `avatar_video.fail`
+    #[serde(rename = "avatar_video.fail")]
+    AvatarVideoFail,
+    /// `avatar_video_gif.success`
+    #[serde(rename = "avatar_video_gif.success")]
+    AvatarVideoGifSuccess,
+    /// `avatar_video_gif.fail`
+    #[serde(rename = "avatar_video_gif.fail")]
+    AvatarVideoGifFail,
+    /// `video_translate.success`
+    #[serde(rename = "video_translate.success")]
+    VideoTranslateSuccess,
+    /// `video_translate.fail`
+    #[serde(rename = "video_translate.fail")]
+    VideoTranslateFail,
+    /// `personalized_video`
+    #[serde(rename = "personalized_video")]
+    PersonalizedVideo,
+    /// `instant_avatar.success`
+    #[serde(rename = "instant_avatar.success")]
+    InstantAvatarSuccess,
+    /// `instant_avatar.fail`
+    #[serde(rename = "instant_avatar.fail")]
+    InstantAvatarFail,
+    /// `photo_avatar_generation.success`
+    #[serde(rename = "photo_avatar_generation.success")]
+    PhotoAvatarGenerationSuccess,
+    /// `photo_avatar_generation.fail`
+    #[serde(rename = "photo_avatar_generation.fail")]
+    PhotoAvatarGenerationFail,
+    /// `photo_avatar_train.success`
+    #[serde(rename = "photo_avatar_train.success")]
+    PhotoAvatarTrainSuccess,
+    /// `photo_avatar_train.fail`
+    #[serde(rename = "photo_avatar_train.fail")]
+    PhotoAvatarTrainFail,
+    /// `photo_avatar_add_motion.success`
+    #[serde(rename = "photo_avatar_add_motion.success")]
+    PhotoAvatarAddMotionSuccess,
+    /// `photo_avatar_add_motion.fail`
+    #[serde(rename = "photo_avatar_add_motion.fail")]
+    PhotoAvatarAddMotionFail,
+    /// `proofread_creation.success`
+    #[serde(rename = "proofread_creation.success")]
+    ProofreadCreationSuccess,
+    /// `proofread_creation.fail`
+    #[serde(rename = "proofread_creation.fail")]
+    ProofreadCreationFail,
+    /// `live_avatar.success`
+    #[serde(rename = "live_avatar.success")]
+    LiveAvatarSuccess,
+    /// `live_avatar.fail`
+    #[serde(rename = "live_avatar.fail")]
+    LiveAvatarFail,
+    /// `avatar_video_caption.success`
+    #[serde(rename = "avatar_video_caption.success")]
+    AvatarVideoCaptionSuccess,
+    /// `avatar_video_caption.fail`
+    #[serde(rename = "avatar_video_caption.fail")]
+    AvatarVideoCaptionFail,
+    /// `video_agent.success`
+    #[serde(rename = "video_agent.success")]
+    VideoAgentSuccess,
+    /// `video_agent.fail`
+    #[serde(rename = "video_agent.fail")]
+    VideoAgentFail,
+    /// A value this version of the crate does not know yet.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+#[cfg(feature = "webhooks")]
+impl WebhookEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            WebhookEventType::AvatarVideoSuccess => "avatar_video.success",
+            WebhookEventType::AvatarVideoFail => "avatar_video.fail",
+            WebhookEventType::AvatarVideoGifSuccess => "avatar_video_gif.success",
+            WebhookEventType::AvatarVideoGifFail => "avatar_video_gif.fail",
+            WebhookEventType::VideoTranslateSuccess => "video_translate.success",
+            WebhookEventType::VideoTranslateFail => "video_translate.fail",
+            WebhookEventType::PersonalizedVideo => "personalized_video",
+            WebhookEventType::InstantAvatarSuccess => "instant_avatar.success",
+            WebhookEventType::InstantAvatarFail => "instant_avatar.fail",
+            WebhookEventType::PhotoAvatarGenerationSuccess => "photo_avatar_generation.success",
+            WebhookEventType::PhotoAvatarGenerationFail => "photo_avatar_generation.fail",
+            WebhookEventType::PhotoAvatarTrainSuccess => "photo_avatar_train.success",
+            WebhookEventType::PhotoAvatarTrainFail => "photo_avatar_train.fail",
+            WebhookEventType::PhotoAvatarAddMotionSuccess => "photo_avatar_add_motion.success",
+            WebhookEventType::PhotoAvatarAddMotionFail => "photo_avatar_add_motion.fail",
+            WebhookEventType::ProofreadCreationSuccess => "proofread_creation.success",
+            WebhookEventType::ProofreadCreationFail => "proofread_creation.fail",
+            WebhookEventType::LiveAvatarSuccess => "live_avatar.success",
+            WebhookEventType::LiveAvatarFail => "live_avatar.fail",
+            WebhookEventType::AvatarVideoCaptionSuccess => "avatar_video_caption.success",
+            WebhookEventType::AvatarVideoCaptionFail => "avatar_video_caption.fail",
+            WebhookEventType::VideoAgentSuccess => "video_agent.success",
+            WebhookEventType::VideoAgentFail => "video_agent.fail",
+            WebhookEventType::Unknown(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "webhooks")]
+impl std::fmt::Display for WebhookEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A webhook event type with its description.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WebhookEventTypeItem {
+    /// The event type identifier, e.g. 'avatar_video.success'.
+    ///
+    /// Example:
+    /// ```json
+    /// "avatar_video.success"
+    /// ```
+    pub event_type: String,
+    /// Human-readable description of when this event fires.
+    ///
+    /// Example:
+    /// ```json
+    /// "Fired when an avatar video completes rendering successfully."
+    /// ```
+    pub description: String,
+}
+
+#[cfg(feature = "webhooks")]
+impl WebhookEventTypeItem {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(event_type: String, description: String) -> Self {
+        WebhookEventTypeItem {
+            event_type,
+            description,
+        }
+    }
+}
+
+/// Word-level timing data from TTS generation.
+#[cfg(any(feature = "voices", feature = "legacy-voices"))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WordWithTimestamp {
+    /// The word.
+    ///
+    /// Example:
+    /// ```json
+    /// "Hello"
+    /// ```
+    pub word: String,
+    /// Start time in seconds.
+    ///
+    /// Example:
+    /// ```json
+    /// 0.0
+    /// ```
+    pub start: f64,
+    /// End time in seconds.
+    ///
+    /// Example:
+    /// ```json
+    /// 0.35
+    /// ```
+    pub end: f64,
+}
+
+#[cfg(any(feature = "voices", feature = "legacy-voices"))]
+impl WordWithTimestamp {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(word: String, start: f64, end: f64) -> Self {
+        WordWithTimestamp { word, start, end }
+    }
+}
+
+/// Schema information for a single exposed workflow.
+#[cfg(feature = "legacy-workflows")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WorkflowCatalogEntry {
+    /// The workflow type identifier
+    ///
+    /// Example:
+    /// ```json
+    /// "GenerateVideoNode"
+    /// ```
+    pub workflow_type: String,
+    /// Human-readable name
+    ///
+    /// Example:
+    /// ```json
+    /// "Generate Video"
+    /// ```
+    pub name: String,
+    /// What this workflow does
+    ///
+    /// Example:
+    /// ```json
+    /// "Generate a video from text and avatar"
+    /// ```
+    pub description: String,
+    /// Workflow category: content_ai, media_generation, utility
+    ///
+    /// Example:
+    /// ```json
+    /// "content_ai"
+    /// ```
+    pub category: String,
+    /// JSON Schema for the workflow's input
+    ///
+    /// Example:
+    /// ```json
+    /// {
+    ///   "properties": {
+    ///     "text": {
+    ///       "type": "string"
+    ///     }
+    ///   },
+    ///   "type": "object"
+    /// }
+    /// ```
+    pub input_schema: serde_json::Map<String, serde_json::Value>,
+    /// JSON Schema for the workflow's output
+    ///
+    /// Example:
+    /// ```json
+    /// {
+    ///   "properties": {
+    ///     "url": {
+    ///       "type": "string"
+    ///     }
+    ///   },
+    ///   "type": "object"
+    /// }
+    /// ```
+    pub output_schema: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "legacy-workflows")]
+impl WorkflowCatalogEntry {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(
+        workflow_type: String,
+        name: String,
+        description: String,
+        category: String,
+        input_schema: serde_json::Map<String, serde_json::Value>,
+        output_schema: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        WorkflowCatalogEntry {
+            workflow_type,
+            name,
+            description,
+            category,
+            input_schema,
+            output_schema,
+        }
+    }
+}
+
+/// Response for polling a workflow execution (GET /v1/workflows/executions/&lt;execution_id&gt;).
+#[cfg(feature = "legacy-workflows")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WorkflowExecutionDetailResponse {
+    /// The execution ID
+    ///
+    /// Example:
+    /// ```json
+    /// "exec_abc123def456"
+    /// ```
+    pub execution_id: String,
+    /// Execution status: submitted | running | completed | failed | not_found
+    ///
+    /// Example:
+    /// ```json
+    /// "completed"
+    /// ```
+    pub status: String,
+    /// Workflow output when completed (single-workflow executions)
+    ///
+    /// Example:
+    /// ```json
+    /// {
+    ///   "url": "https://files.heygen.ai/output.mp4"
+    /// }
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<serde_json::Map<String, serde_json::Value>>,
+    /// All workflow outputs keyed by workflow ID (multi-workflow graph executions)
+    ///
+    /// Example:
+    /// ```json
+    /// {
+    ///   "node_1": {
+    ///     "url": "https://files.heygen.ai/output.mp4"
+    ///   }
+    /// }
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outputs: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Error details when failed
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<WorkflowExecutionError>,
+}
+
+#[cfg(feature = "legacy-workflows")]
+impl WorkflowExecutionDetailResponse {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(execution_id: String, status: String) -> Self {
+        WorkflowExecutionDetailResponse {
+            execution_id,
+            status,
+            output: None,
+            outputs: None,
+            error: None,
+        }
+    }
+}
+
+/// Structured error detail for a workflow execution.
+#[cfg(feature = "legacy-workflows")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WorkflowExecutionError {
+    /// Machine-readable error code
+    ///
+    /// Example:
+    /// ```json
+    /// "workflow_timeout"
+    /// ```
+    pub code: String,
+    /// Human-readable error message
+    ///
+    /// Example:
+    /// ```json
+    /// "Workflow execution timed out after 300s"
+    /// ```
+    pub message: String,
+}
+
+#[cfg(feature = "legacy-workflows")]
+impl WorkflowExecutionError {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(code: String, message: String) -> Self {
+        WorkflowExecutionError { code, message }
+    }
+}
+
+/// Response after submitting a workflow execution (POST /v1/workflows/executions).
+#[cfg(feature = "legacy-workflows")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WorkflowExecutionResponse {
+    /// The execution ID to poll for results
+    ///
+    /// Example:
+    /// ```json
+    /// "exec_abc123def456"
+    /// ```
+    pub execution_id: String,
+    /// Initial status of the submission
+    ///
+    /// Default: `"submitted"`
+    ///
+    /// Example:
+    /// ```json
+    /// "submitted"
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+#[cfg(feature = "legacy-workflows")]
+impl WorkflowExecutionResponse {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(execution_id: String) -> Self {
+        WorkflowExecutionResponse {
+            execution_id,
+            status: None,
+        }
+    }
+}
+
+/// A single workflow within a multi-workflow graph submission.
+#[cfg(feature = "legacy-workflows")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WorkflowRequestEntry {
+    /// The workflow type (e.g., 'TTSNode', 'TrimVideoNode')
+    pub r#type: String,
+    /// Unique identifier for this workflow within the graph
+    pub id: String,
+    /// IDs of parent workflows this depends on
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<Vec<String>>,
+    /// Workflow-specific input. Use NodeRef objects to reference parent outputs.
+    pub input: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "legacy-workflows")]
+impl WorkflowRequestEntry {
+    /// A value with the required fields given and every optional field unset.
+    pub fn new(
+        r#type: String,
+        id: String,
+        input: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        WorkflowRequestEntry {
+            r#type,
+            id,
+            parent: None,
+            input,
         }
     }
 }

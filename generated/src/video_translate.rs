@@ -18,6 +18,78 @@ pub struct VideoTranslate<'a> {
 }
 
 impl<'a> VideoTranslate<'a> {
+    /// Create proofread
+    ///
+    /// Create a proofread session from a video. Processes the video and extracts editable subtitles.
+    ///
+    /// `POST /v3/video-translations/proofreads`
+    ///
+    /// Declared error statuses: 400, 401, 429.
+    ///
+    /// Sends an `Idempotency-Key` (a new UUID unless set in the parameters), reused across retries.
+    pub async fn create_proofread(
+        &self,
+        body: &crate::types::CreateProofreadRequest,
+        params: &CreateProofreadParams,
+    ) -> crate::Result<crate::types::CreateProofreadResponse> {
+        let request = crate::runtime::Request::new(
+            reqwest::Method::POST,
+            "/v3/video-translations/proofreads".to_string(),
+        )
+        .json(body)
+        .header("Idempotency-Key", &params.idempotency_key)
+        .idempotent()
+        .error_shapes(&[
+            (400, crate::runtime::ErrorShape::Standard),
+            (401, crate::runtime::ErrorShape::Standard),
+            (429, crate::runtime::ErrorShape::Standard),
+        ]);
+        self.client
+            .send_json::<crate::runtime::DataEnvelope<crate::types::CreateProofreadResponse>>(
+                request,
+            )
+            .await?
+            .into_data()
+    }
+
+    /// Create video translation
+    ///
+    /// Translate a video into one or more target languages. The translation runs asynchronously — the response contains an id (or ids for batch) which can be used to poll status.
+    ///
+    /// Use GET /v3/video-translations/languages to discover supported language codes.
+    ///
+    /// `POST /v3/video-translations`
+    ///
+    /// Declared error statuses: 400, 401, 429.
+    ///
+    /// Sends an `Idempotency-Key` (a new UUID unless set in the parameters), reused across retries.
+    pub async fn create_video_translation(
+        &self,
+        body: &crate::types::CreateVideoTranslationRequest,
+        params: &CreateVideoTranslationParams,
+    ) -> crate::Result<crate::types::VideoTranslationCreateResponse> {
+        let request = crate::runtime::Request::new(
+            reqwest::Method::POST,
+            "/v3/video-translations".to_string(),
+        )
+        .json(body)
+        .header("Idempotency-Key", &params.idempotency_key)
+        .idempotent()
+        .error_shapes(&[
+            (400, crate::runtime::ErrorShape::Standard),
+            (401, crate::runtime::ErrorShape::Standard),
+            (429, crate::runtime::ErrorShape::Standard),
+        ]);
+        self.client
+            .send_json::<
+                crate::runtime::DataEnvelope<
+                    crate::types::VideoTranslationCreateResponse,
+                >,
+            >(request)
+            .await?
+            .into_data()
+    }
+
     /// Delete Video Translation
     ///
     /// Permanently deletes a video translation and its associated files. This action cannot be undone.
@@ -32,21 +104,17 @@ impl<'a> VideoTranslate<'a> {
         &self,
         video_translation_id: &str,
     ) -> crate::Result<crate::types::VideoTranslationDeleteResponse> {
-        let video_translation_id = crate::runtime::encode_path_segment(
-            video_translation_id,
-        );
+        let video_translation_id = crate::runtime::encode_path_segment(video_translation_id);
         let request = crate::runtime::Request::new(
-                reqwest::Method::DELETE,
-                format!("/v3/video-translations/{video_translation_id}"),
-            )
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (404, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
+            reqwest::Method::DELETE,
+            format!("/v3/video-translations/{video_translation_id}"),
+        )
+        .error_shapes(&[
+            (400, crate::runtime::ErrorShape::Standard),
+            (401, crate::runtime::ErrorShape::Standard),
+            (404, crate::runtime::ErrorShape::Standard),
+            (429, crate::runtime::ErrorShape::Standard),
+        ]);
         self.client
             .send_json::<
                 crate::runtime::DataEnvelope<
@@ -55,5 +123,398 @@ impl<'a> VideoTranslate<'a> {
             >(request)
             .await?
             .into_data()
+    }
+
+    /// Download proofread SRT
+    ///
+    /// Download the edited and original SRT files for a completed proofread.
+    ///
+    /// `GET /v3/video-translations/proofreads/{proofread_id}/srt`
+    ///
+    /// Path parameters:
+    /// - `proofread_id`: Unique proofread identifier
+    ///
+    /// Declared error statuses: 400, 401, 404, 429.
+    pub async fn download_proofread_srt(
+        &self,
+        proofread_id: &str,
+    ) -> crate::Result<crate::types::DownloadSRTResponse> {
+        let proofread_id = crate::runtime::encode_path_segment(proofread_id);
+        let request = crate::runtime::Request::new(
+            reqwest::Method::GET,
+            format!("/v3/video-translations/proofreads/{proofread_id}/srt"),
+        )
+        .error_shapes(&[
+            (400, crate::runtime::ErrorShape::Standard),
+            (401, crate::runtime::ErrorShape::Standard),
+            (404, crate::runtime::ErrorShape::Standard),
+            (429, crate::runtime::ErrorShape::Standard),
+        ]);
+        self.client
+            .send_json::<crate::runtime::DataEnvelope<crate::types::DownloadSRTResponse>>(request)
+            .await?
+            .into_data()
+    }
+
+    /// Generate video from proofread
+    ///
+    /// Generate a translated video from a completed proofread session.
+    ///
+    /// `POST /v3/video-translations/proofreads/{proofread_id}/generate`
+    ///
+    /// Path parameters:
+    /// - `proofread_id`: Unique proofread identifier
+    ///
+    /// Declared error statuses: 400, 401, 404, 429.
+    ///
+    /// Sends an `Idempotency-Key` (a new UUID unless set in the parameters), reused across retries.
+    pub async fn generate_from_proofread(
+        &self,
+        proofread_id: &str,
+        body: &crate::types::GenerateVideoRequest,
+        params: &GenerateFromProofreadParams,
+    ) -> crate::Result<crate::types::GenerateVideoResponse> {
+        let proofread_id = crate::runtime::encode_path_segment(proofread_id);
+        let request = crate::runtime::Request::new(
+            reqwest::Method::POST,
+            format!("/v3/video-translations/proofreads/{proofread_id}/generate"),
+        )
+        .json(body)
+        .header("Idempotency-Key", &params.idempotency_key)
+        .idempotent()
+        .error_shapes(&[
+            (400, crate::runtime::ErrorShape::Standard),
+            (401, crate::runtime::ErrorShape::Standard),
+            (404, crate::runtime::ErrorShape::Standard),
+            (429, crate::runtime::ErrorShape::Standard),
+        ]);
+        self.client
+            .send_json::<crate::runtime::DataEnvelope<crate::types::GenerateVideoResponse>>(request)
+            .await?
+            .into_data()
+    }
+
+    /// Get proofread details
+    ///
+    /// Get status and details of a proofread session.
+    ///
+    /// `GET /v3/video-translations/proofreads/{proofread_id}`
+    ///
+    /// Path parameters:
+    /// - `proofread_id`: Unique proofread identifier
+    ///
+    /// Declared error statuses: 400, 401, 404, 429.
+    pub async fn get_proofread(
+        &self,
+        proofread_id: &str,
+    ) -> crate::Result<crate::types::ProofreadDetail> {
+        let proofread_id = crate::runtime::encode_path_segment(proofread_id);
+        let request = crate::runtime::Request::new(
+            reqwest::Method::GET,
+            format!("/v3/video-translations/proofreads/{proofread_id}"),
+        )
+        .error_shapes(&[
+            (400, crate::runtime::ErrorShape::Standard),
+            (401, crate::runtime::ErrorShape::Standard),
+            (404, crate::runtime::ErrorShape::Standard),
+            (429, crate::runtime::ErrorShape::Standard),
+        ]);
+        self.client
+            .send_json::<crate::runtime::DataEnvelope<crate::types::ProofreadDetail>>(request)
+            .await?
+            .into_data()
+    }
+
+    /// Get video translation details
+    ///
+    /// Get detailed information about a video translation including status, URLs, and metadata.
+    ///
+    /// `GET /v3/video-translations/{video_translation_id}`
+    ///
+    /// Path parameters:
+    /// - `video_translation_id`: Unique video translation identifier
+    ///
+    /// Declared error statuses: 400, 401, 404, 429.
+    pub async fn get_video_translation(
+        &self,
+        video_translation_id: &str,
+    ) -> crate::Result<crate::types::VideoTranslationDetail> {
+        let video_translation_id = crate::runtime::encode_path_segment(video_translation_id);
+        let request = crate::runtime::Request::new(
+            reqwest::Method::GET,
+            format!("/v3/video-translations/{video_translation_id}"),
+        )
+        .error_shapes(&[
+            (400, crate::runtime::ErrorShape::Standard),
+            (401, crate::runtime::ErrorShape::Standard),
+            (404, crate::runtime::ErrorShape::Standard),
+            (429, crate::runtime::ErrorShape::Standard),
+        ]);
+        self.client
+            .send_json::<crate::runtime::DataEnvelope<crate::types::VideoTranslationDetail>>(
+                request,
+            )
+            .await?
+            .into_data()
+    }
+
+    /// Calls [`get_video_translation`](Self::get_video_translation) until the job is done: `completed` on success, an error on `failed`; polls with backoff until `options.timeout`.
+    pub async fn get_video_translation_until_done(
+        &self,
+        video_translation_id: &str,
+        options: crate::WaitOptions,
+    ) -> crate::Result<crate::types::VideoTranslationDetail> {
+        crate::runtime::wait_until_done(
+            || self.get_video_translation(video_translation_id),
+            options,
+        )
+        .await
+    }
+
+    /// Get video translation caption
+    ///
+    /// Get the caption file (SRT or VTT format) for a completed video translation. Requires enable_caption=true when creating the translation.
+    ///
+    /// `GET /v3/video-translations/{video_translation_id}/caption`
+    ///
+    /// Path parameters:
+    /// - `video_translation_id`: Unique video translation identifier
+    ///
+    /// Declared error statuses: 400, 401, 404, 429.
+    pub async fn get_video_translation_caption(
+        &self,
+        video_translation_id: &str,
+        params: &GetVideoTranslationCaptionParams,
+    ) -> crate::Result<crate::types::VideoTranslationCaptionResponse> {
+        let video_translation_id = crate::runtime::encode_path_segment(video_translation_id);
+        let request = crate::runtime::Request::new(
+            reqwest::Method::GET,
+            format!("/v3/video-translations/{video_translation_id}/caption"),
+        )
+        .query("format", &params.format)
+        .error_shapes(&[
+            (400, crate::runtime::ErrorShape::Standard),
+            (401, crate::runtime::ErrorShape::Standard),
+            (404, crate::runtime::ErrorShape::Standard),
+            (429, crate::runtime::ErrorShape::Standard),
+        ]);
+        self.client
+            .send_json::<
+                crate::runtime::DataEnvelope<
+                    crate::types::VideoTranslationCaptionResponse,
+                >,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// List supported languages
+    ///
+    /// List all supported target language codes for video translation.
+    ///
+    /// `GET /v3/video-translations/languages`
+    ///
+    /// Declared error statuses: 400, 401, 429.
+    pub async fn list_video_translation_languages(
+        &self,
+    ) -> crate::Result<crate::types::VideoTranslationLanguagesResponse> {
+        let request = crate::runtime::Request::new(
+            reqwest::Method::GET,
+            "/v3/video-translations/languages".to_string(),
+        )
+        .error_shapes(&[
+            (400, crate::runtime::ErrorShape::Standard),
+            (401, crate::runtime::ErrorShape::Standard),
+            (429, crate::runtime::ErrorShape::Standard),
+        ]);
+        self.client
+            .send_json::<
+                crate::runtime::DataEnvelope<
+                    crate::types::VideoTranslationLanguagesResponse,
+                >,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// List video translations
+    ///
+    /// List video translations with cursor-based pagination.
+    ///
+    /// `GET /v3/video-translations`
+    ///
+    /// Declared error statuses: 400, 401, 429.
+    pub async fn list_video_translations(
+        &self,
+        params: &ListVideoTranslationsParams,
+    ) -> crate::Result<crate::Page<crate::types::VideoTranslationDetail>> {
+        let request = crate::runtime::Request::new(
+            reqwest::Method::GET,
+            "/v3/video-translations".to_string(),
+        )
+        .query("limit", &params.limit)
+        .query("token", &params.token)
+        .error_shapes(&[
+            (400, crate::runtime::ErrorShape::Standard),
+            (401, crate::runtime::ErrorShape::Standard),
+            (429, crate::runtime::ErrorShape::Standard),
+        ]);
+        self.client
+            .send_json::<crate::Page<crate::types::VideoTranslationDetail>>(request)
+            .await
+    }
+
+    /// Every item of [`list_video_translations`](Self::list_video_translations), following `next_token` page after page.
+    ///
+    /// The stream ends after the last page; an error ends it too.
+    pub fn list_video_translations_stream(
+        &self,
+        params: &ListVideoTranslationsParams,
+    ) -> impl futures_util::Stream<Item = crate::Result<crate::types::VideoTranslationDetail>> + 'a
+    {
+        let handle = *self;
+        let params = params.clone();
+        crate::runtime::paginate(move |token| {
+            let mut params = params.clone();
+            params.token = token;
+            async move { handle.list_video_translations(&params).await }
+        })
+    }
+
+    /// Update video translation
+    ///
+    /// Update a video translation's title.
+    ///
+    /// `PATCH /v3/video-translations/{video_translation_id}`
+    ///
+    /// Path parameters:
+    /// - `video_translation_id`: Unique video translation identifier
+    ///
+    /// Declared error statuses: 400, 401, 404, 429.
+    pub async fn update_video_translation(
+        &self,
+        video_translation_id: &str,
+        body: &crate::types::UpdateVideoTranslationRequest,
+    ) -> crate::Result<crate::types::VideoTranslationDetail> {
+        let video_translation_id = crate::runtime::encode_path_segment(video_translation_id);
+        let request = crate::runtime::Request::new(
+            reqwest::Method::PATCH,
+            format!("/v3/video-translations/{video_translation_id}"),
+        )
+        .json(body)
+        .error_shapes(&[
+            (400, crate::runtime::ErrorShape::Standard),
+            (401, crate::runtime::ErrorShape::Standard),
+            (404, crate::runtime::ErrorShape::Standard),
+            (429, crate::runtime::ErrorShape::Standard),
+        ]);
+        self.client
+            .send_json::<crate::runtime::DataEnvelope<crate::types::VideoTranslationDetail>>(
+                request,
+            )
+            .await?
+            .into_data()
+    }
+
+    /// Upload proofread SRT
+    ///
+    /// Upload an edited SRT file to update the proofread subtitles. Returns the updated proofread detail.
+    ///
+    /// `PUT /v3/video-translations/proofreads/{proofread_id}/srt`
+    ///
+    /// Path parameters:
+    /// - `proofread_id`: Unique proofread identifier
+    ///
+    /// Declared error statuses: 400, 401, 404, 429.
+    pub async fn upload_proofread_srt(
+        &self,
+        proofread_id: &str,
+        body: &crate::types::UploadSRTRequest,
+    ) -> crate::Result<crate::types::ProofreadDetail> {
+        let proofread_id = crate::runtime::encode_path_segment(proofread_id);
+        let request = crate::runtime::Request::new(
+            reqwest::Method::PUT,
+            format!("/v3/video-translations/proofreads/{proofread_id}/srt"),
+        )
+        .json(body)
+        .error_shapes(&[
+            (400, crate::runtime::ErrorShape::Standard),
+            (401, crate::runtime::ErrorShape::Standard),
+            (404, crate::runtime::ErrorShape::Standard),
+            (429, crate::runtime::ErrorShape::Standard),
+        ]);
+        self.client
+            .send_json::<crate::runtime::DataEnvelope<crate::types::ProofreadDetail>>(request)
+            .await?
+            .into_data()
+    }
+}
+
+/// Query and header parameters of [`create_proofread`](VideoTranslate::create_proofread).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateProofreadParams {
+    /// A unique value (e.g. a UUID) identifying this request. Retrying with the same key returns the result of the first request instead of performing the action again, so a timed-out POST can be retried safely.
+    ///
+    /// Header `Idempotency-Key`.
+    pub idempotency_key: Option<String>,
+}
+
+/// Query and header parameters of [`create_video_translation`](VideoTranslate::create_video_translation).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateVideoTranslationParams {
+    /// A unique value (e.g. a UUID) identifying this request. Retrying with the same key returns the result of the first request instead of performing the action again, so a timed-out POST can be retried safely.
+    ///
+    /// Header `Idempotency-Key`.
+    pub idempotency_key: Option<String>,
+}
+
+/// Query and header parameters of [`generate_from_proofread`](VideoTranslate::generate_from_proofread).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GenerateFromProofreadParams {
+    /// A unique value (e.g. a UUID) identifying this request. Retrying with the same key returns the result of the first request instead of performing the action again, so a timed-out POST can be retried safely.
+    ///
+    /// Header `Idempotency-Key`.
+    pub idempotency_key: Option<String>,
+}
+
+/// Query and header parameters of [`get_video_translation_caption`](VideoTranslate::get_video_translation_caption).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetVideoTranslationCaptionParams {
+    /// Caption format: 'srt' or 'vtt'
+    ///
+    /// Query parameter `format`, required.
+    pub format: crate::types::LegacyGetVideoTranslateCaptionCaptionType,
+}
+
+/// Query and header parameters of [`list_video_translations`](VideoTranslate::list_video_translations).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListVideoTranslationsParams {
+    /// Maximum number of items per page
+    ///
+    /// Default: `10`
+    ///
+    /// Query parameter `limit`.
+    pub limit: Option<i64>,
+    /// Opaque cursor token for the next page
+    ///
+    /// Query parameter `token`.
+    pub token: Option<String>,
+}
+
+impl crate::runtime::Pollable for crate::types::VideoTranslationDetail {
+    fn poll_state(&self) -> crate::runtime::PollState {
+        let status = crate::runtime::codec::text_of(&self.status);
+        match status.as_deref() {
+            Some("completed") => crate::runtime::PollState::Succeeded,
+            Some("failed") => crate::runtime::PollState::Failed {
+                code: None,
+                message: crate::runtime::codec::text_of(&self.failure_message),
+            },
+            _ => crate::runtime::PollState::Running,
+        }
+    }
+
+    fn status_text(&self) -> Option<String> {
+        crate::runtime::codec::text_of(&self.status)
     }
 }

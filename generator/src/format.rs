@@ -100,7 +100,17 @@ pub fn set_package_version(files: &mut BTreeMap<String, String>, version: &str) 
     *text = lines.join("\n") + "\n";
 }
 
-/// Relative paths of every file under `templates/`, sorted.
+/// Whether a file under `templates/` ships in the generated crate: its manifest,
+/// readme, runtime sources and example programs (anything else there, such as
+/// editor files, stays out).
+fn is_shipped_template(relative: &str) -> bool {
+    relative == "Cargo.toml"
+        || relative == "README.md"
+        || relative.starts_with("src/")
+        || relative.starts_with("examples/")
+}
+
+/// Relative paths of every shipped file under `templates/`, sorted.
 fn template_files(root: &Path) -> Result<Vec<String>> {
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
@@ -113,7 +123,7 @@ fn template_files(root: &Path) -> Result<Vec<String>> {
                 stack.push(path);
             } else if let Ok(relative) = path.strip_prefix(root) {
                 let relative = relative.to_string_lossy().replace('\\', "/");
-                if relative == "Cargo.toml" || relative.starts_with("src/") {
+                if is_shipped_template(&relative) {
                     out.push(relative);
                 }
             }

@@ -135,6 +135,22 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Document>> {
                     ));
                 }
                 let mut doc = load_file(&path, entry.id.clone())?;
+                if let Some(expect) = &entry.expect {
+                    let mismatches = expect.mismatches(&doc.value);
+                    if !mismatches.is_empty() {
+                        let pointer = format!("/documents/{index}/expect");
+                        let line = manifest::line_of(&manifest_path, &pointer);
+                        return Err(Error::spec(
+                            Location::new(&manifest_path, pointer).with_line(line),
+                            format!(
+                                "{} is not the document `{}` expects: {}",
+                                path.display(),
+                                entry.id,
+                                mismatches.join("; ")
+                            ),
+                        ));
+                    }
+                }
                 doc.date = entry.date.clone();
                 doc.url = entry.url.clone();
                 docs.push(doc);

@@ -9,6 +9,10 @@
 //!     date: 2026-04-01          # publication date, decides which duplicate operation wins
 //!     fetched: 2026-11-24       # optional
 //!     sha256: ...               # optional
+//!     expect:                   # optional: what the document must contain
+//!       title: heygen-api
+//!       paths: [/v1/video.delete]
+//!     unverified: the page moved  # optional: the url is not known to work (fetch-specs skips it)
 //! ```
 
 use std::collections::HashMap;
@@ -48,9 +52,63 @@ pub struct ManifestEntry {
     /// SHA-256 of the file, 64 hex digits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+    /// What the document must contain; a file or download without it is refused,
+    /// so that a URL which now serves another document cannot pass silently.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<Expect>,
+    /// Why `url` is not known to serve this document any more (moved or retired
+    /// page); `fetch-specs` skips such entries unless asked to try them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unverified: Option<String>,
 }
 
-const ENTRY_KEYS: [&str; 6] = ["id", "file", "url", "date", "fetched", "sha256"];
+const ENTRY_KEYS: [&str; 8] = [
+    "id",
+    "file",
+    "url",
+    "date",
+    "fetched",
+    "sha256",
+    "expect",
+    "unverified",
+];
+const EXPECT_KEYS: [&str; 2] = ["title", "paths"];
+
+/// What an input document must contain.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// `info.title`, exactly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Keys of `paths` that must be present.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<String>,
+}
+
+impl Expect {
+    /// What `document` (an OpenAPI document as JSON) lacks of what is expected,
+    /// one sentence each; empty when it matches.
+    pub fn mismatches(&self, document: &Value) -> Vec<String> {
+        let mut mismatches = Vec::new();
+        if let Some(title) = &self.title {
+            match document.pointer("/info/title").and_then(Value::as_str) {
+                Some(found) if found == title => {}
+                Some(found) => {
+                    mismatches.push(format!("its title is `{found}`, expected `{title}`"))
+                }
+                None => mismatches.push(format!("it has no info.title, expected `{title}`")),
+            }
+        }
+        let paths = document.get("paths").and_then(Value::as_object);
+        for path in &self.paths {
+            if !paths.is_some_and(|paths| paths.contains_key(path)) {
+                mismatches.push(format!("it has no path `{path}`"));
+            }
+        }
+        mismatches
+    }
+}
 
 impl Manifest {
     /// The entry with this document id.
@@ -244,7 +302,9 @@ fn check_shape(value: &Value, path: &Path, text: &str) -> Result<()> {
                     ),
                 );
             }
-            if !value.is_string() {
+            if key == "expect" {
+                check_expect_shape(value, &format!("/documents/{i}/expect"), &err)?;
+            } else if !value.is_string() {
                 return err(
                     format!("/documents/{i}/{key}"),
                     format!("`{key}` must be a string, found `{value}`"),
@@ -257,6 +317,50 @@ fn check_shape(value: &Value, path: &Path, text: &str) -> Result<()> {
                     format!("/documents/{i}"),
                     format!("the entry has no `{key}`"),
                 );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `expect` is a mapping of `title` (a string) and `paths` (a list of strings).
+fn check_expect_shape(
+    value: &Value,
+    pointer: &str,
+    err: &dyn Fn(String, String) -> Result<()>,
+) -> Result<()> {
+    let Some(expect) = value.as_object() else {
+        return err(
+            pointer.to_string(),
+            "`expect` must be a mapping with `title` and/or `paths`".into(),
+        );
+    };
+    for (key, value) in expect {
+        let at = format!("{pointer}/{}", crate::load::escape_token(key));
+        match key.as_str() {
+            "title" if value.is_string() => {}
+            "paths" => {
+                let Some(paths) = value.as_array() else {
+                    return err(at, "`paths` must be a list of paths".into());
+                };
+                for (index, path) in paths.iter().enumerate() {
+                    if !path.as_str().is_some_and(|p| p.starts_with('/')) {
+                        return err(
+                            format!("{at}/{index}"),
+                            format!("`{path}` is not a path: give it as in the document, starting with `/`"),
+                        );
+                    }
+                }
+            }
+            "title" => return err(at, format!("`title` must be a string, found `{value}`")),
+            _ => {
+                return err(
+                    at,
+                    format!(
+                        "unknown key `{key}`; expected one of {}",
+                        EXPECT_KEYS.join(", ")
+                    ),
+                )
             }
         }
     }
@@ -442,6 +546,32 @@ mod tests {
     }
 
     #[test]
+    fn expect_is_checked_for_shape_and_against_documents() {
+        let entry = "documents:\n  - id: a\n    file: a.json\n    expect: ";
+        let (pointer, line, message) = parse_err(&format!("{entry}{{titel: x}}\n"));
+        assert_eq!(pointer, "/documents/0/expect/titel");
+        assert_eq!(line, Some(4));
+        assert!(message.contains("unknown key `titel`"), "{message}");
+        let (pointer, _, message) = parse_err(&format!("{entry}{{paths: [v3/videos]}}\n"));
+        assert_eq!(pointer, "/documents/0/expect/paths/0");
+        assert!(message.contains("starting with `/`"), "{message}");
+
+        let manifest = parse(
+            &format!("{entry}{{title: T, paths: [/a, /b]}}\n"),
+            Path::new("m.yaml"),
+        )
+        .expect("valid");
+        let expect = manifest.documents[0].expect.clone().expect("expect");
+        let matching = serde_json::json!({"info": {"title": "T"}, "paths": {"/a": {}, "/b": {}}});
+        assert!(expect.mismatches(&matching).is_empty());
+        let other = serde_json::json!({"info": {"title": "U"}, "paths": {"/a": {}}});
+        assert_eq!(
+            expect.mismatches(&other),
+            ["its title is `U`, expected `T`", "it has no path `/b`"]
+        );
+    }
+
+    #[test]
     fn real_manifest() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
         let manifest = read(&dir).expect("valid").expect("present");
@@ -449,6 +579,7 @@ mod tests {
         assert_eq!(
             ids,
             [
+                "external-api",
                 "external-api-2026-05-delete-video-translation",
                 "readme-v1-video-delete",
                 "readme-v2-photo-avatar-delete"
@@ -457,7 +588,15 @@ mod tests {
         assert!(manifest
             .documents
             .iter()
-            .all(|e| e.date.is_some() && e.url.is_some()));
+            .all(|e| e.date.is_some() && e.url.is_some() && e.expect.is_some()));
+        // Only the full document is known to be where the manifest says.
+        let verified: Vec<&str> = manifest
+            .documents
+            .iter()
+            .filter(|e| e.unverified.is_none())
+            .map(|e| e.id.as_str())
+            .collect();
+        assert_eq!(verified, ["external-api"]);
         for entry in &manifest.documents {
             assert!(dir.join(&entry.file).is_file(), "{}", entry.file);
         }

@@ -5,7 +5,6 @@
 //! Uses the full spec when `../shared/specs/heygen` is present, else `specs/`.
 //! (How long these builds take is measured by `cargo xtask bench`, not here.)
 
-
 use heygen_codegen_tests::{cargo, full_specs_dir, shared_specs, workspace_root};
 
 /// The feature names of the generated manifest, `default` excluded.

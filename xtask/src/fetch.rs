@@ -29,6 +29,8 @@ pub struct FetchOptions {
     pub timeout: Duration,
     /// The date recorded as `fetched`; today (UTC) when `None`.
     pub today: Option<String>,
+    /// Also download entries marked `unverified` (skipped otherwise).
+    pub include_unverified: bool,
 }
 
 /// What happened to one document.
@@ -43,11 +45,18 @@ pub struct Fetched {
     pub changed: bool,
 }
 
+/// A manifest entry that was not downloaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub id: String,
+    pub why: String,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FetchReport {
     pub fetched: Vec<Fetched>,
-    /// Ids of manifest entries without a `url`, left as they were.
-    pub skipped: Vec<String>,
+    /// Entries left as they were, with why: no `url`, or marked `unverified`.
+    pub skipped: Vec<Skipped>,
     /// The manifest could not be edited in place and was written anew.
     pub manifest_regenerated: bool,
 }
@@ -69,6 +78,12 @@ pub enum FetchError {
     Transport { url: String, message: String },
     /// The body is not (and does not embed) an OpenAPI document.
     NoSpec { url: String, message: String },
+    /// The body is an OpenAPI document, but not the one the entry's `expect` describes.
+    Unexpected {
+        url: String,
+        id: String,
+        mismatches: Vec<String>,
+    },
     /// The download exceeds [`MAX_BYTES`].
     TooLarge { url: String },
     /// Reading or writing files.
@@ -103,6 +118,15 @@ impl fmt::Display for FetchError {
                     "{url}: the download is not an OpenAPI document: {message}"
                 )
             }
+            FetchError::Unexpected {
+                url,
+                id,
+                mismatches,
+            } => write!(
+                f,
+                "{url}: the download is not the document `{id}` expects: {}",
+                mismatches.join("; ")
+            ),
             FetchError::TooLarge { url } => {
                 write!(f, "{url}: the download is larger than {MAX_BYTES} bytes")
             }
@@ -149,9 +173,19 @@ pub fn fetch_specs(options: &FetchOptions) -> Result<FetchReport, FetchError> {
     let mut new_manifest = old_manifest.clone();
     for entry in new_manifest.documents.iter_mut() {
         let Some(url) = entry.url.clone() else {
-            report.skipped.push(entry.id.clone());
+            report.skipped.push(Skipped {
+                id: entry.id.clone(),
+                why: "no url".into(),
+            });
             continue;
         };
+        if let (Some(why), false) = (&entry.unverified, options.include_unverified) {
+            report.skipped.push(Skipped {
+                id: entry.id.clone(),
+                why: format!("unverified: {why}"),
+            });
+            continue;
+        }
         let body = download(&agent, &url, options.timeout)?;
         let staged = staging.path().join(&entry.file);
         if let Some(dir) = staged.parent() {
@@ -159,12 +193,25 @@ pub fn fetch_specs(options: &FetchOptions) -> Result<FetchReport, FetchError> {
         }
         std::fs::write(&staged, &body).map_err(|e| io_error(&staged, e))?;
         // The same check regen makes: JSON, YAML, or a page embedding one document.
-        if let Err(error) = generator::load::load_file(&staged, entry.id.clone()) {
-            let message = error.to_string().replace(
-                &staged.display().to_string(),
-                &format!("downloaded {}", entry.file),
-            );
-            return Err(FetchError::NoSpec { url, message });
+        let document = match generator::load::load_file(&staged, entry.id.clone()) {
+            Ok(document) => document,
+            Err(error) => {
+                let message = error.to_string().replace(
+                    &staged.display().to_string(),
+                    &format!("downloaded {}", entry.file),
+                );
+                return Err(FetchError::NoSpec { url, message });
+            }
+        };
+        if let Some(expect) = &entry.expect {
+            let mismatches = expect.mismatches(&document.value);
+            if !mismatches.is_empty() {
+                return Err(FetchError::Unexpected {
+                    url,
+                    id: entry.id.clone(),
+                    mismatches,
+                });
+            }
         }
         let sha256 = sha256_hex(&body);
         let existing = std::fs::read(options.specs.join(&entry.file)).ok();

@@ -38,6 +38,9 @@ struct FetchArgs {
     /// Timeout of each request, in seconds.
     #[arg(long, default_value_t = 30)]
     timeout: u64,
+    /// Also try the entries marked `unverified` (moved or retired pages).
+    #[arg(long)]
+    include_unverified: bool,
 }
 
 /// Which API changes make `regen --fail-on` exit with code 2.
@@ -90,6 +93,7 @@ fn fetch_specs(args: FetchArgs) -> ExitCode {
         specs: specs.clone(),
         timeout: std::time::Duration::from_secs(args.timeout.max(1)),
         today: None,
+        include_unverified: args.include_unverified,
     };
     match xtask::fetch::fetch_specs(&options) {
         Ok(report) => {
@@ -104,8 +108,8 @@ fn fetch_specs(args: FetchArgs) -> ExitCode {
                     fetched.file, fetched.url, fetched.bytes, fetched.sha256
                 );
             }
-            for id in &report.skipped {
-                println!("skipped   {id}: no url in the manifest");
+            for skipped in &report.skipped {
+                println!("skipped   {}: {}", skipped.id, skipped.why);
             }
             if report.manifest_regenerated {
                 println!(

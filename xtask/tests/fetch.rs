@@ -87,6 +87,10 @@ const OLD_JSON: &str =
 const OLD_PAGE: &str =
     "```yaml\nopenapi: 3.1.0\ninfo: {title: old page, version: '1'}\npaths: {}\n```\n";
 
+/// What a URL that moved on may serve instead: a valid OpenAPI document, but
+/// another one (like developers.heygen.com/openapi.yaml, the stale v1/v2 document).
+const STALE_V2_DOCUMENT: &str = r#"{"openapi": "3.1.0", "info": {"title": "HeyGen API", "version": "4.0.8"}, "paths": {"/v2/videos": {}}}"#;
+
 /// A specs folder with two documents and a commented manifest whose second
 /// entry is fetched from `second_url`.
 fn specs_dir(base: &str, second_path: &str) -> tempfile::TempDir {
@@ -124,6 +128,7 @@ fn options(dir: &Path, timeout_secs: u64) -> FetchOptions {
         specs: dir.to_path_buf(),
         timeout: Duration::from_secs(timeout_secs),
         today: Some("2026-06-01".into()),
+        include_unverified: false,
     }
 }
 
@@ -133,6 +138,10 @@ fn routes() -> Vec<(&'static str, Reply)> {
         ("/delete-widget.md", Reply::Ok(fixture("page.docs.md"))),
         ("/moved.md", Reply::Ok(fixture("no-spec.md"))),
         ("/gone.md", Reply::Status(404, "Not Found")),
+        (
+            "/stale.json",
+            Reply::Ok(STALE_V2_DOCUMENT.as_bytes().to_vec()),
+        ),
         ("/slow.md", Reply::Hang),
     ]
 }
@@ -320,4 +329,93 @@ fn missing_manifest_is_an_error() {
         std::fs::read_dir(dir.path()).unwrap().next().is_none(),
         "nothing written"
     );
+}
+
+/// A specs folder whose one document expects the title `Widgets` and the path
+/// `/v3/widgets`, fetched from `base` + `path`; `extra` is appended to the entry.
+fn expecting_specs_dir(base: &str, path: &str, extra: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("widgets.json"), fixture("spec.json")).expect("write");
+    let manifest = format!(
+        "documents:\n  - id: widgets\n    file: widgets.json\n    url: {base}{path}\n    date: 2026-04-08\n    expect: {{title: Widgets, paths: [/v3/widgets]}}\n{extra}"
+    );
+    std::fs::write(dir.path().join("manifest.yaml"), manifest).expect("write");
+    dir
+}
+
+#[test]
+fn download_that_is_another_document_is_refused() {
+    let base = serve(routes());
+    let dir = expecting_specs_dir(&base, "/stale.json", "");
+    let before = snapshot(dir.path());
+    let error = fetch_specs(&options(dir.path(), 10)).expect_err("the stale document is refused");
+    assert!(
+        matches!(&error, FetchError::Unexpected { id, mismatches, .. }
+            if id == "widgets" && mismatches.len() == 2),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(message.contains(&format!("{base}/stale.json")), "{message}");
+    assert!(
+        message.contains("its title is `HeyGen API`, expected `Widgets`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("it has no path `/v3/widgets`"),
+        "{message}"
+    );
+    assert_eq!(snapshot(dir.path()), before, "nothing changed");
+}
+
+#[test]
+fn download_that_holds_what_is_expected_is_accepted() {
+    let base = serve(routes());
+    let dir = expecting_specs_dir(&base, "/spec.json", "");
+    let report = fetch_specs(&options(dir.path(), 10)).expect("the expected document");
+    assert_eq!(report.fetched.len(), 1);
+    let manifest = generator::manifest::read(dir.path()).unwrap().unwrap();
+    let expect = manifest.documents[0].expect.as_ref().expect("expect kept");
+    assert_eq!(expect.paths, ["/v3/widgets"]);
+    assert_eq!(
+        manifest.documents[0].sha256.as_deref(),
+        Some(sha256_hex(&fixture("spec.json")).as_str())
+    );
+}
+
+#[test]
+fn unverified_entries_are_skipped_unless_asked_for() {
+    let base = serve(routes());
+    // The url 404s: trying it would fail the whole fetch.
+    let dir = expecting_specs_dir(&base, "/gone.md", "    unverified: the page moved\n");
+    let before = snapshot(dir.path());
+    let report = fetch_specs(&options(dir.path(), 10)).expect("nothing to fetch");
+    assert!(report.fetched.is_empty());
+    assert_eq!(report.skipped.len(), 1);
+    assert_eq!(report.skipped[0].id, "widgets");
+    assert_eq!(report.skipped[0].why, "unverified: the page moved");
+    let mut after = snapshot(dir.path());
+    // Only the manifest may be rewritten (identically: nothing was fetched).
+    assert_eq!(
+        after.remove(&dir.path().join("manifest.yaml")),
+        before.get(&dir.path().join("manifest.yaml")).cloned()
+    );
+
+    let mut all = options(dir.path(), 10);
+    all.include_unverified = true;
+    let error = fetch_specs(&all).expect_err("asked for, the moved page is tried");
+    assert!(
+        matches!(error, FetchError::Status { status: 404, .. }),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn local_file_that_is_another_document_fails_regen_naming_the_manifest() {
+    let dir = expecting_specs_dir("http://127.0.0.1:9", "/spec.json", "");
+    std::fs::write(dir.path().join("widgets.json"), STALE_V2_DOCUMENT).unwrap();
+    let error = generator::load::load_dir(dir.path()).expect_err("refused");
+    let message = error.to_string();
+    assert!(message.contains("manifest.yaml"), "{message}");
+    assert!(message.contains("/documents/0/expect"), "{message}");
+    assert!(message.contains("its title is `HeyGen API`"), "{message}");
 }

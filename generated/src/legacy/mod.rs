@@ -6,8 +6,20 @@
 
 #[cfg(feature = "legacy-photo-avatar")]
 pub mod photo_avatar;
+#[cfg(feature = "legacy-user")]
+pub mod user;
 #[cfg(feature = "legacy-video")]
 pub mod video;
+#[cfg(feature = "legacy-video-agent")]
+pub mod video_agent;
+#[cfg(feature = "legacy-video-translate")]
+pub mod video_translate;
+#[cfg(feature = "legacy-videos")]
+pub mod videos;
+#[cfg(feature = "legacy-voices")]
+pub mod voices;
+#[cfg(feature = "legacy-workflows")]
+pub mod workflows;
 /// Entry point to the legacy (v1/v2) endpoints.
 #[derive(Debug, Clone, Copy)]
 pub struct Legacy<'a> {

@@ -118,37 +118,13 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The full April 2026 spec's file name in `../shared/specs/heygen/`.
-pub const FULL_SPEC: &str = "external-api.2026-04-08.json";
+/// HeyGen's full v3 document, as a file of `specs/`: the one Prism serves.
+pub const FULL_SPEC: &str = "external-api.json";
 
-/// `../shared/specs/heygen` beside the checkout, when it holds the full spec.
-pub fn shared_specs() -> Option<PathBuf> {
-    let dir = workspace_root().join("../shared/specs/heygen");
-    dir.join(FULL_SPEC).exists().then_some(dir)
-}
-
-/// Builds a specs folder holding the full April 2026 `external-api.json`, the
-/// seed documents of `specs/`, the project's quirks and client data, and a
-/// manifest giving every document its date.
-pub fn full_specs_dir(shared: &Path) -> std::io::Result<tempfile::TempDir> {
-    let dir = tempfile::tempdir()?;
-    let specs = workspace_root().join("specs");
-    std::fs::copy(shared.join(FULL_SPEC), dir.path().join(FULL_SPEC))?;
-    for entry in std::fs::read_dir(&specs)? {
-        let path = entry?.path();
-        let Some(name) = path.file_name() else {
-            continue;
-        };
-        if path.is_file() && name != "manifest.yaml" {
-            std::fs::copy(&path, dir.path().join(name))?;
-        }
-    }
-    let mut manifest = std::fs::read_to_string(specs.join("manifest.yaml"))?;
-    manifest.push_str(&format!(
-        "  - id: external-api\n    file: {FULL_SPEC}\n    url: https://api.heygen.com/openapi/external-api.json\n    date: 2026-04-08\n"
-    ));
-    std::fs::write(dir.path().join("manifest.yaml"), manifest)?;
-    Ok(dir)
+/// The project's `specs/` folder: the inputs of the committed crate (the full
+/// v3 document, the docs pages, quirks and client data).
+pub fn specs_dir() -> PathBuf {
+    workspace_root().join("specs")
 }
 
 /// Runs the contract test; prints one line per operation and pass, and the counts.

@@ -240,7 +240,7 @@ fn function(api: &Api, op: &Operation, index: usize) -> String {
     };
     format!(
         "/// `{} {}` ({})\n\
-         #[allow(clippy::needless_borrow)]\n\
+         #[allow(clippy::needless_borrow, deprecated)] // retired operations are called on purpose\n\
          async fn op_{index}(client: &heygen::Client, case: &Value) -> Outcome {{\n\
          {body}    Ok({handle}.{method}({}).await.map({result}))\n}}\n",
         op.method.as_str(),

@@ -1,7 +1,7 @@
 //! `specs/client.yaml`: what the generated client does beyond what the spec says
 //! (which paths are legacy, which operations can be polled). Optional.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -21,6 +21,16 @@ pub struct ClientConfig {
     /// `cargo xtask regen --bump` raises it as the API changes call for.
     #[serde(default = "default_crate_version")]
     pub crate_version: String,
+    /// The file and text this was read from, to locate errors found later
+    /// (an entry naming an operation that does not exist).
+    #[serde(skip)]
+    pub source: Option<ConfigSource>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConfigSource {
+    pub path: PathBuf,
+    pub text: String,
 }
 
 /// The generated crate's version when `client.yaml` does not give one.
@@ -36,6 +46,7 @@ impl Default for ClientConfig {
             legacy: Legacy::default(),
             polling: Vec::new(),
             crate_version: default_crate_version(),
+            source: None,
         }
     }
 }
@@ -48,6 +59,35 @@ pub struct Legacy {
     pub path_prefixes: Vec<String>,
     /// A line added to the docs of every legacy operation.
     pub note: Option<String>,
+    /// HeyGen retired the legacy API: its operations become `#[deprecated]`.
+    pub retired: Option<Retirement>,
+}
+
+/// When and why the legacy operations were retired, and what replaces them.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Retirement {
+    /// The date they stopped working, `YYYY-MM-DD` (the `since` of `#[deprecated]`).
+    pub since: String,
+    /// Where the date comes from.
+    pub reason: String,
+    /// operationIds of legacy operations HeyGen still supports: not deprecated.
+    #[serde(default)]
+    pub still_supported: Vec<String>,
+    /// The v3 operation that does what a retired one did, where there is one.
+    #[serde(default)]
+    pub replacements: Vec<Replacement>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Replacement {
+    /// operationId of the retired operation.
+    pub legacy: String,
+    /// operationId of the v3 operation to use instead.
+    pub v3: String,
+    /// Why it is the replacement.
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -85,7 +125,28 @@ impl ClientConfig {
                 ),
             ));
         }
-        Ok(config)
+        if let Some(retired) = &config.legacy.retired {
+            if !crate::manifest::is_iso_date(&retired.since) {
+                let line = crate::load::line_in_text(&text, "/legacy/retired/since");
+                return Err(Error::spec(
+                    Location::new(&path, "/legacy/retired/since").with_line(line),
+                    format!("invalid date `{}`: expected YYYY-MM-DD", retired.since),
+                ));
+            }
+        }
+        Ok(ClientConfig {
+            source: Some(ConfigSource { path, text }),
+            ..config
+        })
+    }
+
+    /// Where `pointer` (into `client.yaml`) is, for errors about its entries.
+    pub fn location(&self, pointer: &str) -> Location {
+        match &self.source {
+            Some(source) => Location::new(&source.path, pointer)
+                .with_line(crate::load::line_in_text(&source.text, pointer)),
+            None => Location::new(FILE_NAME, pointer),
+        }
     }
 
     pub fn is_legacy(&self, path: &str) -> bool {

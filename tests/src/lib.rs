@@ -12,22 +12,27 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// `../shared/specs/heygen` beside the checkout, when present.
-pub fn shared_specs() -> Option<PathBuf> {
-    contract::shared_specs()
+/// The project's `specs/`: HeyGen's full v3 document, the docs pages, quirks
+/// and client data (the inputs of the committed crate).
+pub fn specs_dir() -> PathBuf {
+    contract::specs_dir()
 }
 
-/// Builds a specs folder holding the full April 2026 `external-api.json`, the
-/// three seed documents of `specs/`, the project's quirks and client data, and
-/// a manifest giving every document its date (the same folder
-/// `cargo xtask contract` uses; the logic lives in the contract crate).
-pub fn full_specs_dir(shared: &Path) -> tempfile::TempDir {
-    contract::full_specs_dir(shared).expect("build the full specs folder")
+/// HeyGen's full v3 document in `specs/`.
+pub fn full_spec() -> PathBuf {
+    specs_dir().join(contract::FULL_SPEC)
 }
 
-/// Prints why a test that needs `../shared/specs` did nothing.
-pub fn skip_without_shared_specs(test: &str) {
-    eprintln!("{test}: skipped: ../shared/specs/heygen/external-api.2026-04-08.json is not beside the checkout");
+/// A copy of `specs/` in a temporary folder, for tests that change a document.
+pub fn specs_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for entry in std::fs::read_dir(specs_dir()).expect("read specs/") {
+        let path = entry.expect("specs/ entry").path();
+        if let Some(name) = path.file_name().filter(|_| path.is_file()) {
+            std::fs::copy(&path, dir.path().join(name)).expect("copy a spec file");
+        }
+    }
+    dir
 }
 
 /// Runs cargo in a generated crate outside the workspace and fails on an error

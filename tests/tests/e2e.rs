@@ -5,9 +5,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
-use heygen_codegen_tests::{
-    cargo, full_specs_dir, shared_specs, skip_without_shared_specs, workspace_root,
-};
+use heygen_codegen_tests::{cargo, full_spec, specs_dir, workspace_root};
 
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -37,14 +35,9 @@ fn inventory(specs: &Path) -> (BTreeSet<(String, String)>, BTreeSet<String>) {
 
 #[test]
 fn full_spec_generates_a_crate_that_builds_cleanly() {
-    let Some(shared) = shared_specs() else {
-        return skip_without_shared_specs("full_spec_generates_a_crate_that_builds_cleanly");
-    };
-    let specs = full_specs_dir(&shared);
-    let (operations, schemas) = inventory(specs.path());
-    let april =
-        generator::load::load_file(&shared.join("external-api.2026-04-08.json"), "april".into())
-            .unwrap();
+    let specs = specs_dir();
+    let (operations, schemas) = inventory(&specs);
+    let april = generator::load::load_file(&full_spec(), "april".into()).unwrap();
     let april_ops: usize = april.value["paths"]
         .as_object()
         .unwrap()
@@ -61,7 +54,7 @@ fn full_spec_generates_a_crate_that_builds_cleanly() {
     );
 
     let generated =
-        generator::generate(&generator::Options::for_workspace(specs.path())).expect("generate");
+        generator::generate(&generator::Options::for_workspace(&specs)).expect("generate");
     let api = &generated.api;
 
     // Every operation of the inputs has its method.
@@ -116,7 +109,7 @@ fn full_spec_generates_a_crate_that_builds_cleanly() {
         &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
     );
     cargo(&crate_dir, &["doc", "--quiet", "--no-deps"]);
-    round_trip_every_example(specs.path(), api, &crate_dir);
+    round_trip_every_example(&specs, api, &crate_dir);
 }
 
 /// Every example of every input document round-trips through its generated

@@ -5,7 +5,7 @@
 //! Uses the full spec when `../shared/specs/heygen` is present, else `specs/`.
 //! (How long these builds take is measured by `cargo xtask bench`, not here.)
 
-use heygen_codegen_tests::{cargo, full_specs_dir, shared_specs, workspace_root};
+use heygen_codegen_tests::{cargo, specs_dir, workspace_root};
 
 /// The feature names of the generated manifest, `default` excluded.
 fn features(manifest: &str) -> Vec<String> {
@@ -25,11 +25,7 @@ fn features(manifest: &str) -> Vec<String> {
 
 #[test]
 fn each_tag_feature_compiles_alone() {
-    let full = shared_specs().map(|shared| full_specs_dir(&shared));
-    let specs = full
-        .as_ref()
-        .map(|dir| dir.path().to_path_buf())
-        .unwrap_or_else(|| workspace_root().join("specs"));
+    let specs = specs_dir();
     let generated =
         generator::generate(&generator::Options::for_workspace(&specs)).expect("generate");
 

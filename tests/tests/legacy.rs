@@ -1,6 +1,8 @@
 //! The committed `heygen` crate decodes the examples of the seed documents: the legacy
 //! readme pages (whose schemas quirks.yaml fixes) and the v3 May page. The bodies are read
 //! from specs/ at test time, so they are exactly the documented ones.
+// The legacy operations are deprecated (retired by HeyGen); calling them is the point here.
+#![allow(deprecated)]
 
 use heygen::types::{
     IntegerOrString, LegacyDeleteAVideoResponse, LegacyDeletePhotoAvatarByIdResponse,
@@ -8,7 +10,7 @@ use heygen::types::{
     VideoTranslationDeleteResponse,
 };
 use heygen::{Client, Error};
-use heygen_codegen_tests::workspace_root;
+use heygen_codegen_tests::{specs_copy, specs_dir, workspace_root};
 use serde_json::{json, Value};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -319,5 +321,101 @@ async fn delete_video_translation_over_http() {
     assert_eq!(
         error.message.as_deref(),
         Some("Video translation not found.")
+    );
+}
+
+/// The operations of the committed crate, lowered from `specs/`.
+fn committed_operations() -> Vec<generator::ir::Operation> {
+    generator::generate(&generator::Options::for_workspace(specs_dir()))
+        .expect("specs/ generate")
+        .api
+        .operations
+}
+
+#[test]
+fn every_retired_operation_is_deprecated_with_its_v3_replacement() {
+    let operations = committed_operations();
+    let legacy: Vec<_> = operations.iter().filter(|op| op.legacy).collect();
+    assert!(legacy.len() >= 17, "{}", legacy.len());
+    for op in &legacy {
+        let deprecation = op
+            .deprecation
+            .as_ref()
+            .unwrap_or_else(|| panic!("{} is not deprecated", op.operation_id));
+        assert_eq!(deprecation.since, "2026-10-31");
+        assert!(
+            deprecation
+                .note
+                .starts_with("HeyGen retired the v1/v2 API on 2026-10-31; "),
+            "{}",
+            deprecation.note
+        );
+    }
+    assert!(operations
+        .iter()
+        .filter(|op| !op.legacy)
+        .all(|op| op.deprecation.is_none()));
+    let note = |id: &str| {
+        operations
+            .iter()
+            .find(|op| op.operation_id == id)
+            .and_then(|op| op.deprecation.clone())
+            .unwrap_or_else(|| panic!("{id}"))
+            .note
+    };
+    assert!(
+        note("createAvatarVideo")
+            .ends_with("use `client.videos().create_video()` (POST /v3/videos)"),
+        "{}",
+        note("createAvatarVideo")
+    );
+    assert!(
+        note("delete-photo-avatar-by-id").ends_with("the v3 API has no equivalent operation"),
+        "{}",
+        note("delete-photo-avatar-by-id")
+    );
+}
+
+/// Generates from a copy of `specs/` whose `client.yaml` has `from` replaced by `to`.
+fn generate_with_client_yaml(from: &str, to: &str) -> generator::Result<generator::Generated> {
+    let dir = specs_copy();
+    let path = dir.path().join("client.yaml");
+    let text = std::fs::read_to_string(&path).expect("client.yaml");
+    assert!(text.contains(from), "client.yaml has no `{from}`");
+    std::fs::write(&path, text.replacen(from, to, 1)).expect("write client.yaml");
+    generator::generate(&generator::Options::for_workspace(dir.path()))
+}
+
+#[test]
+fn a_retirement_entry_naming_no_operation_fails_regen() {
+    let error =
+        generate_with_client_yaml("legacy: createAvatarVideo", "legacy: createAvatarVideoV9")
+            .map(|_| ())
+            .expect_err("a stale entry is an error");
+    let message = error.to_string();
+    assert!(
+        message.contains("client.yaml:"),
+        "names the file and line: {message}"
+    );
+    assert!(
+        message.contains("#/legacy/retired/replacements/0/legacy"),
+        "{message}"
+    );
+    assert!(message.contains("`createAvatarVideoV9`"), "{message}");
+}
+
+#[test]
+fn a_replacement_must_be_a_v3_operation() {
+    let error = generate_with_client_yaml("v3: createVideo\n", "v3: getVideo\n")
+        .map(|_| ())
+        .expect_err("a legacy replacement is an error");
+    let message = error.to_string();
+    assert!(
+        message.contains("#/legacy/retired/replacements/0/v3"),
+        "{message}"
+    );
+    assert!(
+        message.contains("is itself a legacy operation"),
+        "{message}"
     );
 }

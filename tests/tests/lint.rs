@@ -5,9 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use heygen_codegen_tests::{
-    full_specs_dir, shared_specs, skip_without_shared_specs, workspace_root,
-};
+use heygen_codegen_tests::{full_spec, specs_dir};
 
 fn generate(specs: &Path) -> generator::Generated {
     generator::generate(&generator::Options::for_workspace(specs)).expect("generate")
@@ -23,29 +21,8 @@ fn print_findings(report: &generator::Report) -> String {
 }
 
 #[test]
-fn seed_documents_match_after_the_fixes() {
-    let generated = generate(&workspace_root().join("specs"));
-    let report = &generated.report;
-    println!(
-        "seeds: {} examples, {} defaults checked",
-        report.examples_checked, report.defaults_checked
-    );
-    assert!(report.lint.is_empty(), "{}", print_findings(report));
-    assert!(report.examples_checked >= 8, "{}", report.examples_checked);
-    assert!(report.defaults_checked >= 1, "{}", report.defaults_checked);
-    assert!(report
-        .lines()
-        .iter()
-        .any(|l| l.starts_with("  lint: all ") && l.ends_with("match their schemas")));
-}
-
-#[test]
 fn full_spec_matches_after_the_fixes() {
-    let Some(shared) = shared_specs() else {
-        return skip_without_shared_specs("full_spec_matches_after_the_fixes");
-    };
-    let specs = full_specs_dir(&shared);
-    let generated = generate(specs.path());
+    let generated = generate(&specs_dir());
     let report = &generated.report;
     println!(
         "full spec + seeds: {} examples, {} defaults checked, {} findings",
@@ -54,12 +31,12 @@ fn full_spec_matches_after_the_fixes() {
         report.lint.len()
     );
     assert!(report.lint.is_empty(), "{}", print_findings(report));
+    assert!(report
+        .lines()
+        .iter()
+        .any(|l| l.starts_with("  lint: all ") && l.ends_with("match their schemas")));
     // the April spec alone: the research counts 595 examples and defaults in v3
-    let mut april = generator::load::load_file(
-        &shared.join("external-api.2026-04-08.json"),
-        "external-api".into(),
-    )
-    .expect("loads");
+    let mut april = generator::load::load_file(&full_spec(), "external-api".into()).expect("loads");
     generator::normalise::normalise(&mut april).expect("normalises");
     let lint = generator::lint::lint_document(&april);
     println!(
@@ -79,7 +56,7 @@ fn full_spec_matches_after_the_fixes() {
 /// specs/ without quirks.yaml, in a temporary folder.
 fn seeds_without_quirks() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    for entry in std::fs::read_dir(workspace_root().join("specs")).expect("specs/") {
+    for entry in std::fs::read_dir(specs_dir()).expect("specs/") {
         let path = entry.expect("entry").path();
         let name = path.file_name().expect("name").to_owned();
         if name != "quirks.yaml" {
@@ -190,8 +167,8 @@ fn without_quirks_the_readme_docs_show_the_documented_mismatches() {
 fn the_fixes_remove_exactly_these_mismatches() {
     // with quirks.yaml the same documents are clean, so every mismatch above is a
     // documented quirk that quirks.yaml fixes
-    let mut documents = generator::load::load_dir(&workspace_root().join("specs")).expect("loads");
-    let quirks = generator::quirks::read(&workspace_root().join("specs"))
+    let mut documents = generator::load::load_dir(&specs_dir()).expect("loads");
+    let quirks = generator::quirks::read(&specs_dir())
         .expect("reads")
         .expect("specs/quirks.yaml");
     generator::quirks::apply(&quirks, &mut documents).expect("applies");

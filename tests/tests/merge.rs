@@ -5,9 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use generator::load::Document;
-use heygen_codegen_tests::{
-    full_specs_dir, shared_specs, skip_without_shared_specs, workspace_root,
-};
+use heygen_codegen_tests::{specs_dir, workspace_root};
 
 fn fixture(case: &str) -> PathBuf {
     workspace_root().join("tests/fixtures/merge").join(case)
@@ -285,22 +283,11 @@ fn assert_order_free(documents: &[Document], specs: &Path, permutations: usize, 
 }
 
 #[test]
-fn document_order_never_changes_the_seed_crate() {
-    let specs = workspace_root().join("specs");
+fn document_order_never_changes_the_committed_crate() {
+    let specs = specs_dir();
     let documents = generator::load::load_dir(&specs).expect("loads");
-    assert_eq!(documents.len(), 3);
-    assert_order_free(&documents, &specs, 6, 42);
-}
-
-#[test]
-fn document_order_never_changes_the_full_crate() {
-    let Some(shared) = shared_specs() else {
-        return skip_without_shared_specs("document_order_never_changes_the_full_crate");
-    };
-    let specs = full_specs_dir(&shared);
-    let documents = generator::load::load_dir(specs.path()).expect("loads");
     assert_eq!(documents.len(), 4);
-    assert_order_free(&documents, specs.path(), 4, 2026);
+    assert_order_free(&documents, &specs, 5, 2026);
 }
 
 #[test]

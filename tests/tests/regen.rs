@@ -1,6 +1,6 @@
 //! The committed crate matches `specs/`, and generation is deterministic.
 
-use heygen_codegen_tests::{full_specs_dir, shared_specs, workspace_root};
+use heygen_codegen_tests::workspace_root;
 
 #[test]
 fn generated_crate_is_up_to_date() {
@@ -20,11 +20,7 @@ fn generated_crate_is_up_to_date() {
 #[test]
 fn two_runs_give_byte_identical_files() {
     let root = workspace_root();
-    let full = shared_specs().map(|shared| full_specs_dir(&shared));
-    let specs = full
-        .as_ref()
-        .map(|dir| dir.path().to_path_buf())
-        .unwrap_or_else(|| root.join("specs"));
+    let specs = root.join("specs");
     let first = generator::generate(&generator::Options::for_workspace(&specs)).expect("first run");
     let second =
         generator::generate(&generator::Options::for_workspace(&specs)).expect("second run");

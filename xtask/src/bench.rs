@@ -19,7 +19,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::{Map, Value};
 
-/// The full spec, looked for in `--shared` (default: `../shared/specs/heygen` beside the checkout).
+/// HeyGen's full v3 document, a file of the specs folder (`--specs`, default `specs/`).
 const FULL_SPEC: &str = contract::FULL_SPEC;
 const BEGIN: &str =
     "<!-- bench:begin (written by `cargo xtask bench`; edit outside the markers) -->";
@@ -30,9 +30,9 @@ pub struct BenchArgs {
     /// Timed runs of the full-spec generation (median and spread of these).
     #[arg(long, default_value_t = 15)]
     runs: usize,
-    /// Folder holding external-api.2026-04-08.json (default ../shared/specs/heygen).
+    /// Specs folder holding external-api.json, the docs pages, quirks and client data (default specs/).
     #[arg(long)]
-    shared: Option<PathBuf>,
+    specs: Option<PathBuf>,
     /// Replication factors of the scaling benchmark.
     #[arg(long, value_delimiter = ',', default_value = "1,4,16")]
     scale: Vec<usize>,
@@ -430,11 +430,6 @@ fn parse_page(text: &str) -> Result<Value, String> {
 
 // ----- inputs -------------------------------------------------------------------------------
 
-/// The full spec plus `specs/` (the folder the end-to-end and contract tests use).
-fn full_specs_dir(shared: &Path) -> Result<tempfile::TempDir, String> {
-    contract::full_specs_dir(shared).map_err(|e| format!("building the full specs folder: {e}"))
-}
-
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
@@ -655,8 +650,8 @@ struct Scale {
 /// Every factor's synthetic spec, generated round-robin (`runs` rounds: one run of each k
 /// per round), so that every k sees the same machine load; the growth of k over the first
 /// factor is taken round by round.
-fn measure_scaling(shared: &Path, factors: &[usize], runs: usize) -> Result<Vec<Scale>, String> {
-    let text = std::fs::read_to_string(shared.join(FULL_SPEC)).map_err(|e| e.to_string())?;
+fn measure_scaling(specs: &Path, factors: &[usize], runs: usize) -> Result<Vec<Scale>, String> {
+    let text = std::fs::read_to_string(specs.join(FULL_SPEC)).map_err(|e| e.to_string())?;
     let spec: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
     let mut dirs = Vec::new();
     let mut samplers = Vec::new();
@@ -1605,26 +1600,22 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
         return Err("--runs must be at least 1".into());
     }
     let root = generator::pipeline::workspace_root();
-    let shared = args
-        .shared
-        .clone()
-        .unwrap_or_else(|| root.join("../shared/specs/heygen"));
-    if !shared.join(FULL_SPEC).is_file() {
+    let specs = args.specs.clone().unwrap_or_else(|| root.join("specs"));
+    if !specs.join(FULL_SPEC).is_file() {
         return Err(format!(
-            "{} not found; pass --shared <folder holding it>",
-            shared.join(FULL_SPEC).display()
+            "{} not found; pass --specs <folder holding it>",
+            specs.join(FULL_SPEC).display()
         ));
     }
     let env = environment();
-    let specs = full_specs_dir(&shared)?;
     eprintln!("bench: full-spec generation ({} runs)", args.runs);
-    let mut full = measure_generation(specs.path(), args.runs, true)?;
-    full.rewrite = Some(measure_rewrite(specs.path(), args.runs)?);
-    let scaling = measure_scaling(&shared, &args.scale, args.runs)?;
+    let mut full = measure_generation(&specs, args.runs, true)?;
+    full.rewrite = Some(measure_rewrite(&specs, args.runs)?);
+    let scaling = measure_scaling(&specs, &args.scale, args.runs)?;
     let krate = if args.skip_crate {
         None
     } else {
-        Some(measure_crate(specs.path(), &args.tag, args.feature_loop)?)
+        Some(measure_crate(&specs, &args.tag, args.feature_loop)?)
     };
     let (body, goals) = render(args, &env, &full, &scaling, krate.as_ref());
     println!("{body}");

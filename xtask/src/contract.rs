@@ -6,12 +6,10 @@ use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct ContractArgs {
-    /// Specs folder to generate the client from. Default: the full spec in
-    /// ../shared/specs/heygen/ plus the seed documents, quirks and client
-    /// data of specs/.
+    /// Specs folder to generate the client from. Default: specs/.
     #[arg(long)]
     specs: Option<PathBuf>,
-    /// The document Prism serves. Default: ../shared/specs/heygen/external-api.2026-04-08.json.
+    /// The document Prism serves. Default: specs/external-api.json.
     #[arg(long)]
     serve: Option<PathBuf>,
     /// Seeds of the dynamic pass: one Prism instance each (comma-separated).
@@ -23,36 +21,10 @@ pub struct ContractArgs {
 }
 
 pub fn run(args: ContractArgs) -> ExitCode {
-    let shared = contract::shared_specs();
-    let served = match (args.serve, &shared) {
-        (Some(served), _) => served,
-        (None, Some(shared)) => shared.join(contract::FULL_SPEC),
-        (None, None) => {
-            eprintln!(
-                "error: no --serve given and ../shared/specs/heygen/{} is not beside the checkout",
-                contract::FULL_SPEC
-            );
-            return ExitCode::FAILURE;
-        }
-    };
-    // Kept alive until the run ends: the default specs folder is a temp dir.
-    let (specs, _temp) = match (args.specs, &shared) {
-        (Some(specs), _) => (specs, None),
-        (None, Some(shared)) => match contract::full_specs_dir(shared) {
-            Ok(dir) => (dir.path().to_path_buf(), Some(dir)),
-            Err(error) => {
-                eprintln!("error: cannot build the full specs folder: {error}");
-                return ExitCode::FAILURE;
-            }
-        },
-        (None, None) => {
-            eprintln!(
-                "error: no --specs given and ../shared/specs/heygen/{} is not beside the checkout",
-                contract::FULL_SPEC
-            );
-            return ExitCode::FAILURE;
-        }
-    };
+    let specs = args.specs.unwrap_or_else(contract::specs_dir);
+    let served = args
+        .serve
+        .unwrap_or_else(|| contract::specs_dir().join(contract::FULL_SPEC));
     let mut options = contract::Options::new(specs, served);
     options.seeds = args.seeds;
     options.keep = args.keep;

@@ -462,6 +462,7 @@ mod tests {
             date: None,
             fetched: fetched.map(String::from),
             sha256: sha.map(String::from),
+            ..ManifestEntry::default()
         }
     }
 

@@ -22,7 +22,7 @@ pub struct LegacyPhotoAvatar<'a> {
 impl<'a> LegacyPhotoAvatar<'a> {
     /// Delete photo avatar
     ///
-    /// Legacy v1/v2 endpoint. HeyGen retires the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); prefer the v3 operations.
+    /// Legacy v1/v2 endpoint. HeyGen retired the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); use the v3 operations.
     ///
     /// **Deprecated.**
     ///
@@ -32,6 +32,10 @@ impl<'a> LegacyPhotoAvatar<'a> {
     /// - `avatar_id`: Unique identifier of the avatar/look. For avatars, this ID can be retrieved from [Create Photo Avatar Group](https://docs.heygen.com/reference/create-photo-avatar-group) endpoint. For looks, this ID can be retrieved from [Add Looks to Photo Avatar Group](https://docs.heygen.com/reference/add-looks-to-photo-avatar-group) endpoint
     ///
     /// Declared error statuses: 404.
+    #[deprecated(
+        since = "2026-10-31",
+        note = "HeyGen retired the v1/v2 API on 2026-10-31; the v3 API has no equivalent operation"
+    )]
     pub async fn delete_photo_avatar_by_id(
         &self,
         avatar_id: &str,

@@ -26,13 +26,17 @@ impl<'a> LegacyUser<'a> {
     ///
     /// Returns the authenticated user's profile, remaining credits or balance, and billing details. The billing_type field indicates which billing object is populated: wallet (prepaid balance), subscription (OAuth credit pools), or usage_based (metered spending).
     ///
-    /// Legacy v1/v2 endpoint. HeyGen retires the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); prefer the v3 operations.
+    /// Legacy v1/v2 endpoint. HeyGen retired the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); use the v3 operations.
     ///
     /// **Deprecated.**
     ///
     /// `GET /v1/user/me`
     ///
     /// Declared error statuses: 400, 401, 429.
+    #[deprecated(
+        since = "2026-10-31",
+        note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.user().get_user_me()` (GET /v3/users/me)"
+    )]
     pub async fn get_user_me(&self) -> crate::Result<crate::types::LegacyGetUserMeResponse> {
         let request = crate::runtime::Request::new(reqwest::Method::GET, "/v1/user/me".to_string())
             .error_shapes(&[

@@ -24,13 +24,17 @@ impl<'a> LegacyVideo<'a> {
     ///
     /// This endpoint allows deletion of avatar videos only. It does not support deleting translated videos.
     ///
-    /// Legacy v1/v2 endpoint. HeyGen retires the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); prefer the v3 operations.
+    /// Legacy v1/v2 endpoint. HeyGen retired the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); use the v3 operations.
     ///
     /// **Deprecated.**
     ///
     /// `DELETE /v1/video.delete`
     ///
     /// Declared error statuses: 404.
+    #[deprecated(
+        since = "2026-10-31",
+        note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.videos().delete_video()` (DELETE /v3/videos/{video_id})"
+    )]
     pub async fn delete_a_video(
         &self,
         params: &DeleteAVideoParams,

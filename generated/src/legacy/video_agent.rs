@@ -26,13 +26,17 @@ impl<'a> LegacyVideoAgent<'a> {
     ///
     /// Create a video from a text prompt using HeyGen's Video Agent. This is the recommended way to create videos — just describe what you want and the agent handles avatar selection, scripting, and production. The video is generated asynchronously — use the returned video_id to poll status via GET /v2/videos/{video_id}.
     ///
-    /// Legacy v1/v2 endpoint. HeyGen retires the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); prefer the v3 operations.
+    /// Legacy v1/v2 endpoint. HeyGen retired the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); use the v3 operations.
     ///
     /// **Deprecated.**
     ///
     /// `POST /v1/video_agent/generate`
     ///
     /// Declared error statuses: 400, 401, 429.
+    #[deprecated(
+        since = "2026-10-31",
+        note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.video_agent().create_video_agent()` (POST /v3/video-agents)"
+    )]
     pub async fn create_video_agent(
         &self,
         body: &crate::types::ExternalCreateVideoAgentSessionRequest,

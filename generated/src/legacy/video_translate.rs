@@ -37,13 +37,17 @@ impl<'a> LegacyVideoTranslate<'a> {
     /// - srt_url / srt_role: Custom subtitle file. Enterprise plan only.
     /// - fps_mode: Frame rate mode ("vfr", "cfr", "passthrough"). Only valid when audio_url is provided.
     ///
-    /// Legacy v1/v2 endpoint. HeyGen retires the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); prefer the v3 operations.
+    /// Legacy v1/v2 endpoint. HeyGen retired the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); use the v3 operations.
     ///
     /// **Deprecated.**
     ///
     /// `POST /v2/video_translate`
     ///
     /// Declared error statuses: 400, 401, 429.
+    #[deprecated(
+        since = "2026-10-31",
+        note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.video_translate().create_video_translation()` (POST /v3/video-translations)"
+    )]
     pub async fn create_video_translate(
         &self,
         body: &crate::types::MCPVideoTranslateCreateRequest,
@@ -68,13 +72,17 @@ impl<'a> LegacyVideoTranslate<'a> {
     ///
     /// Get the caption file (SRT or VTT format) for a completed video translation. The translation must have status "completed" — use get_video to check status first. Requires enable_caption=true when creating the translation.
     ///
-    /// Legacy v1/v2 endpoint. HeyGen retires the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); prefer the v3 operations.
+    /// Legacy v1/v2 endpoint. HeyGen retired the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); use the v3 operations.
     ///
     /// **Deprecated.**
     ///
     /// `GET /v2/video_translate/caption`
     ///
     /// Declared error statuses: 400, 401, 429.
+    #[deprecated(
+        since = "2026-10-31",
+        note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.video_translate().get_video_translation_caption()` (GET /v3/video-translations/{video_translation_id}/caption)"
+    )]
     pub async fn get_video_translate_caption(
         &self,
         params: &GetVideoTranslateCaptionParams,
@@ -104,13 +112,17 @@ impl<'a> LegacyVideoTranslate<'a> {
     ///
     /// List all supported target language codes for video translation. Call this before create_video_translate to validate language choices.
     ///
-    /// Legacy v1/v2 endpoint. HeyGen retires the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); prefer the v3 operations.
+    /// Legacy v1/v2 endpoint. HeyGen retired the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); use the v3 operations.
     ///
     /// **Deprecated.**
     ///
     /// `GET /v2/video_translate/target_languages`
     ///
     /// Declared error statuses: 400, 401, 429.
+    #[deprecated(
+        since = "2026-10-31",
+        note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.video_translate().list_video_translation_languages()` (GET /v3/video-translations/languages)"
+    )]
     pub async fn list_video_translate_languages(
         &self,
     ) -> crate::Result<crate::types::ListTargetLanguageResponse> {

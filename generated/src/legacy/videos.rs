@@ -26,13 +26,17 @@ impl<'a> LegacyVideos<'a> {
     ///
     /// Create a video from a specific avatar or image with full control over avatar, voice, and script. Use this only when you need explicit control over avatar selection and scripting. For most video creation, use the create_video_agent tool instead which handles these choices automatically. Supports photo avatars, video avatars (digital twins), and direct image input. The video is generated asynchronously — poll status via GET /v2/videos/{video_id}.
     ///
-    /// Legacy v1/v2 endpoint. HeyGen retires the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); prefer the v3 operations.
+    /// Legacy v1/v2 endpoint. HeyGen retired the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); use the v3 operations.
     ///
     /// **Deprecated.**
     ///
     /// `POST /v2/videos`
     ///
     /// Declared error statuses: 400, 401, 429.
+    #[deprecated(
+        since = "2026-10-31",
+        note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.videos().create_video()` (POST /v3/videos)"
+    )]
     pub async fn create_avatar_video(
         &self,
         body: &crate::types::CreateAvatarVideoRequest,
@@ -56,7 +60,7 @@ impl<'a> LegacyVideos<'a> {
     ///
     /// Permanently delete a video. Supports both generated and translated videos.
     ///
-    /// Legacy v1/v2 endpoint. HeyGen retires the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); prefer the v3 operations.
+    /// Legacy v1/v2 endpoint. HeyGen retired the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); use the v3 operations.
     ///
     /// **Deprecated.**
     ///
@@ -66,6 +70,10 @@ impl<'a> LegacyVideos<'a> {
     /// - `video_id`: Unique video identifier
     ///
     /// Declared error statuses: 400, 401, 404, 429.
+    #[deprecated(
+        since = "2026-10-31",
+        note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.videos().delete_video()` (DELETE /v3/videos/{video_id})"
+    )]
     pub async fn delete_video(
         &self,
         video_id: &str,
@@ -89,7 +97,7 @@ impl<'a> LegacyVideos<'a> {
     ///
     /// Get detailed information about a video including status, URLs, and metadata. Supports both generated and translated videos.
     ///
-    /// Legacy v1/v2 endpoint. HeyGen retires the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); prefer the v3 operations.
+    /// Legacy v1/v2 endpoint. HeyGen retired the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); use the v3 operations.
     ///
     /// **Deprecated.**
     ///
@@ -99,6 +107,10 @@ impl<'a> LegacyVideos<'a> {
     /// - `video_id`: Unique video identifier
     ///
     /// Declared error statuses: 400, 401, 404, 429.
+    #[deprecated(
+        since = "2026-10-31",
+        note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.videos().get_video()` (GET /v3/videos/{video_id})"
+    )]
     pub async fn get_video(&self, video_id: &str) -> crate::Result<crate::types::VideoDetail> {
         let video_id = crate::runtime::encode_path_segment(video_id);
         let request =
@@ -119,13 +131,17 @@ impl<'a> LegacyVideos<'a> {
     ///
     /// List videos in the account with pagination and optional filtering.
     ///
-    /// Legacy v1/v2 endpoint. HeyGen retires the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); prefer the v3 operations.
+    /// Legacy v1/v2 endpoint. HeyGen retired the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); use the v3 operations.
     ///
     /// **Deprecated.**
     ///
     /// `GET /v2/videos`
     ///
     /// Declared error statuses: 400, 401, 429.
+    #[deprecated(
+        since = "2026-10-31",
+        note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.videos().list_videos()` (GET /v3/videos)"
+    )]
     pub async fn list_videos(
         &self,
         params: &ListVideosParams,
@@ -148,6 +164,11 @@ impl<'a> LegacyVideos<'a> {
     /// Every item of [`list_videos`](Self::list_videos), following `next_token` page after page.
     ///
     /// The stream ends after the last page; an error ends it too.
+    #[deprecated(
+        since = "2026-10-31",
+        note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.videos().list_videos()` (GET /v3/videos)"
+    )]
+    #[allow(deprecated)]
     pub fn list_videos_stream(
         &self,
         params: &ListVideosParams,

@@ -26,13 +26,17 @@ impl<'a> LegacyVoices<'a> {
     ///
     /// List voices available for TTS generation with cursor-based pagination. Filter by type (public/private), language, and gender.
     ///
-    /// Legacy v1/v2 endpoint. HeyGen retires the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); prefer the v3 operations.
+    /// Legacy v1/v2 endpoint. HeyGen retired the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); use the v3 operations.
     ///
     /// **Deprecated.**
     ///
     /// `GET /v1/audio/voices`
     ///
     /// Declared error statuses: 400, 401, 429.
+    #[deprecated(
+        since = "2026-10-31",
+        note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.voices().list_voices()` (GET /v3/voices)"
+    )]
     pub async fn list_audio_voices(
         &self,
         params: &ListAudioVoicesParams,
@@ -57,6 +61,11 @@ impl<'a> LegacyVoices<'a> {
     /// Every item of [`list_audio_voices`](Self::list_audio_voices), following `next_token` page after page.
     ///
     /// The stream ends after the last page; an error ends it too.
+    #[deprecated(
+        since = "2026-10-31",
+        note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.voices().list_voices()` (GET /v3/voices)"
+    )]
+    #[allow(deprecated)]
     pub fn list_audio_voices_stream(
         &self,
         params: &ListAudioVoicesParams,
@@ -74,13 +83,17 @@ impl<'a> LegacyVoices<'a> {
     ///
     /// Synthesize speech audio from text using a specified voice. Returns a URL to the generated audio file along with duration and optional word-level timestamps.
     ///
-    /// Legacy v1/v2 endpoint. HeyGen retires the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); prefer the v3 operations.
+    /// Legacy v1/v2 endpoint. HeyGen retired the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); use the v3 operations.
     ///
     /// **Deprecated.**
     ///
     /// `POST /v1/audio/text_to_speech`
     ///
     /// Declared error statuses: 400, 401, 429.
+    #[deprecated(
+        since = "2026-10-31",
+        note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.voices().create_speech()` (POST /v3/voices/speech)"
+    )]
     pub async fn text_to_speech(
         &self,
         body: &crate::types::TextToSpeechRequest,

@@ -24,13 +24,17 @@ impl<'a> LegacyWorkflows<'a> {
     ///
     /// Submit a multi-workflow graph for asynchronous execution. Returns an execution_id that can be polled via GET /v1/workflows/executions/{execution_id}.
     ///
-    /// Legacy v1/v2 endpoint. HeyGen retires the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); prefer the v3 operations.
+    /// Legacy v1/v2 endpoint. HeyGen retired the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); use the v3 operations.
     ///
     /// **Deprecated.**
     ///
     /// `POST /v1/workflows/graph-executions`
     ///
     /// Declared error statuses: 400, 401, 429.
+    #[deprecated(
+        since = "2026-10-31",
+        note = "HeyGen retired the v1/v2 API on 2026-10-31; the v3 API has no equivalent operation"
+    )]
     pub async fn create_graph_execution(
         &self,
         body: &crate::types::CreateGraphExecutionRequest,
@@ -57,13 +61,17 @@ impl<'a> LegacyWorkflows<'a> {
     ///
     /// Submit a single workflow for asynchronous execution. Returns an execution_id that can be polled via GET /v1/workflows/executions/{execution_id}.
     ///
-    /// Legacy v1/v2 endpoint. HeyGen retires the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); prefer the v3 operations.
+    /// Legacy v1/v2 endpoint. HeyGen retired the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); use the v3 operations.
     ///
     /// **Deprecated.**
     ///
     /// `POST /v1/workflows/executions`
     ///
     /// Declared error statuses: 400, 401, 429.
+    #[deprecated(
+        since = "2026-10-31",
+        note = "HeyGen retired the v1/v2 API on 2026-10-31; the v3 API has no equivalent operation"
+    )]
     pub async fn create_workflow_execution(
         &self,
         body: &crate::types::CreateWorkflowExecutionRequest,
@@ -94,7 +102,7 @@ impl<'a> LegacyWorkflows<'a> {
     ///
     /// **Multi-workflow graph executions** return all outputs in the `outputs` field, keyed by workflow ID.
     ///
-    /// Legacy v1/v2 endpoint. HeyGen retires the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); prefer the v3 operations.
+    /// Legacy v1/v2 endpoint. HeyGen retired the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); use the v3 operations.
     ///
     /// **Deprecated.**
     ///
@@ -104,6 +112,10 @@ impl<'a> LegacyWorkflows<'a> {
     /// - `execution_id`: Execution ID returned from POST /v1/workflows/executions
     ///
     /// Declared error statuses: 400, 401, 404, 429.
+    #[deprecated(
+        since = "2026-10-31",
+        note = "HeyGen retired the v1/v2 API on 2026-10-31; the v3 API has no equivalent operation"
+    )]
     pub async fn get_workflow_execution(
         &self,
         execution_id: &str,
@@ -133,13 +145,17 @@ impl<'a> LegacyWorkflows<'a> {
     ///
     /// List all available workflow types with their input/output schemas.
     ///
-    /// Legacy v1/v2 endpoint. HeyGen retires the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); prefer the v3 operations.
+    /// Legacy v1/v2 endpoint. HeyGen retired the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); use the v3 operations.
     ///
     /// **Deprecated.**
     ///
     /// `GET /v1/workflows`
     ///
     /// Declared error statuses: 400, 401, 429.
+    #[deprecated(
+        since = "2026-10-31",
+        note = "HeyGen retired the v1/v2 API on 2026-10-31; the v3 API has no equivalent operation"
+    )]
     pub async fn list_workflows(
         &self,
     ) -> crate::Result<crate::Page<crate::types::WorkflowCatalogEntry>> {

@@ -444,8 +444,10 @@ fn emit_method(api: &Api, op: &Operation, params_struct: &str) -> Result<TokenSt
     } = arguments(api, op, params_struct)?;
     let (ret, send) = response_handling(api, &op.success);
     let method = method_tokens(op);
+    let deprecated = deprecated_attr(op);
     Ok(quote! {
         #docs
+        #deprecated
         pub async fn #name(&self, #( #signature ),*) -> crate::Result<#ret> {
             #( #prelude )*
             let request = crate::runtime::Request::new(#method, #path) #( #builder )*;
@@ -478,8 +480,16 @@ fn emit_stream_method(api: &Api, op: &Operation, params_struct: &str) -> Option<
         "Every item of [`{}`](Self::{}), following `next_token` page after page.\n\nThe stream ends after the last page; an error ends it too.",
         op.name, op.name
     ));
+    let deprecated = deprecated_attr(op);
+    // The stream carries the operation's deprecation; calling it from inside must not warn.
+    let allow = op
+        .deprecation
+        .as_ref()
+        .map(|_| quote!(#[allow(deprecated)]));
     Some(quote! {
         #doc
+        #deprecated
+        #allow
         pub fn #stream_name(&self, #( #path_signature, )* params: &#params_ty) -> impl futures_util::Stream<Item = crate::Result<#item>> + 'a {
             let handle = *self;
             let params = params.clone();
@@ -490,6 +500,14 @@ fn emit_stream_method(api: &Api, op: &Operation, params_struct: &str) -> Option<
             })
         }
     })
+}
+
+/// `#[deprecated(since, note)]` for a retired operation, nothing otherwise.
+fn deprecated_attr(op: &Operation) -> Option<TokenStream> {
+    let deprecation = op.deprecation.as_ref()?;
+    let since = &deprecation.since;
+    let note = &deprecation.note;
+    Some(quote!(#[deprecated(since = #since, note = #note)]))
 }
 
 fn emit_polling(

@@ -27,7 +27,8 @@ use crate::merge::{pointer_escape, Merged, MergedOperation};
 pub fn lower(merged: &Merged, config: &ClientConfig) -> Result<(Api, Vec<String>)> {
     let mut lowerer = Lowerer::new(merged);
     lowerer.components()?;
-    let (operations, groups) = lowerer.operations(config)?;
+    let (mut operations, groups) = lowerer.operations(config)?;
+    super::deprecation::apply(&mut operations, &groups, config)?;
     lowerer.strip_tags();
     lowerer.check_alias_cycles()?;
     lowerer.mark_unused(&operations);
@@ -1190,6 +1191,7 @@ impl<'m> Lowerer<'m> {
             idempotent,
             pagination,
             polling,
+            deprecation: None,
         })
     }
 

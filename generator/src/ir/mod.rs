@@ -4,6 +4,7 @@
 //! them through [`TypeRef`]. Everything is ordered deterministically: types by
 //! name, operations by group and method name.
 
+pub mod deprecation;
 pub mod lower;
 pub mod naming;
 pub mod types;
@@ -95,6 +96,15 @@ pub struct Operation {
     pub idempotent: bool,
     pub pagination: Option<Pagination>,
     pub polling: Option<Polling>,
+    /// Set for a retired operation: emitted as `#[deprecated]`.
+    pub deprecation: Option<Deprecation>,
+}
+
+/// `#[deprecated(since, note)]` of a retired operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deprecation {
+    pub since: String,
+    pub note: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

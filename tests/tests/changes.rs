@@ -146,10 +146,22 @@ fn after(before: &Value) -> Value {
 }
 
 /// Generates from a copy of `specs/` with `spec` in place of the April document.
+/// `client.yaml` names operations by operationId, so a rename upstream is followed
+/// there too (regen refuses client data naming an operation that is gone).
 fn generate(spec: &Value) -> (tempfile::TempDir, generator::Generated) {
     let dir = specs_copy();
     let text = serde_json::to_string_pretty(spec).expect("serialise");
     std::fs::write(dir.path().join(contract::FULL_SPEC), text).expect("write spec");
+    let me = spec["paths"]["/v3/users/me"]["get"]["operationId"]
+        .as_str()
+        .expect("GET /v3/users/me has an operationId");
+    let client = dir.path().join("client.yaml");
+    let data = std::fs::read_to_string(&client).expect("client.yaml");
+    std::fs::write(
+        &client,
+        data.replace("v3: getUserMeV3", &format!("v3: {me}")),
+    )
+    .expect("write client.yaml");
     let generated =
         generator::generate(&generator::Options::for_workspace(dir.path())).expect("generate");
     (dir, generated)

@@ -31,3 +31,7 @@ pub use upload::{FileUpload, Multipart};
 
 /// The HTTP method type taken by [`Request::new`] (re-exported from reqwest).
 pub use reqwest::Method;
+
+/// The stream traits a user needs for the `*_stream` methods (`TryStreamExt`
+/// and friends), re-exported so that no extra dependency is needed.
+pub use futures_util;

@@ -19,6 +19,23 @@ pub struct EmittedCrate {
     pub rust: BTreeMap<String, TokenStream>,
     /// `[features]` lines for the crate manifest: one feature per group.
     pub features: Vec<(String, Vec<String>)>,
+    /// What the crate's README says about it.
+    pub summary: CrateSummary,
+}
+
+/// The spec-specific facts of the crate's README.
+pub struct CrateSummary {
+    pub operations: usize,
+    pub types: usize,
+    /// Every operation group: its feature, module path and number of operations.
+    pub groups: Vec<GroupSummary>,
+}
+
+pub struct GroupSummary {
+    pub feature: String,
+    /// e.g. `heygen::videos`, `heygen::legacy::videos`.
+    pub module: String,
+    pub operations: usize,
 }
 
 pub fn emit(api: &Api) -> Result<EmittedCrate> {
@@ -51,12 +68,36 @@ pub fn emit(api: &Api) -> Result<EmittedCrate> {
         );
         features.push(("legacy".to_string(), legacy_features.clone()));
     }
-    rust.insert(
-        "src/lib.rs".to_string(),
-        lib_rs(api, &modules, &legacy_features),
-    );
+    rust.insert("src/lib.rs".to_string(), lib_rs(&modules, &legacy_features));
     features.sort();
-    Ok(EmittedCrate { rust, features })
+    let summary = summary(api);
+    Ok(EmittedCrate {
+        rust,
+        features,
+        summary,
+    })
+}
+
+fn summary(api: &Api) -> CrateSummary {
+    let groups = api
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(index, group)| GroupSummary {
+            feature: gates::feature(group),
+            module: if group.legacy {
+                format!("heygen::legacy::{}", group.module)
+            } else {
+                format!("heygen::{}", group.module)
+            },
+            operations: api.operations.iter().filter(|op| op.group == index).count(),
+        })
+        .collect();
+    CrateSummary {
+        operations: api.operations.len(),
+        types: api.types.len(),
+        groups,
+    }
 }
 
 fn legacy_module(modules: &[TokenStream]) -> TokenStream {
@@ -83,16 +124,8 @@ fn legacy_module(modules: &[TokenStream]) -> TokenStream {
 }
 
 /// `legacy_features`: the features of the legacy groups; `legacy` is compiled with any of them.
-fn lib_rs(api: &Api, modules: &[TokenStream], legacy_features: &[String]) -> TokenStream {
-    let title = format!(
-        " Rust client for the {} (version {}).",
-        api.title, api.version
-    );
-    let counts = format!(
-        " Generated from the OpenAPI documents in `specs/`: {} operations, {} types.",
-        api.operations.len(),
-        api.types.len()
-    );
+/// The crate root. Its README is the front page: a guide whose examples compile as doctests.
+fn lib_rs(modules: &[TokenStream], legacy_features: &[String]) -> TokenStream {
     let legacy = (!legacy_features.is_empty()).then(|| {
         let gate = gates::cfg_any(legacy_features);
         quote!(
@@ -101,17 +134,7 @@ fn lib_rs(api: &Api, modules: &[TokenStream], legacy_features: &[String]) -> Tok
         )
     });
     quote! {
-        #![doc = #title]
-        #![doc = ""]
-        #![doc = #counts]
-        #![doc = ""]
-        #![doc = " ```no_run"]
-        #![doc = " # async fn run() -> heygen::Result<()> {"]
-        #![doc = " let client = heygen::Client::from_env()?;"]
-        #![doc = " # let _ = client;"]
-        #![doc = " # Ok(())"]
-        #![doc = " # }"]
-        #![doc = " ```"]
+        #![doc = include_str!("../README.md")]
         #![forbid(unsafe_code)]
 
         mod runtime;

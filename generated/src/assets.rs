@@ -34,18 +34,25 @@ impl<'a> Assets<'a> {
     ) -> crate::Result<crate::types::UploadAssetV3Response> {
         let form = crate::Multipart::new();
         let form = form.file("file", file);
-        let request = crate::runtime::Request::new(reqwest::Method::POST, "/v3/assets".to_string())
+        let request = crate::runtime::Request::new(
+                reqwest::Method::POST,
+                "/v3/assets".to_string(),
+            )
             .multipart(form)
             .upload()
             .header("Idempotency-Key", &params.idempotency_key)
             .idempotent()
-            .error_shapes(&[
-                (400, crate::runtime::ErrorShape::Standard),
-                (401, crate::runtime::ErrorShape::Standard),
-                (429, crate::runtime::ErrorShape::Standard),
-            ]);
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::UploadAssetV3Response>>(request)
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::UploadAssetV3Response>,
+            >(request)
             .await?
             .into_data()
     }

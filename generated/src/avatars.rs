@@ -32,18 +32,24 @@ impl<'a> Avatars<'a> {
         body: &crate::types::CreateAvatarRequestBody,
         params: &CreateAvatarParams,
     ) -> crate::Result<crate::types::CreateAvatarResponse> {
-        let request =
-            crate::runtime::Request::new(reqwest::Method::POST, "/v3/avatars".to_string())
-                .json(body)
-                .header("Idempotency-Key", &params.idempotency_key)
-                .idempotent()
-                .error_shapes(&[
+        let request = crate::runtime::Request::new(
+                reqwest::Method::POST,
+                "/v3/avatars".to_string(),
+            )
+            .json(body)
+            .header("Idempotency-Key", &params.idempotency_key)
+            .idempotent()
+            .error_shapes(
+                &[
                     (400, crate::runtime::ErrorShape::Standard),
                     (401, crate::runtime::ErrorShape::Standard),
                     (429, crate::runtime::ErrorShape::Standard),
-                ]);
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::CreateAvatarResponse>>(request)
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::CreateAvatarResponse>,
+            >(request)
             .await?
             .into_data()
     }
@@ -68,22 +74,24 @@ impl<'a> Avatars<'a> {
     ) -> crate::Result<crate::types::CreateAvatarConsentResponse> {
         let group_id = crate::runtime::encode_path_segment(group_id);
         let request = crate::runtime::Request::new(
-            reqwest::Method::POST,
-            format!("/v3/avatars/{group_id}/consent"),
-        )
-        .json(body)
-        .header("Idempotency-Key", &params.idempotency_key)
-        .idempotent()
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (404, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
-        self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::CreateAvatarConsentResponse>>(
-                request,
+                reqwest::Method::POST,
+                format!("/v3/avatars/{group_id}/consent"),
             )
+            .json(body)
+            .header("Idempotency-Key", &params.idempotency_key)
+            .idempotent()
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        self.client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::CreateAvatarConsentResponse>,
+            >(request)
             .await?
             .into_data()
     }
@@ -103,16 +111,22 @@ impl<'a> Avatars<'a> {
         group_id: &str,
     ) -> crate::Result<crate::types::AvatarGroupItem> {
         let group_id = crate::runtime::encode_path_segment(group_id);
-        let request =
-            crate::runtime::Request::new(reqwest::Method::GET, format!("/v3/avatars/{group_id}"))
-                .error_shapes(&[
+        let request = crate::runtime::Request::new(
+                reqwest::Method::GET,
+                format!("/v3/avatars/{group_id}"),
+            )
+            .error_shapes(
+                &[
                     (400, crate::runtime::ErrorShape::Standard),
                     (401, crate::runtime::ErrorShape::Standard),
                     (404, crate::runtime::ErrorShape::Standard),
                     (429, crate::runtime::ErrorShape::Standard),
-                ]);
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::AvatarGroupItem>>(request)
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::AvatarGroupItem>,
+            >(request)
             .await?
             .into_data()
     }
@@ -133,17 +147,21 @@ impl<'a> Avatars<'a> {
     ) -> crate::Result<crate::types::AvatarLookItem> {
         let look_id = crate::runtime::encode_path_segment(look_id);
         let request = crate::runtime::Request::new(
-            reqwest::Method::GET,
-            format!("/v3/avatars/looks/{look_id}"),
-        )
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (404, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
+                reqwest::Method::GET,
+                format!("/v3/avatars/looks/{look_id}"),
+            )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::AvatarLookItem>>(request)
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::AvatarLookItem>,
+            >(request)
             .await?
             .into_data()
     }
@@ -159,15 +177,20 @@ impl<'a> Avatars<'a> {
         &self,
         params: &ListAvatarGroupsParams,
     ) -> crate::Result<crate::Page<crate::types::AvatarGroupItem>> {
-        let request = crate::runtime::Request::new(reqwest::Method::GET, "/v3/avatars".to_string())
+        let request = crate::runtime::Request::new(
+                reqwest::Method::GET,
+                "/v3/avatars".to_string(),
+            )
             .query("ownership", &params.ownership)
             .query("limit", &params.limit)
             .query("token", &params.token)
-            .error_shapes(&[
-                (400, crate::runtime::ErrorShape::Standard),
-                (401, crate::runtime::ErrorShape::Standard),
-                (429, crate::runtime::ErrorShape::Standard),
-            ]);
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
             .send_json::<crate::Page<crate::types::AvatarGroupItem>>(request)
             .await
@@ -179,7 +202,9 @@ impl<'a> Avatars<'a> {
     pub fn list_avatar_groups_stream(
         &self,
         params: &ListAvatarGroupsParams,
-    ) -> impl futures_util::Stream<Item = crate::Result<crate::types::AvatarGroupItem>> + 'a {
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::AvatarGroupItem>,
+    > + 'a {
         let handle = *self;
         let params = params.clone();
         crate::runtime::paginate(move |token| {
@@ -200,21 +225,23 @@ impl<'a> Avatars<'a> {
         &self,
         params: &ListAvatarLooksParams,
     ) -> crate::Result<crate::Page<crate::types::AvatarLookItem>> {
-        let request =
-            crate::runtime::Request::new(reqwest::Method::GET, "/v3/avatars/looks".to_string())
-                .query("group_id", &params.group_id)
-                .query("avatar_type", &params.avatar_type)
-                .query("ownership", &params.ownership)
-                .query("limit", &params.limit)
-                .query("token", &params.token)
-                .error_shapes(&[
+        let request = crate::runtime::Request::new(
+                reqwest::Method::GET,
+                "/v3/avatars/looks".to_string(),
+            )
+            .query("group_id", &params.group_id)
+            .query("avatar_type", &params.avatar_type)
+            .query("ownership", &params.ownership)
+            .query("limit", &params.limit)
+            .query("token", &params.token)
+            .error_shapes(
+                &[
                     (400, crate::runtime::ErrorShape::Standard),
                     (401, crate::runtime::ErrorShape::Standard),
                     (429, crate::runtime::ErrorShape::Standard),
-                ]);
-        self.client
-            .send_json::<crate::Page<crate::types::AvatarLookItem>>(request)
-            .await
+                ],
+            );
+        self.client.send_json::<crate::Page<crate::types::AvatarLookItem>>(request).await
     }
 
     /// Every item of [`list_avatar_looks`](Self::list_avatar_looks), following `next_token` page after page.
@@ -223,7 +250,9 @@ impl<'a> Avatars<'a> {
     pub fn list_avatar_looks_stream(
         &self,
         params: &ListAvatarLooksParams,
-    ) -> impl futures_util::Stream<Item = crate::Result<crate::types::AvatarLookItem>> + 'a {
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::AvatarLookItem>,
+    > + 'a {
         let handle = *self;
         let params = params.clone();
         crate::runtime::paginate(move |token| {
@@ -250,18 +279,22 @@ impl<'a> Avatars<'a> {
     ) -> crate::Result<crate::types::AvatarLookItem> {
         let look_id = crate::runtime::encode_path_segment(look_id);
         let request = crate::runtime::Request::new(
-            reqwest::Method::PATCH,
-            format!("/v3/avatars/looks/{look_id}"),
-        )
-        .json(body)
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (404, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
+                reqwest::Method::PATCH,
+                format!("/v3/avatars/looks/{look_id}"),
+            )
+            .json(body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::AvatarLookItem>>(request)
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::AvatarLookItem>,
+            >(request)
             .await?
             .into_data()
     }

@@ -4,24 +4,26 @@
 #![forbid(unsafe_code)]
 mod runtime;
 pub use runtime::*;
+pub mod types;
+#[cfg(
+    any(
+        feature = "legacy-user",
+        feature = "legacy-video-agent",
+        feature = "legacy-video-translate",
+        feature = "legacy-videos",
+        feature = "legacy-voices",
+        feature = "legacy-workflows",
+        feature = "legacy-photo-avatar",
+        feature = "legacy-video"
+    )
+)]
+pub mod legacy;
 #[cfg(feature = "assets")]
 pub mod assets;
 #[cfg(feature = "avatars")]
 pub mod avatars;
-#[cfg(any(
-    feature = "legacy-user",
-    feature = "legacy-video-agent",
-    feature = "legacy-video-translate",
-    feature = "legacy-videos",
-    feature = "legacy-voices",
-    feature = "legacy-workflows",
-    feature = "legacy-photo-avatar",
-    feature = "legacy-video"
-))]
-pub mod legacy;
 #[cfg(feature = "lipsync")]
 pub mod lipsync;
-pub mod types;
 #[cfg(feature = "user")]
 pub mod user;
 #[cfg(feature = "video-agent")]

@@ -32,18 +32,24 @@ impl<'a> Lipsync<'a> {
         body: &crate::types::CreateLipsyncRequest,
         params: &CreateLipsyncParams,
     ) -> crate::Result<crate::types::LipsyncCreateResponse> {
-        let request =
-            crate::runtime::Request::new(reqwest::Method::POST, "/v3/lipsyncs".to_string())
-                .json(body)
-                .header("Idempotency-Key", &params.idempotency_key)
-                .idempotent()
-                .error_shapes(&[
+        let request = crate::runtime::Request::new(
+                reqwest::Method::POST,
+                "/v3/lipsyncs".to_string(),
+            )
+            .json(body)
+            .header("Idempotency-Key", &params.idempotency_key)
+            .idempotent()
+            .error_shapes(
+                &[
                     (400, crate::runtime::ErrorShape::Standard),
                     (401, crate::runtime::ErrorShape::Standard),
                     (429, crate::runtime::ErrorShape::Standard),
-                ]);
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::LipsyncCreateResponse>>(request)
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::LipsyncCreateResponse>,
+            >(request)
             .await?
             .into_data()
     }
@@ -64,17 +70,21 @@ impl<'a> Lipsync<'a> {
     ) -> crate::Result<crate::types::LipsyncDeleteResponse> {
         let lipsync_id = crate::runtime::encode_path_segment(lipsync_id);
         let request = crate::runtime::Request::new(
-            reqwest::Method::DELETE,
-            format!("/v3/lipsyncs/{lipsync_id}"),
-        )
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (404, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
+                reqwest::Method::DELETE,
+                format!("/v3/lipsyncs/{lipsync_id}"),
+            )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::LipsyncDeleteResponse>>(request)
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::LipsyncDeleteResponse>,
+            >(request)
             .await?
             .into_data()
     }
@@ -95,17 +105,21 @@ impl<'a> Lipsync<'a> {
     ) -> crate::Result<crate::types::LipsyncDetail> {
         let lipsync_id = crate::runtime::encode_path_segment(lipsync_id);
         let request = crate::runtime::Request::new(
-            reqwest::Method::GET,
-            format!("/v3/lipsyncs/{lipsync_id}"),
-        )
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (404, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
+                reqwest::Method::GET,
+                format!("/v3/lipsyncs/{lipsync_id}"),
+            )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::LipsyncDetail>>(request)
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::LipsyncDetail>,
+            >(request)
             .await?
             .into_data()
     }
@@ -130,18 +144,20 @@ impl<'a> Lipsync<'a> {
         &self,
         params: &ListLipsyncsParams,
     ) -> crate::Result<crate::Page<crate::types::LipsyncDetail>> {
-        let request =
-            crate::runtime::Request::new(reqwest::Method::GET, "/v3/lipsyncs".to_string())
-                .query("limit", &params.limit)
-                .query("token", &params.token)
-                .error_shapes(&[
+        let request = crate::runtime::Request::new(
+                reqwest::Method::GET,
+                "/v3/lipsyncs".to_string(),
+            )
+            .query("limit", &params.limit)
+            .query("token", &params.token)
+            .error_shapes(
+                &[
                     (400, crate::runtime::ErrorShape::Standard),
                     (401, crate::runtime::ErrorShape::Standard),
                     (429, crate::runtime::ErrorShape::Standard),
-                ]);
-        self.client
-            .send_json::<crate::Page<crate::types::LipsyncDetail>>(request)
-            .await
+                ],
+            );
+        self.client.send_json::<crate::Page<crate::types::LipsyncDetail>>(request).await
     }
 
     /// Every item of [`list_lipsyncs`](Self::list_lipsyncs), following `next_token` page after page.
@@ -150,7 +166,9 @@ impl<'a> Lipsync<'a> {
     pub fn list_lipsyncs_stream(
         &self,
         params: &ListLipsyncsParams,
-    ) -> impl futures_util::Stream<Item = crate::Result<crate::types::LipsyncDetail>> + 'a {
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::LipsyncDetail>,
+    > + 'a {
         let handle = *self;
         let params = params.clone();
         crate::runtime::paginate(move |token| {
@@ -177,18 +195,22 @@ impl<'a> Lipsync<'a> {
     ) -> crate::Result<crate::types::LipsyncDetail> {
         let lipsync_id = crate::runtime::encode_path_segment(lipsync_id);
         let request = crate::runtime::Request::new(
-            reqwest::Method::PATCH,
-            format!("/v3/lipsyncs/{lipsync_id}"),
-        )
-        .json(body)
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (404, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
+                reqwest::Method::PATCH,
+                format!("/v3/lipsyncs/{lipsync_id}"),
+            )
+            .json(body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::LipsyncDetail>>(request)
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::LipsyncDetail>,
+            >(request)
             .await?
             .into_data()
     }
@@ -223,10 +245,12 @@ impl crate::runtime::Pollable for crate::types::LipsyncDetail {
         let status = crate::runtime::codec::text_of(&self.status);
         match status.as_deref() {
             Some("completed") => crate::runtime::PollState::Succeeded,
-            Some("failed") => crate::runtime::PollState::Failed {
-                code: None,
-                message: crate::runtime::codec::text_of(&self.failure_message),
-            },
+            Some("failed") => {
+                crate::runtime::PollState::Failed {
+                    code: None,
+                    message: crate::runtime::codec::text_of(&self.failure_message),
+                }
+            }
             _ => crate::runtime::PollState::Running,
         }
     }

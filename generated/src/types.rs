@@ -24,26 +24,30 @@ impl AssetBase64 {
 }
 
 /// Asset input via HeyGen asset ID (from POST /v1/asset).
-#[cfg(any(
-    feature = "avatars",
-    feature = "lipsync",
-    feature = "video-agent",
-    feature = "video-translate",
-    feature = "videos"
-))]
+#[cfg(
+    any(
+        feature = "avatars",
+        feature = "lipsync",
+        feature = "video-agent",
+        feature = "video-translate",
+        feature = "videos"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AssetId {
     /// HeyGen asset ID from POST /v1/asset upload endpoint
     pub asset_id: String,
 }
 
-#[cfg(any(
-    feature = "avatars",
-    feature = "lipsync",
-    feature = "video-agent",
-    feature = "video-translate",
-    feature = "videos"
-))]
+#[cfg(
+    any(
+        feature = "avatars",
+        feature = "lipsync",
+        feature = "video-agent",
+        feature = "video-translate",
+        feature = "videos"
+    )
+)]
 impl AssetId {
     /// A value with the required fields given and every optional field unset.
     pub fn new(asset_id: String) -> Self {
@@ -52,26 +56,30 @@ impl AssetId {
 }
 
 /// Asset input via publicly accessible HTTPS URL.
-#[cfg(any(
-    feature = "avatars",
-    feature = "lipsync",
-    feature = "video-agent",
-    feature = "video-translate",
-    feature = "videos"
-))]
+#[cfg(
+    any(
+        feature = "avatars",
+        feature = "lipsync",
+        feature = "video-agent",
+        feature = "video-translate",
+        feature = "videos"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AssetUrl {
     /// Publicly accessible HTTPS URL for the asset
     pub url: String,
 }
 
-#[cfg(any(
-    feature = "avatars",
-    feature = "lipsync",
-    feature = "video-agent",
-    feature = "video-translate",
-    feature = "videos"
-))]
+#[cfg(
+    any(
+        feature = "avatars",
+        feature = "lipsync",
+        feature = "video-agent",
+        feature = "video-translate",
+        feature = "videos"
+    )
+)]
 impl AssetUrl {
     /// A value with the required fields given and every optional field unset.
     pub fn new(url: String) -> Self {
@@ -102,18 +110,28 @@ impl serde::Serialize for AssetUrlOrId {
             AssetUrlOrId::AssetId(value) => {
                 crate::runtime::codec::serialize(serializer, "type", "asset_id", value)
             }
-            AssetUrlOrId::Unknown(value) => serde::Serialize::serialize(value, serializer),
+            AssetUrlOrId::Unknown(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
         }
     }
 }
 
 #[cfg(any(feature = "lipsync", feature = "video-translate"))]
 impl<'de> serde::Deserialize<'de> for AssetUrlOrId {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         match crate::runtime::codec::tag_of(&value, "type") {
-            Some("url") => crate::runtime::codec::from_value(value).map(AssetUrlOrId::Url),
-            Some("asset_id") => crate::runtime::codec::from_value(value).map(AssetUrlOrId::AssetId),
+            Some("url") => {
+                crate::runtime::codec::from_value(value).map(AssetUrlOrId::Url)
+            }
+            Some("asset_id") => {
+                crate::runtime::codec::from_value(value).map(AssetUrlOrId::AssetId)
+            }
             _ => Ok(AssetUrlOrId::Unknown(value)),
         }
     }
@@ -147,22 +165,32 @@ impl serde::Serialize for AssetUrlOrIdOrBase64 {
             AssetUrlOrIdOrBase64::Base64(value) => {
                 crate::runtime::codec::serialize(serializer, "type", "base64", value)
             }
-            AssetUrlOrIdOrBase64::Unknown(value) => serde::Serialize::serialize(value, serializer),
+            AssetUrlOrIdOrBase64::Unknown(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
         }
     }
 }
 
 #[cfg(any(feature = "avatars", feature = "video-agent", feature = "videos"))]
 impl<'de> serde::Deserialize<'de> for AssetUrlOrIdOrBase64 {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         match crate::runtime::codec::tag_of(&value, "type") {
-            Some("url") => crate::runtime::codec::from_value(value).map(AssetUrlOrIdOrBase64::Url),
+            Some("url") => {
+                crate::runtime::codec::from_value(value).map(AssetUrlOrIdOrBase64::Url)
+            }
             Some("asset_id") => {
-                crate::runtime::codec::from_value(value).map(AssetUrlOrIdOrBase64::AssetId)
+                crate::runtime::codec::from_value(value)
+                    .map(AssetUrlOrIdOrBase64::AssetId)
             }
             Some("base64") => {
-                crate::runtime::codec::from_value(value).map(AssetUrlOrIdOrBase64::Base64)
+                crate::runtime::codec::from_value(value)
+                    .map(AssetUrlOrIdOrBase64::Base64)
             }
             _ => Ok(AssetUrlOrIdOrBase64::Unknown(value)),
         }
@@ -861,7 +889,10 @@ pub struct CreateAvatarConsentResponse {
 impl CreateAvatarConsentResponse {
     /// A value with the required fields given and every optional field unset.
     pub fn new(avatar_group: AvatarGroupItem, url: String) -> Self {
-        CreateAvatarConsentResponse { avatar_group, url }
+        CreateAvatarConsentResponse {
+            avatar_group,
+            url,
+        }
     }
 }
 
@@ -902,17 +933,24 @@ impl serde::Serialize for CreateAvatarRequestBody {
 
 #[cfg(feature = "avatars")]
 impl<'de> serde::Deserialize<'de> for CreateAvatarRequestBody {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         match crate::runtime::codec::tag_of(&value, "type") {
             Some("prompt") => {
-                crate::runtime::codec::from_value(value).map(CreateAvatarRequestBody::Prompt)
+                crate::runtime::codec::from_value(value)
+                    .map(CreateAvatarRequestBody::Prompt)
             }
             Some("video") => {
-                crate::runtime::codec::from_value(value).map(CreateAvatarRequestBody::Video)
+                crate::runtime::codec::from_value(value)
+                    .map(CreateAvatarRequestBody::Video)
             }
             Some("photo") => {
-                crate::runtime::codec::from_value(value).map(CreateAvatarRequestBody::Photo)
+                crate::runtime::codec::from_value(value)
+                    .map(CreateAvatarRequestBody::Photo)
             }
             _ => Ok(CreateAvatarRequestBody::Unknown(value)),
         }
@@ -1012,7 +1050,10 @@ pub struct CreateAvatarVideoResponse {
 impl CreateAvatarVideoResponse {
     /// A value with the required fields given and every optional field unset.
     pub fn new(video_id: String, status: String) -> Self {
-        CreateAvatarVideoResponse { video_id, status }
+        CreateAvatarVideoResponse {
+            video_id,
+            status,
+        }
     }
 }
 
@@ -1028,7 +1069,9 @@ pub struct CreateGraphExecutionRequest {
 impl CreateGraphExecutionRequest {
     /// A value with the required fields given and every optional field unset.
     pub fn new(workflows: Vec<WorkflowRequestEntry>) -> Self {
-        CreateGraphExecutionRequest { workflows }
+        CreateGraphExecutionRequest {
+            workflows,
+        }
     }
 }
 
@@ -1227,7 +1270,11 @@ pub struct CreateProofreadRequest {
 #[cfg(feature = "video-translate")]
 impl CreateProofreadRequest {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(video: AssetUrlOrId, output_languages: Vec<String>, title: String) -> Self {
+    pub fn new(
+        video: AssetUrlOrId,
+        output_languages: Vec<String>,
+        title: String,
+    ) -> Self {
         CreateProofreadRequest {
             video,
             output_languages,
@@ -1895,14 +1942,20 @@ impl serde::Serialize for CreateVideoV3RequestBody {
 
 #[cfg(feature = "videos")]
 impl<'de> serde::Deserialize<'de> for CreateVideoV3RequestBody {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         match crate::runtime::codec::tag_of(&value, "type") {
             Some("avatar") => {
-                crate::runtime::codec::from_value(value).map(CreateVideoV3RequestBody::Avatar)
+                crate::runtime::codec::from_value(value)
+                    .map(CreateVideoV3RequestBody::Avatar)
             }
             Some("image") => {
-                crate::runtime::codec::from_value(value).map(CreateVideoV3RequestBody::Image)
+                crate::runtime::codec::from_value(value)
+                    .map(CreateVideoV3RequestBody::Image)
             }
             _ => Ok(CreateVideoV3RequestBody::Unknown(value)),
         }
@@ -1948,7 +2001,10 @@ pub struct CreateWorkflowExecutionRequest {
 #[cfg(feature = "legacy-workflows")]
 impl CreateWorkflowExecutionRequest {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(workflow_type: String, input: serde_json::Map<String, serde_json::Value>) -> Self {
+    pub fn new(
+        workflow_type: String,
+        input: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
         CreateWorkflowExecutionRequest {
             workflow_type,
             input,
@@ -2001,7 +2057,10 @@ pub struct DeleteVideoResponse {
 impl DeleteVideoResponse {
     /// A value with the required fields given and every optional field unset.
     pub fn new(id: String) -> Self {
-        DeleteVideoResponse { id, deleted: None }
+        DeleteVideoResponse {
+            id,
+            deleted: None,
+        }
     }
 }
 
@@ -2061,7 +2120,10 @@ pub struct DesignVoiceResponseData {
 impl DesignVoiceResponseData {
     /// A value with the required fields given and every optional field unset.
     pub fn new(voices: Vec<AudioVoiceItem>, seed: i64) -> Self {
-        DesignVoiceResponseData { voices, seed }
+        DesignVoiceResponseData {
+            voices,
+            seed,
+        }
     }
 }
 
@@ -2303,7 +2365,11 @@ pub struct GetSessionResponse {
 #[cfg(feature = "video-agent")]
 impl GetSessionResponse {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(session_id: String, status: GetSessionResponseStatus, created_at: i64) -> Self {
+    pub fn new(
+        session_id: String,
+        status: GetSessionResponseStatus,
+        created_at: i64,
+    ) -> Self {
         GetSessionResponse {
             session_id,
             status,
@@ -2476,7 +2542,10 @@ pub struct LegacyEnvelopeError {
 impl LegacyEnvelopeError {
     /// A value with the required fields given and every optional field unset.
     pub fn new(error: LegacyEnvelopeErrorError) -> Self {
-        LegacyEnvelopeError { data: None, error }
+        LegacyEnvelopeError {
+            data: None,
+            error,
+        }
     }
 }
 
@@ -2490,7 +2559,10 @@ pub struct LegacyEnvelopeErrorError {
 impl LegacyEnvelopeErrorError {
     /// A value with the required fields given and every optional field unset.
     pub fn new(code: String, message: String) -> Self {
-        LegacyEnvelopeErrorError { code, message }
+        LegacyEnvelopeErrorError {
+            code,
+            message,
+        }
     }
 }
 
@@ -2583,7 +2655,9 @@ pub struct LipsyncCreateResponse {
 impl LipsyncCreateResponse {
     /// A value with the required fields given and every optional field unset.
     pub fn new(lipsync_id: String) -> Self {
-        LipsyncCreateResponse { lipsync_id }
+        LipsyncCreateResponse {
+            lipsync_id,
+        }
     }
 }
 
@@ -2670,7 +2744,9 @@ pub struct ListTargetLanguageResponse {
 impl ListTargetLanguageResponse {
     /// A value with the required fields given and every optional field unset.
     pub fn new(languages: Vec<String>) -> Self {
-        ListTargetLanguageResponse { languages }
+        ListTargetLanguageResponse {
+            languages,
+        }
     }
 }
 
@@ -3395,7 +3471,9 @@ pub struct UpdateVideoTranslationRequest {
 impl UpdateVideoTranslationRequest {
     /// A value with the required fields given and every optional field unset.
     pub fn new(title: String) -> Self {
-        UpdateVideoTranslationRequest { title }
+        UpdateVideoTranslationRequest {
+            title,
+        }
     }
 }
 
@@ -3436,7 +3514,12 @@ pub struct UploadAssetV3Response {
 #[cfg(feature = "assets")]
 impl UploadAssetV3Response {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(asset_id: String, url: String, mime_type: String, size_bytes: i64) -> Self {
+    pub fn new(
+        asset_id: String,
+        url: String,
+        mime_type: String,
+        size_bytes: i64,
+    ) -> Self {
         UploadAssetV3Response {
             asset_id,
             url,
@@ -3876,7 +3959,9 @@ pub struct VideoTranslateCaptionGetResponse {
 impl VideoTranslateCaptionGetResponse {
     /// A value with the required fields given and every optional field unset.
     pub fn new(caption_url: String) -> Self {
-        VideoTranslateCaptionGetResponse { caption_url }
+        VideoTranslateCaptionGetResponse {
+            caption_url,
+        }
     }
 }
 
@@ -3913,7 +3998,9 @@ pub struct VideoTranslationCaptionResponse {
 impl VideoTranslationCaptionResponse {
     /// A value with the required fields given and every optional field unset.
     pub fn new(caption_url: String) -> Self {
-        VideoTranslationCaptionResponse { caption_url }
+        VideoTranslationCaptionResponse {
+            caption_url,
+        }
     }
 }
 
@@ -3947,7 +4034,9 @@ pub struct VideoTranslationDeleteResponse {
 impl VideoTranslationDeleteResponse {
     /// A value with the required fields given and every optional field unset.
     pub fn new(id: String) -> Self {
-        VideoTranslationDeleteResponse { id }
+        VideoTranslationDeleteResponse {
+            id,
+        }
     }
 }
 
@@ -4024,16 +4113,20 @@ pub struct VideoTranslationLanguagesResponse {
 impl VideoTranslationLanguagesResponse {
     /// A value with the required fields given and every optional field unset.
     pub fn new(languages: Vec<String>) -> Self {
-        VideoTranslationLanguagesResponse { languages }
+        VideoTranslationLanguagesResponse {
+            languages,
+        }
     }
 }
 
 /// The `VideoTranslationMode` schema.
-#[cfg(any(
-    feature = "lipsync",
-    feature = "video-translate",
-    feature = "legacy-video-translate"
-))]
+#[cfg(
+    any(
+        feature = "lipsync",
+        feature = "video-translate",
+        feature = "legacy-video-translate"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum VideoTranslationMode {
@@ -4048,11 +4141,13 @@ pub enum VideoTranslationMode {
     Unknown(String),
 }
 
-#[cfg(any(
-    feature = "lipsync",
-    feature = "video-translate",
-    feature = "legacy-video-translate"
-))]
+#[cfg(
+    any(
+        feature = "lipsync",
+        feature = "video-translate",
+        feature = "legacy-video-translate"
+    )
+)]
 impl VideoTranslationMode {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4064,11 +4159,13 @@ impl VideoTranslationMode {
     }
 }
 
-#[cfg(any(
-    feature = "lipsync",
-    feature = "video-translate",
-    feature = "legacy-video-translate"
-))]
+#[cfg(
+    any(
+        feature = "lipsync",
+        feature = "video-translate",
+        feature = "legacy-video-translate"
+    )
+)]
 impl std::fmt::Display for VideoTranslationMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -4259,7 +4356,12 @@ pub struct WebhookEndpointResponse {
 #[cfg(feature = "webhooks")]
 impl WebhookEndpointResponse {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(endpoint_id: String, url: String, status: String, created_at: String) -> Self {
+    pub fn new(
+        endpoint_id: String,
+        url: String,
+        status: String,
+        created_at: String,
+    ) -> Self {
         WebhookEndpointResponse {
             endpoint_id,
             url,
@@ -4419,11 +4521,15 @@ impl WebhookEventType {
             WebhookEventType::PersonalizedVideo => "personalized_video",
             WebhookEventType::InstantAvatarSuccess => "instant_avatar.success",
             WebhookEventType::InstantAvatarFail => "instant_avatar.fail",
-            WebhookEventType::PhotoAvatarGenerationSuccess => "photo_avatar_generation.success",
+            WebhookEventType::PhotoAvatarGenerationSuccess => {
+                "photo_avatar_generation.success"
+            }
             WebhookEventType::PhotoAvatarGenerationFail => "photo_avatar_generation.fail",
             WebhookEventType::PhotoAvatarTrainSuccess => "photo_avatar_train.success",
             WebhookEventType::PhotoAvatarTrainFail => "photo_avatar_train.fail",
-            WebhookEventType::PhotoAvatarAddMotionSuccess => "photo_avatar_add_motion.success",
+            WebhookEventType::PhotoAvatarAddMotionSuccess => {
+                "photo_avatar_add_motion.success"
+            }
             WebhookEventType::PhotoAvatarAddMotionFail => "photo_avatar_add_motion.fail",
             WebhookEventType::ProofreadCreationSuccess => "proofread_creation.success",
             WebhookEventType::ProofreadCreationFail => "proofread_creation.fail",
@@ -4507,7 +4613,11 @@ pub struct WordWithTimestamp {
 impl WordWithTimestamp {
     /// A value with the required fields given and every optional field unset.
     pub fn new(word: String, start: f64, end: f64) -> Self {
-        WordWithTimestamp { word, start, end }
+        WordWithTimestamp {
+            word,
+            start,
+            end,
+        }
     }
 }
 
@@ -4678,7 +4788,10 @@ pub struct WorkflowExecutionError {
 impl WorkflowExecutionError {
     /// A value with the required fields given and every optional field unset.
     pub fn new(code: String, message: String) -> Self {
-        WorkflowExecutionError { code, message }
+        WorkflowExecutionError {
+            code,
+            message,
+        }
     }
 }
 

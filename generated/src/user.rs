@@ -26,15 +26,21 @@ impl<'a> User<'a> {
     ///
     /// Declared error statuses: 400, 401, 429.
     pub async fn get_user_me(&self) -> crate::Result<crate::types::UserInfoResponse> {
-        let request =
-            crate::runtime::Request::new(reqwest::Method::GET, "/v3/users/me".to_string())
-                .error_shapes(&[
+        let request = crate::runtime::Request::new(
+                reqwest::Method::GET,
+                "/v3/users/me".to_string(),
+            )
+            .error_shapes(
+                &[
                     (400, crate::runtime::ErrorShape::Standard),
                     (401, crate::runtime::ErrorShape::Standard),
                     (429, crate::runtime::ErrorShape::Standard),
-                ]);
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::UserInfoResponse>>(request)
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::UserInfoResponse>,
+            >(request)
             .await?
             .into_data()
     }

@@ -35,18 +35,22 @@ impl<'a> VideoAgent<'a> {
     ) -> crate::Result<crate::types::SendMessageResponse> {
         let session_id = crate::runtime::encode_path_segment(session_id);
         let request = crate::runtime::Request::new(
-            reqwest::Method::POST,
-            format!("/v3/video-agents/sessions/{session_id}/messages"),
-        )
-        .json(body)
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (404, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
+                reqwest::Method::POST,
+                format!("/v3/video-agents/sessions/{session_id}/messages"),
+            )
+            .json(body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::SendMessageResponse>>(request)
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::SendMessageResponse>,
+            >(request)
             .await?
             .into_data()
     }
@@ -62,18 +66,22 @@ impl<'a> VideoAgent<'a> {
         &self,
         body: &crate::types::CreateVideoAgentRequest,
     ) -> crate::Result<crate::types::CreateVideoAgentResponse> {
-        let request =
-            crate::runtime::Request::new(reqwest::Method::POST, "/v3/video-agents".to_string())
-                .json(body)
-                .error_shapes(&[
+        let request = crate::runtime::Request::new(
+                reqwest::Method::POST,
+                "/v3/video-agents".to_string(),
+            )
+            .json(body)
+            .error_shapes(
+                &[
                     (400, crate::runtime::ErrorShape::Standard),
                     (401, crate::runtime::ErrorShape::Standard),
                     (429, crate::runtime::ErrorShape::Standard),
-                ]);
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::CreateVideoAgentResponse>>(
-                request,
-            )
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::CreateVideoAgentResponse>,
+            >(request)
             .await?
             .into_data()
     }
@@ -90,17 +98,21 @@ impl<'a> VideoAgent<'a> {
         body: &crate::types::CreateSessionRequest,
     ) -> crate::Result<crate::types::CreateSessionResponse> {
         let request = crate::runtime::Request::new(
-            reqwest::Method::POST,
-            "/v3/video-agents/sessions".to_string(),
-        )
-        .json(body)
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
+                reqwest::Method::POST,
+                "/v3/video-agents/sessions".to_string(),
+            )
+            .json(body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::CreateSessionResponse>>(request)
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::CreateSessionResponse>,
+            >(request)
             .await?
             .into_data()
     }
@@ -121,17 +133,21 @@ impl<'a> VideoAgent<'a> {
     ) -> crate::Result<crate::types::GetSessionResponse> {
         let session_id = crate::runtime::encode_path_segment(session_id);
         let request = crate::runtime::Request::new(
-            reqwest::Method::GET,
-            format!("/v3/video-agents/sessions/{session_id}"),
-        )
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (404, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
+                reqwest::Method::GET,
+                format!("/v3/video-agents/sessions/{session_id}"),
+            )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::GetSessionResponse>>(request)
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::GetSessionResponse>,
+            >(request)
             .await?
             .into_data()
     }
@@ -155,22 +171,26 @@ impl<'a> VideoAgent<'a> {
     ) -> crate::Result<crate::types::GetResourcesResponse> {
         let session_id = crate::runtime::encode_path_segment(session_id);
         let request = crate::runtime::Request::new(
-            reqwest::Method::GET,
-            format!("/v3/video-agents/sessions/{session_id}/resources"),
-        )
-        .query("resource_ids", &params.resource_ids)
-        .query("type", &params.r#type)
-        .query("source", &params.source)
-        .query("limit", &params.limit)
-        .query("token", &params.token)
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (404, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
+                reqwest::Method::GET,
+                format!("/v3/video-agents/sessions/{session_id}/resources"),
+            )
+            .query("resource_ids", &params.resource_ids)
+            .query("type", &params.r#type)
+            .query("source", &params.source)
+            .query("limit", &params.limit)
+            .query("token", &params.token)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::GetResourcesResponse>>(request)
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::GetResourcesResponse>,
+            >(request)
             .await?
             .into_data()
     }
@@ -187,20 +207,20 @@ impl<'a> VideoAgent<'a> {
         params: &ListVideoAgentStylesParams,
     ) -> crate::Result<crate::Page<crate::types::StyleItem>> {
         let request = crate::runtime::Request::new(
-            reqwest::Method::GET,
-            "/v3/video-agents/styles".to_string(),
-        )
-        .query("tag", &params.tag)
-        .query("limit", &params.limit)
-        .query("token", &params.token)
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
-        self.client
-            .send_json::<crate::Page<crate::types::StyleItem>>(request)
-            .await
+                reqwest::Method::GET,
+                "/v3/video-agents/styles".to_string(),
+            )
+            .query("tag", &params.tag)
+            .query("limit", &params.limit)
+            .query("token", &params.token)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        self.client.send_json::<crate::Page<crate::types::StyleItem>>(request).await
     }
 
     /// Every item of [`list_video_agent_styles`](Self::list_video_agent_styles), following `next_token` page after page.
@@ -236,18 +256,22 @@ impl<'a> VideoAgent<'a> {
     ) -> crate::Result<crate::types::StopSessionResponse> {
         let session_id = crate::runtime::encode_path_segment(session_id);
         let request = crate::runtime::Request::new(
-            reqwest::Method::POST,
-            format!("/v3/video-agents/sessions/{session_id}/stop"),
-        )
-        .json(body)
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (404, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
+                reqwest::Method::POST,
+                format!("/v3/video-agents/sessions/{session_id}/stop"),
+            )
+            .json(body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::StopSessionResponse>>(request)
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::StopSessionResponse>,
+            >(request)
             .await?
             .into_data()
     }

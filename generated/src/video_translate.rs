@@ -33,21 +33,23 @@ impl<'a> VideoTranslate<'a> {
         params: &CreateProofreadParams,
     ) -> crate::Result<crate::types::CreateProofreadResponse> {
         let request = crate::runtime::Request::new(
-            reqwest::Method::POST,
-            "/v3/video-translations/proofreads".to_string(),
-        )
-        .json(body)
-        .header("Idempotency-Key", &params.idempotency_key)
-        .idempotent()
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
-        self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::CreateProofreadResponse>>(
-                request,
+                reqwest::Method::POST,
+                "/v3/video-translations/proofreads".to_string(),
             )
+            .json(body)
+            .header("Idempotency-Key", &params.idempotency_key)
+            .idempotent()
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        self.client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::CreateProofreadResponse>,
+            >(request)
             .await?
             .into_data()
     }
@@ -69,17 +71,19 @@ impl<'a> VideoTranslate<'a> {
         params: &CreateVideoTranslationParams,
     ) -> crate::Result<crate::types::VideoTranslationCreateResponse> {
         let request = crate::runtime::Request::new(
-            reqwest::Method::POST,
-            "/v3/video-translations".to_string(),
-        )
-        .json(body)
-        .header("Idempotency-Key", &params.idempotency_key)
-        .idempotent()
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
+                reqwest::Method::POST,
+                "/v3/video-translations".to_string(),
+            )
+            .json(body)
+            .header("Idempotency-Key", &params.idempotency_key)
+            .idempotent()
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
             .send_json::<
                 crate::runtime::DataEnvelope<
@@ -104,17 +108,21 @@ impl<'a> VideoTranslate<'a> {
         &self,
         video_translation_id: &str,
     ) -> crate::Result<crate::types::VideoTranslationDeleteResponse> {
-        let video_translation_id = crate::runtime::encode_path_segment(video_translation_id);
+        let video_translation_id = crate::runtime::encode_path_segment(
+            video_translation_id,
+        );
         let request = crate::runtime::Request::new(
-            reqwest::Method::DELETE,
-            format!("/v3/video-translations/{video_translation_id}"),
-        )
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (404, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
+                reqwest::Method::DELETE,
+                format!("/v3/video-translations/{video_translation_id}"),
+            )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
             .send_json::<
                 crate::runtime::DataEnvelope<
@@ -141,17 +149,21 @@ impl<'a> VideoTranslate<'a> {
     ) -> crate::Result<crate::types::DownloadSRTResponse> {
         let proofread_id = crate::runtime::encode_path_segment(proofread_id);
         let request = crate::runtime::Request::new(
-            reqwest::Method::GET,
-            format!("/v3/video-translations/proofreads/{proofread_id}/srt"),
-        )
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (404, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
+                reqwest::Method::GET,
+                format!("/v3/video-translations/proofreads/{proofread_id}/srt"),
+            )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::DownloadSRTResponse>>(request)
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::DownloadSRTResponse>,
+            >(request)
             .await?
             .into_data()
     }
@@ -176,20 +188,24 @@ impl<'a> VideoTranslate<'a> {
     ) -> crate::Result<crate::types::GenerateVideoResponse> {
         let proofread_id = crate::runtime::encode_path_segment(proofread_id);
         let request = crate::runtime::Request::new(
-            reqwest::Method::POST,
-            format!("/v3/video-translations/proofreads/{proofread_id}/generate"),
-        )
-        .json(body)
-        .header("Idempotency-Key", &params.idempotency_key)
-        .idempotent()
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (404, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
+                reqwest::Method::POST,
+                format!("/v3/video-translations/proofreads/{proofread_id}/generate"),
+            )
+            .json(body)
+            .header("Idempotency-Key", &params.idempotency_key)
+            .idempotent()
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::GenerateVideoResponse>>(request)
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::GenerateVideoResponse>,
+            >(request)
             .await?
             .into_data()
     }
@@ -210,17 +226,21 @@ impl<'a> VideoTranslate<'a> {
     ) -> crate::Result<crate::types::ProofreadDetail> {
         let proofread_id = crate::runtime::encode_path_segment(proofread_id);
         let request = crate::runtime::Request::new(
-            reqwest::Method::GET,
-            format!("/v3/video-translations/proofreads/{proofread_id}"),
-        )
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (404, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
+                reqwest::Method::GET,
+                format!("/v3/video-translations/proofreads/{proofread_id}"),
+            )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::ProofreadDetail>>(request)
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::ProofreadDetail>,
+            >(request)
             .await?
             .into_data()
     }
@@ -239,21 +259,25 @@ impl<'a> VideoTranslate<'a> {
         &self,
         video_translation_id: &str,
     ) -> crate::Result<crate::types::VideoTranslationDetail> {
-        let video_translation_id = crate::runtime::encode_path_segment(video_translation_id);
+        let video_translation_id = crate::runtime::encode_path_segment(
+            video_translation_id,
+        );
         let request = crate::runtime::Request::new(
-            reqwest::Method::GET,
-            format!("/v3/video-translations/{video_translation_id}"),
-        )
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (404, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
-        self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::VideoTranslationDetail>>(
-                request,
+                reqwest::Method::GET,
+                format!("/v3/video-translations/{video_translation_id}"),
             )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        self.client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::VideoTranslationDetail>,
+            >(request)
             .await?
             .into_data()
     }
@@ -265,10 +289,10 @@ impl<'a> VideoTranslate<'a> {
         options: crate::WaitOptions,
     ) -> crate::Result<crate::types::VideoTranslationDetail> {
         crate::runtime::wait_until_done(
-            || self.get_video_translation(video_translation_id),
-            options,
-        )
-        .await
+                || self.get_video_translation(video_translation_id),
+                options,
+            )
+            .await
     }
 
     /// Get video translation caption
@@ -286,18 +310,22 @@ impl<'a> VideoTranslate<'a> {
         video_translation_id: &str,
         params: &GetVideoTranslationCaptionParams,
     ) -> crate::Result<crate::types::VideoTranslationCaptionResponse> {
-        let video_translation_id = crate::runtime::encode_path_segment(video_translation_id);
+        let video_translation_id = crate::runtime::encode_path_segment(
+            video_translation_id,
+        );
         let request = crate::runtime::Request::new(
-            reqwest::Method::GET,
-            format!("/v3/video-translations/{video_translation_id}/caption"),
-        )
-        .query("format", &params.format)
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (404, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
+                reqwest::Method::GET,
+                format!("/v3/video-translations/{video_translation_id}/caption"),
+            )
+            .query("format", &params.format)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
             .send_json::<
                 crate::runtime::DataEnvelope<
@@ -319,14 +347,16 @@ impl<'a> VideoTranslate<'a> {
         &self,
     ) -> crate::Result<crate::types::VideoTranslationLanguagesResponse> {
         let request = crate::runtime::Request::new(
-            reqwest::Method::GET,
-            "/v3/video-translations/languages".to_string(),
-        )
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
+                reqwest::Method::GET,
+                "/v3/video-translations/languages".to_string(),
+            )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
             .send_json::<
                 crate::runtime::DataEnvelope<
@@ -349,16 +379,18 @@ impl<'a> VideoTranslate<'a> {
         params: &ListVideoTranslationsParams,
     ) -> crate::Result<crate::Page<crate::types::VideoTranslationDetail>> {
         let request = crate::runtime::Request::new(
-            reqwest::Method::GET,
-            "/v3/video-translations".to_string(),
-        )
-        .query("limit", &params.limit)
-        .query("token", &params.token)
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
+                reqwest::Method::GET,
+                "/v3/video-translations".to_string(),
+            )
+            .query("limit", &params.limit)
+            .query("token", &params.token)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
             .send_json::<crate::Page<crate::types::VideoTranslationDetail>>(request)
             .await
@@ -370,8 +402,9 @@ impl<'a> VideoTranslate<'a> {
     pub fn list_video_translations_stream(
         &self,
         params: &ListVideoTranslationsParams,
-    ) -> impl futures_util::Stream<Item = crate::Result<crate::types::VideoTranslationDetail>> + 'a
-    {
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::VideoTranslationDetail>,
+    > + 'a {
         let handle = *self;
         let params = params.clone();
         crate::runtime::paginate(move |token| {
@@ -396,22 +429,26 @@ impl<'a> VideoTranslate<'a> {
         video_translation_id: &str,
         body: &crate::types::UpdateVideoTranslationRequest,
     ) -> crate::Result<crate::types::VideoTranslationDetail> {
-        let video_translation_id = crate::runtime::encode_path_segment(video_translation_id);
+        let video_translation_id = crate::runtime::encode_path_segment(
+            video_translation_id,
+        );
         let request = crate::runtime::Request::new(
-            reqwest::Method::PATCH,
-            format!("/v3/video-translations/{video_translation_id}"),
-        )
-        .json(body)
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (404, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
-        self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::VideoTranslationDetail>>(
-                request,
+                reqwest::Method::PATCH,
+                format!("/v3/video-translations/{video_translation_id}"),
             )
+            .json(body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        self.client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::VideoTranslationDetail>,
+            >(request)
             .await?
             .into_data()
     }
@@ -433,18 +470,22 @@ impl<'a> VideoTranslate<'a> {
     ) -> crate::Result<crate::types::ProofreadDetail> {
         let proofread_id = crate::runtime::encode_path_segment(proofread_id);
         let request = crate::runtime::Request::new(
-            reqwest::Method::PUT,
-            format!("/v3/video-translations/proofreads/{proofread_id}/srt"),
-        )
-        .json(body)
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (404, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
+                reqwest::Method::PUT,
+                format!("/v3/video-translations/proofreads/{proofread_id}/srt"),
+            )
+            .json(body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::ProofreadDetail>>(request)
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::ProofreadDetail>,
+            >(request)
             .await?
             .into_data()
     }
@@ -506,10 +547,12 @@ impl crate::runtime::Pollable for crate::types::VideoTranslationDetail {
         let status = crate::runtime::codec::text_of(&self.status);
         match status.as_deref() {
             Some("completed") => crate::runtime::PollState::Succeeded,
-            Some("failed") => crate::runtime::PollState::Failed {
-                code: None,
-                message: crate::runtime::codec::text_of(&self.failure_message),
-            },
+            Some("failed") => {
+                crate::runtime::PollState::Failed {
+                    code: None,
+                    message: crate::runtime::codec::text_of(&self.failure_message),
+                }
+            }
             _ => crate::runtime::PollState::Running,
         }
     }

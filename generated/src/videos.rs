@@ -32,19 +32,24 @@ impl<'a> Videos<'a> {
         body: &crate::types::CreateVideoV3RequestBody,
         params: &CreateVideoParams,
     ) -> crate::Result<crate::types::CreateAvatarVideoResponse> {
-        let request = crate::runtime::Request::new(reqwest::Method::POST, "/v3/videos".to_string())
+        let request = crate::runtime::Request::new(
+                reqwest::Method::POST,
+                "/v3/videos".to_string(),
+            )
             .json(body)
             .header("Idempotency-Key", &params.idempotency_key)
             .idempotent()
-            .error_shapes(&[
-                (400, crate::runtime::ErrorShape::Standard),
-                (401, crate::runtime::ErrorShape::Standard),
-                (429, crate::runtime::ErrorShape::Standard),
-            ]);
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::CreateAvatarVideoResponse>>(
-                request,
-            )
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::CreateAvatarVideoResponse>,
+            >(request)
             .await?
             .into_data()
     }
@@ -64,16 +69,22 @@ impl<'a> Videos<'a> {
         video_id: &str,
     ) -> crate::Result<crate::types::DeleteVideoResponse> {
         let video_id = crate::runtime::encode_path_segment(video_id);
-        let request =
-            crate::runtime::Request::new(reqwest::Method::DELETE, format!("/v3/videos/{video_id}"))
-                .error_shapes(&[
+        let request = crate::runtime::Request::new(
+                reqwest::Method::DELETE,
+                format!("/v3/videos/{video_id}"),
+            )
+            .error_shapes(
+                &[
                     (400, crate::runtime::ErrorShape::Standard),
                     (401, crate::runtime::ErrorShape::Standard),
                     (404, crate::runtime::ErrorShape::Standard),
                     (429, crate::runtime::ErrorShape::Standard),
-                ]);
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::DeleteVideoResponse>>(request)
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::DeleteVideoResponse>,
+            >(request)
             .await?
             .into_data()
     }
@@ -88,18 +99,27 @@ impl<'a> Videos<'a> {
     /// - `video_id`: Unique video identifier
     ///
     /// Declared error statuses: 400, 401, 404, 429.
-    pub async fn get_video(&self, video_id: &str) -> crate::Result<crate::types::VideoDetail> {
+    pub async fn get_video(
+        &self,
+        video_id: &str,
+    ) -> crate::Result<crate::types::VideoDetail> {
         let video_id = crate::runtime::encode_path_segment(video_id);
-        let request =
-            crate::runtime::Request::new(reqwest::Method::GET, format!("/v3/videos/{video_id}"))
-                .error_shapes(&[
+        let request = crate::runtime::Request::new(
+                reqwest::Method::GET,
+                format!("/v3/videos/{video_id}"),
+            )
+            .error_shapes(
+                &[
                     (400, crate::runtime::ErrorShape::Standard),
                     (401, crate::runtime::ErrorShape::Standard),
                     (404, crate::runtime::ErrorShape::Standard),
                     (429, crate::runtime::ErrorShape::Standard),
-                ]);
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::VideoDetail>>(request)
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::VideoDetail>,
+            >(request)
             .await?
             .into_data()
     }
@@ -124,19 +144,22 @@ impl<'a> Videos<'a> {
         &self,
         params: &ListVideosParams,
     ) -> crate::Result<crate::Page<crate::types::VideoDetail>> {
-        let request = crate::runtime::Request::new(reqwest::Method::GET, "/v3/videos".to_string())
+        let request = crate::runtime::Request::new(
+                reqwest::Method::GET,
+                "/v3/videos".to_string(),
+            )
             .query("limit", &params.limit)
             .query("token", &params.token)
             .query("folder_id", &params.folder_id)
             .query("title", &params.title)
-            .error_shapes(&[
-                (400, crate::runtime::ErrorShape::Standard),
-                (401, crate::runtime::ErrorShape::Standard),
-                (429, crate::runtime::ErrorShape::Standard),
-            ]);
-        self.client
-            .send_json::<crate::Page<crate::types::VideoDetail>>(request)
-            .await
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        self.client.send_json::<crate::Page<crate::types::VideoDetail>>(request).await
     }
 
     /// Every item of [`list_videos`](Self::list_videos), following `next_token` page after page.
@@ -145,7 +168,9 @@ impl<'a> Videos<'a> {
     pub fn list_videos_stream(
         &self,
         params: &ListVideosParams,
-    ) -> impl futures_util::Stream<Item = crate::Result<crate::types::VideoDetail>> + 'a {
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::VideoDetail>,
+    > + 'a {
         let handle = *self;
         let params = params.clone();
         crate::runtime::paginate(move |token| {
@@ -193,10 +218,12 @@ impl crate::runtime::Pollable for crate::types::VideoDetail {
         let status = crate::runtime::codec::text_of(&self.status);
         match status.as_deref() {
             Some("completed") => crate::runtime::PollState::Succeeded,
-            Some("failed") => crate::runtime::PollState::Failed {
-                code: crate::runtime::codec::text_of(&self.failure_code),
-                message: crate::runtime::codec::text_of(&self.failure_message),
-            },
+            Some("failed") => {
+                crate::runtime::PollState::Failed {
+                    code: crate::runtime::codec::text_of(&self.failure_code),
+                    message: crate::runtime::codec::text_of(&self.failure_message),
+                }
+            }
             _ => crate::runtime::PollState::Running,
         }
     }

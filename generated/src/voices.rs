@@ -29,18 +29,22 @@ impl<'a> Voices<'a> {
         &self,
         body: &crate::types::TextToSpeechRequest,
     ) -> crate::Result<crate::types::TextToSpeechResponseData> {
-        let request =
-            crate::runtime::Request::new(reqwest::Method::POST, "/v3/voices/speech".to_string())
-                .json(body)
-                .error_shapes(&[
+        let request = crate::runtime::Request::new(
+                reqwest::Method::POST,
+                "/v3/voices/speech".to_string(),
+            )
+            .json(body)
+            .error_shapes(
+                &[
                     (400, crate::runtime::ErrorShape::Standard),
                     (401, crate::runtime::ErrorShape::Standard),
                     (429, crate::runtime::ErrorShape::Standard),
-                ]);
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::TextToSpeechResponseData>>(
-                request,
-            )
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::TextToSpeechResponseData>,
+            >(request)
             .await?
             .into_data()
     }
@@ -56,17 +60,22 @@ impl<'a> Voices<'a> {
         &self,
         body: &crate::types::DesignVoiceRequest,
     ) -> crate::Result<crate::types::DesignVoiceResponseData> {
-        let request = crate::runtime::Request::new(reqwest::Method::POST, "/v3/voices".to_string())
-            .json(body)
-            .error_shapes(&[
-                (400, crate::runtime::ErrorShape::Standard),
-                (401, crate::runtime::ErrorShape::Standard),
-                (429, crate::runtime::ErrorShape::Standard),
-            ]);
-        self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::DesignVoiceResponseData>>(
-                request,
+        let request = crate::runtime::Request::new(
+                reqwest::Method::POST,
+                "/v3/voices".to_string(),
             )
+            .json(body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        self.client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::DesignVoiceResponseData>,
+            >(request)
             .await?
             .into_data()
     }
@@ -82,21 +91,24 @@ impl<'a> Voices<'a> {
         &self,
         params: &ListVoicesParams,
     ) -> crate::Result<crate::Page<crate::types::AudioVoiceItem>> {
-        let request = crate::runtime::Request::new(reqwest::Method::GET, "/v3/voices".to_string())
+        let request = crate::runtime::Request::new(
+                reqwest::Method::GET,
+                "/v3/voices".to_string(),
+            )
             .query("type", &params.r#type)
             .query("engine", &params.engine)
             .query("language", &params.language)
             .query("gender", &params.gender)
             .query("limit", &params.limit)
             .query("token", &params.token)
-            .error_shapes(&[
-                (400, crate::runtime::ErrorShape::Standard),
-                (401, crate::runtime::ErrorShape::Standard),
-                (429, crate::runtime::ErrorShape::Standard),
-            ]);
-        self.client
-            .send_json::<crate::Page<crate::types::AudioVoiceItem>>(request)
-            .await
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        self.client.send_json::<crate::Page<crate::types::AudioVoiceItem>>(request).await
     }
 
     /// Every item of [`list_voices`](Self::list_voices), following `next_token` page after page.
@@ -105,7 +117,9 @@ impl<'a> Voices<'a> {
     pub fn list_voices_stream(
         &self,
         params: &ListVoicesParams,
-    ) -> impl futures_util::Stream<Item = crate::Result<crate::types::AudioVoiceItem>> + 'a {
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::AudioVoiceItem>,
+    > + 'a {
         let handle = *self;
         let params = params.clone();
         crate::runtime::paginate(move |token| {

@@ -33,21 +33,23 @@ impl<'a> Webhooks<'a> {
         params: &CreateWebhookEndpointParams,
     ) -> crate::Result<crate::types::WebhookEndpointResponse> {
         let request = crate::runtime::Request::new(
-            reqwest::Method::POST,
-            "/v3/webhooks/endpoints".to_string(),
-        )
-        .json(body)
-        .header("Idempotency-Key", &params.idempotency_key)
-        .idempotent()
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
-        self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::WebhookEndpointResponse>>(
-                request,
+                reqwest::Method::POST,
+                "/v3/webhooks/endpoints".to_string(),
             )
+            .json(body)
+            .header("Idempotency-Key", &params.idempotency_key)
+            .idempotent()
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        self.client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::WebhookEndpointResponse>,
+            >(request)
             .await?
             .into_data()
     }
@@ -68,15 +70,17 @@ impl<'a> Webhooks<'a> {
     ) -> crate::Result<crate::types::DeleteWebhookEndpointResponse> {
         let endpoint_id = crate::runtime::encode_path_segment(endpoint_id);
         let request = crate::runtime::Request::new(
-            reqwest::Method::DELETE,
-            format!("/v3/webhooks/endpoints/{endpoint_id}"),
-        )
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (404, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
+                reqwest::Method::DELETE,
+                format!("/v3/webhooks/endpoints/{endpoint_id}"),
+            )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
             .send_json::<crate::types::DeleteWebhookEndpointResponse>(request)
             .await
@@ -94,16 +98,18 @@ impl<'a> Webhooks<'a> {
         params: &ListWebhookEndpointsParams,
     ) -> crate::Result<crate::Page<crate::types::WebhookEndpointResponse>> {
         let request = crate::runtime::Request::new(
-            reqwest::Method::GET,
-            "/v3/webhooks/endpoints".to_string(),
-        )
-        .query("limit", &params.limit)
-        .query("token", &params.token)
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
+                reqwest::Method::GET,
+                "/v3/webhooks/endpoints".to_string(),
+            )
+            .query("limit", &params.limit)
+            .query("token", &params.token)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
             .send_json::<crate::Page<crate::types::WebhookEndpointResponse>>(request)
             .await
@@ -115,8 +121,9 @@ impl<'a> Webhooks<'a> {
     pub fn list_webhook_endpoints_stream(
         &self,
         params: &ListWebhookEndpointsParams,
-    ) -> impl futures_util::Stream<Item = crate::Result<crate::types::WebhookEndpointResponse>> + 'a
-    {
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::WebhookEndpointResponse>,
+    > + 'a {
         let handle = *self;
         let params = params.clone();
         crate::runtime::paginate(move |token| {
@@ -137,14 +144,16 @@ impl<'a> Webhooks<'a> {
         &self,
     ) -> crate::Result<crate::Page<crate::types::WebhookEventTypeItem>> {
         let request = crate::runtime::Request::new(
-            reqwest::Method::GET,
-            "/v3/webhooks/event-types".to_string(),
-        )
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
+                reqwest::Method::GET,
+                "/v3/webhooks/event-types".to_string(),
+            )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
             .send_json::<crate::Page<crate::types::WebhookEventTypeItem>>(request)
             .await
@@ -161,17 +170,21 @@ impl<'a> Webhooks<'a> {
         &self,
         params: &ListWebhookEventsParams,
     ) -> crate::Result<crate::Page<crate::types::WebhookEventResponse>> {
-        let request =
-            crate::runtime::Request::new(reqwest::Method::GET, "/v3/webhooks/events".to_string())
-                .query("event_type", &params.event_type)
-                .query("entity_id", &params.entity_id)
-                .query("limit", &params.limit)
-                .query("token", &params.token)
-                .error_shapes(&[
+        let request = crate::runtime::Request::new(
+                reqwest::Method::GET,
+                "/v3/webhooks/events".to_string(),
+            )
+            .query("event_type", &params.event_type)
+            .query("entity_id", &params.entity_id)
+            .query("limit", &params.limit)
+            .query("token", &params.token)
+            .error_shapes(
+                &[
                     (400, crate::runtime::ErrorShape::Standard),
                     (401, crate::runtime::ErrorShape::Standard),
                     (429, crate::runtime::ErrorShape::Standard),
-                ]);
+                ],
+            );
         self.client
             .send_json::<crate::Page<crate::types::WebhookEventResponse>>(request)
             .await
@@ -183,8 +196,9 @@ impl<'a> Webhooks<'a> {
     pub fn list_webhook_events_stream(
         &self,
         params: &ListWebhookEventsParams,
-    ) -> impl futures_util::Stream<Item = crate::Result<crate::types::WebhookEventResponse>> + 'a
-    {
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::WebhookEventResponse>,
+    > + 'a {
         let handle = *self;
         let params = params.clone();
         crate::runtime::paginate(move |token| {
@@ -213,21 +227,23 @@ impl<'a> Webhooks<'a> {
     ) -> crate::Result<crate::types::RotateSecretResponseData> {
         let endpoint_id = crate::runtime::encode_path_segment(endpoint_id);
         let request = crate::runtime::Request::new(
-            reqwest::Method::POST,
-            format!("/v3/webhooks/endpoints/{endpoint_id}/rotate-secret"),
-        )
-        .header("Idempotency-Key", &params.idempotency_key)
-        .idempotent()
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (404, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
-        self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::RotateSecretResponseData>>(
-                request,
+                reqwest::Method::POST,
+                format!("/v3/webhooks/endpoints/{endpoint_id}/rotate-secret"),
             )
+            .header("Idempotency-Key", &params.idempotency_key)
+            .idempotent()
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        self.client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::RotateSecretResponseData>,
+            >(request)
             .await?
             .into_data()
     }
@@ -249,20 +265,22 @@ impl<'a> Webhooks<'a> {
     ) -> crate::Result<crate::types::WebhookEndpointResponse> {
         let endpoint_id = crate::runtime::encode_path_segment(endpoint_id);
         let request = crate::runtime::Request::new(
-            reqwest::Method::PATCH,
-            format!("/v3/webhooks/endpoints/{endpoint_id}"),
-        )
-        .json(body)
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (404, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
-        self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::WebhookEndpointResponse>>(
-                request,
+                reqwest::Method::PATCH,
+                format!("/v3/webhooks/endpoints/{endpoint_id}"),
             )
+            .json(body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        self.client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::WebhookEndpointResponse>,
+            >(request)
             .await?
             .into_data()
     }

@@ -147,11 +147,12 @@ pub fn set_package_version(files: &mut BTreeMap<String, String>, version: &str) 
 }
 
 /// Whether a file under `templates/` ships in the generated crate: its manifest,
-/// readme, runtime sources and example programs (anything else there, such as
-/// editor files, stays out).
+/// readme, rustfmt settings, runtime sources and example programs (anything else
+/// there, such as editor files, stays out).
 fn is_shipped_template(relative: &str) -> bool {
     relative == "Cargo.toml"
         || relative == "README.md"
+        || relative == "rustfmt.toml"
         || relative.starts_with("src/")
         || relative.starts_with("examples/")
 }

@@ -4,12 +4,8 @@
 //!
 //! Prefer the v3 operations where one exists; these are kept for what v3 does not cover yet.
 
-#[cfg(feature = "legacy-photo-avatar")]
-pub mod photo_avatar;
 #[cfg(feature = "legacy-user")]
 pub mod user;
-#[cfg(feature = "legacy-video")]
-pub mod video;
 #[cfg(feature = "legacy-video-agent")]
 pub mod video_agent;
 #[cfg(feature = "legacy-video-translate")]
@@ -20,6 +16,10 @@ pub mod videos;
 pub mod voices;
 #[cfg(feature = "legacy-workflows")]
 pub mod workflows;
+#[cfg(feature = "legacy-photo-avatar")]
+pub mod photo_avatar;
+#[cfg(feature = "legacy-video")]
+pub mod video;
 /// Entry point to the legacy (v1/v2) endpoints.
 #[derive(Debug, Clone, Copy)]
 pub struct Legacy<'a> {

@@ -42,10 +42,10 @@ impl<'a> LegacyPhotoAvatar<'a> {
     ) -> crate::Result<crate::types::LegacyDeletePhotoAvatarByIdResponse> {
         let avatar_id = crate::runtime::encode_path_segment(avatar_id);
         let request = crate::runtime::Request::new(
-            reqwest::Method::DELETE,
-            format!("/v2/photo_avatar/{avatar_id}"),
-        )
-        .error_shapes(&[(404, crate::runtime::ErrorShape::Legacy)]);
+                reqwest::Method::DELETE,
+                format!("/v2/photo_avatar/{avatar_id}"),
+            )
+            .error_shapes(&[(404, crate::runtime::ErrorShape::Legacy)]);
         self.client
             .send_json::<crate::types::LegacyDeletePhotoAvatarByIdResponse>(request)
             .await

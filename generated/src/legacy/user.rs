@@ -5,9 +5,7 @@
 impl<'a> crate::legacy::Legacy<'a> {
     /// Operations tagged `User`.
     pub fn user(&self) -> LegacyUser<'a> {
-        LegacyUser {
-            client: self.client,
-        }
+        LegacyUser { client: self.client }
     }
 }
 
@@ -37,15 +35,20 @@ impl<'a> LegacyUser<'a> {
         since = "2026-10-31",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.user().get_user_me()` (GET /v3/users/me)"
     )]
-    pub async fn get_user_me(&self) -> crate::Result<crate::types::LegacyGetUserMeResponse> {
-        let request = crate::runtime::Request::new(reqwest::Method::GET, "/v1/user/me".to_string())
-            .error_shapes(&[
-                (400, crate::runtime::ErrorShape::LegacyFlat),
-                (401, crate::runtime::ErrorShape::LegacyFlat),
-                (429, crate::runtime::ErrorShape::LegacyFlat),
-            ]);
-        self.client
-            .send_json::<crate::types::LegacyGetUserMeResponse>(request)
-            .await
+    pub async fn get_user_me(
+        &self,
+    ) -> crate::Result<crate::types::LegacyGetUserMeResponse> {
+        let request = crate::runtime::Request::new(
+                reqwest::Method::GET,
+                "/v1/user/me".to_string(),
+            )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::LegacyFlat),
+                    (401, crate::runtime::ErrorShape::LegacyFlat),
+                    (429, crate::runtime::ErrorShape::LegacyFlat),
+                ],
+            );
+        self.client.send_json::<crate::types::LegacyGetUserMeResponse>(request).await
     }
 }

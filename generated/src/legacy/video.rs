@@ -5,9 +5,7 @@
 impl<'a> crate::legacy::Legacy<'a> {
     /// Operations tagged `video`.
     pub fn video(&self) -> LegacyVideo<'a> {
-        LegacyVideo {
-            client: self.client,
-        }
+        LegacyVideo { client: self.client }
     }
 }
 
@@ -39,14 +37,14 @@ impl<'a> LegacyVideo<'a> {
         &self,
         params: &DeleteAVideoParams,
     ) -> crate::Result<crate::types::LegacyDeleteAVideoResponse> {
-        let request =
-            crate::runtime::Request::new(reqwest::Method::DELETE, "/v1/video.delete".to_string())
-                .query("video_id", &params.video_id)
-                .query("type", &params.r#type)
-                .error_shapes(&[(404, crate::runtime::ErrorShape::Legacy)]);
-        self.client
-            .send_json::<crate::types::LegacyDeleteAVideoResponse>(request)
-            .await
+        let request = crate::runtime::Request::new(
+                reqwest::Method::DELETE,
+                "/v1/video.delete".to_string(),
+            )
+            .query("video_id", &params.video_id)
+            .query("type", &params.r#type)
+            .error_shapes(&[(404, crate::runtime::ErrorShape::Legacy)]);
+        self.client.send_json::<crate::types::LegacyDeleteAVideoResponse>(request).await
     }
 }
 

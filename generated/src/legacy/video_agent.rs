@@ -42,15 +42,17 @@ impl<'a> LegacyVideoAgent<'a> {
         body: &crate::types::ExternalCreateVideoAgentSessionRequest,
     ) -> crate::Result<crate::types::LegacyCreateVideoAgentResponse> {
         let request = crate::runtime::Request::new(
-            reqwest::Method::POST,
-            "/v1/video_agent/generate".to_string(),
-        )
-        .json(body)
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::LegacyEnvelope),
-            (401, crate::runtime::ErrorShape::LegacyEnvelope),
-            (429, crate::runtime::ErrorShape::LegacyEnvelope),
-        ]);
+                reqwest::Method::POST,
+                "/v1/video_agent/generate".to_string(),
+            )
+            .json(body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::LegacyEnvelope),
+                    (401, crate::runtime::ErrorShape::LegacyEnvelope),
+                    (429, crate::runtime::ErrorShape::LegacyEnvelope),
+                ],
+            );
         self.client
             .send_json::<crate::types::LegacyCreateVideoAgentResponse>(request)
             .await

@@ -52,18 +52,22 @@ impl<'a> LegacyVideoTranslate<'a> {
         &self,
         body: &crate::types::MCPVideoTranslateCreateRequest,
     ) -> crate::Result<crate::types::VideoTranslateCreateResponse> {
-        let request =
-            crate::runtime::Request::new(reqwest::Method::POST, "/v2/video_translate".to_string())
-                .json(body)
-                .error_shapes(&[
+        let request = crate::runtime::Request::new(
+                reqwest::Method::POST,
+                "/v2/video_translate".to_string(),
+            )
+            .json(body)
+            .error_shapes(
+                &[
                     (400, crate::runtime::ErrorShape::Standard),
                     (401, crate::runtime::ErrorShape::Standard),
                     (429, crate::runtime::ErrorShape::Standard),
-                ]);
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::VideoTranslateCreateResponse>>(
-                request,
-            )
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::VideoTranslateCreateResponse>,
+            >(request)
             .await?
             .into_data()
     }
@@ -88,16 +92,18 @@ impl<'a> LegacyVideoTranslate<'a> {
         params: &GetVideoTranslateCaptionParams,
     ) -> crate::Result<crate::types::VideoTranslateCaptionGetResponse> {
         let request = crate::runtime::Request::new(
-            reqwest::Method::GET,
-            "/v2/video_translate/caption".to_string(),
-        )
-        .query("video_translate_id", &params.video_translate_id)
-        .query("caption_type", &params.caption_type)
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
+                reqwest::Method::GET,
+                "/v2/video_translate/caption".to_string(),
+            )
+            .query("video_translate_id", &params.video_translate_id)
+            .query("caption_type", &params.caption_type)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
             .send_json::<
                 crate::runtime::DataEnvelope<
@@ -127,18 +133,20 @@ impl<'a> LegacyVideoTranslate<'a> {
         &self,
     ) -> crate::Result<crate::types::ListTargetLanguageResponse> {
         let request = crate::runtime::Request::new(
-            reqwest::Method::GET,
-            "/v2/video_translate/target_languages".to_string(),
-        )
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
-        self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::ListTargetLanguageResponse>>(
-                request,
+                reqwest::Method::GET,
+                "/v2/video_translate/target_languages".to_string(),
             )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        self.client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::ListTargetLanguageResponse>,
+            >(request)
             .await?
             .into_data()
     }

@@ -41,17 +41,22 @@ impl<'a> LegacyVideos<'a> {
         &self,
         body: &crate::types::CreateAvatarVideoRequest,
     ) -> crate::Result<crate::types::CreateAvatarVideoResponse> {
-        let request = crate::runtime::Request::new(reqwest::Method::POST, "/v2/videos".to_string())
-            .json(body)
-            .error_shapes(&[
-                (400, crate::runtime::ErrorShape::Standard),
-                (401, crate::runtime::ErrorShape::Standard),
-                (429, crate::runtime::ErrorShape::Standard),
-            ]);
-        self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::CreateAvatarVideoResponse>>(
-                request,
+        let request = crate::runtime::Request::new(
+                reqwest::Method::POST,
+                "/v2/videos".to_string(),
             )
+            .json(body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        self.client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::CreateAvatarVideoResponse>,
+            >(request)
             .await?
             .into_data()
     }
@@ -79,16 +84,22 @@ impl<'a> LegacyVideos<'a> {
         video_id: &str,
     ) -> crate::Result<crate::types::DeleteVideoResponse> {
         let video_id = crate::runtime::encode_path_segment(video_id);
-        let request =
-            crate::runtime::Request::new(reqwest::Method::DELETE, format!("/v2/videos/{video_id}"))
-                .error_shapes(&[
+        let request = crate::runtime::Request::new(
+                reqwest::Method::DELETE,
+                format!("/v2/videos/{video_id}"),
+            )
+            .error_shapes(
+                &[
                     (400, crate::runtime::ErrorShape::Standard),
                     (401, crate::runtime::ErrorShape::Standard),
                     (404, crate::runtime::ErrorShape::Standard),
                     (429, crate::runtime::ErrorShape::Standard),
-                ]);
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::DeleteVideoResponse>>(request)
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::DeleteVideoResponse>,
+            >(request)
             .await?
             .into_data()
     }
@@ -111,18 +122,27 @@ impl<'a> LegacyVideos<'a> {
         since = "2026-10-31",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.videos().get_video()` (GET /v3/videos/{video_id})"
     )]
-    pub async fn get_video(&self, video_id: &str) -> crate::Result<crate::types::VideoDetail> {
+    pub async fn get_video(
+        &self,
+        video_id: &str,
+    ) -> crate::Result<crate::types::VideoDetail> {
         let video_id = crate::runtime::encode_path_segment(video_id);
-        let request =
-            crate::runtime::Request::new(reqwest::Method::GET, format!("/v2/videos/{video_id}"))
-                .error_shapes(&[
+        let request = crate::runtime::Request::new(
+                reqwest::Method::GET,
+                format!("/v2/videos/{video_id}"),
+            )
+            .error_shapes(
+                &[
                     (400, crate::runtime::ErrorShape::Standard),
                     (401, crate::runtime::ErrorShape::Standard),
                     (404, crate::runtime::ErrorShape::Standard),
                     (429, crate::runtime::ErrorShape::Standard),
-                ]);
+                ],
+            );
         self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::VideoDetail>>(request)
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::VideoDetail>,
+            >(request)
             .await?
             .into_data()
     }
@@ -146,19 +166,22 @@ impl<'a> LegacyVideos<'a> {
         &self,
         params: &ListVideosParams,
     ) -> crate::Result<crate::Page<crate::types::VideoDetail>> {
-        let request = crate::runtime::Request::new(reqwest::Method::GET, "/v2/videos".to_string())
+        let request = crate::runtime::Request::new(
+                reqwest::Method::GET,
+                "/v2/videos".to_string(),
+            )
             .query("limit", &params.limit)
             .query("token", &params.token)
             .query("folder_id", &params.folder_id)
             .query("title", &params.title)
-            .error_shapes(&[
-                (400, crate::runtime::ErrorShape::Standard),
-                (401, crate::runtime::ErrorShape::Standard),
-                (429, crate::runtime::ErrorShape::Standard),
-            ]);
-        self.client
-            .send_json::<crate::Page<crate::types::VideoDetail>>(request)
-            .await
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        self.client.send_json::<crate::Page<crate::types::VideoDetail>>(request).await
     }
 
     /// Every item of [`list_videos`](Self::list_videos), following `next_token` page after page.
@@ -172,7 +195,9 @@ impl<'a> LegacyVideos<'a> {
     pub fn list_videos_stream(
         &self,
         params: &ListVideosParams,
-    ) -> impl futures_util::Stream<Item = crate::Result<crate::types::VideoDetail>> + 'a {
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::VideoDetail>,
+    > + 'a {
         let handle = *self;
         let params = params.clone();
         crate::runtime::paginate(move |token| {

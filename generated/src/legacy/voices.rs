@@ -41,21 +41,23 @@ impl<'a> LegacyVoices<'a> {
         &self,
         params: &ListAudioVoicesParams,
     ) -> crate::Result<crate::Page<crate::types::AudioVoiceItem>> {
-        let request =
-            crate::runtime::Request::new(reqwest::Method::GET, "/v1/audio/voices".to_string())
-                .query("type", &params.r#type)
-                .query("language", &params.language)
-                .query("gender", &params.gender)
-                .query("limit", &params.limit)
-                .query("token", &params.token)
-                .error_shapes(&[
+        let request = crate::runtime::Request::new(
+                reqwest::Method::GET,
+                "/v1/audio/voices".to_string(),
+            )
+            .query("type", &params.r#type)
+            .query("language", &params.language)
+            .query("gender", &params.gender)
+            .query("limit", &params.limit)
+            .query("token", &params.token)
+            .error_shapes(
+                &[
                     (400, crate::runtime::ErrorShape::Standard),
                     (401, crate::runtime::ErrorShape::Standard),
                     (429, crate::runtime::ErrorShape::Standard),
-                ]);
-        self.client
-            .send_json::<crate::Page<crate::types::AudioVoiceItem>>(request)
-            .await
+                ],
+            );
+        self.client.send_json::<crate::Page<crate::types::AudioVoiceItem>>(request).await
     }
 
     /// Every item of [`list_audio_voices`](Self::list_audio_voices), following `next_token` page after page.
@@ -69,7 +71,9 @@ impl<'a> LegacyVoices<'a> {
     pub fn list_audio_voices_stream(
         &self,
         params: &ListAudioVoicesParams,
-    ) -> impl futures_util::Stream<Item = crate::Result<crate::types::AudioVoiceItem>> + 'a {
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::AudioVoiceItem>,
+    > + 'a {
         let handle = *self;
         let params = params.clone();
         crate::runtime::paginate(move |token| {
@@ -99,19 +103,21 @@ impl<'a> LegacyVoices<'a> {
         body: &crate::types::TextToSpeechRequest,
     ) -> crate::Result<crate::types::TextToSpeechResponseData> {
         let request = crate::runtime::Request::new(
-            reqwest::Method::POST,
-            "/v1/audio/text_to_speech".to_string(),
-        )
-        .json(body)
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
-        self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::TextToSpeechResponseData>>(
-                request,
+                reqwest::Method::POST,
+                "/v1/audio/text_to_speech".to_string(),
             )
+            .json(body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        self.client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::TextToSpeechResponseData>,
+            >(request)
             .await?
             .into_data()
     }

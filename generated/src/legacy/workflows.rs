@@ -40,19 +40,21 @@ impl<'a> LegacyWorkflows<'a> {
         body: &crate::types::CreateGraphExecutionRequest,
     ) -> crate::Result<crate::types::WorkflowExecutionResponse> {
         let request = crate::runtime::Request::new(
-            reqwest::Method::POST,
-            "/v1/workflows/graph-executions".to_string(),
-        )
-        .json(body)
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
-        self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::WorkflowExecutionResponse>>(
-                request,
+                reqwest::Method::POST,
+                "/v1/workflows/graph-executions".to_string(),
             )
+            .json(body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        self.client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::WorkflowExecutionResponse>,
+            >(request)
             .await?
             .into_data()
     }
@@ -77,19 +79,21 @@ impl<'a> LegacyWorkflows<'a> {
         body: &crate::types::CreateWorkflowExecutionRequest,
     ) -> crate::Result<crate::types::WorkflowExecutionResponse> {
         let request = crate::runtime::Request::new(
-            reqwest::Method::POST,
-            "/v1/workflows/executions".to_string(),
-        )
-        .json(body)
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
-        self.client
-            .send_json::<crate::runtime::DataEnvelope<crate::types::WorkflowExecutionResponse>>(
-                request,
+                reqwest::Method::POST,
+                "/v1/workflows/executions".to_string(),
             )
+            .json(body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        self.client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::WorkflowExecutionResponse>,
+            >(request)
             .await?
             .into_data()
     }
@@ -122,15 +126,17 @@ impl<'a> LegacyWorkflows<'a> {
     ) -> crate::Result<crate::types::WorkflowExecutionDetailResponse> {
         let execution_id = crate::runtime::encode_path_segment(execution_id);
         let request = crate::runtime::Request::new(
-            reqwest::Method::GET,
-            format!("/v1/workflows/executions/{execution_id}"),
-        )
-        .error_shapes(&[
-            (400, crate::runtime::ErrorShape::Standard),
-            (401, crate::runtime::ErrorShape::Standard),
-            (404, crate::runtime::ErrorShape::Standard),
-            (429, crate::runtime::ErrorShape::Standard),
-        ]);
+                reqwest::Method::GET,
+                format!("/v1/workflows/executions/{execution_id}"),
+            )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
         self.client
             .send_json::<
                 crate::runtime::DataEnvelope<
@@ -159,13 +165,17 @@ impl<'a> LegacyWorkflows<'a> {
     pub async fn list_workflows(
         &self,
     ) -> crate::Result<crate::Page<crate::types::WorkflowCatalogEntry>> {
-        let request =
-            crate::runtime::Request::new(reqwest::Method::GET, "/v1/workflows".to_string())
-                .error_shapes(&[
+        let request = crate::runtime::Request::new(
+                reqwest::Method::GET,
+                "/v1/workflows".to_string(),
+            )
+            .error_shapes(
+                &[
                     (400, crate::runtime::ErrorShape::Standard),
                     (401, crate::runtime::ErrorShape::Standard),
                     (429, crate::runtime::ErrorShape::Standard),
-                ]);
+                ],
+            );
         self.client
             .send_json::<crate::Page<crate::types::WorkflowCatalogEntry>>(request)
             .await

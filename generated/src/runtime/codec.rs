@@ -38,9 +38,7 @@ pub(crate) fn tag_of<'v>(value: &'v Value, tag: &str) -> Option<&'v str> {
 }
 
 /// Decodes a variant's payload, mapping the error into the caller's deserializer.
-pub(crate) fn from_value<T: serde::de::DeserializeOwned, E: serde::de::Error>(
-    value: Value,
-) -> Result<T, E> {
+pub(crate) fn from_value<T: serde::de::DeserializeOwned, E: serde::de::Error>(value: Value) -> Result<T, E> {
     serde_json::from_value(value).map_err(E::custom)
 }
 

@@ -7,8 +7,8 @@
 //! Generated code reaches these items as `crate::runtime::…`; all of them
 //! are re-exported at the crate root.
 
-mod client;
 pub(crate) mod codec;
+mod client;
 mod envelope;
 mod error;
 mod nullable;

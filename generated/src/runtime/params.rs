@@ -61,10 +61,7 @@ mod tests {
         assert_eq!(param_values("a", &3).unwrap(), ["3"]);
         assert_eq!(param_values("a", &true).unwrap(), ["true"]);
         assert_eq!(param_values("a", &1.5).unwrap(), ["1.5"]);
-        assert_eq!(
-            param_values("a", &Order::NewestFirst).unwrap(),
-            ["newest_first"]
-        );
+        assert_eq!(param_values("a", &Order::NewestFirst).unwrap(), ["newest_first"]);
         assert!(param_values("a", &None::<u8>).unwrap().is_empty());
         assert_eq!(param_values("a", &Some("v")).unwrap(), ["v"]);
         assert_eq!(param_values("a", &["p", "q"]).unwrap(), ["p", "q"]);

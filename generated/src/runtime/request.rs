@@ -255,12 +255,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn request_json<T, B>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&B>,
-    ) -> Result<T>
+    pub async fn request_json<T, B>(&self, method: Method, path: &str, body: Option<&B>) -> Result<T>
     where
         T: DeserializeOwned,
         B: Serialize + ?Sized,
@@ -321,12 +316,7 @@ impl Client {
     }
 
     /// One attempt, bounded by the timeout; non-2xx statuses become errors.
-    async fn attempt(
-        &self,
-        request: &Request,
-        headers: &HeaderMap,
-        attempt: u32,
-    ) -> Result<Response> {
+    async fn attempt(&self, request: &Request, headers: &HeaderMap, attempt: u32) -> Result<Response> {
         let exchange = self.exchange(request, headers);
         let result = match self.timeout_for(request.upload) {
             Some(timeout) => tokio::time::timeout(timeout, exchange)
@@ -336,11 +326,7 @@ impl Client {
         };
         match &result {
             Ok(response) => tracing::debug!(attempt, status = response.status, "HeyGen response"),
-            Err(error) => tracing::debug!(
-                attempt,
-                status = error.status(),
-                "HeyGen request failed: {error}"
-            ),
+            Err(error) => tracing::debug!(attempt, status = error.status(), "HeyGen request failed: {error}"),
         }
         result
     }
@@ -396,13 +382,10 @@ impl Client {
         headers.insert(auth_name, auth_value.clone());
         headers.insert(USER_AGENT, self.inner.user_agent.clone());
         for (name, value) in &request.headers {
-            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                Error::InvalidRequest(format!("`{name}` is not a valid header name"))
-            })?;
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::InvalidRequest(format!("`{name}` is not a valid header name")))?;
             let value = HeaderValue::from_str(value).map_err(|_| {
-                Error::InvalidRequest(format!(
-                    "the value of header `{name}` is not a valid header value"
-                ))
+                Error::InvalidRequest(format!("the value of header `{name}` is not a valid header value"))
             })?;
             headers.append(name, value);
         }
@@ -432,9 +415,8 @@ impl Client {
 }
 
 fn decode_json<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T> {
-    let decode_error = |path: String, message: String| {
-        Error::Decode(Box::new(DecodeError::new(status, path, message, body)))
-    };
+    let decode_error =
+        |path: String, message: String| Error::Decode(Box::new(DecodeError::new(status, path, message, body)));
     let json = if body.iter().all(u8::is_ascii_whitespace) {
         &b"null"[..]
     } else {
@@ -493,10 +475,7 @@ mod tests {
         let key = new_idempotency_key();
         assert_eq!(key.len(), 36);
         let parts: Vec<&str> = key.split('-').collect();
-        assert_eq!(
-            parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
-            [8, 4, 4, 4, 12]
-        );
+        assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12]);
         assert!(parts[2].starts_with('4'));
         assert!(matches!(parts[3].as_bytes()[0], b'8' | b'9' | b'a' | b'b'));
         assert_ne!(key, new_idempotency_key());
@@ -524,10 +503,7 @@ mod tests {
             Err(Error::Decode(e)) => assert_eq!(e.path, "data.items[1].id"),
             other => panic!("unexpected {other:?}"),
         }
-        assert!(matches!(
-            decode_json::<Body>(200, b"{} x"),
-            Err(Error::Decode(_))
-        ));
+        assert!(matches!(decode_json::<Body>(200, b"{} x"), Err(Error::Decode(_))));
     }
 
     #[test]

@@ -101,9 +101,7 @@ impl RetryPolicy {
 
     /// `initial_backoff * 2^(retry - 1)`, capped at `max_backoff`.
     fn backoff(&self, retry: u32) -> Duration {
-        let factor = 1u32
-            .checked_shl(retry.saturating_sub(1))
-            .unwrap_or(u32::MAX);
+        let factor = 1u32.checked_shl(retry.saturating_sub(1)).unwrap_or(u32::MAX);
         self.initial_backoff
             .saturating_mul(factor)
             .min(self.max_backoff)

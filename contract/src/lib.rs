@@ -341,10 +341,9 @@ fn write_crate(
     planned: &[cases::Planned],
 ) -> Result<(), String> {
     // The program's own needs.
-    let dev =
-        "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt\"] }\n";
+    let dev = [r#"tokio = { version = "1", features = ["macros", "rt"] }"#];
     let lockfile = workspace_root().join("Cargo.lock");
-    generator::write::write_standalone(dir, files, Some(&lockfile), dev)
+    generator::write::write_standalone(dir, files, Some(&lockfile), &dev)
         .map_err(|e| format!("write the crate: {e}"))?;
     let io = |what: &str, e: std::io::Error| format!("{what}: {e}");
     let examples = dir.join("examples/contract");

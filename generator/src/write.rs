@@ -51,13 +51,15 @@ pub fn write_all(out: &Path, files: &BTreeMap<String, String>) -> Result<()> {
 
 /// Writes the crate where it builds on its own, outside this workspace: with
 /// `lockfile` copied in (the same dependency versions, so that a shared target
-/// dir reuses their builds), `extra_manifest` appended to its `Cargo.toml`, and
-/// an empty `[workspace]` so that cargo never adopts it into a parent workspace.
+/// dir reuses their builds), `dev_dependencies` (TOML lines) added to its
+/// `[dev-dependencies]` (a line replaces the crate's own for the same
+/// dependency), and an empty `[workspace]` so that cargo never adopts it into a
+/// parent workspace.
 pub fn write_standalone(
     out: &Path,
     files: &BTreeMap<String, String>,
     lockfile: Option<&Path>,
-    extra_manifest: &str,
+    dev_dependencies: &[&str],
 ) -> Result<()> {
     write_all(out, files)?;
     if let Some(lockfile) = lockfile {
@@ -66,8 +68,53 @@ pub fn write_standalone(
     }
     let manifest = out.join("Cargo.toml");
     let text = std::fs::read_to_string(&manifest).map_err(|e| Error::io(&manifest, e))?;
-    let text = format!("{text}{extra_manifest}\n[workspace]\n");
+    let text = format!(
+        "{}\n[workspace]\n",
+        with_dev_dependencies(&text, dev_dependencies)
+    );
     std::fs::write(&manifest, text).map_err(|e| Error::io(&manifest, e))
+}
+
+/// `manifest` with `lines` in its `[dev-dependencies]` table (added at the end
+/// when it has none); an existing line for the same dependency is dropped.
+fn with_dev_dependencies(manifest: &str, lines: &[&str]) -> String {
+    let key = |line: &str| {
+        line.split('=')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    };
+    let replaced: Vec<String> = lines.iter().map(|line| key(line)).collect();
+    let mut out = String::with_capacity(manifest.len() + 64 * lines.len());
+    let mut in_dev = false;
+    let mut inserted = false;
+    for line in manifest.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            in_dev = trimmed == "[dev-dependencies]";
+        }
+        if in_dev && !trimmed.starts_with('[') && replaced.contains(&key(trimmed)) {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+        if trimmed == "[dev-dependencies]" {
+            for extra in lines {
+                out.push_str(extra);
+                out.push('\n');
+            }
+            inserted = true;
+        }
+    }
+    if !inserted && !lines.is_empty() {
+        out.push_str("\n[dev-dependencies]\n");
+        for extra in lines {
+            out.push_str(extra);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 fn parent_dir(out: &Path) -> PathBuf {
@@ -139,6 +186,22 @@ fn existing_files(root: &Path) -> Result<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dev_dependencies_join_the_table_and_replace_the_same_dependency() {
+        let manifest = "[package]\nname = \"x\"\n\n[dev-dependencies]\ntokio = { version = \"1\" }\nserde = \"1\"\n\n[features]\ndefault = []\n";
+        let text = with_dev_dependencies(manifest, &["tokio = \"2\"", "wiremock = \"0.6\""]);
+        assert_eq!(
+            text,
+            "[package]\nname = \"x\"\n\n[dev-dependencies]\ntokio = \"2\"\nwiremock = \"0.6\"\nserde = \"1\"\n\n[features]\ndefault = []\n"
+        );
+        let without = with_dev_dependencies("[package]\nname = \"x\"\n", &["tokio = \"2\""]);
+        assert_eq!(
+            without,
+            "[package]\nname = \"x\"\n\n[dev-dependencies]\ntokio = \"2\"\n"
+        );
+        assert_eq!(with_dev_dependencies("[package]\n", &[]), "[package]\n");
+    }
 
     fn files(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs

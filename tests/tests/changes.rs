@@ -201,7 +201,7 @@ fn cargo_check(files: &std::collections::BTreeMap<String, String>) {
     let out = tempfile::tempdir().expect("tempdir");
     let crate_dir = out.path().join("heygen");
     let lockfile = workspace_root().join("Cargo.lock");
-    generator::write::write_standalone(&crate_dir, files, Some(&lockfile), "")
+    generator::write::write_standalone(&crate_dir, files, Some(&lockfile), &[])
         .expect("write the crate");
     let output = Command::new(env!("CARGO"))
         .args(["check", "--quiet"])

@@ -101,9 +101,13 @@ fn full_spec_generates_a_crate_that_builds_cleanly() {
     let out = tempfile::tempdir().unwrap();
     let crate_dir = out.path().join("heygen");
     // The operation tests (tests/full_client/operations.rs) run against a local HTTP server.
-    let dev = "\n[dev-dependencies]\nwiremock = \"0.6\"\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"test-util\"] }\n";
+    let dev = [
+        r#"wiremock = "0.6""#,
+        r#"tokio = { version = "1", features = ["macros", "rt-multi-thread", "test-util"] }"#,
+    ];
     let lockfile = workspace_root().join("Cargo.lock");
-    generator::write::write_standalone(&crate_dir, &generated.files, Some(&lockfile), dev).unwrap();
+    generator::write::write_standalone(&crate_dir, &generated.files, Some(&lockfile), &dev)
+        .unwrap();
     cargo(
         &crate_dir,
         &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],

@@ -39,7 +39,7 @@ fn each_tag_feature_compiles_alone() {
     let out = tempfile::tempdir().unwrap();
     let crate_dir = out.path().join("heygen");
     let lockfile = workspace_root().join("Cargo.lock");
-    generator::write::write_standalone(&crate_dir, &generated.files, Some(&lockfile), "").unwrap();
+    generator::write::write_standalone(&crate_dir, &generated.files, Some(&lockfile), &[]).unwrap();
     let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap();
 
     let features = features(&manifest);

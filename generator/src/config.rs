@@ -67,8 +67,11 @@ pub struct Legacy {
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Retirement {
-    /// The date they stopped working, `YYYY-MM-DD` (the `since` of `#[deprecated]`).
+    /// The date they stopped working, `YYYY-MM-DD` (stated in the deprecation note).
     pub since: String,
+    /// The crate version that first marks them deprecated: the `since` of
+    /// `#[deprecated]`, which must be a version (clippy's `deprecated_semver`).
+    pub deprecated_in: String,
     /// Where the date comes from.
     pub reason: String,
     /// operationIds of legacy operations HeyGen still supports: not deprecated.
@@ -131,6 +134,16 @@ impl ClientConfig {
                 return Err(Error::spec(
                     Location::new(&path, "/legacy/retired/since").with_line(line),
                     format!("invalid date `{}`: expected YYYY-MM-DD", retired.since),
+                ));
+            }
+            if !is_plain_version(&retired.deprecated_in) {
+                let line = crate::load::line_in_text(&text, "/legacy/retired/deprecated_in");
+                return Err(Error::spec(
+                    Location::new(&path, "/legacy/retired/deprecated_in").with_line(line),
+                    format!(
+                        "invalid version `{}`: expected MAJOR.MINOR.PATCH, e.g. 0.1.0",
+                        retired.deprecated_in
+                    ),
                 ));
             }
         }

@@ -342,7 +342,7 @@ fn every_retired_operation_is_deprecated_with_its_v3_replacement() {
             .deprecation
             .as_ref()
             .unwrap_or_else(|| panic!("{} is not deprecated", op.operation_id));
-        assert_eq!(deprecation.since, "2026-10-31");
+        assert_eq!(deprecation.since, "0.1.0");
         assert!(
             deprecation
                 .note

@@ -33,7 +33,7 @@ impl<'a> LegacyPhotoAvatar<'a> {
     ///
     /// Declared error statuses: 404.
     #[deprecated(
-        since = "2026-10-31",
+        since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; the v3 API has no equivalent operation"
     )]
     pub async fn delete_photo_avatar_by_id(

@@ -32,7 +32,7 @@ impl<'a> LegacyUser<'a> {
     ///
     /// Declared error statuses: 400, 401, 429.
     #[deprecated(
-        since = "2026-10-31",
+        since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.user().get_user_me()` (GET /v3/users/me)"
     )]
     pub async fn get_user_me(

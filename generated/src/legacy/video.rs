@@ -30,7 +30,7 @@ impl<'a> LegacyVideo<'a> {
     ///
     /// Declared error statuses: 404.
     #[deprecated(
-        since = "2026-10-31",
+        since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.videos().delete_video()` (DELETE /v3/videos/{video_id})"
     )]
     pub async fn delete_a_video(

@@ -34,7 +34,7 @@ impl<'a> LegacyVideoAgent<'a> {
     ///
     /// Declared error statuses: 400, 401, 429.
     #[deprecated(
-        since = "2026-10-31",
+        since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.video_agent().create_video_agent()` (POST /v3/video-agents)"
     )]
     pub async fn create_video_agent(

@@ -45,7 +45,7 @@ impl<'a> LegacyVideoTranslate<'a> {
     ///
     /// Declared error statuses: 400, 401, 429.
     #[deprecated(
-        since = "2026-10-31",
+        since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.video_translate().create_video_translation()` (POST /v3/video-translations)"
     )]
     pub async fn create_video_translate(
@@ -84,7 +84,7 @@ impl<'a> LegacyVideoTranslate<'a> {
     ///
     /// Declared error statuses: 400, 401, 429.
     #[deprecated(
-        since = "2026-10-31",
+        since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.video_translate().get_video_translation_caption()` (GET /v3/video-translations/{video_translation_id}/caption)"
     )]
     pub async fn get_video_translate_caption(
@@ -126,7 +126,7 @@ impl<'a> LegacyVideoTranslate<'a> {
     ///
     /// Declared error statuses: 400, 401, 429.
     #[deprecated(
-        since = "2026-10-31",
+        since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.video_translate().list_video_translation_languages()` (GET /v3/video-translations/languages)"
     )]
     pub async fn list_video_translate_languages(

@@ -34,7 +34,7 @@ impl<'a> LegacyVideos<'a> {
     ///
     /// Declared error statuses: 400, 401, 429.
     #[deprecated(
-        since = "2026-10-31",
+        since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.videos().create_video()` (POST /v3/videos)"
     )]
     pub async fn create_avatar_video(
@@ -76,7 +76,7 @@ impl<'a> LegacyVideos<'a> {
     ///
     /// Declared error statuses: 400, 401, 404, 429.
     #[deprecated(
-        since = "2026-10-31",
+        since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.videos().delete_video()` (DELETE /v3/videos/{video_id})"
     )]
     pub async fn delete_video(
@@ -119,7 +119,7 @@ impl<'a> LegacyVideos<'a> {
     ///
     /// Declared error statuses: 400, 401, 404, 429.
     #[deprecated(
-        since = "2026-10-31",
+        since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.videos().get_video()` (GET /v3/videos/{video_id})"
     )]
     pub async fn get_video(
@@ -159,7 +159,7 @@ impl<'a> LegacyVideos<'a> {
     ///
     /// Declared error statuses: 400, 401, 429.
     #[deprecated(
-        since = "2026-10-31",
+        since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.videos().list_videos()` (GET /v3/videos)"
     )]
     pub async fn list_videos(
@@ -188,7 +188,7 @@ impl<'a> LegacyVideos<'a> {
     ///
     /// The stream ends after the last page; an error ends it too.
     #[deprecated(
-        since = "2026-10-31",
+        since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.videos().list_videos()` (GET /v3/videos)"
     )]
     #[allow(deprecated)]

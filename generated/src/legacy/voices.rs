@@ -34,7 +34,7 @@ impl<'a> LegacyVoices<'a> {
     ///
     /// Declared error statuses: 400, 401, 429.
     #[deprecated(
-        since = "2026-10-31",
+        since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.voices().list_voices()` (GET /v3/voices)"
     )]
     pub async fn list_audio_voices(
@@ -64,7 +64,7 @@ impl<'a> LegacyVoices<'a> {
     ///
     /// The stream ends after the last page; an error ends it too.
     #[deprecated(
-        since = "2026-10-31",
+        since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.voices().list_voices()` (GET /v3/voices)"
     )]
     #[allow(deprecated)]
@@ -95,7 +95,7 @@ impl<'a> LegacyVoices<'a> {
     ///
     /// Declared error statuses: 400, 401, 429.
     #[deprecated(
-        since = "2026-10-31",
+        since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.voices().create_speech()` (POST /v3/voices/speech)"
     )]
     pub async fn text_to_speech(

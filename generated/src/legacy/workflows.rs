@@ -32,7 +32,7 @@ impl<'a> LegacyWorkflows<'a> {
     ///
     /// Declared error statuses: 400, 401, 429.
     #[deprecated(
-        since = "2026-10-31",
+        since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; the v3 API has no equivalent operation"
     )]
     pub async fn create_graph_execution(
@@ -71,7 +71,7 @@ impl<'a> LegacyWorkflows<'a> {
     ///
     /// Declared error statuses: 400, 401, 429.
     #[deprecated(
-        since = "2026-10-31",
+        since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; the v3 API has no equivalent operation"
     )]
     pub async fn create_workflow_execution(
@@ -117,7 +117,7 @@ impl<'a> LegacyWorkflows<'a> {
     ///
     /// Declared error statuses: 400, 401, 404, 429.
     #[deprecated(
-        since = "2026-10-31",
+        since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; the v3 API has no equivalent operation"
     )]
     pub async fn get_workflow_execution(
@@ -159,7 +159,7 @@ impl<'a> LegacyWorkflows<'a> {
     ///
     /// Declared error statuses: 400, 401, 429.
     #[deprecated(
-        since = "2026-10-31",
+        since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; the v3 API has no equivalent operation"
     )]
     pub async fn list_workflows(

@@ -61,7 +61,7 @@ pub fn apply(operations: &mut [Operation], groups: &[Group], config: &ClientConf
             .map(|(_, instead)| instead.as_str())
             .unwrap_or("the v3 API has no equivalent operation");
         op.deprecation = Some(Deprecation {
-            since: retired.since.clone(),
+            since: retired.deprecated_in.clone(),
             note: format!(
                 "HeyGen retired the v1/v2 API on {}; {instead}",
                 retired.since

@@ -103,7 +103,9 @@ pub struct Operation {
 /// `#[deprecated(since, note)]` of a retired operation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Deprecation {
+    /// The crate version that first deprecates it.
     pub since: String,
+    /// Says when HeyGen retired it and what to use instead.
     pub note: String,
 }
 

@@ -1,0 +1,143 @@
+//! Stage: the merged model -> the IR. Every schema use becomes a [`TypeRef`];
+//! every object, enum and union becomes a named type in the arena, with inline
+//! ones named after where they sit and deduplicated by shape.
+//!
+//! This file owns the lowering state and the order of the passes; each
+//! concern (objects, enums, unions, operations...) has its own submodule.
+
+mod bodies;
+mod classify;
+mod enums;
+mod finish;
+mod objects;
+mod operations;
+mod params;
+mod responses;
+mod schemas;
+mod unions;
+
+pub use params::path_variables;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use indexmap::IndexMap;
+use openapiv3::ReferenceOr;
+
+use crate::config::ClientConfig;
+use crate::error::{Error, Location, Result};
+use crate::ir::naming::Namespace;
+use crate::ir::types::{TypeId, TypeRef, TypeSpace};
+use crate::ir::Api;
+use crate::merge::Merged;
+
+/// Lowers the merged model; returns the API and notes for the report.
+pub fn lower(merged: &Merged, config: &ClientConfig) -> Result<(Api, Vec<String>)> {
+    let mut lowerer = Lowerer::new(merged);
+    lowerer.components()?;
+    let (mut operations, groups) = lowerer.operations(config)?;
+    super::deprecation::apply(&mut operations, &groups, config)?;
+    lowerer.strip_tags();
+    lowerer.check_alias_cycles()?;
+    lowerer.mark_unused(&operations);
+    lowerer.alias_superseded_places();
+    let first_doc = merged.docs.iter().max_by(|a, b| {
+        a.api
+            .paths
+            .paths
+            .len()
+            .cmp(&b.api.paths.paths.len())
+            .then(b.id.cmp(&a.id))
+    });
+    let (title, version, base_url) = first_doc
+        .map(|doc| {
+            let server = doc
+                .api
+                .servers
+                .first()
+                .map(|s| s.url.clone())
+                .unwrap_or_default();
+            (
+                doc.api.info.title.clone(),
+                doc.api.info.version.clone(),
+                server,
+            )
+        })
+        .unwrap_or_default();
+    let mut notes = lowerer.notes;
+    for (wanted, given) in lowerer.names.collisions {
+        notes.push(format!("type name `{wanted}` was taken: named `{given}`"));
+    }
+    let api = Api {
+        title,
+        version,
+        base_url,
+        types: lowerer.types,
+        operations,
+        groups,
+        schema_types: lowerer.schema_types,
+    };
+    Ok((api, notes))
+}
+
+struct Lowerer<'m> {
+    merged: &'m Merged,
+    types: TypeSpace,
+    names: Namespace,
+    components: BTreeMap<String, TypeId>,
+    enums_by_values: BTreeMap<Vec<String>, TypeId>,
+    unions_by_signature: BTreeMap<String, TypeId>,
+    tag_strips: BTreeSet<(TypeId, String)>,
+    schema_types: BTreeMap<String, TypeRef>,
+    notes: Vec<String>,
+}
+
+impl<'m> Lowerer<'m> {
+    fn new(merged: &'m Merged) -> Self {
+        Lowerer {
+            merged,
+            types: TypeSpace::default(),
+            names: Namespace::new(),
+            components: BTreeMap::new(),
+            enums_by_values: BTreeMap::new(),
+            unions_by_signature: BTreeMap::new(),
+            tag_strips: BTreeSet::new(),
+            schema_types: BTreeMap::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn location(&self, doc: usize, pointer: &str) -> Location {
+        Location::new(&self.merged.docs[doc].path, pointer)
+    }
+
+    fn origin(&self, doc: usize, pointer: &str) -> String {
+        format!("{}#{pointer}", self.merged.docs[doc].id)
+    }
+
+    /// Follows a local `$ref` to `#/components/<kind>/<name>` in the same document.
+    fn resolve_component<T: Clone>(
+        &self,
+        doc: usize,
+        item: &ReferenceOr<T>,
+        kind: &str,
+        table: impl Fn(&openapiv3::Components) -> &IndexMap<String, ReferenceOr<T>>,
+        pointer: &str,
+    ) -> Result<T> {
+        let reference = match item {
+            ReferenceOr::Item(item) => return Ok(item.clone()),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let prefix = format!("#/components/{kind}/");
+        let found = reference.strip_prefix(prefix.as_str()).and_then(|name| {
+            let components = self.merged.docs[doc].api.components.as_ref()?;
+            table(components).get(name)
+        });
+        match found {
+            Some(ReferenceOr::Item(item)) => Ok(item.clone()),
+            _ => Err(Error::spec(
+                self.location(doc, pointer),
+                format!("dangling `$ref`: `{reference}`"),
+            )),
+        }
+    }
+}

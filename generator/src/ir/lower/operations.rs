@@ -1,0 +1,196 @@
+//! Operations: their groups, method names, docs, pagination and polling.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+use super::Lowerer;
+use crate::config::ClientConfig;
+use crate::error::Result;
+use crate::ir::naming::{self, Namespace};
+use crate::ir::{Docs, Group, Operation, Pagination, ParamLocation, Polling, Success};
+use crate::merge::{pointer_escape, MergedOperation};
+
+impl<'m> Lowerer<'m> {
+    pub(super) fn operations(
+        &mut self,
+        config: &ClientConfig,
+    ) -> Result<(Vec<Operation>, Vec<Group>)> {
+        // Groups first: (legacy, tag) -> index, in sorted order.
+        let mut group_keys: BTreeSet<(bool, String)> = BTreeSet::new();
+        for op in &self.merged.operations {
+            group_keys.insert((config.is_legacy(&op.path), group_tag(op)));
+        }
+        // v3 and legacy groups live in different modules, so each has its own namespace.
+        let reserved =
+            || Namespace::with_taken(["legacy", "types", "runtime", "lib"].map(String::from));
+        let (mut modules, mut legacy_modules) = (reserved(), reserved());
+        let groups: Vec<Group> = group_keys
+            .iter()
+            .map(|(legacy, tag)| {
+                let namespace = if *legacy {
+                    &mut legacy_modules
+                } else {
+                    &mut modules
+                };
+                let module = namespace.claim(&naming::snake_ident(tag));
+                let camel = naming::type_ident(&module);
+                Group {
+                    type_name: if *legacy {
+                        format!("Legacy{camel}")
+                    } else {
+                        camel
+                    },
+                    module,
+                    tag: tag.clone(),
+                    legacy: *legacy,
+                    description: self.merged.tags.get(tag).cloned().flatten(),
+                }
+            })
+            .collect();
+        let group_index = |legacy: bool, tag: &str| {
+            groups
+                .iter()
+                .position(|g| g.legacy == legacy && g.tag == tag)
+        };
+
+        // Method names: drop version suffixes unless that makes two names equal.
+        let mut wanted: Vec<(usize, String, String)> = Vec::new();
+        for op in &self.merged.operations {
+            let legacy = config.is_legacy(&op.path);
+            let group = group_index(legacy, &group_tag(op)).unwrap_or(0);
+            let id = operation_id(op);
+            wanted.push((
+                group,
+                naming::snake_ident(naming::strip_version_suffix(&id)),
+                naming::snake_ident(&id),
+            ));
+        }
+        let mut counts: BTreeMap<(usize, &str), usize> = BTreeMap::new();
+        for (group, short, _) in &wanted {
+            *counts.entry((*group, short.as_str())).or_default() += 1;
+        }
+        let mut method_names: BTreeMap<usize, Namespace> = BTreeMap::new();
+        let mut operations = Vec::new();
+        for (op, (group, short, full)) in self.merged.operations.iter().zip(wanted.iter()) {
+            let preferred = if counts[&(*group, short.as_str())] > 1 {
+                full
+            } else {
+                short
+            };
+            let namespace = method_names.entry(*group).or_default();
+            let name = namespace.claim(preferred);
+            let legacy = groups[*group].legacy;
+            let lowered = self.operation(op, name, *group, legacy, config)?;
+            operations.push(lowered);
+        }
+        operations.sort_by(|a, b| (a.group, &a.name).cmp(&(b.group, &b.name)));
+        Ok((operations, groups))
+    }
+
+    pub(super) fn operation(
+        &mut self,
+        op: &MergedOperation,
+        name: String,
+        group: usize,
+        legacy: bool,
+        config: &ClientConfig,
+    ) -> Result<Operation> {
+        let doc = op.doc;
+        let method_key = op.method.as_str().to_ascii_lowercase();
+        let pointer = format!("/paths/{}/{method_key}", pointer_escape(&op.path));
+        let operation_id = operation_id(op);
+        let hint_base = format!(
+            "{}{}",
+            if legacy { "Legacy" } else { "" },
+            name.to_upper_camel_case()
+        );
+        let params = self.parameters(op, &hint_base, &pointer)?;
+        let body = match &op.operation.request_body {
+            None => None,
+            Some(body) => {
+                Some(self.request_body(doc, body, &hint_base, &format!("{pointer}/requestBody"))?)
+            }
+        };
+        let (success, errors) = self.responses(op, &hint_base, &pointer)?;
+        let idempotent = params.iter().any(|p| {
+            p.location == ParamLocation::Header && p.wire.eq_ignore_ascii_case("idempotency-key")
+        });
+        let pagination = match &success {
+            Success::Page(item)
+                if params
+                    .iter()
+                    .any(|p| p.location == ParamLocation::Query && p.wire == "token") =>
+            {
+                Some(Pagination {
+                    token_param: "token".into(),
+                    item: item.clone(),
+                })
+            }
+            _ => None,
+        };
+        let polling = config.polling_for(&operation_id).map(|entry| Polling {
+            status_field: entry.status_field.clone(),
+            succeeded: entry.succeeded.clone(),
+            failed: entry.failed.clone(),
+            failure_code_field: entry.failure_code_field.clone(),
+            failure_message_field: entry.failure_message_field.clone(),
+        });
+        let mut docs = Docs {
+            summary: op.operation.summary.clone(),
+            description: op
+                .operation
+                .description
+                .clone()
+                .filter(|d| !d.trim().is_empty()),
+            deprecated: op.operation.deprecated || legacy,
+            ..Docs::default()
+        };
+        if legacy {
+            if let Some(note) = &config.legacy.note {
+                docs.description = Some(match docs.description {
+                    Some(description) => format!("{description}\n\n{note}"),
+                    None => note.clone(),
+                });
+            }
+        }
+        Ok(Operation {
+            operation_id,
+            name,
+            group,
+            method: op.method,
+            path: op.path.clone(),
+            docs,
+            legacy,
+            origin: self.origin(doc, &pointer),
+            params,
+            body,
+            success,
+            errors,
+            idempotent,
+            pagination,
+            polling,
+            deprecation: None,
+        })
+    }
+}
+
+fn group_tag(op: &MergedOperation) -> String {
+    if let Some(tag) = op.operation.tags.first() {
+        return tag.clone();
+    }
+    // Untagged: the first path segment after the version, up to a dot (`/v1/video.delete` -> `video`).
+    op.path
+        .split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+        .find(|s| !(s.starts_with('v') && s[1..].chars().all(|c| c.is_ascii_digit())))
+        .map(|s| s.split('.').next().unwrap_or(s).to_string())
+        .unwrap_or_else(|| "default".into())
+}
+
+fn operation_id(op: &MergedOperation) -> String {
+    match &op.operation.operation_id {
+        Some(id) if !id.trim().is_empty() => id.clone(),
+        _ => format!("{} {}", op.method.as_str().to_lowercase(), op.path).to_snake_case(),
+    }
+}

@@ -17,6 +17,7 @@ pub mod format;
 pub mod ir;
 pub mod lint;
 pub mod merge;
+pub mod naming;
 pub mod pipeline;
 pub mod report;
 pub mod surface;

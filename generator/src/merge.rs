@@ -13,7 +13,32 @@ use openapiv3::{OpenAPI, Operation, Parameter, ReferenceOr, Schema, SecuritySche
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::ir::Method;
+
+/// An HTTP method: merge keys operations by it; the IR (which re-exports it) carries it on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+    Head,
+    Options,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
+        }
+    }
+}
 
 /// One normalised document, parsed by `openapiv3`.
 #[derive(Debug, Clone)]
@@ -255,7 +280,7 @@ fn merge_schemas(docs: &[SourceDoc], notes: &mut Vec<String>) -> SchemaTables {
             let merged_name = if kept.is_empty() {
                 name.to_string()
             } else {
-                let renamed = format!("{name}{}", crate::ir::naming::type_ident(&docs[owner].id));
+                let renamed = format!("{name}{}", crate::naming::type_ident(&docs[owner].id));
                 notes.push(format!(
                     "schema `{name}` in `{}` differs from the one in `{}`: kept apart as `{renamed}`",
                     docs[owner].id, docs[kept[0].0].id

@@ -10,10 +10,10 @@ use quote::{format_ident, quote};
 use super::docs::{doc_attrs, prose, render};
 use super::types::{ident, type_tokens, Scope};
 use crate::error::{Error, Result};
-use crate::ir::naming::is_keyword;
 use crate::ir::{
     Api, ErrorShape, Operation, ParamLocation, Parameter, RequestBody, Success, TypeKind, TypeRef,
 };
+use crate::naming::is_keyword;
 
 /// The module for one group: its handle, params structs and methods.
 pub fn emit_group(api: &Api, group_index: usize) -> Result<TokenStream> {

@@ -6,9 +6,13 @@
 
 pub mod deprecation;
 pub mod lower;
-pub mod naming;
 pub mod types;
 
+/// Naming lives beside the stages (merge names types too); callers outside the
+/// crate still reach it as `ir::naming`.
+pub use crate::naming;
+
+pub use crate::merge::Method;
 pub use types::{EnumValue, Field, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, Variant};
 
 /// Documentation carried from the spec to the generated code.
@@ -46,31 +50,6 @@ pub struct Group {
     pub tag: String,
     pub legacy: bool,
     pub description: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Method {
-    Get,
-    Post,
-    Put,
-    Patch,
-    Delete,
-    Head,
-    Options,
-}
-
-impl Method {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Put => "PUT",
-            Method::Patch => "PATCH",
-            Method::Delete => "DELETE",
-            Method::Head => "HEAD",
-            Method::Options => "OPTIONS",
-        }
-    }
 }
 
 #[derive(Debug, Clone)]

@@ -5,10 +5,10 @@ use openapiv3::{MediaType, ReferenceOr};
 use super::classify::{classify, docs_of, Class};
 use super::Lowerer;
 use crate::error::{Error, Result};
-use crate::ir::naming::{self, Namespace};
 use crate::ir::types::TypeRef;
 use crate::ir::{Docs, MultipartField, RequestBody};
 use crate::merge::pointer_escape;
+use crate::naming::{self, Namespace};
 
 impl<'m> Lowerer<'m> {
     pub(super) fn request_body(

@@ -6,8 +6,8 @@ use openapiv3::Schema;
 
 use super::classify::docs_of;
 use super::Lowerer;
-use crate::ir::naming::{self, Namespace};
 use crate::ir::types::{EnumValue, TypeKind, TypeRef};
+use crate::naming::{self, Namespace};
 
 impl<'m> Lowerer<'m> {
     pub(super) fn inline_enum(

@@ -25,10 +25,10 @@ use openapiv3::ReferenceOr;
 
 use crate::config::ClientConfig;
 use crate::error::{Error, Location, Result};
-use crate::ir::naming::Namespace;
 use crate::ir::types::{TypeId, TypeRef, TypeSpace};
 use crate::ir::Api;
 use crate::merge::Merged;
+use crate::naming::Namespace;
 
 /// Lowers the merged model; returns the API and notes for the report.
 pub fn lower(merged: &Merged, config: &ClientConfig) -> Result<(Api, Vec<String>)> {

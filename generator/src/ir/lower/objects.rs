@@ -8,10 +8,10 @@ use super::enums::{enum_values, sorted};
 use super::unions::UnionLowering;
 use super::Lowerer;
 use crate::error::{Error, Result};
-use crate::ir::naming::{self, Namespace};
 use crate::ir::types::{Field, TypeId, TypeKind, TypeRef};
 use crate::ir::Docs;
 use crate::merge::pointer_escape;
+use crate::naming::{self, Namespace};
 
 impl<'m> Lowerer<'m> {
     pub(super) fn components(&mut self) -> Result<()> {

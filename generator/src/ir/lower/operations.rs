@@ -7,9 +7,9 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use super::Lowerer;
 use crate::config::ClientConfig;
 use crate::error::Result;
-use crate::ir::naming::{self, Namespace};
 use crate::ir::{Docs, Group, Operation, Pagination, ParamLocation, Polling, Success};
 use crate::merge::{pointer_escape, MergedOperation};
+use crate::naming::{self, Namespace};
 
 impl<'m> Lowerer<'m> {
     pub(super) fn operations(

@@ -5,10 +5,10 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr};
 use super::classify::docs_of;
 use super::Lowerer;
 use crate::error::{Error, Result};
-use crate::ir::naming::{self, Namespace};
 use crate::ir::types::TypeRef;
 use crate::ir::{Docs, ParamLocation, Parameter as IrParameter};
 use crate::merge::MergedOperation;
+use crate::naming::{self, Namespace};
 
 impl<'m> Lowerer<'m> {
     pub(super) fn parameters(

@@ -7,10 +7,10 @@ use openapiv3::{ReferenceOr, Response, StatusCode};
 use super::classify::{classify, Class};
 use super::Lowerer;
 use crate::error::Result;
-use crate::ir::naming;
 use crate::ir::types::TypeRef;
 use crate::ir::{ErrorResponse, ErrorShape, Success};
 use crate::merge::{pointer_escape, MergedOperation};
+use crate::naming;
 
 impl<'m> Lowerer<'m> {
     pub(super) fn responses(

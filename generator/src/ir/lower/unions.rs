@@ -8,8 +8,8 @@ use serde_json::Value;
 use super::classify::{classify, Class};
 use super::Lowerer;
 use crate::error::{Error, Result};
-use crate::ir::naming::{self, Namespace};
 use crate::ir::types::{TypeId, TypeKind, TypeRef, Variant};
+use crate::naming::{self, Namespace};
 
 impl<'m> Lowerer<'m> {
     pub(super) fn union_kind(

@@ -1,5 +1,6 @@
 //! Rust identifiers from spec names: keywords, acronyms, values that are not
-//! identifiers, and deterministic collision handling.
+//! identifiers, and deterministic collision handling. Shared by `merge`, `ir` and
+//! `emit`; it knows none of them.
 
 use std::collections::BTreeSet;
 

@@ -433,7 +433,7 @@ struct Diff {
 const TYPES: &str = "heygen::types::";
 
 fn pointer_escape(token: &str) -> String {
-    crate::load::escape_token(token)
+    crate::text::escape_token(token)
 }
 
 fn list(values: &[&str]) -> String {

@@ -119,7 +119,7 @@ impl ClientConfig {
             Error::spec(Location::new(&path, "").with_line(line), e.to_string())
         })?;
         if !is_plain_version(&config.crate_version) {
-            let line = crate::load::line_in_text(&text, "/crate_version");
+            let line = crate::text::line_in_text(&text, "/crate_version");
             return Err(Error::spec(
                 Location::new(&path, "/crate_version").with_line(line),
                 format!(
@@ -130,7 +130,7 @@ impl ClientConfig {
         }
         if let Some(retired) = &config.legacy.retired {
             if !crate::manifest::is_iso_date(&retired.since) {
-                let line = crate::load::line_in_text(&text, "/legacy/retired/since");
+                let line = crate::text::line_in_text(&text, "/legacy/retired/since");
                 return Err(Error::spec(
                     Location::new(&path, "/legacy/retired/since").with_line(line),
                     format!("invalid date `{}`: expected YYYY-MM-DD", retired.since),
@@ -157,7 +157,7 @@ impl ClientConfig {
     pub fn location(&self, pointer: &str) -> Location {
         match &self.source {
             Some(source) => Location::new(&source.path, pointer)
-                .with_line(crate::load::line_in_text(&source.text, pointer)),
+                .with_line(crate::text::line_in_text(&source.text, pointer)),
             None => Location::new(FILE_NAME, pointer),
         }
     }

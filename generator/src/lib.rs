@@ -21,6 +21,7 @@ pub mod naming;
 pub mod pipeline;
 pub mod report;
 pub mod surface;
+pub mod text;
 pub mod write;
 
 pub use pipeline::{generate, Generated, Options, Report};

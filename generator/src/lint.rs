@@ -20,8 +20,9 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::load::{escape_token, pointer_tokens, Document};
+use crate::load::Document;
 use crate::normalise::json_type;
+use crate::text::{escape_token, pointer_tokens};
 
 /// What kind of value was checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

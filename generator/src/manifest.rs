@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{Error, Location, Result};
-use crate::load::{line_in_text, yaml_to_json};
+use crate::text::{line_in_text, yaml_to_json};
 
 /// The manifest's file name inside a specs directory.
 pub const FILE_NAME: &str = "manifest.yaml";
@@ -295,7 +295,7 @@ fn check_shape(value: &Value, path: &Path, text: &str) -> Result<()> {
         for (key, value) in entry {
             if !ENTRY_KEYS.contains(&key.as_str()) {
                 return err(
-                    format!("/documents/{i}/{}", crate::load::escape_token(key)),
+                    format!("/documents/{i}/{}", crate::text::escape_token(key)),
                     format!(
                         "unknown key `{key}`; expected one of {}",
                         ENTRY_KEYS.join(", ")
@@ -336,7 +336,7 @@ fn check_expect_shape(
         );
     };
     for (key, value) in expect {
-        let at = format!("{pointer}/{}", crate::load::escape_token(key));
+        let at = format!("{pointer}/{}", crate::text::escape_token(key));
         match key.as_str() {
             "title" if value.is_string() => {}
             "paths" => {

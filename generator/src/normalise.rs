@@ -28,7 +28,8 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::load::{escape_token, Document};
+use crate::load::Document;
+use crate::text::escape_token;
 
 /// The version written into every normalised document.
 pub const TARGET_VERSION: &str = "3.0.3";

@@ -25,8 +25,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Location, Result};
-use crate::load::{line_in_text, pointer_tokens, Document};
+use crate::load::Document;
 use crate::manifest::parse_yaml_value;
+use crate::text::{line_in_text, pointer_tokens};
 
 /// The file name inside a specs directory.
 pub const FILE_NAME: &str = "quirks.yaml";
@@ -192,7 +193,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Quirks> {
         ];
         if let Some(key) = entry.keys().find(|k| !KEYS.contains(&k.as_str())) {
             return Err(err(
-                at(&crate::load::escape_token(key)),
+                at(&crate::text::escape_token(key)),
                 format!("unknown key `{key}`; expected one of {}", KEYS.join(", ")),
             ));
         }
@@ -555,7 +556,7 @@ fn resolve_mut<'v>(root: &'v mut Value, tokens: &[String]) -> Result<&'v mut Val
 fn unresolved(tokens: &[String], depth: usize, node: &Value) -> Unresolved {
     let found: String = tokens[..depth]
         .iter()
-        .map(|t| format!("/{}", crate::load::escape_token(t)))
+        .map(|t| format!("/{}", crate::text::escape_token(t)))
         .collect();
     Unresolved {
         found,

@@ -1,0 +1,48 @@
+use serde_json::{json, Value};
+
+use super::*;
+
+#[test]
+fn yaml_flow_mapping_line() {
+    let text = "a:\n  b: {type: string, c: 1}\n  d:\n    - {x: 1}\n";
+    assert_eq!(line_in_text(text, "/a/b"), Some(2));
+    assert_eq!(line_in_text(text, "/a/b/type"), Some(2));
+    assert_eq!(line_in_text(text, "/a/d/0"), Some(4));
+    assert_eq!(line_in_text(text, "/a/d/0/x"), Some(4));
+    assert_eq!(line_in_text(text, "/a/e"), None);
+}
+
+#[test]
+fn yaml_sequences_at_key_indent_and_block_scalars() {
+    let text = "required:\n- a\n- b\ndescription: >-\n  text: not a key\nother: 1\n";
+    assert_eq!(line_in_text(text, "/required/1"), Some(3));
+    assert_eq!(line_in_text(text, "/other"), Some(6));
+    assert_eq!(line_in_text(text, "/description/text"), None);
+}
+#[test]
+fn pointer_helpers() {
+    assert_eq!(pointer_tokens(""), Some(vec![]));
+    assert_eq!(
+        pointer_tokens("/paths/~1v1~1x/a~0b"),
+        Some(vec![
+            "paths".to_string(),
+            "/v1/x".to_string(),
+            "a~b".to_string()
+        ])
+    );
+    assert_eq!(pointer_tokens("paths"), None);
+    assert_eq!(pointer_tokens("/a~2"), None);
+    assert_eq!(escape_token("a/b~c"), "a~1b~0c");
+}
+
+#[test]
+fn json_scanner_handles_escapes_and_arrays() {
+    let text =
+        "{\"a\\\"b\": [\n  1,\n  {\"c/d\": \"\\u00e9\"},\n  [true, null]\n], \"\\u00e9\": 2}";
+    assert_eq!(line_in_text(text, "/a\"b/1/c~1d"), Some(3));
+    assert_eq!(line_in_text(text, "/a\"b/2/1"), Some(4));
+    assert_eq!(line_in_text(text, "/é"), Some(5));
+    assert_eq!(line_in_text(text, "/a\"b/9"), None);
+    let value: Value = serde_json::from_str(text).expect("valid");
+    assert_eq!(value["é"], json!(2));
+}

@@ -1,0 +1,38 @@
+use super::*;
+
+#[test]
+fn bumps() {
+    assert_eq!(Bump::Major.apply("0.1.0"), Ok("1.0.0".into()));
+    assert_eq!(Bump::Minor.apply("0.1.3"), Ok("0.2.0".into()));
+    assert_eq!(Bump::Patch.apply("1.2.3"), Ok("1.2.4".into()));
+    assert_eq!(Bump::Patch.apply("1.2.3-rc.1"), Ok("1.2.4".into()));
+    assert!(Bump::Patch.apply("1.2").is_err());
+    assert!(Bump::Patch.apply("a.b.c").is_err());
+    assert!(Bump::Patch.apply("").is_err());
+}
+
+#[test]
+fn changelog_prepends_after_title() {
+    let first = prepend_changelog(None, "## 0.2.0 (2026-05-01)\n\nx\n");
+    assert!(first.starts_with("# Changelog\n"), "{first}");
+    assert!(first.ends_with("## 0.2.0 (2026-05-01)\n\nx\n"), "{first}");
+    let second = prepend_changelog(Some(&first), "## 1.0.0 (2026-06-01)\n\ny\n");
+    let new_at = second.find("## 1.0.0").expect("new section");
+    let old_at = second.find("## 0.2.0").expect("old section");
+    assert!(new_at < old_at, "{second}");
+    assert_eq!(second.matches("# Changelog").count(), 1, "{second}");
+    let foreign = prepend_changelog(Some("hand-written notes\n"), "## 1.0.0 (d)\n");
+    assert!(foreign.contains("hand-written notes"), "{foreign}");
+    assert!(
+        foreign.find("## 1.0.0") < foreign.find("hand-written"),
+        "{foreign}"
+    );
+}
+
+#[test]
+fn empty_report() {
+    let report = ChangeReport::default();
+    assert_eq!(report.render(Some("0.1.0")), "No API changes.\n");
+    assert_eq!(report.bump(), None);
+    assert!(!report.has_at_least(Severity::Other));
+}

@@ -1,7 +1,9 @@
 //! heygen-codegen: OpenAPI documents in, a Rust client crate out.
 //!
-//! The pipeline, one module per stage:
-//! `load` -> `quirks` -> `normalise` -> `merge` -> `ir` -> `emit` -> `format` -> `write`.
+//! The pipeline, one module per stage, each importing only earlier ones:
+//! `load` -> `quirks` -> `normalise` -> `lint` -> `merge` -> `ir` -> `emit` -> `format` -> `write`
+//! (`pipeline` runs them). Below every stage: `error`, `text` and `naming`. Apart:
+//! `config`, `manifest`, `surface`, `changes` and `report`.
 
 pub mod error;
 pub mod load;

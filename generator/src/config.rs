@@ -137,7 +137,7 @@ impl ClientConfig {
                 ));
             }
             if !is_plain_version(&retired.deprecated_in) {
-                let line = crate::load::line_in_text(&text, "/legacy/retired/deprecated_in");
+                let line = crate::text::line_in_text(&text, "/legacy/retired/deprecated_in");
                 return Err(Error::spec(
                     Location::new(&path, "/legacy/retired/deprecated_in").with_line(line),
                     format!(

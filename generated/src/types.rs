@@ -8,6 +8,7 @@
 /// Asset input via base64-encoded content.
 #[cfg(any(feature = "avatars", feature = "video-agent", feature = "videos"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssetBase64 {
     /// MIME type of the encoded content (e.g. "image/png")
     pub media_type: String,
@@ -18,8 +19,23 @@ pub struct AssetBase64 {
 #[cfg(any(feature = "avatars", feature = "video-agent", feature = "videos"))]
 impl AssetBase64 {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(media_type: String, data: String) -> Self {
-        AssetBase64 { media_type, data }
+    pub fn new(media_type: impl Into<String>, data: impl Into<String>) -> Self {
+        AssetBase64 {
+            media_type: media_type.into(),
+            data: data.into(),
+        }
+    }
+
+    /// Sets `media_type`.
+    pub fn media_type(mut self, value: impl Into<String>) -> Self {
+        self.media_type = value.into();
+        self
+    }
+
+    /// Sets `data`.
+    pub fn data(mut self, value: impl Into<String>) -> Self {
+        self.data = value.into();
+        self
     }
 }
 
@@ -34,6 +50,7 @@ impl AssetBase64 {
     )
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssetId {
     /// HeyGen asset ID from POST /v1/asset upload endpoint
     pub asset_id: String,
@@ -50,8 +67,16 @@ pub struct AssetId {
 )]
 impl AssetId {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(asset_id: String) -> Self {
-        AssetId { asset_id }
+    pub fn new(asset_id: impl Into<String>) -> Self {
+        AssetId {
+            asset_id: asset_id.into(),
+        }
+    }
+
+    /// Sets `asset_id`.
+    pub fn asset_id(mut self, value: impl Into<String>) -> Self {
+        self.asset_id = value.into();
+        self
     }
 }
 
@@ -66,6 +91,7 @@ impl AssetId {
     )
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssetUrl {
     /// Publicly accessible HTTPS URL for the asset
     pub url: String,
@@ -82,8 +108,14 @@ pub struct AssetUrl {
 )]
 impl AssetUrl {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(url: String) -> Self {
-        AssetUrl { url }
+    pub fn new(url: impl Into<String>) -> Self {
+        AssetUrl { url: url.into() }
+    }
+
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = value.into();
+        self
     }
 }
 
@@ -98,6 +130,20 @@ pub enum AssetUrlOrId {
     AssetId(AssetId),
     /// A variant this version of the crate does not know yet, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+
+#[cfg(any(feature = "lipsync", feature = "video-translate"))]
+impl From<AssetUrl> for AssetUrlOrId {
+    fn from(value: AssetUrl) -> Self {
+        AssetUrlOrId::Url(value)
+    }
+}
+
+#[cfg(any(feature = "lipsync", feature = "video-translate"))]
+impl From<AssetId> for AssetUrlOrId {
+    fn from(value: AssetId) -> Self {
+        AssetUrlOrId::AssetId(value)
+    }
 }
 
 #[cfg(any(feature = "lipsync", feature = "video-translate"))]
@@ -153,6 +199,27 @@ pub enum AssetUrlOrIdOrBase64 {
 }
 
 #[cfg(any(feature = "avatars", feature = "video-agent", feature = "videos"))]
+impl From<AssetUrl> for AssetUrlOrIdOrBase64 {
+    fn from(value: AssetUrl) -> Self {
+        AssetUrlOrIdOrBase64::Url(value)
+    }
+}
+
+#[cfg(any(feature = "avatars", feature = "video-agent", feature = "videos"))]
+impl From<AssetId> for AssetUrlOrIdOrBase64 {
+    fn from(value: AssetId) -> Self {
+        AssetUrlOrIdOrBase64::AssetId(value)
+    }
+}
+
+#[cfg(any(feature = "avatars", feature = "video-agent", feature = "videos"))]
+impl From<AssetBase64> for AssetUrlOrIdOrBase64 {
+    fn from(value: AssetBase64) -> Self {
+        AssetUrlOrIdOrBase64::Base64(value)
+    }
+}
+
+#[cfg(any(feature = "avatars", feature = "video-agent", feature = "videos"))]
 impl serde::Serialize for AssetUrlOrIdOrBase64 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -200,6 +267,7 @@ impl<'de> serde::Deserialize<'de> for AssetUrlOrIdOrBase64 {
 /// A single voice in the listing response.
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AudioVoiceItem {
     /// Unique voice identifier.
     ///
@@ -264,24 +332,72 @@ pub struct AudioVoiceItem {
 impl AudioVoiceItem {
     /// A value with the required fields given and every optional field unset.
     pub fn new(
-        voice_id: String,
-        name: String,
-        language: String,
-        gender: String,
-        support_pause: bool,
-        support_locale: bool,
-        r#type: AudioVoiceType,
+        voice_id: impl Into<String>,
+        name: impl Into<String>,
+        language: impl Into<String>,
+        gender: impl Into<String>,
+        support_pause: impl Into<bool>,
+        support_locale: impl Into<bool>,
+        r#type: impl Into<AudioVoiceType>,
     ) -> Self {
         AudioVoiceItem {
-            voice_id,
-            name,
-            language,
-            gender,
+            voice_id: voice_id.into(),
+            name: name.into(),
+            language: language.into(),
+            gender: gender.into(),
             preview_audio_url: None,
-            support_pause,
-            support_locale,
-            r#type,
+            support_pause: support_pause.into(),
+            support_locale: support_locale.into(),
+            r#type: r#type.into(),
         }
+    }
+
+    /// Sets `voice_id`.
+    pub fn voice_id(mut self, value: impl Into<String>) -> Self {
+        self.voice_id = value.into();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = value.into();
+        self
+    }
+
+    /// Sets `gender`.
+    pub fn gender(mut self, value: impl Into<String>) -> Self {
+        self.gender = value.into();
+        self
+    }
+
+    /// Sets `preview_audio_url`.
+    pub fn preview_audio_url(mut self, value: impl Into<String>) -> Self {
+        self.preview_audio_url = Some(value.into());
+        self
+    }
+
+    /// Sets `support_pause`.
+    pub fn support_pause(mut self, value: impl Into<bool>) -> Self {
+        self.support_pause = value.into();
+        self
+    }
+
+    /// Sets `support_locale`.
+    pub fn support_locale(mut self, value: impl Into<bool>) -> Self {
+        self.support_locale = value.into();
+        self
+    }
+
+    /// Sets `type`.
+    pub fn r#type(mut self, value: impl Into<AudioVoiceType>) -> Self {
+        self.r#type = value.into();
+        self
     }
 }
 
@@ -320,9 +436,25 @@ impl std::fmt::Display for AudioVoiceType {
     }
 }
 
+#[cfg(any(feature = "avatars", feature = "voices", feature = "legacy-voices"))]
+impl std::str::FromStr for AudioVoiceType {
+    /// Never fails: a value this version does not know is `Unknown`.
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "public" => AudioVoiceType::Public,
+                "private" => AudioVoiceType::Private,
+                other => AudioVoiceType::Unknown(other.to_string()),
+            },
+        )
+    }
+}
+
 /// The `AutoReloadInfo` schema.
 #[cfg(any(feature = "user", feature = "legacy-user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AutoReloadInfo {
     /// Example:
     /// ```json
@@ -346,18 +478,37 @@ pub struct AutoReloadInfo {
 #[cfg(any(feature = "user", feature = "legacy-user"))]
 impl AutoReloadInfo {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(enabled: bool) -> Self {
+    pub fn new(enabled: impl Into<bool>) -> Self {
         AutoReloadInfo {
-            enabled,
+            enabled: enabled.into(),
             threshold_usd: None,
             amount_usd: None,
         }
+    }
+
+    /// Sets `enabled`.
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = value.into();
+        self
+    }
+
+    /// Sets `threshold_usd`.
+    pub fn threshold_usd(mut self, value: impl Into<f64>) -> Self {
+        self.threshold_usd = Some(value.into());
+        self
+    }
+
+    /// Sets `amount_usd`.
+    pub fn amount_usd(mut self, value: impl Into<f64>) -> Self {
+        self.amount_usd = Some(value.into());
+        self
     }
 }
 
 /// Error details for a failed avatar creation.
 #[cfg(feature = "avatars")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AvatarError {
     /// Machine-readable error code.
     ///
@@ -378,8 +529,23 @@ pub struct AvatarError {
 #[cfg(feature = "avatars")]
 impl AvatarError {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(code: String, message: String) -> Self {
-        AvatarError { code, message }
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        AvatarError {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Sets `code`.
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = value.into();
+        self
+    }
+
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = value.into();
+        self
     }
 }
 
@@ -389,6 +555,7 @@ impl AvatarError {
 /// and engine compatibility, fetch the looks via GET /v3/avatars/looks.
 #[cfg(feature = "avatars")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AvatarGroupItem {
     /// Unique avatar group identifier.
     ///
@@ -474,20 +641,91 @@ pub struct AvatarGroupItem {
 #[cfg(feature = "avatars")]
 impl AvatarGroupItem {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(id: String, name: String, created_at: i64, looks_count: i64) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        created_at: impl Into<i64>,
+        looks_count: impl Into<i64>,
+    ) -> Self {
         AvatarGroupItem {
-            id,
-            name,
+            id: id.into(),
+            name: name.into(),
             preview_image_url: None,
             preview_video_url: None,
             gender: None,
-            created_at,
-            looks_count,
+            created_at: created_at.into(),
+            looks_count: looks_count.into(),
             default_voice_id: None,
             consent_status: None,
             status: None,
             error: None,
         }
+    }
+
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets `preview_image_url`.
+    pub fn preview_image_url(mut self, value: impl Into<String>) -> Self {
+        self.preview_image_url = Some(value.into());
+        self
+    }
+
+    /// Sets `preview_video_url`.
+    pub fn preview_video_url(mut self, value: impl Into<String>) -> Self {
+        self.preview_video_url = Some(value.into());
+        self
+    }
+
+    /// Sets `gender`.
+    pub fn gender(mut self, value: impl Into<String>) -> Self {
+        self.gender = Some(value.into());
+        self
+    }
+
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = value.into();
+        self
+    }
+
+    /// Sets `looks_count`.
+    pub fn looks_count(mut self, value: impl Into<i64>) -> Self {
+        self.looks_count = value.into();
+        self
+    }
+
+    /// Sets `default_voice_id`.
+    pub fn default_voice_id(mut self, value: impl Into<String>) -> Self {
+        self.default_voice_id = Some(value.into());
+        self
+    }
+
+    /// Sets `consent_status`.
+    pub fn consent_status(mut self, value: impl Into<String>) -> Self {
+        self.consent_status = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<AvatarStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `error`.
+    pub fn error(mut self, value: impl Into<AvatarError>) -> Self {
+        self.error = Some(value.into());
+        self
     }
 }
 
@@ -497,6 +735,7 @@ impl AvatarGroupItem {
 /// to POST /v3/videos.
 #[cfg(feature = "avatars")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AvatarLookItem {
     /// Unique look identifier. Pass this as avatar_id to POST /v3/videos.
     ///
@@ -616,11 +855,15 @@ pub struct AvatarLookItem {
 #[cfg(feature = "avatars")]
 impl AvatarLookItem {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(id: String, name: String, avatar_type: AvatarLookType) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        avatar_type: impl Into<AvatarLookType>,
+    ) -> Self {
         AvatarLookItem {
-            id,
-            name,
-            avatar_type,
+            id: id.into(),
+            name: name.into(),
+            avatar_type: avatar_type.into(),
             group_id: None,
             preview_image_url: None,
             preview_video_url: None,
@@ -634,6 +877,99 @@ impl AvatarLookItem {
             status: None,
             error: None,
         }
+    }
+
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets `avatar_type`.
+    pub fn avatar_type(mut self, value: impl Into<AvatarLookType>) -> Self {
+        self.avatar_type = value.into();
+        self
+    }
+
+    /// Sets `group_id`.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+
+    /// Sets `preview_image_url`.
+    pub fn preview_image_url(mut self, value: impl Into<String>) -> Self {
+        self.preview_image_url = Some(value.into());
+        self
+    }
+
+    /// Sets `preview_video_url`.
+    pub fn preview_video_url(mut self, value: impl Into<String>) -> Self {
+        self.preview_video_url = Some(value.into());
+        self
+    }
+
+    /// Sets `gender`.
+    pub fn gender(mut self, value: impl Into<String>) -> Self {
+        self.gender = Some(value.into());
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+
+    /// Sets `default_voice_id`.
+    pub fn default_voice_id(mut self, value: impl Into<String>) -> Self {
+        self.default_voice_id = Some(value.into());
+        self
+    }
+
+    /// Sets `supported_api_engines`.
+    pub fn supported_api_engines(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.supported_api_engines = Some(value.into());
+        self
+    }
+
+    /// Sets `image_width`.
+    pub fn image_width(mut self, value: impl Into<i64>) -> Self {
+        self.image_width = Some(value.into());
+        self
+    }
+
+    /// Sets `image_height`.
+    pub fn image_height(mut self, value: impl Into<i64>) -> Self {
+        self.image_height = Some(value.into());
+        self
+    }
+
+    /// Sets `preferred_orientation`.
+    pub fn preferred_orientation(
+        mut self,
+        value: impl Into<AvatarLookItemPreferredOrientation>,
+    ) -> Self {
+        self.preferred_orientation = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<AvatarStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `error`.
+    pub fn error(mut self, value: impl Into<AvatarError>) -> Self {
+        self.error = Some(value.into());
+        self
     }
 }
 
@@ -676,6 +1012,22 @@ impl std::fmt::Display for AvatarLookItemPreferredOrientation {
     }
 }
 
+#[cfg(feature = "avatars")]
+impl std::str::FromStr for AvatarLookItemPreferredOrientation {
+    /// Never fails: a value this version does not know is `Unknown`.
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "portrait" => AvatarLookItemPreferredOrientation::Portrait,
+                "landscape" => AvatarLookItemPreferredOrientation::Landscape,
+                "square" => AvatarLookItemPreferredOrientation::Square,
+                other => AvatarLookItemPreferredOrientation::Unknown(other.to_string()),
+            },
+        )
+    }
+}
+
 /// Avatar look type — determines engine compatibility with POST /v3/videos.
 #[cfg(feature = "avatars")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -712,6 +1064,22 @@ impl AvatarLookType {
 impl std::fmt::Display for AvatarLookType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "avatars")]
+impl std::str::FromStr for AvatarLookType {
+    /// Never fails: a value this version does not know is `Unknown`.
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "studio_avatar" => AvatarLookType::StudioAvatar,
+                "video_avatar" => AvatarLookType::VideoAvatar,
+                "photo_avatar" => AvatarLookType::PhotoAvatar,
+                other => AvatarLookType::Unknown(other.to_string()),
+            },
+        )
     }
 }
 
@@ -758,9 +1126,27 @@ impl std::fmt::Display for AvatarStatus {
     }
 }
 
+#[cfg(feature = "avatars")]
+impl std::str::FromStr for AvatarStatus {
+    /// Never fails: a value this version does not know is `Unknown`.
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "processing" => AvatarStatus::Processing,
+                "pending_consent" => AvatarStatus::PendingConsent,
+                "failed" => AvatarStatus::Failed,
+                "completed" => AvatarStatus::Completed,
+                other => AvatarStatus::Unknown(other.to_string()),
+            },
+        )
+    }
+}
+
 /// Background configuration for the generated video.
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BackgroundSetting {
     /// Background type. 'color' uses a solid hex color; 'image' uses an image from url or asset_id.
     pub r#type: BackgroundSettingType,
@@ -778,13 +1164,37 @@ pub struct BackgroundSetting {
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
 impl BackgroundSetting {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(r#type: BackgroundSettingType) -> Self {
+    pub fn new(r#type: impl Into<BackgroundSettingType>) -> Self {
         BackgroundSetting {
-            r#type,
+            r#type: r#type.into(),
             value: None,
             url: None,
             asset_id: None,
         }
+    }
+
+    /// Sets `type`.
+    pub fn r#type(mut self, value: impl Into<BackgroundSettingType>) -> Self {
+        self.r#type = value.into();
+        self
+    }
+
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+
+    /// Sets `asset_id`.
+    pub fn asset_id(mut self, value: impl Into<String>) -> Self {
+        self.asset_id = Some(value.into());
+        self
     }
 }
 
@@ -820,6 +1230,21 @@ impl BackgroundSettingType {
 impl std::fmt::Display for BackgroundSettingType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+impl std::str::FromStr for BackgroundSettingType {
+    /// Never fails: a value this version does not know is `Unknown`.
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "color" => BackgroundSettingType::Color,
+                "image" => BackgroundSettingType::Image,
+                other => BackgroundSettingType::Unknown(other.to_string()),
+            },
+        )
     }
 }
 
@@ -866,18 +1291,50 @@ impl std::fmt::Display for BillingType {
     }
 }
 
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+impl std::str::FromStr for BillingType {
+    /// Never fails: a value this version does not know is `Unknown`.
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "wallet" => BillingType::Wallet,
+                "subscription" => BillingType::Subscription,
+                "usage_based" => BillingType::UsageBased,
+                other => BillingType::Unknown(other.to_string()),
+            },
+        )
+    }
+}
+
 /// Request body for POST /v3/avatars/{group_id}/consent.
 #[cfg(feature = "avatars")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateAvatarConsentRequest {
     /// Callback URL where the user is redirected after completing consent. Defaults to HeyGen's consent completion page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reroute_url: Option<String>,
 }
 
+#[cfg(feature = "avatars")]
+impl CreateAvatarConsentRequest {
+    /// A value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `reroute_url`.
+    pub fn reroute_url(mut self, value: impl Into<String>) -> Self {
+        self.reroute_url = Some(value.into());
+        self
+    }
+}
+
 /// Response body for POST /v3/avatars/{group_id}/consent.
 #[cfg(feature = "avatars")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateAvatarConsentResponse {
     /// The avatar group associated with this consent.
     pub avatar_group: AvatarGroupItem,
@@ -888,11 +1345,26 @@ pub struct CreateAvatarConsentResponse {
 #[cfg(feature = "avatars")]
 impl CreateAvatarConsentResponse {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(avatar_group: AvatarGroupItem, url: String) -> Self {
+    pub fn new(
+        avatar_group: impl Into<AvatarGroupItem>,
+        url: impl Into<String>,
+    ) -> Self {
         CreateAvatarConsentResponse {
-            avatar_group,
-            url,
+            avatar_group: avatar_group.into(),
+            url: url.into(),
         }
+    }
+
+    /// Sets `avatar_group`.
+    pub fn avatar_group(mut self, value: impl Into<AvatarGroupItem>) -> Self {
+        self.avatar_group = value.into();
+        self
+    }
+
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = value.into();
+        self
     }
 }
 
@@ -909,6 +1381,27 @@ pub enum CreateAvatarRequestBody {
     Photo(CreatePhotoAvatarRequest),
     /// A variant this version of the crate does not know yet, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+
+#[cfg(feature = "avatars")]
+impl From<CreatePromptAvatarRequest> for CreateAvatarRequestBody {
+    fn from(value: CreatePromptAvatarRequest) -> Self {
+        CreateAvatarRequestBody::Prompt(value)
+    }
+}
+
+#[cfg(feature = "avatars")]
+impl From<CreateVideoAvatarRequest> for CreateAvatarRequestBody {
+    fn from(value: CreateVideoAvatarRequest) -> Self {
+        CreateAvatarRequestBody::Video(value)
+    }
+}
+
+#[cfg(feature = "avatars")]
+impl From<CreatePhotoAvatarRequest> for CreateAvatarRequestBody {
+    fn from(value: CreatePhotoAvatarRequest) -> Self {
+        CreateAvatarRequestBody::Photo(value)
+    }
 }
 
 #[cfg(feature = "avatars")]
@@ -960,6 +1453,7 @@ impl<'de> serde::Deserialize<'de> for CreateAvatarRequestBody {
 /// The `CreateAvatarResponse` schema.
 #[cfg(feature = "avatars")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateAvatarResponse {
     /// The avatar item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -969,9 +1463,30 @@ pub struct CreateAvatarResponse {
     pub avatar_group: Option<AvatarGroupItem>,
 }
 
+#[cfg(feature = "avatars")]
+impl CreateAvatarResponse {
+    /// A value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `avatar_item`.
+    pub fn avatar_item(mut self, value: impl Into<AvatarLookItem>) -> Self {
+        self.avatar_item = Some(value.into());
+        self
+    }
+
+    /// Sets `avatar_group`.
+    pub fn avatar_group(mut self, value: impl Into<AvatarGroupItem>) -> Self {
+        self.avatar_group = Some(value.into());
+        self
+    }
+}
+
 /// Request body for POST /v2/videos — unified video creation.
 #[cfg(feature = "legacy-videos")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateAvatarVideoRequest {
     /// HeyGen avatar ID (photo avatar or video avatar). Mutually exclusive with image_url and image_asset_id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1026,9 +1541,120 @@ pub struct CreateAvatarVideoRequest {
     pub callback_id: Option<String>,
 }
 
+#[cfg(feature = "legacy-videos")]
+impl CreateAvatarVideoRequest {
+    /// A value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `avatar_id`.
+    pub fn avatar_id(mut self, value: impl Into<String>) -> Self {
+        self.avatar_id = Some(value.into());
+        self
+    }
+
+    /// Sets `image_url`.
+    pub fn image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = Some(value.into());
+        self
+    }
+
+    /// Sets `image_asset_id`.
+    pub fn image_asset_id(mut self, value: impl Into<String>) -> Self {
+        self.image_asset_id = Some(value.into());
+        self
+    }
+
+    /// Sets `script`.
+    pub fn script(mut self, value: impl Into<String>) -> Self {
+        self.script = Some(value.into());
+        self
+    }
+
+    /// Sets `voice_id`.
+    pub fn voice_id(mut self, value: impl Into<String>) -> Self {
+        self.voice_id = Some(value.into());
+        self
+    }
+
+    /// Sets `audio_url`.
+    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
+        self.audio_url = Some(value.into());
+        self
+    }
+
+    /// Sets `audio_asset_id`.
+    pub fn audio_asset_id(mut self, value: impl Into<String>) -> Self {
+        self.audio_asset_id = Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `resolution`.
+    pub fn resolution(mut self, value: impl Into<VideoResolution>) -> Self {
+        self.resolution = Some(value.into());
+        self
+    }
+
+    /// Sets `aspect_ratio`.
+    pub fn aspect_ratio(mut self, value: impl Into<VideoAspectRatio>) -> Self {
+        self.aspect_ratio = Some(value.into());
+        self
+    }
+
+    /// Sets `motion_prompt`.
+    pub fn motion_prompt(mut self, value: impl Into<String>) -> Self {
+        self.motion_prompt = Some(value.into());
+        self
+    }
+
+    /// Sets `expressiveness`.
+    pub fn expressiveness(mut self, value: impl Into<Expressiveness>) -> Self {
+        self.expressiveness = Some(value.into());
+        self
+    }
+
+    /// Sets `remove_background`.
+    pub fn remove_background(mut self, value: impl Into<bool>) -> Self {
+        self.remove_background = Some(value.into());
+        self
+    }
+
+    /// Sets `background`.
+    pub fn background(mut self, value: impl Into<BackgroundSetting>) -> Self {
+        self.background = Some(value.into());
+        self
+    }
+
+    /// Sets `voice_settings`.
+    pub fn voice_settings(mut self, value: impl Into<VoiceSettingsInput>) -> Self {
+        self.voice_settings = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_url`.
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_id`.
+    pub fn callback_id(mut self, value: impl Into<String>) -> Self {
+        self.callback_id = Some(value.into());
+        self
+    }
+}
+
 /// The `CreateAvatarVideoResponse` schema.
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateAvatarVideoResponse {
     /// Unique identifier for the created video.
     ///
@@ -1049,17 +1675,30 @@ pub struct CreateAvatarVideoResponse {
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
 impl CreateAvatarVideoResponse {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(video_id: String, status: String) -> Self {
+    pub fn new(video_id: impl Into<String>, status: impl Into<String>) -> Self {
         CreateAvatarVideoResponse {
-            video_id,
-            status,
+            video_id: video_id.into(),
+            status: status.into(),
         }
+    }
+
+    /// Sets `video_id`.
+    pub fn video_id(mut self, value: impl Into<String>) -> Self {
+        self.video_id = value.into();
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = value.into();
+        self
     }
 }
 
 /// Request body for multi-workflow graph execution via POST /v1/workflows/graph-executions.
 #[cfg(feature = "legacy-workflows")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateGraphExecutionRequest {
     /// Workflows to execute as a DAG
     pub workflows: Vec<WorkflowRequestEntry>,
@@ -1068,16 +1707,23 @@ pub struct CreateGraphExecutionRequest {
 #[cfg(feature = "legacy-workflows")]
 impl CreateGraphExecutionRequest {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(workflows: Vec<WorkflowRequestEntry>) -> Self {
+    pub fn new(workflows: impl Into<Vec<WorkflowRequestEntry>>) -> Self {
         CreateGraphExecutionRequest {
-            workflows,
+            workflows: workflows.into(),
         }
+    }
+
+    /// Sets `workflows`.
+    pub fn workflows(mut self, value: impl Into<Vec<WorkflowRequestEntry>>) -> Self {
+        self.workflows = value.into();
+        self
     }
 }
 
 /// Request body for POST /v3/lipsyncs.
 #[cfg(feature = "lipsync")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateLipsyncRequest {
     /// Source video — provide as {type: 'url', url: '...'} or {type: 'asset_id', asset_id: '...'}
     pub video: AssetUrlOrId,
@@ -1142,10 +1788,10 @@ pub struct CreateLipsyncRequest {
 #[cfg(feature = "lipsync")]
 impl CreateLipsyncRequest {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(video: AssetUrlOrId, audio: AssetUrlOrId) -> Self {
+    pub fn new(video: impl Into<AssetUrlOrId>, audio: impl Into<AssetUrlOrId>) -> Self {
         CreateLipsyncRequest {
-            video,
-            audio,
+            video: video.into(),
+            audio: audio.into(),
             title: None,
             mode: None,
             callback_url: None,
@@ -1162,11 +1808,108 @@ impl CreateLipsyncRequest {
             folder_id: None,
         }
     }
+
+    /// Sets `video`.
+    pub fn video(mut self, value: impl Into<AssetUrlOrId>) -> Self {
+        self.video = value.into();
+        self
+    }
+
+    /// Sets `audio`.
+    pub fn audio(mut self, value: impl Into<AssetUrlOrId>) -> Self {
+        self.audio = value.into();
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `mode`.
+    pub fn mode(mut self, value: impl Into<VideoTranslationMode>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_url`.
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_id`.
+    pub fn callback_id(mut self, value: impl Into<String>) -> Self {
+        self.callback_id = Some(value.into());
+        self
+    }
+
+    /// Sets `enable_caption`.
+    pub fn enable_caption(mut self, value: impl Into<bool>) -> Self {
+        self.enable_caption = Some(value.into());
+        self
+    }
+
+    /// Sets `keep_the_same_format`.
+    pub fn keep_the_same_format(mut self, value: impl Into<bool>) -> Self {
+        self.keep_the_same_format = Some(value.into());
+        self
+    }
+
+    /// Sets `enable_dynamic_duration`.
+    pub fn enable_dynamic_duration(mut self, value: impl Into<bool>) -> Self {
+        self.enable_dynamic_duration = Some(value.into());
+        self
+    }
+
+    /// Sets `disable_music_track`.
+    pub fn disable_music_track(mut self, value: impl Into<bool>) -> Self {
+        self.disable_music_track = Some(value.into());
+        self
+    }
+
+    /// Sets `enable_speech_enhancement`.
+    pub fn enable_speech_enhancement(mut self, value: impl Into<bool>) -> Self {
+        self.enable_speech_enhancement = Some(value.into());
+        self
+    }
+
+    /// Sets `enable_watermark`.
+    pub fn enable_watermark(mut self, value: impl Into<bool>) -> Self {
+        self.enable_watermark = Some(value.into());
+        self
+    }
+
+    /// Sets `start_time`.
+    pub fn start_time(mut self, value: impl Into<f64>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets `end_time`.
+    pub fn end_time(mut self, value: impl Into<f64>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets `fps_mode`.
+    pub fn fps_mode(mut self, value: impl Into<String>) -> Self {
+        self.fps_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `folder_id`.
+    pub fn folder_id(mut self, value: impl Into<String>) -> Self {
+        self.folder_id = Some(value.into());
+        self
+    }
 }
 
 /// The `CreatePhotoAvatarRequest` schema.
 #[cfg(feature = "avatars")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreatePhotoAvatarRequest {
     /// Name of the avatar.
     pub name: String,
@@ -1180,18 +1923,37 @@ pub struct CreatePhotoAvatarRequest {
 #[cfg(feature = "avatars")]
 impl CreatePhotoAvatarRequest {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(name: String, file: AssetUrlOrIdOrBase64) -> Self {
+    pub fn new(name: impl Into<String>, file: impl Into<AssetUrlOrIdOrBase64>) -> Self {
         CreatePhotoAvatarRequest {
-            name,
-            file,
+            name: name.into(),
+            file: file.into(),
             avatar_group_id: None,
         }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets `file`.
+    pub fn file(mut self, value: impl Into<AssetUrlOrIdOrBase64>) -> Self {
+        self.file = value.into();
+        self
+    }
+
+    /// Sets `avatar_group_id`.
+    pub fn avatar_group_id(mut self, value: impl Into<String>) -> Self {
+        self.avatar_group_id = Some(value.into());
+        self
     }
 }
 
 /// The `CreatePromptAvatarRequest` schema.
 #[cfg(feature = "avatars")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreatePromptAvatarRequest {
     /// Name of the avatar.
     pub name: String,
@@ -1208,19 +1970,47 @@ pub struct CreatePromptAvatarRequest {
 #[cfg(feature = "avatars")]
 impl CreatePromptAvatarRequest {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(name: String, prompt: String) -> Self {
+    pub fn new(name: impl Into<String>, prompt: impl Into<String>) -> Self {
         CreatePromptAvatarRequest {
-            name,
-            prompt,
+            name: name.into(),
+            prompt: prompt.into(),
             reference_images: None,
             avatar_group_id: None,
         }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets `prompt`.
+    pub fn prompt(mut self, value: impl Into<String>) -> Self {
+        self.prompt = value.into();
+        self
+    }
+
+    /// Sets `reference_images`.
+    pub fn reference_images(
+        mut self,
+        value: impl Into<Vec<AssetUrlOrIdOrBase64>>,
+    ) -> Self {
+        self.reference_images = Some(value.into());
+        self
+    }
+
+    /// Sets `avatar_group_id`.
+    pub fn avatar_group_id(mut self, value: impl Into<String>) -> Self {
+        self.avatar_group_id = Some(value.into());
+        self
     }
 }
 
 /// Request body for POST /v3/video-translations/proofreads.
 #[cfg(feature = "video-translate")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateProofreadRequest {
     /// Source video — provide as {type: 'url', url: '...'} or {type: 'asset_id', asset_id: '...'}
     pub video: AssetUrlOrId,
@@ -1271,14 +2061,14 @@ pub struct CreateProofreadRequest {
 impl CreateProofreadRequest {
     /// A value with the required fields given and every optional field unset.
     pub fn new(
-        video: AssetUrlOrId,
-        output_languages: Vec<String>,
-        title: String,
+        video: impl Into<AssetUrlOrId>,
+        output_languages: impl Into<Vec<String>>,
+        title: impl Into<String>,
     ) -> Self {
         CreateProofreadRequest {
-            video,
-            output_languages,
-            title,
+            video: video.into(),
+            output_languages: output_languages.into(),
+            title: title.into(),
             brand_voice_id: None,
             speaker_num: None,
             folder_id: None,
@@ -1290,11 +2080,84 @@ impl CreateProofreadRequest {
             keep_the_same_format: None,
         }
     }
+
+    /// Sets `video`.
+    pub fn video(mut self, value: impl Into<AssetUrlOrId>) -> Self {
+        self.video = value.into();
+        self
+    }
+
+    /// Sets `output_languages`.
+    pub fn output_languages(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.output_languages = value.into();
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = value.into();
+        self
+    }
+
+    /// Sets `brand_voice_id`.
+    pub fn brand_voice_id(mut self, value: impl Into<String>) -> Self {
+        self.brand_voice_id = Some(value.into());
+        self
+    }
+
+    /// Sets `speaker_num`.
+    pub fn speaker_num(mut self, value: impl Into<i64>) -> Self {
+        self.speaker_num = Some(value.into());
+        self
+    }
+
+    /// Sets `folder_id`.
+    pub fn folder_id(mut self, value: impl Into<String>) -> Self {
+        self.folder_id = Some(value.into());
+        self
+    }
+
+    /// Sets `enable_video_stretching`.
+    pub fn enable_video_stretching(mut self, value: impl Into<bool>) -> Self {
+        self.enable_video_stretching = Some(value.into());
+        self
+    }
+
+    /// Sets `disable_music_track`.
+    pub fn disable_music_track(mut self, value: impl Into<bool>) -> Self {
+        self.disable_music_track = Some(value.into());
+        self
+    }
+
+    /// Sets `enable_speech_enhancement`.
+    pub fn enable_speech_enhancement(mut self, value: impl Into<bool>) -> Self {
+        self.enable_speech_enhancement = Some(value.into());
+        self
+    }
+
+    /// Sets `srt`.
+    pub fn srt(mut self, value: impl Into<AssetUrlOrId>) -> Self {
+        self.srt = Some(value.into());
+        self
+    }
+
+    /// Sets `mode`.
+    pub fn mode(mut self, value: impl Into<VideoTranslationMode>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+
+    /// Sets `keep_the_same_format`.
+    pub fn keep_the_same_format(mut self, value: impl Into<bool>) -> Self {
+        self.keep_the_same_format = Some(value.into());
+        self
+    }
 }
 
 /// Response for POST /v3/video-translations/proofreads.
 #[cfg(feature = "video-translate")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateProofreadResponse {
     /// Proofread IDs, one per target language
     pub proofread_ids: Vec<String>,
@@ -1305,17 +2168,33 @@ pub struct CreateProofreadResponse {
 #[cfg(feature = "video-translate")]
 impl CreateProofreadResponse {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(proofread_ids: Vec<String>, status: ProofreadStatus) -> Self {
+    pub fn new(
+        proofread_ids: impl Into<Vec<String>>,
+        status: impl Into<ProofreadStatus>,
+    ) -> Self {
         CreateProofreadResponse {
-            proofread_ids,
-            status,
+            proofread_ids: proofread_ids.into(),
+            status: status.into(),
         }
+    }
+
+    /// Sets `proofread_ids`.
+    pub fn proofread_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.proofread_ids = value.into();
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<ProofreadStatus>) -> Self {
+        self.status = value.into();
+        self
     }
 }
 
 /// Request body for creating an interactive Video Agent session.
 #[cfg(feature = "video-agent")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateSessionRequest {
     /// Initial message to the Video Agent (1-10000 characters)
     pub prompt: String,
@@ -1355,9 +2234,9 @@ pub struct CreateSessionRequest {
 #[cfg(feature = "video-agent")]
 impl CreateSessionRequest {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(prompt: String) -> Self {
+    pub fn new(prompt: impl Into<String>) -> Self {
         CreateSessionRequest {
-            prompt,
+            prompt: prompt.into(),
             avatar_id: None,
             voice_id: None,
             style_id: None,
@@ -1368,6 +2247,69 @@ impl CreateSessionRequest {
             callback_id: None,
             incognito_mode: None,
         }
+    }
+
+    /// Sets `prompt`.
+    pub fn prompt(mut self, value: impl Into<String>) -> Self {
+        self.prompt = value.into();
+        self
+    }
+
+    /// Sets `avatar_id`.
+    pub fn avatar_id(mut self, value: impl Into<String>) -> Self {
+        self.avatar_id = Some(value.into());
+        self
+    }
+
+    /// Sets `voice_id`.
+    pub fn voice_id(mut self, value: impl Into<String>) -> Self {
+        self.voice_id = Some(value.into());
+        self
+    }
+
+    /// Sets `style_id`.
+    pub fn style_id(mut self, value: impl Into<String>) -> Self {
+        self.style_id = Some(value.into());
+        self
+    }
+
+    /// Sets `orientation`.
+    pub fn orientation(
+        mut self,
+        value: impl Into<CreateSessionRequestOrientation>,
+    ) -> Self {
+        self.orientation = Some(value.into());
+        self
+    }
+
+    /// Sets `files`.
+    pub fn files(mut self, value: impl Into<Vec<AssetUrlOrIdOrBase64>>) -> Self {
+        self.files = Some(value.into());
+        self
+    }
+
+    /// Sets `auto_proceed`.
+    pub fn auto_proceed(mut self, value: impl Into<bool>) -> Self {
+        self.auto_proceed = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_url`.
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_id`.
+    pub fn callback_id(mut self, value: impl Into<String>) -> Self {
+        self.callback_id = Some(value.into());
+        self
+    }
+
+    /// Sets `incognito_mode`.
+    pub fn incognito_mode(mut self, value: impl Into<bool>) -> Self {
+        self.incognito_mode = Some(value.into());
+        self
     }
 }
 
@@ -1406,9 +2348,25 @@ impl std::fmt::Display for CreateSessionRequestOrientation {
     }
 }
 
+#[cfg(any(feature = "video-agent", feature = "legacy-video-agent"))]
+impl std::str::FromStr for CreateSessionRequestOrientation {
+    /// Never fails: a value this version does not know is `Unknown`.
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "landscape" => CreateSessionRequestOrientation::Landscape,
+                "portrait" => CreateSessionRequestOrientation::Portrait,
+                other => CreateSessionRequestOrientation::Unknown(other.to_string()),
+            },
+        )
+    }
+}
+
 /// Response from creating an interactive video agent session.
 #[cfg(feature = "video-agent")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateSessionResponse {
     /// Session ID — primary identifier for this session
     pub session_id: String,
@@ -1419,11 +2377,23 @@ pub struct CreateSessionResponse {
 #[cfg(feature = "video-agent")]
 impl CreateSessionResponse {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(session_id: String, created_at: i64) -> Self {
+    pub fn new(session_id: impl Into<String>, created_at: impl Into<i64>) -> Self {
         CreateSessionResponse {
-            session_id,
-            created_at,
+            session_id: session_id.into(),
+            created_at: created_at.into(),
         }
+    }
+
+    /// Sets `session_id`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = value.into();
+        self
+    }
+
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = value.into();
+        self
     }
 }
 
@@ -1433,6 +2403,7 @@ impl CreateSessionResponse {
 /// type-discriminated AssetInput union for flexible asset inputs.
 #[cfg(feature = "video-agent")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateVideoAgentRequest {
     /// The message/prompt for video generation (1-10000 characters)
     pub prompt: String,
@@ -1467,9 +2438,9 @@ pub struct CreateVideoAgentRequest {
 #[cfg(feature = "video-agent")]
 impl CreateVideoAgentRequest {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(prompt: String) -> Self {
+    pub fn new(prompt: impl Into<String>) -> Self {
         CreateVideoAgentRequest {
-            prompt,
+            prompt: prompt.into(),
             avatar_id: None,
             voice_id: None,
             style_id: None,
@@ -1480,6 +2451,63 @@ impl CreateVideoAgentRequest {
             incognito_mode: None,
         }
     }
+
+    /// Sets `prompt`.
+    pub fn prompt(mut self, value: impl Into<String>) -> Self {
+        self.prompt = value.into();
+        self
+    }
+
+    /// Sets `avatar_id`.
+    pub fn avatar_id(mut self, value: impl Into<String>) -> Self {
+        self.avatar_id = Some(value.into());
+        self
+    }
+
+    /// Sets `voice_id`.
+    pub fn voice_id(mut self, value: impl Into<String>) -> Self {
+        self.voice_id = Some(value.into());
+        self
+    }
+
+    /// Sets `style_id`.
+    pub fn style_id(mut self, value: impl Into<String>) -> Self {
+        self.style_id = Some(value.into());
+        self
+    }
+
+    /// Sets `orientation`.
+    pub fn orientation(
+        mut self,
+        value: impl Into<CreateSessionRequestOrientation>,
+    ) -> Self {
+        self.orientation = Some(value.into());
+        self
+    }
+
+    /// Sets `files`.
+    pub fn files(mut self, value: impl Into<Vec<AssetUrlOrIdOrBase64>>) -> Self {
+        self.files = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_url`.
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_id`.
+    pub fn callback_id(mut self, value: impl Into<String>) -> Self {
+        self.callback_id = Some(value.into());
+        self
+    }
+
+    /// Sets `incognito_mode`.
+    pub fn incognito_mode(mut self, value: impl Into<bool>) -> Self {
+        self.incognito_mode = Some(value.into());
+        self
+    }
 }
 
 /// Response from creating a video agent session.
@@ -1488,6 +2516,7 @@ impl CreateVideoAgentRequest {
 /// can return the same shape enriched with more fields (messages, video URL, etc.).
 #[cfg(feature = "video-agent")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateVideoAgentResponse {
     /// Session ID — primary identifier for this video agent session
     ///
@@ -1524,16 +2553,40 @@ pub struct CreateVideoAgentResponse {
 impl CreateVideoAgentResponse {
     /// A value with the required fields given and every optional field unset.
     pub fn new(
-        session_id: String,
-        status: CreateVideoAgentResponseStatus,
-        created_at: i64,
+        session_id: impl Into<String>,
+        status: impl Into<CreateVideoAgentResponseStatus>,
+        created_at: impl Into<i64>,
     ) -> Self {
         CreateVideoAgentResponse {
-            session_id,
-            status,
+            session_id: session_id.into(),
+            status: status.into(),
             video_id: None,
-            created_at,
+            created_at: created_at.into(),
         }
+    }
+
+    /// Sets `session_id`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = value.into();
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<CreateVideoAgentResponseStatus>) -> Self {
+        self.status = value.into();
+        self
+    }
+
+    /// Sets `video_id`.
+    pub fn video_id(mut self, value: impl Into<String>) -> Self {
+        self.video_id = Some(value.into());
+        self
+    }
+
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = value.into();
+        self
     }
 }
 
@@ -1576,9 +2629,26 @@ impl std::fmt::Display for CreateVideoAgentResponseStatus {
     }
 }
 
+#[cfg(feature = "video-agent")]
+impl std::str::FromStr for CreateVideoAgentResponseStatus {
+    /// Never fails: a value this version does not know is `Unknown`.
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "generating" => CreateVideoAgentResponseStatus::Generating,
+                "completed" => CreateVideoAgentResponseStatus::Completed,
+                "failed" => CreateVideoAgentResponseStatus::Failed,
+                other => CreateVideoAgentResponseStatus::Unknown(other.to_string()),
+            },
+        )
+    }
+}
+
 /// The `CreateVideoAvatarRequest` schema.
 #[cfg(feature = "avatars")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateVideoAvatarRequest {
     /// Name of the avatar.
     pub name: String,
@@ -1592,12 +2662,30 @@ pub struct CreateVideoAvatarRequest {
 #[cfg(feature = "avatars")]
 impl CreateVideoAvatarRequest {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(name: String, file: AssetUrlOrIdOrBase64) -> Self {
+    pub fn new(name: impl Into<String>, file: impl Into<AssetUrlOrIdOrBase64>) -> Self {
         CreateVideoAvatarRequest {
-            name,
-            file,
+            name: name.into(),
+            file: file.into(),
             avatar_group_id: None,
         }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets `file`.
+    pub fn file(mut self, value: impl Into<AssetUrlOrIdOrBase64>) -> Self {
+        self.file = value.into();
+        self
+    }
+
+    /// Sets `avatar_group_id`.
+    pub fn avatar_group_id(mut self, value: impl Into<String>) -> Self {
+        self.avatar_group_id = Some(value.into());
+        self
     }
 }
 
@@ -1608,6 +2696,7 @@ impl CreateVideoAvatarRequest {
 /// (video avatar or photo avatar).
 #[cfg(feature = "videos")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateVideoFromAvatar {
     /// Display title for the video in the HeyGen dashboard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1658,7 +2747,7 @@ pub struct CreateVideoFromAvatar {
 #[cfg(feature = "videos")]
 impl CreateVideoFromAvatar {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(avatar_id: String) -> Self {
+    pub fn new(avatar_id: impl Into<String>) -> Self {
         CreateVideoFromAvatar {
             title: None,
             resolution: None,
@@ -1672,10 +2761,100 @@ impl CreateVideoFromAvatar {
             audio_url: None,
             audio_asset_id: None,
             voice_settings: None,
-            avatar_id,
+            avatar_id: avatar_id.into(),
             motion_prompt: None,
             expressiveness: None,
         }
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `resolution`.
+    pub fn resolution(mut self, value: impl Into<VideoResolution>) -> Self {
+        self.resolution = Some(value.into());
+        self
+    }
+
+    /// Sets `aspect_ratio`.
+    pub fn aspect_ratio(mut self, value: impl Into<VideoAspectRatio>) -> Self {
+        self.aspect_ratio = Some(value.into());
+        self
+    }
+
+    /// Sets `background`.
+    pub fn background(mut self, value: impl Into<BackgroundSetting>) -> Self {
+        self.background = Some(value.into());
+        self
+    }
+
+    /// Sets `remove_background`.
+    pub fn remove_background(mut self, value: impl Into<bool>) -> Self {
+        self.remove_background = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_url`.
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_id`.
+    pub fn callback_id(mut self, value: impl Into<String>) -> Self {
+        self.callback_id = Some(value.into());
+        self
+    }
+
+    /// Sets `script`.
+    pub fn script(mut self, value: impl Into<String>) -> Self {
+        self.script = Some(value.into());
+        self
+    }
+
+    /// Sets `voice_id`.
+    pub fn voice_id(mut self, value: impl Into<String>) -> Self {
+        self.voice_id = Some(value.into());
+        self
+    }
+
+    /// Sets `audio_url`.
+    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
+        self.audio_url = Some(value.into());
+        self
+    }
+
+    /// Sets `audio_asset_id`.
+    pub fn audio_asset_id(mut self, value: impl Into<String>) -> Self {
+        self.audio_asset_id = Some(value.into());
+        self
+    }
+
+    /// Sets `voice_settings`.
+    pub fn voice_settings(mut self, value: impl Into<VoiceSettingsInput>) -> Self {
+        self.voice_settings = Some(value.into());
+        self
+    }
+
+    /// Sets `avatar_id`.
+    pub fn avatar_id(mut self, value: impl Into<String>) -> Self {
+        self.avatar_id = value.into();
+        self
+    }
+
+    /// Sets `motion_prompt`.
+    pub fn motion_prompt(mut self, value: impl Into<String>) -> Self {
+        self.motion_prompt = Some(value.into());
+        self
+    }
+
+    /// Sets `expressiveness`.
+    pub fn expressiveness(mut self, value: impl Into<Expressiveness>) -> Self {
+        self.expressiveness = Some(value.into());
+        self
     }
 }
 
@@ -1685,6 +2864,7 @@ impl CreateVideoFromAvatar {
 /// animated with lip-sync to the provided audio or generated speech.
 #[cfg(feature = "videos")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateVideoFromImage {
     /// Display title for the video in the HeyGen dashboard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1735,7 +2915,7 @@ pub struct CreateVideoFromImage {
 #[cfg(feature = "videos")]
 impl CreateVideoFromImage {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(image: AssetUrlOrIdOrBase64) -> Self {
+    pub fn new(image: impl Into<AssetUrlOrIdOrBase64>) -> Self {
         CreateVideoFromImage {
             title: None,
             resolution: None,
@@ -1749,16 +2929,107 @@ impl CreateVideoFromImage {
             audio_url: None,
             audio_asset_id: None,
             voice_settings: None,
-            image,
+            image: image.into(),
             motion_prompt: None,
             expressiveness: None,
         }
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `resolution`.
+    pub fn resolution(mut self, value: impl Into<VideoResolution>) -> Self {
+        self.resolution = Some(value.into());
+        self
+    }
+
+    /// Sets `aspect_ratio`.
+    pub fn aspect_ratio(mut self, value: impl Into<VideoAspectRatio>) -> Self {
+        self.aspect_ratio = Some(value.into());
+        self
+    }
+
+    /// Sets `background`.
+    pub fn background(mut self, value: impl Into<BackgroundSetting>) -> Self {
+        self.background = Some(value.into());
+        self
+    }
+
+    /// Sets `remove_background`.
+    pub fn remove_background(mut self, value: impl Into<bool>) -> Self {
+        self.remove_background = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_url`.
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_id`.
+    pub fn callback_id(mut self, value: impl Into<String>) -> Self {
+        self.callback_id = Some(value.into());
+        self
+    }
+
+    /// Sets `script`.
+    pub fn script(mut self, value: impl Into<String>) -> Self {
+        self.script = Some(value.into());
+        self
+    }
+
+    /// Sets `voice_id`.
+    pub fn voice_id(mut self, value: impl Into<String>) -> Self {
+        self.voice_id = Some(value.into());
+        self
+    }
+
+    /// Sets `audio_url`.
+    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
+        self.audio_url = Some(value.into());
+        self
+    }
+
+    /// Sets `audio_asset_id`.
+    pub fn audio_asset_id(mut self, value: impl Into<String>) -> Self {
+        self.audio_asset_id = Some(value.into());
+        self
+    }
+
+    /// Sets `voice_settings`.
+    pub fn voice_settings(mut self, value: impl Into<VoiceSettingsInput>) -> Self {
+        self.voice_settings = Some(value.into());
+        self
+    }
+
+    /// Sets `image`.
+    pub fn image(mut self, value: impl Into<AssetUrlOrIdOrBase64>) -> Self {
+        self.image = value.into();
+        self
+    }
+
+    /// Sets `motion_prompt`.
+    pub fn motion_prompt(mut self, value: impl Into<String>) -> Self {
+        self.motion_prompt = Some(value.into());
+        self
+    }
+
+    /// Sets `expressiveness`.
+    pub fn expressiveness(mut self, value: impl Into<Expressiveness>) -> Self {
+        self.expressiveness = Some(value.into());
+        self
     }
 }
 
 /// Request body for POST /v3/video-translations.
 #[cfg(feature = "video-translate")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateVideoTranslationRequest {
     /// Source video — provide as {type: 'url', url: '...'} or {type: 'asset_id', asset_id: '...'}
     pub video: AssetUrlOrId,
@@ -1846,11 +3117,14 @@ pub struct CreateVideoTranslationRequest {
 #[cfg(feature = "video-translate")]
 impl CreateVideoTranslationRequest {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(video: AssetUrlOrId, output_languages: Vec<String>) -> Self {
+    pub fn new(
+        video: impl Into<AssetUrlOrId>,
+        output_languages: impl Into<Vec<String>>,
+    ) -> Self {
         CreateVideoTranslationRequest {
-            video,
+            video: video.into(),
             title: None,
-            output_languages,
+            output_languages: output_languages.into(),
             audio: None,
             input_language: None,
             translate_audio_only: None,
@@ -1872,6 +3146,147 @@ impl CreateVideoTranslationRequest {
             fps_mode: None,
             folder_id: None,
         }
+    }
+
+    /// Sets `video`.
+    pub fn video(mut self, value: impl Into<AssetUrlOrId>) -> Self {
+        self.video = value.into();
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `output_languages`.
+    pub fn output_languages(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.output_languages = value.into();
+        self
+    }
+
+    /// Sets `audio`.
+    pub fn audio(mut self, value: impl Into<AssetUrlOrId>) -> Self {
+        self.audio = Some(value.into());
+        self
+    }
+
+    /// Sets `input_language`.
+    pub fn input_language(mut self, value: impl Into<String>) -> Self {
+        self.input_language = Some(value.into());
+        self
+    }
+
+    /// Sets `translate_audio_only`.
+    pub fn translate_audio_only(mut self, value: impl Into<bool>) -> Self {
+        self.translate_audio_only = Some(value.into());
+        self
+    }
+
+    /// Sets `speaker_num`.
+    pub fn speaker_num(mut self, value: impl Into<i64>) -> Self {
+        self.speaker_num = Some(value.into());
+        self
+    }
+
+    /// Sets `mode`.
+    pub fn mode(mut self, value: impl Into<VideoTranslationMode>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_url`.
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_id`.
+    pub fn callback_id(mut self, value: impl Into<String>) -> Self {
+        self.callback_id = Some(value.into());
+        self
+    }
+
+    /// Sets `enable_caption`.
+    pub fn enable_caption(mut self, value: impl Into<bool>) -> Self {
+        self.enable_caption = Some(value.into());
+        self
+    }
+
+    /// Sets `keep_the_same_format`.
+    pub fn keep_the_same_format(mut self, value: impl Into<bool>) -> Self {
+        self.keep_the_same_format = Some(value.into());
+        self
+    }
+
+    /// Sets `enable_dynamic_duration`.
+    pub fn enable_dynamic_duration(mut self, value: impl Into<bool>) -> Self {
+        self.enable_dynamic_duration = Some(value.into());
+        self
+    }
+
+    /// Sets `disable_music_track`.
+    pub fn disable_music_track(mut self, value: impl Into<bool>) -> Self {
+        self.disable_music_track = Some(value.into());
+        self
+    }
+
+    /// Sets `enable_speech_enhancement`.
+    pub fn enable_speech_enhancement(mut self, value: impl Into<bool>) -> Self {
+        self.enable_speech_enhancement = Some(value.into());
+        self
+    }
+
+    /// Sets `enable_watermark`.
+    pub fn enable_watermark(mut self, value: impl Into<bool>) -> Self {
+        self.enable_watermark = Some(value.into());
+        self
+    }
+
+    /// Sets `start_time`.
+    pub fn start_time(mut self, value: impl Into<f64>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets `end_time`.
+    pub fn end_time(mut self, value: impl Into<f64>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets `brand_voice_id`.
+    pub fn brand_voice_id(mut self, value: impl Into<String>) -> Self {
+        self.brand_voice_id = Some(value.into());
+        self
+    }
+
+    /// Sets `srt`.
+    pub fn srt(mut self, value: impl Into<AssetUrlOrId>) -> Self {
+        self.srt = Some(value.into());
+        self
+    }
+
+    /// Sets `srt_role`.
+    pub fn srt_role(
+        mut self,
+        value: impl Into<CreateVideoTranslationRequestSrtRole>,
+    ) -> Self {
+        self.srt_role = Some(value.into());
+        self
+    }
+
+    /// Sets `fps_mode`.
+    pub fn fps_mode(mut self, value: impl Into<String>) -> Self {
+        self.fps_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `folder_id`.
+    pub fn folder_id(mut self, value: impl Into<String>) -> Self {
+        self.folder_id = Some(value.into());
+        self
     }
 }
 
@@ -1910,6 +3325,21 @@ impl std::fmt::Display for CreateVideoTranslationRequestSrtRole {
     }
 }
 
+#[cfg(any(feature = "video-translate", feature = "legacy-video-translate"))]
+impl std::str::FromStr for CreateVideoTranslationRequestSrtRole {
+    /// Never fails: a value this version does not know is `Unknown`.
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "input" => CreateVideoTranslationRequestSrtRole::Input,
+                "output" => CreateVideoTranslationRequestSrtRole::Output,
+                other => CreateVideoTranslationRequestSrtRole::Unknown(other.to_string()),
+            },
+        )
+    }
+}
+
 /// Discriminated union for POST /v3/videos request body.
 #[cfg(feature = "videos")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1921,6 +3351,20 @@ pub enum CreateVideoV3RequestBody {
     Image(CreateVideoFromImage),
     /// A variant this version of the crate does not know yet, kept as raw JSON.
     Unknown(serde_json::Value),
+}
+
+#[cfg(feature = "videos")]
+impl From<CreateVideoFromAvatar> for CreateVideoV3RequestBody {
+    fn from(value: CreateVideoFromAvatar) -> Self {
+        CreateVideoV3RequestBody::Avatar(value)
+    }
+}
+
+#[cfg(feature = "videos")]
+impl From<CreateVideoFromImage> for CreateVideoV3RequestBody {
+    fn from(value: CreateVideoFromImage) -> Self {
+        CreateVideoV3RequestBody::Image(value)
+    }
 }
 
 #[cfg(feature = "videos")]
@@ -1965,6 +3409,7 @@ impl<'de> serde::Deserialize<'de> for CreateVideoV3RequestBody {
 /// Request body for POST /v3/webhooks/endpoints.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateWebhookEndpointRequest {
     /// Publicly accessible HTTPS URL that will receive webhook POST requests.
     pub url: String,
@@ -1979,18 +3424,37 @@ pub struct CreateWebhookEndpointRequest {
 #[cfg(feature = "webhooks")]
 impl CreateWebhookEndpointRequest {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(url: String) -> Self {
+    pub fn new(url: impl Into<String>) -> Self {
         CreateWebhookEndpointRequest {
-            url,
+            url: url.into(),
             events: None,
             entity_id: None,
         }
+    }
+
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = value.into();
+        self
+    }
+
+    /// Sets `events`.
+    pub fn events(mut self, value: impl Into<Vec<WebhookEventType>>) -> Self {
+        self.events = Some(value.into());
+        self
+    }
+
+    /// Sets `entity_id`.
+    pub fn entity_id(mut self, value: impl Into<String>) -> Self {
+        self.entity_id = Some(value.into());
+        self
     }
 }
 
 /// Request body for single-workflow execution via POST /v1/workflows/executions.
 #[cfg(feature = "legacy-workflows")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateWorkflowExecutionRequest {
     /// The workflow type to execute (e.g., 'GenerateImageNode', 'GenerateVideoNode')
     pub workflow_type: String,
@@ -2002,19 +3466,35 @@ pub struct CreateWorkflowExecutionRequest {
 impl CreateWorkflowExecutionRequest {
     /// A value with the required fields given and every optional field unset.
     pub fn new(
-        workflow_type: String,
-        input: serde_json::Map<String, serde_json::Value>,
+        workflow_type: impl Into<String>,
+        input: impl Into<serde_json::Map<String, serde_json::Value>>,
     ) -> Self {
         CreateWorkflowExecutionRequest {
-            workflow_type,
-            input,
+            workflow_type: workflow_type.into(),
+            input: input.into(),
         }
+    }
+
+    /// Sets `workflow_type`.
+    pub fn workflow_type(mut self, value: impl Into<String>) -> Self {
+        self.workflow_type = value.into();
+        self
+    }
+
+    /// Sets `input`.
+    pub fn input(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.input = value.into();
+        self
     }
 }
 
 /// The `CreditPool` schema.
 #[cfg(any(feature = "user", feature = "legacy-user"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreditPool {
     /// Example:
     /// ```json
@@ -2030,9 +3510,30 @@ pub struct CreditPool {
     pub resets_at: Option<String>,
 }
 
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+impl CreditPool {
+    /// A value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `remaining`.
+    pub fn remaining(mut self, value: impl Into<i64>) -> Self {
+        self.remaining = Some(value.into());
+        self
+    }
+
+    /// Sets `resets_at`.
+    pub fn resets_at(mut self, value: impl Into<String>) -> Self {
+        self.resets_at = Some(value.into());
+        self
+    }
+}
+
 /// The `DeleteVideoResponse` schema.
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteVideoResponse {
     /// ID of the deleted video
     ///
@@ -2056,17 +3557,30 @@ pub struct DeleteVideoResponse {
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
 impl DeleteVideoResponse {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(id: String) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         DeleteVideoResponse {
-            id,
+            id: id.into(),
             deleted: None,
         }
+    }
+
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
+        self
+    }
+
+    /// Sets `deleted`.
+    pub fn deleted(mut self, value: impl Into<bool>) -> Self {
+        self.deleted = Some(value.into());
+        self
     }
 }
 
 /// The 200 response of `DELETE /v3/webhooks/endpoints/{endpoint_id}`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteWebhookEndpointResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Map<String, serde_json::Value>>,
@@ -2074,9 +3588,36 @@ pub struct DeleteWebhookEndpointResponse {
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "webhooks")]
+impl DeleteWebhookEndpointResponse {
+    /// A value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `error`.
+    pub fn error(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+
+    /// Sets `data`.
+    pub fn data(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+}
+
 /// Request body for POST /v3/voices — design a voice via semantic search.
 #[cfg(feature = "voices")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DesignVoiceRequest {
     /// Natural language description of the desired voice (e.g., 'warm, confident female narrator').
     pub prompt: String,
@@ -2096,19 +3637,44 @@ pub struct DesignVoiceRequest {
 #[cfg(feature = "voices")]
 impl DesignVoiceRequest {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(prompt: String) -> Self {
+    pub fn new(prompt: impl Into<String>) -> Self {
         DesignVoiceRequest {
-            prompt,
+            prompt: prompt.into(),
             gender: None,
             locale: None,
             seed: None,
         }
+    }
+
+    /// Sets `prompt`.
+    pub fn prompt(mut self, value: impl Into<String>) -> Self {
+        self.prompt = value.into();
+        self
+    }
+
+    /// Sets `gender`.
+    pub fn gender(mut self, value: impl Into<String>) -> Self {
+        self.gender = Some(value.into());
+        self
+    }
+
+    /// Sets `locale`.
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(value.into());
+        self
+    }
+
+    /// Sets `seed`.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.seed = Some(value.into());
+        self
     }
 }
 
 /// Response payload for POST /v3/voices.
 #[cfg(feature = "voices")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DesignVoiceResponseData {
     /// Matching voices for the given prompt, ordered by relevance.
     pub voices: Vec<AudioVoiceItem>,
@@ -2119,17 +3685,30 @@ pub struct DesignVoiceResponseData {
 #[cfg(feature = "voices")]
 impl DesignVoiceResponseData {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(voices: Vec<AudioVoiceItem>, seed: i64) -> Self {
+    pub fn new(voices: impl Into<Vec<AudioVoiceItem>>, seed: impl Into<i64>) -> Self {
         DesignVoiceResponseData {
-            voices,
-            seed,
+            voices: voices.into(),
+            seed: seed.into(),
         }
+    }
+
+    /// Sets `voices`.
+    pub fn voices(mut self, value: impl Into<Vec<AudioVoiceItem>>) -> Self {
+        self.voices = value.into();
+        self
+    }
+
+    /// Sets `seed`.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.seed = value.into();
+        self
     }
 }
 
 /// Response for GET /v3/video-translations/proofreads/{id}/srt.
 #[cfg(feature = "video-translate")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DownloadSRTResponse {
     /// Presigned URL to download the edited SRT file
     pub srt_url: String,
@@ -2141,11 +3720,23 @@ pub struct DownloadSRTResponse {
 #[cfg(feature = "video-translate")]
 impl DownloadSRTResponse {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(srt_url: String) -> Self {
+    pub fn new(srt_url: impl Into<String>) -> Self {
         DownloadSRTResponse {
-            srt_url,
+            srt_url: srt_url.into(),
             original_srt_url: None,
         }
+    }
+
+    /// Sets `srt_url`.
+    pub fn srt_url(mut self, value: impl Into<String>) -> Self {
+        self.srt_url = value.into();
+        self
+    }
+
+    /// Sets `original_srt_url`.
+    pub fn original_srt_url(mut self, value: impl Into<String>) -> Self {
+        self.original_srt_url = Some(value.into());
+        self
     }
 }
 
@@ -2188,9 +3779,26 @@ impl std::fmt::Display for Expressiveness {
     }
 }
 
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+impl std::str::FromStr for Expressiveness {
+    /// Never fails: a value this version does not know is `Unknown`.
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "high" => Expressiveness::High,
+                "medium" => Expressiveness::Medium,
+                "low" => Expressiveness::Low,
+                other => Expressiveness::Unknown(other.to_string()),
+            },
+        )
+    }
+}
+
 /// Request body for creating a video from a prompt using Video Agent V2A.
 #[cfg(feature = "legacy-video-agent")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExternalCreateVideoAgentSessionRequest {
     /// The message/prompt for video generation (1-10000 characters)
     pub prompt: String,
@@ -2228,9 +3836,9 @@ pub struct ExternalCreateVideoAgentSessionRequest {
 #[cfg(feature = "legacy-video-agent")]
 impl ExternalCreateVideoAgentSessionRequest {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(prompt: String) -> Self {
+    pub fn new(prompt: impl Into<String>) -> Self {
         ExternalCreateVideoAgentSessionRequest {
-            prompt,
+            prompt: prompt.into(),
             avatar_id: None,
             voice_id: None,
             orientation: None,
@@ -2242,11 +3850,75 @@ impl ExternalCreateVideoAgentSessionRequest {
             incognito_mode: None,
         }
     }
+
+    /// Sets `prompt`.
+    pub fn prompt(mut self, value: impl Into<String>) -> Self {
+        self.prompt = value.into();
+        self
+    }
+
+    /// Sets `avatar_id`.
+    pub fn avatar_id(mut self, value: impl Into<String>) -> Self {
+        self.avatar_id = Some(value.into());
+        self
+    }
+
+    /// Sets `voice_id`.
+    pub fn voice_id(mut self, value: impl Into<String>) -> Self {
+        self.voice_id = Some(value.into());
+        self
+    }
+
+    /// Sets `orientation`.
+    pub fn orientation(
+        mut self,
+        value: impl Into<CreateSessionRequestOrientation>,
+    ) -> Self {
+        self.orientation = Some(value.into());
+        self
+    }
+
+    /// Sets `duration_sec`.
+    pub fn duration_sec(mut self, value: impl Into<i64>) -> Self {
+        self.duration_sec = Some(value.into());
+        self
+    }
+
+    /// Sets `config`.
+    pub fn config(mut self, value: impl Into<VideoAgentConfig>) -> Self {
+        self.config = Some(value.into());
+        self
+    }
+
+    /// Sets `files`.
+    pub fn files(mut self, value: impl Into<Vec<FileInput>>) -> Self {
+        self.files = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_url`.
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_id`.
+    pub fn callback_id(mut self, value: impl Into<String>) -> Self {
+        self.callback_id = Some(value.into());
+        self
+    }
+
+    /// Sets `incognito_mode`.
+    pub fn incognito_mode(mut self, value: impl Into<bool>) -> Self {
+        self.incognito_mode = Some(value.into());
+        self
+    }
 }
 
 /// Response from creating a video.
 #[cfg(feature = "legacy-video-agent")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExternalCreateVideoAgentSessionResponse {
     /// Video ID. Use with GET /v2/videos/{video_id} for polling
     pub video_id: String,
@@ -2257,17 +3929,30 @@ pub struct ExternalCreateVideoAgentSessionResponse {
 #[cfg(feature = "legacy-video-agent")]
 impl ExternalCreateVideoAgentSessionResponse {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(video_id: String, session_id: String) -> Self {
+    pub fn new(video_id: impl Into<String>, session_id: impl Into<String>) -> Self {
         ExternalCreateVideoAgentSessionResponse {
-            video_id,
-            session_id,
+            video_id: video_id.into(),
+            session_id: session_id.into(),
         }
+    }
+
+    /// Sets `video_id`.
+    pub fn video_id(mut self, value: impl Into<String>) -> Self {
+        self.video_id = value.into();
+        self
+    }
+
+    /// Sets `session_id`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = value.into();
+        self
     }
 }
 
 /// Input file attachment for video generation.
 #[cfg(feature = "legacy-video-agent")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FileInput {
     /// HeyGen asset ID (from /v1/asset upload endpoint). Supported types: image (png, jpeg), video (mp4, webm), pdf.
     pub asset_id: String,
@@ -2276,14 +3961,23 @@ pub struct FileInput {
 #[cfg(feature = "legacy-video-agent")]
 impl FileInput {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(asset_id: String) -> Self {
-        FileInput { asset_id }
+    pub fn new(asset_id: impl Into<String>) -> Self {
+        FileInput {
+            asset_id: asset_id.into(),
+        }
+    }
+
+    /// Sets `asset_id`.
+    pub fn asset_id(mut self, value: impl Into<String>) -> Self {
+        self.asset_id = value.into();
+        self
     }
 }
 
 /// Request body for POST /v3/video-translations/proofreads/{id}/generate.
 #[cfg(feature = "video-translate")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GenerateVideoRequest {
     /// Generate captions for the translated video
     ///
@@ -2303,9 +3997,42 @@ pub struct GenerateVideoRequest {
     pub callback_url: Option<String>,
 }
 
+#[cfg(feature = "video-translate")]
+impl GenerateVideoRequest {
+    /// A value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `captions`.
+    pub fn captions(mut self, value: impl Into<bool>) -> Self {
+        self.captions = Some(value.into());
+        self
+    }
+
+    /// Sets `translate_audio_only`.
+    pub fn translate_audio_only(mut self, value: impl Into<bool>) -> Self {
+        self.translate_audio_only = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_id`.
+    pub fn callback_id(mut self, value: impl Into<String>) -> Self {
+        self.callback_id = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_url`.
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Some(value.into());
+        self
+    }
+}
+
 /// Response for POST /v3/video-translations/proofreads/{id}/generate.
 #[cfg(feature = "video-translate")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GenerateVideoResponse {
     /// Video translation ID — use GET /v3/video-translations/{id} to poll status
     pub video_translation_id: String,
@@ -2316,17 +4043,33 @@ pub struct GenerateVideoResponse {
 #[cfg(feature = "video-translate")]
 impl GenerateVideoResponse {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(video_translation_id: String, status: ProofreadStatus) -> Self {
+    pub fn new(
+        video_translation_id: impl Into<String>,
+        status: impl Into<ProofreadStatus>,
+    ) -> Self {
         GenerateVideoResponse {
-            video_translation_id,
-            status,
+            video_translation_id: video_translation_id.into(),
+            status: status.into(),
         }
+    }
+
+    /// Sets `video_translation_id`.
+    pub fn video_translation_id(mut self, value: impl Into<String>) -> Self {
+        self.video_translation_id = value.into();
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<ProofreadStatus>) -> Self {
+        self.status = value.into();
+        self
     }
 }
 
 /// Response from getting session resources.
 #[cfg(feature = "video-agent")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetResourcesResponse {
     /// Session resources
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2336,9 +4079,30 @@ pub struct GetResourcesResponse {
     pub next_cursor: Option<String>,
 }
 
+#[cfg(feature = "video-agent")]
+impl GetResourcesResponse {
+    /// A value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `resources`.
+    pub fn resources(mut self, value: impl Into<Vec<SessionResource>>) -> Self {
+        self.resources = Some(value.into());
+        self
+    }
+
+    /// Sets `next_cursor`.
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Some(value.into());
+        self
+    }
+}
+
 /// Response from getting a video agent session.
 #[cfg(feature = "video-agent")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetSessionResponse {
     /// Session ID
     pub session_id: String,
@@ -2366,19 +4130,61 @@ pub struct GetSessionResponse {
 impl GetSessionResponse {
     /// A value with the required fields given and every optional field unset.
     pub fn new(
-        session_id: String,
-        status: GetSessionResponseStatus,
-        created_at: i64,
+        session_id: impl Into<String>,
+        status: impl Into<GetSessionResponseStatus>,
+        created_at: impl Into<i64>,
     ) -> Self {
         GetSessionResponse {
-            session_id,
-            status,
+            session_id: session_id.into(),
+            status: status.into(),
             progress: None,
             title: None,
             video_id: None,
-            created_at,
+            created_at: created_at.into(),
             messages: None,
         }
+    }
+
+    /// Sets `session_id`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = value.into();
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<GetSessionResponseStatus>) -> Self {
+        self.status = value.into();
+        self
+    }
+
+    /// Sets `progress`.
+    pub fn progress(mut self, value: impl Into<i64>) -> Self {
+        self.progress = Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `video_id`.
+    pub fn video_id(mut self, value: impl Into<String>) -> Self {
+        self.video_id = Some(value.into());
+        self
+    }
+
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = value.into();
+        self
+    }
+
+    /// Sets `messages`.
+    pub fn messages(mut self, value: impl Into<Vec<SessionMessage>>) -> Self {
+        self.messages = Some(value.into());
+        self
     }
 }
 
@@ -2429,6 +4235,24 @@ impl std::fmt::Display for GetSessionResponseStatus {
     }
 }
 
+#[cfg(feature = "video-agent")]
+impl std::str::FromStr for GetSessionResponseStatus {
+    /// Never fails: a value this version does not know is `Unknown`.
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "processing" => GetSessionResponseStatus::Processing,
+                "reviewing" => GetSessionResponseStatus::Reviewing,
+                "generating" => GetSessionResponseStatus::Generating,
+                "completed" => GetSessionResponseStatus::Completed,
+                "failed" => GetSessionResponseStatus::Failed,
+                other => GetSessionResponseStatus::Unknown(other.to_string()),
+            },
+        )
+    }
+}
+
 /// `code` of the 200 response of `DELETE /v1/video.delete`.
 #[cfg(any(feature = "legacy-photo-avatar", feature = "legacy-video"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2438,8 +4262,23 @@ pub enum IntegerOrString {
     String(String),
 }
 
+#[cfg(any(feature = "legacy-photo-avatar", feature = "legacy-video"))]
+impl From<i64> for IntegerOrString {
+    fn from(value: i64) -> Self {
+        IntegerOrString::Integer(value)
+    }
+}
+
+#[cfg(any(feature = "legacy-photo-avatar", feature = "legacy-video"))]
+impl From<String> for IntegerOrString {
+    fn from(value: String) -> Self {
+        IntegerOrString::String(value)
+    }
+}
+
 /// The `LegacyAPIError` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LegacyAPIError {
     /// Machine-readable error code
     ///
@@ -2459,14 +4298,30 @@ pub struct LegacyAPIError {
 
 impl LegacyAPIError {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(code: String, message: String) -> Self {
-        LegacyAPIError { code, message }
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        LegacyAPIError {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Sets `code`.
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = value.into();
+        self
+    }
+
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = value.into();
+        self
     }
 }
 
 /// The 200 response of `POST /v1/video_agent/generate`.
 #[cfg(feature = "legacy-video-agent")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LegacyCreateVideoAgentResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Map<String, serde_json::Value>>,
@@ -2474,9 +4329,36 @@ pub struct LegacyCreateVideoAgentResponse {
     pub data: Option<ExternalCreateVideoAgentSessionResponse>,
 }
 
+#[cfg(feature = "legacy-video-agent")]
+impl LegacyCreateVideoAgentResponse {
+    /// A value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `error`.
+    pub fn error(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+
+    /// Sets `data`.
+    pub fn data(
+        mut self,
+        value: impl Into<ExternalCreateVideoAgentSessionResponse>,
+    ) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+}
+
 /// The 200 response of `DELETE /v1/video.delete`.
 #[cfg(feature = "legacy-video")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LegacyDeleteAVideoResponse {
     /// Status code indicating the result of the API request. A 100 indicates a successful response. Other codes might indicate different types of errors. Refer to the [error responses](https://docs.heygen.com/reference/errors) for more details.
     ///
@@ -2499,9 +4381,42 @@ pub struct LegacyDeleteAVideoResponse {
     pub message: Option<String>,
 }
 
+#[cfg(feature = "legacy-video")]
+impl LegacyDeleteAVideoResponse {
+    /// A value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `code`.
+    pub fn code(mut self, value: impl Into<IntegerOrString>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `data`.
+    pub fn data(mut self, value: impl Into<LegacyDeleteAVideoResponseData>) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+
+    /// Sets `msg`.
+    pub fn msg(mut self, value: impl Into<String>) -> Self {
+        self.msg = Some(value.into());
+        self
+    }
+
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+}
+
 /// Contains details of the delete operation.
 #[cfg(feature = "legacy-video")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LegacyDeleteAVideoResponseData {
     /// ID(s) of the deleted video(s).
     #[serde(rename = "Deleted")]
@@ -2513,9 +4428,30 @@ pub struct LegacyDeleteAVideoResponseData {
     pub failed: Option<Vec<String>>,
 }
 
+#[cfg(feature = "legacy-video")]
+impl LegacyDeleteAVideoResponseData {
+    /// A value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Deleted`.
+    pub fn deleted(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.deleted = Some(value.into());
+        self
+    }
+
+    /// Sets `Failed`.
+    pub fn failed(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.failed = Some(value.into());
+        self
+    }
+}
+
 /// The 200 response of `DELETE /v2/photo_avatar/{avatar_id}`.
 #[cfg(feature = "legacy-photo-avatar")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LegacyDeletePhotoAvatarByIdResponse {
     /// Status code indicating the result of the API request. A 100 indicates a successful response. Other codes might indicate different types of errors. Refer to the [Error Responses](https://docs.heygen.com/reference/errors) for more details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2531,8 +4467,41 @@ pub struct LegacyDeletePhotoAvatarByIdResponse {
     pub message: Option<String>,
 }
 
+#[cfg(feature = "legacy-photo-avatar")]
+impl LegacyDeletePhotoAvatarByIdResponse {
+    /// A value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `code`.
+    pub fn code(mut self, value: impl Into<IntegerOrString>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `data`.
+    pub fn data(mut self, value: impl Into<String>) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+
+    /// Sets `msg`.
+    pub fn msg(mut self, value: impl Into<String>) -> Self {
+        self.msg = Some(value.into());
+        self
+    }
+
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+}
+
 /// Variant 1 of the `LegacyError` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LegacyEnvelopeError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
@@ -2541,16 +4510,29 @@ pub struct LegacyEnvelopeError {
 
 impl LegacyEnvelopeError {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(error: LegacyEnvelopeErrorError) -> Self {
+    pub fn new(error: impl Into<LegacyEnvelopeErrorError>) -> Self {
         LegacyEnvelopeError {
             data: None,
-            error,
+            error: error.into(),
         }
+    }
+
+    /// Sets `data`.
+    pub fn data(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+
+    /// Sets `error`.
+    pub fn error(mut self, value: impl Into<LegacyEnvelopeErrorError>) -> Self {
+        self.error = value.into();
+        self
     }
 }
 
 /// `error` of variant 1 of the `LegacyError` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LegacyEnvelopeErrorError {
     pub code: String,
     pub message: String,
@@ -2558,11 +4540,23 @@ pub struct LegacyEnvelopeErrorError {
 
 impl LegacyEnvelopeErrorError {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(code: String, message: String) -> Self {
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
         LegacyEnvelopeErrorError {
-            code,
-            message,
+            code: code.into(),
+            message: message.into(),
         }
+    }
+
+    /// Sets `code`.
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = value.into();
+        self
+    }
+
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = value.into();
+        self
     }
 }
 
@@ -2576,8 +4570,21 @@ pub enum LegacyError {
     Other(serde_json::Value),
 }
 
+impl From<LegacyFlatError> for LegacyError {
+    fn from(value: LegacyFlatError) -> Self {
+        LegacyError::LegacyFlatError(value)
+    }
+}
+
+impl From<LegacyEnvelopeError> for LegacyError {
+    fn from(value: LegacyEnvelopeError) -> Self {
+        LegacyError::LegacyEnvelopeError(value)
+    }
+}
+
 /// Variant 0 of the `LegacyError` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LegacyFlatError {
     pub code: i64,
     pub message: String,
@@ -2585,14 +4592,30 @@ pub struct LegacyFlatError {
 
 impl LegacyFlatError {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(code: i64, message: String) -> Self {
-        LegacyFlatError { code, message }
+    pub fn new(code: impl Into<i64>, message: impl Into<String>) -> Self {
+        LegacyFlatError {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Sets `code`.
+    pub fn code(mut self, value: impl Into<i64>) -> Self {
+        self.code = value.into();
+        self
+    }
+
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = value.into();
+        self
     }
 }
 
 /// The 200 response of `GET /v1/user/me`.
 #[cfg(feature = "legacy-user")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LegacyGetUserMeResponse {
     /// API status code (100 = success)
     ///
@@ -2606,6 +4629,32 @@ pub struct LegacyGetUserMeResponse {
     pub data: Option<UserInfoResponse>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+#[cfg(feature = "legacy-user")]
+impl LegacyGetUserMeResponse {
+    /// A value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `code`.
+    pub fn code(mut self, value: impl Into<i64>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `data`.
+    pub fn data(mut self, value: impl Into<UserInfoResponse>) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
 }
 
 /// A parameter of `GET /v2/video_translate/caption`.
@@ -2643,9 +4692,27 @@ impl std::fmt::Display for LegacyGetVideoTranslateCaptionCaptionType {
     }
 }
 
+#[cfg(any(feature = "video-translate", feature = "legacy-video-translate"))]
+impl std::str::FromStr for LegacyGetVideoTranslateCaptionCaptionType {
+    /// Never fails: a value this version does not know is `Unknown`.
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "vtt" => LegacyGetVideoTranslateCaptionCaptionType::Vtt,
+                "srt" => LegacyGetVideoTranslateCaptionCaptionType::Srt,
+                other => {
+                    LegacyGetVideoTranslateCaptionCaptionType::Unknown(other.to_string())
+                }
+            },
+        )
+    }
+}
+
 /// Response for POST /v3/lipsyncs.
 #[cfg(feature = "lipsync")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LipsyncCreateResponse {
     /// Lipsync ID — use GET /v3/lipsyncs/{id} to poll status
     pub lipsync_id: String,
@@ -2654,16 +4721,23 @@ pub struct LipsyncCreateResponse {
 #[cfg(feature = "lipsync")]
 impl LipsyncCreateResponse {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(lipsync_id: String) -> Self {
+    pub fn new(lipsync_id: impl Into<String>) -> Self {
         LipsyncCreateResponse {
-            lipsync_id,
+            lipsync_id: lipsync_id.into(),
         }
+    }
+
+    /// Sets `lipsync_id`.
+    pub fn lipsync_id(mut self, value: impl Into<String>) -> Self {
+        self.lipsync_id = value.into();
+        self
     }
 }
 
 /// Response for DELETE /v3/lipsyncs/{id}.
 #[cfg(feature = "lipsync")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LipsyncDeleteResponse {
     /// ID of the deleted lipsync
     pub id: String,
@@ -2672,14 +4746,23 @@ pub struct LipsyncDeleteResponse {
 #[cfg(feature = "lipsync")]
 impl LipsyncDeleteResponse {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(id: String) -> Self {
-        LipsyncDeleteResponse { id }
+    pub fn new(id: impl Into<String>) -> Self {
+        LipsyncDeleteResponse {
+            id: id.into(),
+        }
+    }
+
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
+        self
     }
 }
 
 /// Detailed lipsync resource.
 #[cfg(feature = "lipsync")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LipsyncDetail {
     /// Unique lipsync identifier
     pub id: String,
@@ -2708,11 +4791,14 @@ pub struct LipsyncDetail {
 #[cfg(feature = "lipsync")]
 impl LipsyncDetail {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(id: String, status: VideoTranslationStatus) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        status: impl Into<VideoTranslationStatus>,
+    ) -> Self {
         LipsyncDetail {
-            id,
+            id: id.into(),
             title: None,
-            status,
+            status: status.into(),
             duration: None,
             video_url: None,
             callback_id: None,
@@ -2720,11 +4806,60 @@ impl LipsyncDetail {
             failure_message: None,
         }
     }
+
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<VideoTranslationStatus>) -> Self {
+        self.status = value.into();
+        self
+    }
+
+    /// Sets `duration`.
+    pub fn duration(mut self, value: impl Into<f64>) -> Self {
+        self.duration = Some(value.into());
+        self
+    }
+
+    /// Sets `video_url`.
+    pub fn video_url(mut self, value: impl Into<String>) -> Self {
+        self.video_url = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_id`.
+    pub fn callback_id(mut self, value: impl Into<String>) -> Self {
+        self.callback_id = Some(value.into());
+        self
+    }
+
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets `failure_message`.
+    pub fn failure_message(mut self, value: impl Into<String>) -> Self {
+        self.failure_message = Some(value.into());
+        self
+    }
 }
 
 /// The `ListTargetLanguageResponse` schema.
 #[cfg(feature = "legacy-video-translate")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListTargetLanguageResponse {
     /// Example:
     /// ```json
@@ -2743,16 +4878,23 @@ pub struct ListTargetLanguageResponse {
 #[cfg(feature = "legacy-video-translate")]
 impl ListTargetLanguageResponse {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(languages: Vec<String>) -> Self {
+    pub fn new(languages: impl Into<Vec<String>>) -> Self {
         ListTargetLanguageResponse {
-            languages,
+            languages: languages.into(),
         }
+    }
+
+    /// Sets `languages`.
+    pub fn languages(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.languages = value.into();
+        self
     }
 }
 
 /// Request body for creating a video translation job via the MCP server.
 #[cfg(feature = "legacy-video-translate")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MCPVideoTranslateCreateRequest {
     /// URL of the source video to translate
     pub video_url: String,
@@ -2844,9 +4986,9 @@ pub struct MCPVideoTranslateCreateRequest {
 #[cfg(feature = "legacy-video-translate")]
 impl MCPVideoTranslateCreateRequest {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(video_url: String) -> Self {
+    pub fn new(video_url: impl Into<String>) -> Self {
         MCPVideoTranslateCreateRequest {
-            video_url,
+            video_url: video_url.into(),
             title: None,
             output_language: None,
             output_languages: None,
@@ -2872,11 +5014,159 @@ impl MCPVideoTranslateCreateRequest {
             folder_id: None,
         }
     }
+
+    /// Sets `video_url`.
+    pub fn video_url(mut self, value: impl Into<String>) -> Self {
+        self.video_url = value.into();
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `output_language`.
+    pub fn output_language(mut self, value: impl Into<String>) -> Self {
+        self.output_language = Some(value.into());
+        self
+    }
+
+    /// Sets `output_languages`.
+    pub fn output_languages(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.output_languages = Some(value.into());
+        self
+    }
+
+    /// Sets `audio_url`.
+    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
+        self.audio_url = Some(value.into());
+        self
+    }
+
+    /// Sets `input_language`.
+    pub fn input_language(mut self, value: impl Into<String>) -> Self {
+        self.input_language = Some(value.into());
+        self
+    }
+
+    /// Sets `translate_audio_only`.
+    pub fn translate_audio_only(mut self, value: impl Into<bool>) -> Self {
+        self.translate_audio_only = Some(value.into());
+        self
+    }
+
+    /// Sets `speaker_num`.
+    pub fn speaker_num(mut self, value: impl Into<i64>) -> Self {
+        self.speaker_num = Some(value.into());
+        self
+    }
+
+    /// Sets `mode`.
+    pub fn mode(mut self, value: impl Into<VideoTranslationMode>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_url`.
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_id`.
+    pub fn callback_id(mut self, value: impl Into<String>) -> Self {
+        self.callback_id = Some(value.into());
+        self
+    }
+
+    /// Sets `enable_caption`.
+    pub fn enable_caption(mut self, value: impl Into<bool>) -> Self {
+        self.enable_caption = Some(value.into());
+        self
+    }
+
+    /// Sets `keep_the_same_format`.
+    pub fn keep_the_same_format(mut self, value: impl Into<bool>) -> Self {
+        self.keep_the_same_format = Some(value.into());
+        self
+    }
+
+    /// Sets `enable_dynamic_duration`.
+    pub fn enable_dynamic_duration(mut self, value: impl Into<bool>) -> Self {
+        self.enable_dynamic_duration = Some(value.into());
+        self
+    }
+
+    /// Sets `disable_music_track`.
+    pub fn disable_music_track(mut self, value: impl Into<bool>) -> Self {
+        self.disable_music_track = Some(value.into());
+        self
+    }
+
+    /// Sets `enable_speech_enhancement`.
+    pub fn enable_speech_enhancement(mut self, value: impl Into<bool>) -> Self {
+        self.enable_speech_enhancement = Some(value.into());
+        self
+    }
+
+    /// Sets `enable_watermark`.
+    pub fn enable_watermark(mut self, value: impl Into<bool>) -> Self {
+        self.enable_watermark = Some(value.into());
+        self
+    }
+
+    /// Sets `start_time`.
+    pub fn start_time(mut self, value: impl Into<f64>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets `end_time`.
+    pub fn end_time(mut self, value: impl Into<f64>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets `brand_voice_id`.
+    pub fn brand_voice_id(mut self, value: impl Into<String>) -> Self {
+        self.brand_voice_id = Some(value.into());
+        self
+    }
+
+    /// Sets `srt_url`.
+    pub fn srt_url(mut self, value: impl Into<String>) -> Self {
+        self.srt_url = Some(value.into());
+        self
+    }
+
+    /// Sets `srt_role`.
+    pub fn srt_role(
+        mut self,
+        value: impl Into<CreateVideoTranslationRequestSrtRole>,
+    ) -> Self {
+        self.srt_role = Some(value.into());
+        self
+    }
+
+    /// Sets `fps_mode`.
+    pub fn fps_mode(mut self, value: impl Into<String>) -> Self {
+        self.fps_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `folder_id`.
+    pub fn folder_id(mut self, value: impl Into<String>) -> Self {
+        self.folder_id = Some(value.into());
+        self
+    }
 }
 
 /// Detailed proofread resource.
 #[cfg(feature = "video-translate")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProofreadDetail {
     /// Unique proofread identifier
     pub id: String,
@@ -2905,17 +5195,65 @@ pub struct ProofreadDetail {
 #[cfg(feature = "video-translate")]
 impl ProofreadDetail {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(id: String, status: ProofreadStatus) -> Self {
+    pub fn new(id: impl Into<String>, status: impl Into<ProofreadStatus>) -> Self {
         ProofreadDetail {
-            id,
+            id: id.into(),
             title: None,
-            status,
+            status: status.into(),
             output_language: None,
             input_language: None,
             submitted_for_review: None,
             created_at: None,
             failure_message: None,
         }
+    }
+
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<ProofreadStatus>) -> Self {
+        self.status = value.into();
+        self
+    }
+
+    /// Sets `output_language`.
+    pub fn output_language(mut self, value: impl Into<String>) -> Self {
+        self.output_language = Some(value.into());
+        self
+    }
+
+    /// Sets `input_language`.
+    pub fn input_language(mut self, value: impl Into<String>) -> Self {
+        self.input_language = Some(value.into());
+        self
+    }
+
+    /// Sets `submitted_for_review`.
+    pub fn submitted_for_review(mut self, value: impl Into<bool>) -> Self {
+        self.submitted_for_review = Some(value.into());
+        self
+    }
+
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets `failure_message`.
+    pub fn failure_message(mut self, value: impl Into<String>) -> Self {
+        self.failure_message = Some(value.into());
+        self
     }
 }
 
@@ -2958,9 +5296,26 @@ impl std::fmt::Display for ProofreadStatus {
     }
 }
 
+#[cfg(feature = "video-translate")]
+impl std::str::FromStr for ProofreadStatus {
+    /// Never fails: a value this version does not know is `Unknown`.
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "processing" => ProofreadStatus::Processing,
+                "completed" => ProofreadStatus::Completed,
+                "failed" => ProofreadStatus::Failed,
+                other => ProofreadStatus::Unknown(other.to_string()),
+            },
+        )
+    }
+}
+
 /// Response from rotating a webhook endpoint's signing secret.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RotateSecretResponseData {
     /// The endpoint whose secret was rotated.
     ///
@@ -2981,17 +5336,30 @@ pub struct RotateSecretResponseData {
 #[cfg(feature = "webhooks")]
 impl RotateSecretResponseData {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(endpoint_id: String, secret: String) -> Self {
+    pub fn new(endpoint_id: impl Into<String>, secret: impl Into<String>) -> Self {
         RotateSecretResponseData {
-            endpoint_id,
-            secret,
+            endpoint_id: endpoint_id.into(),
+            secret: secret.into(),
         }
+    }
+
+    /// Sets `endpoint_id`.
+    pub fn endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.endpoint_id = value.into();
+        self
+    }
+
+    /// Sets `secret`.
+    pub fn secret(mut self, value: impl Into<String>) -> Self {
+        self.secret = value.into();
+        self
     }
 }
 
 /// Request body for sending a follow-up message to a session.
 #[cfg(feature = "video-agent")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SendMessageRequest {
     /// Text message to the agent
     pub message: String,
@@ -3014,20 +5382,51 @@ pub struct SendMessageRequest {
 #[cfg(feature = "video-agent")]
 impl SendMessageRequest {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(message: String) -> Self {
+    pub fn new(message: impl Into<String>) -> Self {
         SendMessageRequest {
-            message,
+            message: message.into(),
             avatar_id: None,
             voice_id: None,
             files: None,
             auto_proceed: None,
         }
     }
+
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = value.into();
+        self
+    }
+
+    /// Sets `avatar_id`.
+    pub fn avatar_id(mut self, value: impl Into<String>) -> Self {
+        self.avatar_id = Some(value.into());
+        self
+    }
+
+    /// Sets `voice_id`.
+    pub fn voice_id(mut self, value: impl Into<String>) -> Self {
+        self.voice_id = Some(value.into());
+        self
+    }
+
+    /// Sets `files`.
+    pub fn files(mut self, value: impl Into<Vec<AssetUrlOrIdOrBase64>>) -> Self {
+        self.files = Some(value.into());
+        self
+    }
+
+    /// Sets `auto_proceed`.
+    pub fn auto_proceed(mut self, value: impl Into<bool>) -> Self {
+        self.auto_proceed = Some(value.into());
+        self
+    }
 }
 
 /// Response from sending a message to a session.
 #[cfg(feature = "video-agent")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SendMessageResponse {
     /// Session ID
     pub session_id: String,
@@ -3041,18 +5440,37 @@ pub struct SendMessageResponse {
 #[cfg(feature = "video-agent")]
 impl SendMessageResponse {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(session_id: String, run_id: String) -> Self {
+    pub fn new(session_id: impl Into<String>, run_id: impl Into<String>) -> Self {
         SendMessageResponse {
-            session_id,
-            run_id,
+            session_id: session_id.into(),
+            run_id: run_id.into(),
             title: None,
         }
+    }
+
+    /// Sets `session_id`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = value.into();
+        self
+    }
+
+    /// Sets `run_id`.
+    pub fn run_id(mut self, value: impl Into<String>) -> Self {
+        self.run_id = value.into();
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
     }
 }
 
 /// Simplified chat message for external consumers.
 #[cfg(feature = "video-agent")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SessionMessage {
     /// Message author: 'user' or 'model'
     pub role: String,
@@ -3071,14 +5489,48 @@ pub struct SessionMessage {
 #[cfg(feature = "video-agent")]
 impl SessionMessage {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(role: String, content: String, r#type: SessionMessageType) -> Self {
+    pub fn new(
+        role: impl Into<String>,
+        content: impl Into<String>,
+        r#type: impl Into<SessionMessageType>,
+    ) -> Self {
         SessionMessage {
-            role,
-            content,
-            r#type,
+            role: role.into(),
+            content: content.into(),
+            r#type: r#type.into(),
             created_at: None,
             resource_ids: None,
         }
+    }
+
+    /// Sets `role`.
+    pub fn role(mut self, value: impl Into<String>) -> Self {
+        self.role = value.into();
+        self
+    }
+
+    /// Sets `content`.
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = value.into();
+        self
+    }
+
+    /// Sets `type`.
+    pub fn r#type(mut self, value: impl Into<SessionMessageType>) -> Self {
+        self.r#type = value.into();
+        self
+    }
+
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets `resource_ids`.
+    pub fn resource_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.resource_ids = Some(value.into());
+        self
     }
 }
 
@@ -3121,9 +5573,26 @@ impl std::fmt::Display for SessionMessageType {
     }
 }
 
+#[cfg(feature = "video-agent")]
+impl std::str::FromStr for SessionMessageType {
+    /// Never fails: a value this version does not know is `Unknown`.
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "text" => SessionMessageType::Text,
+                "resource" => SessionMessageType::Resource,
+                "error" => SessionMessageType::Error,
+                other => SessionMessageType::Unknown(other.to_string()),
+            },
+        )
+    }
+}
+
 /// Simplified session resource for external consumers.
 #[cfg(feature = "video-agent")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SessionResource {
     /// Resource identifier
     pub resource_id: String,
@@ -3152,10 +5621,13 @@ pub struct SessionResource {
 #[cfg(feature = "video-agent")]
 impl SessionResource {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(resource_id: String, resource_type: String) -> Self {
+    pub fn new(
+        resource_id: impl Into<String>,
+        resource_type: impl Into<String>,
+    ) -> Self {
         SessionResource {
-            resource_id,
-            resource_type,
+            resource_id: resource_id.into(),
+            resource_type: resource_type.into(),
             source_type: None,
             url: None,
             thumbnail_url: None,
@@ -3164,10 +5636,62 @@ impl SessionResource {
             metadata: None,
         }
     }
+
+    /// Sets `resource_id`.
+    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
+        self.resource_id = value.into();
+        self
+    }
+
+    /// Sets `resource_type`.
+    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
+        self.resource_type = value.into();
+        self
+    }
+
+    /// Sets `source_type`.
+    pub fn source_type(mut self, value: impl Into<String>) -> Self {
+        self.source_type = Some(value.into());
+        self
+    }
+
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+
+    /// Sets `thumbnail_url`.
+    pub fn thumbnail_url(mut self, value: impl Into<String>) -> Self {
+        self.thumbnail_url = Some(value.into());
+        self
+    }
+
+    /// Sets `preview_url`.
+    pub fn preview_url(mut self, value: impl Into<String>) -> Self {
+        self.preview_url = Some(value.into());
+        self
+    }
+
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    pub fn metadata(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
 }
 
 /// The `StandardAPIError` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StandardAPIError {
     /// Machine-readable error code
     ///
@@ -3193,13 +5717,37 @@ pub struct StandardAPIError {
 
 impl StandardAPIError {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(code: String, message: String) -> Self {
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
         StandardAPIError {
-            code,
-            message,
+            code: code.into(),
+            message: message.into(),
             param: None,
             doc_url: None,
         }
+    }
+
+    /// Sets `code`.
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = value.into();
+        self
+    }
+
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = value.into();
+        self
+    }
+
+    /// Sets `param`.
+    pub fn param(mut self, value: impl Into<String>) -> Self {
+        self.param = Some(value.into());
+        self
+    }
+
+    /// Sets `doc_url`.
+    pub fn doc_url(mut self, value: impl Into<String>) -> Self {
+        self.doc_url = Some(value.into());
+        self
     }
 }
 
@@ -3210,6 +5758,7 @@ pub type StopSessionRequest = serde_json::Map<String, serde_json::Value>;
 /// Response from stopping a session.
 #[cfg(feature = "video-agent")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StopSessionResponse {
     /// Session ID
     pub session_id: String,
@@ -3218,14 +5767,23 @@ pub struct StopSessionResponse {
 #[cfg(feature = "video-agent")]
 impl StopSessionResponse {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(session_id: String) -> Self {
-        StopSessionResponse { session_id }
+    pub fn new(session_id: impl Into<String>) -> Self {
+        StopSessionResponse {
+            session_id: session_id.into(),
+        }
+    }
+
+    /// Sets `session_id`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = value.into();
+        self
     }
 }
 
 /// A single style in the listing response.
 #[cfg(feature = "video-agent")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StyleItem {
     /// Unique style identifier. Pass to POST /v3/video-agents as style_id.
     pub style_id: String,
@@ -3248,21 +5806,58 @@ pub struct StyleItem {
 #[cfg(feature = "video-agent")]
 impl StyleItem {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(style_id: String, name: String) -> Self {
+    pub fn new(style_id: impl Into<String>, name: impl Into<String>) -> Self {
         StyleItem {
-            style_id,
-            name,
+            style_id: style_id.into(),
+            name: name.into(),
             thumbnail_url: None,
             preview_video_url: None,
             tags: None,
             aspect_ratio: None,
         }
     }
+
+    /// Sets `style_id`.
+    pub fn style_id(mut self, value: impl Into<String>) -> Self {
+        self.style_id = value.into();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets `thumbnail_url`.
+    pub fn thumbnail_url(mut self, value: impl Into<String>) -> Self {
+        self.thumbnail_url = Some(value.into());
+        self
+    }
+
+    /// Sets `preview_video_url`.
+    pub fn preview_video_url(mut self, value: impl Into<String>) -> Self {
+        self.preview_video_url = Some(value.into());
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+
+    /// Sets `aspect_ratio`.
+    pub fn aspect_ratio(mut self, value: impl Into<String>) -> Self {
+        self.aspect_ratio = Some(value.into());
+        self
+    }
 }
 
 /// The `SubscriptionCredits` schema.
 #[cfg(any(feature = "user", feature = "legacy-user"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionCredits {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub premium_credits: Option<CreditPool>,
@@ -3270,9 +5865,30 @@ pub struct SubscriptionCredits {
     pub add_on_credits: Option<CreditPool>,
 }
 
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+impl SubscriptionCredits {
+    /// A value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `premium_credits`.
+    pub fn premium_credits(mut self, value: impl Into<CreditPool>) -> Self {
+        self.premium_credits = Some(value.into());
+        self
+    }
+
+    /// Sets `add_on_credits`.
+    pub fn add_on_credits(mut self, value: impl Into<CreditPool>) -> Self {
+        self.add_on_credits = Some(value.into());
+        self
+    }
+}
+
 /// The `SubscriptionInfo` schema.
 #[cfg(any(feature = "user", feature = "legacy-user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionInfo {
     /// Example:
     /// ```json
@@ -3285,8 +5901,26 @@ pub struct SubscriptionInfo {
 #[cfg(any(feature = "user", feature = "legacy-user"))]
 impl SubscriptionInfo {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(plan: SubscriptionTier, credits: SubscriptionCredits) -> Self {
-        SubscriptionInfo { plan, credits }
+    pub fn new(
+        plan: impl Into<SubscriptionTier>,
+        credits: impl Into<SubscriptionCredits>,
+    ) -> Self {
+        SubscriptionInfo {
+            plan: plan.into(),
+            credits: credits.into(),
+        }
+    }
+
+    /// Sets `plan`.
+    pub fn plan(mut self, value: impl Into<SubscriptionTier>) -> Self {
+        self.plan = value.into();
+        self
+    }
+
+    /// Sets `credits`.
+    pub fn credits(mut self, value: impl Into<SubscriptionCredits>) -> Self {
+        self.credits = value.into();
+        self
     }
 }
 
@@ -3345,9 +5979,30 @@ impl std::fmt::Display for SubscriptionTier {
     }
 }
 
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+impl std::str::FromStr for SubscriptionTier {
+    /// Never fails: a value this version does not know is `Unknown`.
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "free" => SubscriptionTier::Free,
+                "starter" => SubscriptionTier::Starter,
+                "creator" => SubscriptionTier::Creator,
+                "pro" => SubscriptionTier::Pro,
+                "team" => SubscriptionTier::Team,
+                "enterprise" => SubscriptionTier::Enterprise,
+                "business_plus" => SubscriptionTier::BusinessPlus,
+                other => SubscriptionTier::Unknown(other.to_string()),
+            },
+        )
+    }
+}
+
 /// Request body for POST /v1/audio/text_to_speech.
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TextToSpeechRequest {
     /// Text to synthesize (1-5000 characters).
     pub text: String,
@@ -3374,21 +6029,58 @@ pub struct TextToSpeechRequest {
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
 impl TextToSpeechRequest {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(text: String, voice_id: String) -> Self {
+    pub fn new(text: impl Into<String>, voice_id: impl Into<String>) -> Self {
         TextToSpeechRequest {
-            text,
-            voice_id,
+            text: text.into(),
+            voice_id: voice_id.into(),
             input_type: None,
             speed: None,
             language: None,
             locale: None,
         }
     }
+
+    /// Sets `text`.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = value.into();
+        self
+    }
+
+    /// Sets `voice_id`.
+    pub fn voice_id(mut self, value: impl Into<String>) -> Self {
+        self.voice_id = value.into();
+        self
+    }
+
+    /// Sets `input_type`.
+    pub fn input_type(mut self, value: impl Into<String>) -> Self {
+        self.input_type = Some(value.into());
+        self
+    }
+
+    /// Sets `speed`.
+    pub fn speed(mut self, value: impl Into<f64>) -> Self {
+        self.speed = Some(value.into());
+        self
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+
+    /// Sets `locale`.
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(value.into());
+        self
+    }
 }
 
 /// Response payload for POST /v1/audio/text_to_speech.
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TextToSpeechResponseData {
     /// URL of the generated audio file.
     ///
@@ -3420,19 +6112,44 @@ pub struct TextToSpeechResponseData {
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
 impl TextToSpeechResponseData {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(audio_url: String, duration: f64) -> Self {
+    pub fn new(audio_url: impl Into<String>, duration: impl Into<f64>) -> Self {
         TextToSpeechResponseData {
-            audio_url,
-            duration,
+            audio_url: audio_url.into(),
+            duration: duration.into(),
             request_id: None,
             word_timestamps: None,
         }
+    }
+
+    /// Sets `audio_url`.
+    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
+        self.audio_url = value.into();
+        self
+    }
+
+    /// Sets `duration`.
+    pub fn duration(mut self, value: impl Into<f64>) -> Self {
+        self.duration = value.into();
+        self
+    }
+
+    /// Sets `request_id`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `word_timestamps`.
+    pub fn word_timestamps(mut self, value: impl Into<Vec<WordWithTimestamp>>) -> Self {
+        self.word_timestamps = Some(value.into());
+        self
     }
 }
 
 /// Request body for PATCH /v3/avatars/looks/&lt;look_id&gt;.
 #[cfg(feature = "avatars")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateAvatarLookRequest {
     /// New display name for the look.
     #[serde(
@@ -3443,9 +6160,30 @@ pub struct UpdateAvatarLookRequest {
     pub name: Option<crate::runtime::Nullable<String>>,
 }
 
+#[cfg(feature = "avatars")]
+impl UpdateAvatarLookRequest {
+    /// A value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(crate::runtime::Nullable::Value(value.into()));
+        self
+    }
+
+    /// Sends `name` as `null`, clearing it on the server.
+    pub fn clear_name(mut self) -> Self {
+        self.name = Some(crate::runtime::Nullable::Null);
+        self
+    }
+}
+
 /// Request body for PATCH /v3/lipsyncs/{id}.
 #[cfg(feature = "lipsync")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateLipsyncRequest {
     /// New title for the lipsync
     pub title: String,
@@ -3454,14 +6192,23 @@ pub struct UpdateLipsyncRequest {
 #[cfg(feature = "lipsync")]
 impl UpdateLipsyncRequest {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(title: String) -> Self {
-        UpdateLipsyncRequest { title }
+    pub fn new(title: impl Into<String>) -> Self {
+        UpdateLipsyncRequest {
+            title: title.into(),
+        }
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = value.into();
+        self
     }
 }
 
 /// Request body for PATCH /v3/video-translations/{id}.
 #[cfg(feature = "video-translate")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateVideoTranslationRequest {
     /// New title for the video translation
     pub title: String,
@@ -3470,16 +6217,23 @@ pub struct UpdateVideoTranslationRequest {
 #[cfg(feature = "video-translate")]
 impl UpdateVideoTranslationRequest {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(title: String) -> Self {
+    pub fn new(title: impl Into<String>) -> Self {
         UpdateVideoTranslationRequest {
-            title,
+            title: title.into(),
         }
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = value.into();
+        self
     }
 }
 
 /// Request body for PATCH /v3/webhooks/endpoints/{endpoint_id}.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateWebhookEndpointRequest {
     /// New URL for the endpoint. Must be publicly accessible HTTPS.
     #[serde(
@@ -3497,9 +6251,42 @@ pub struct UpdateWebhookEndpointRequest {
     pub events: Option<crate::runtime::Nullable<Vec<WebhookEventType>>>,
 }
 
+#[cfg(feature = "webhooks")]
+impl UpdateWebhookEndpointRequest {
+    /// A value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(crate::runtime::Nullable::Value(value.into()));
+        self
+    }
+
+    /// Sends `url` as `null`, clearing it on the server.
+    pub fn clear_url(mut self) -> Self {
+        self.url = Some(crate::runtime::Nullable::Null);
+        self
+    }
+
+    /// Sets `events`.
+    pub fn events(mut self, value: impl Into<Vec<WebhookEventType>>) -> Self {
+        self.events = Some(crate::runtime::Nullable::Value(value.into()));
+        self
+    }
+
+    /// Sends `events` as `null`, clearing it on the server.
+    pub fn clear_events(mut self) -> Self {
+        self.events = Some(crate::runtime::Nullable::Null);
+        self
+    }
+}
+
 /// Response from uploading an asset via POST /v3/assets.
 #[cfg(feature = "assets")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UploadAssetV3Response {
     /// Unique asset identifier for use in other endpoints like POST /v3/video-agents
     pub asset_id: String,
@@ -3515,23 +6302,48 @@ pub struct UploadAssetV3Response {
 impl UploadAssetV3Response {
     /// A value with the required fields given and every optional field unset.
     pub fn new(
-        asset_id: String,
-        url: String,
-        mime_type: String,
-        size_bytes: i64,
+        asset_id: impl Into<String>,
+        url: impl Into<String>,
+        mime_type: impl Into<String>,
+        size_bytes: impl Into<i64>,
     ) -> Self {
         UploadAssetV3Response {
-            asset_id,
-            url,
-            mime_type,
-            size_bytes,
+            asset_id: asset_id.into(),
+            url: url.into(),
+            mime_type: mime_type.into(),
+            size_bytes: size_bytes.into(),
         }
+    }
+
+    /// Sets `asset_id`.
+    pub fn asset_id(mut self, value: impl Into<String>) -> Self {
+        self.asset_id = value.into();
+        self
+    }
+
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = value.into();
+        self
+    }
+
+    /// Sets `mime_type`.
+    pub fn mime_type(mut self, value: impl Into<String>) -> Self {
+        self.mime_type = value.into();
+        self
+    }
+
+    /// Sets `size_bytes`.
+    pub fn size_bytes(mut self, value: impl Into<i64>) -> Self {
+        self.size_bytes = value.into();
+        self
     }
 }
 
 /// Request body for PUT /v3/video-translations/proofreads/{id}/srt.
 #[cfg(feature = "video-translate")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UploadSRTRequest {
     /// SRT file — provide as {type: 'url', url: '...'} or {type: 'asset_id', asset_id: '...'}
     pub srt: AssetUrlOrId,
@@ -3540,14 +6352,23 @@ pub struct UploadSRTRequest {
 #[cfg(feature = "video-translate")]
 impl UploadSRTRequest {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(srt: AssetUrlOrId) -> Self {
-        UploadSRTRequest { srt }
+    pub fn new(srt: impl Into<AssetUrlOrId>) -> Self {
+        UploadSRTRequest {
+            srt: srt.into(),
+        }
+    }
+
+    /// Sets `srt`.
+    pub fn srt(mut self, value: impl Into<AssetUrlOrId>) -> Self {
+        self.srt = value.into();
+        self
     }
 }
 
 /// The `UsageBasedInfo` schema.
 #[cfg(any(feature = "user", feature = "legacy-user"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UsageBasedInfo {
     /// Example:
     /// ```json
@@ -3563,9 +6384,30 @@ pub struct UsageBasedInfo {
     pub spending_cap_usd: Option<f64>,
 }
 
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+impl UsageBasedInfo {
+    /// A value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `spending_current_usd`.
+    pub fn spending_current_usd(mut self, value: impl Into<f64>) -> Self {
+        self.spending_current_usd = Some(value.into());
+        self
+    }
+
+    /// Sets `spending_cap_usd`.
+    pub fn spending_cap_usd(mut self, value: impl Into<f64>) -> Self {
+        self.spending_cap_usd = Some(value.into());
+        self
+    }
+}
+
 /// The `UserInfoResponse` schema.
 #[cfg(any(feature = "user", feature = "legacy-user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserInfoResponse {
     /// Example:
     /// ```json
@@ -3605,26 +6447,75 @@ pub struct UserInfoResponse {
 impl UserInfoResponse {
     /// A value with the required fields given and every optional field unset.
     pub fn new(
-        username: String,
+        username: impl Into<String>,
         email: Option<String>,
         first_name: Option<String>,
         last_name: Option<String>,
     ) -> Self {
         UserInfoResponse {
-            username,
-            email,
-            first_name,
-            last_name,
+            username: username.into(),
+            email: email,
+            first_name: first_name,
+            last_name: last_name,
             billing_type: None,
             wallet: None,
             subscription: None,
             usage_based: None,
         }
     }
+
+    /// Sets `username`.
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = value.into();
+        self
+    }
+
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets `first_name`.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+
+    /// Sets `last_name`.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+
+    /// Sets `billing_type`.
+    pub fn billing_type(mut self, value: impl Into<BillingType>) -> Self {
+        self.billing_type = Some(value.into());
+        self
+    }
+
+    /// Sets `wallet`.
+    pub fn wallet(mut self, value: impl Into<WalletInfo>) -> Self {
+        self.wallet = Some(value.into());
+        self
+    }
+
+    /// Sets `subscription`.
+    pub fn subscription(mut self, value: impl Into<SubscriptionInfo>) -> Self {
+        self.subscription = Some(value.into());
+        self
+    }
+
+    /// Sets `usage_based`.
+    pub fn usage_based(mut self, value: impl Into<UsageBasedInfo>) -> Self {
+        self.usage_based = Some(value.into());
+        self
+    }
 }
 
 /// The `V1APIError` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct V1APIError {
     /// API status code
     ///
@@ -3644,14 +6535,30 @@ pub struct V1APIError {
 
 impl V1APIError {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(code: i64, message: String) -> Self {
-        V1APIError { code, message }
+    pub fn new(code: impl Into<i64>, message: impl Into<String>) -> Self {
+        V1APIError {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Sets `code`.
+    pub fn code(mut self, value: impl Into<i64>) -> Self {
+        self.code = value.into();
+        self
+    }
+
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = value.into();
+        self
     }
 }
 
 /// Configuration options for video generation.
 #[cfg(feature = "legacy-video-agent")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VideoAgentConfig {
     /// Approximate video duration in seconds (minimum 5)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3665,6 +6572,41 @@ pub struct VideoAgentConfig {
     /// Specific voice ID to use for narration
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_id: Option<String>,
+}
+
+#[cfg(feature = "legacy-video-agent")]
+impl VideoAgentConfig {
+    /// A value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `duration_sec`.
+    pub fn duration_sec(mut self, value: impl Into<i64>) -> Self {
+        self.duration_sec = Some(value.into());
+        self
+    }
+
+    /// Sets `orientation`.
+    pub fn orientation(
+        mut self,
+        value: impl Into<CreateSessionRequestOrientation>,
+    ) -> Self {
+        self.orientation = Some(value.into());
+        self
+    }
+
+    /// Sets `avatar_id`.
+    pub fn avatar_id(mut self, value: impl Into<String>) -> Self {
+        self.avatar_id = Some(value.into());
+        self
+    }
+
+    /// Sets `voice_id`.
+    pub fn voice_id(mut self, value: impl Into<String>) -> Self {
+        self.voice_id = Some(value.into());
+        self
+    }
 }
 
 /// Output video aspect ratio.
@@ -3702,12 +6644,28 @@ impl std::fmt::Display for VideoAspectRatio {
     }
 }
 
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+impl std::str::FromStr for VideoAspectRatio {
+    /// Never fails: a value this version does not know is `Unknown`.
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "16:9" => VideoAspectRatio::Ratio16By9,
+                "9:16" => VideoAspectRatio::Ratio9By16,
+                other => VideoAspectRatio::Unknown(other.to_string()),
+            },
+        )
+    }
+}
+
 /// Video resource returned by list and detail endpoints.
 ///
 /// If ``output_language`` is present the video is a translated video;
 /// otherwise it is a generated video.
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VideoDetail {
     /// Unique video identifier
     ///
@@ -3840,11 +6798,11 @@ pub struct VideoDetail {
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
 impl VideoDetail {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(id: String, status: VideoStatus) -> Self {
+    pub fn new(id: impl Into<String>, status: impl Into<VideoStatus>) -> Self {
         VideoDetail {
-            id,
+            id: id.into(),
             title: None,
-            status,
+            status: status.into(),
             created_at: None,
             completed_at: None,
             video_url: None,
@@ -3859,6 +6817,102 @@ impl VideoDetail {
             failure_message: None,
             video_page_url: None,
         }
+    }
+
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<VideoStatus>) -> Self {
+        self.status = value.into();
+        self
+    }
+
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets `completed_at`.
+    pub fn completed_at(mut self, value: impl Into<i64>) -> Self {
+        self.completed_at = Some(value.into());
+        self
+    }
+
+    /// Sets `video_url`.
+    pub fn video_url(mut self, value: impl Into<String>) -> Self {
+        self.video_url = Some(value.into());
+        self
+    }
+
+    /// Sets `thumbnail_url`.
+    pub fn thumbnail_url(mut self, value: impl Into<String>) -> Self {
+        self.thumbnail_url = Some(value.into());
+        self
+    }
+
+    /// Sets `gif_url`.
+    pub fn gif_url(mut self, value: impl Into<String>) -> Self {
+        self.gif_url = Some(value.into());
+        self
+    }
+
+    /// Sets `captioned_video_url`.
+    pub fn captioned_video_url(mut self, value: impl Into<String>) -> Self {
+        self.captioned_video_url = Some(value.into());
+        self
+    }
+
+    /// Sets `subtitle_url`.
+    pub fn subtitle_url(mut self, value: impl Into<String>) -> Self {
+        self.subtitle_url = Some(value.into());
+        self
+    }
+
+    /// Sets `duration`.
+    pub fn duration(mut self, value: impl Into<f64>) -> Self {
+        self.duration = Some(value.into());
+        self
+    }
+
+    /// Sets `folder_id`.
+    pub fn folder_id(mut self, value: impl Into<String>) -> Self {
+        self.folder_id = Some(value.into());
+        self
+    }
+
+    /// Sets `output_language`.
+    pub fn output_language(mut self, value: impl Into<String>) -> Self {
+        self.output_language = Some(value.into());
+        self
+    }
+
+    /// Sets `failure_code`.
+    pub fn failure_code(mut self, value: impl Into<String>) -> Self {
+        self.failure_code = Some(value.into());
+        self
+    }
+
+    /// Sets `failure_message`.
+    pub fn failure_message(mut self, value: impl Into<String>) -> Self {
+        self.failure_message = Some(value.into());
+        self
+    }
+
+    /// Sets `video_page_url`.
+    pub fn video_page_url(mut self, value: impl Into<String>) -> Self {
+        self.video_page_url = Some(value.into());
+        self
     }
 }
 
@@ -3898,6 +6952,22 @@ impl VideoResolution {
 impl std::fmt::Display for VideoResolution {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+impl std::str::FromStr for VideoResolution {
+    /// Never fails: a value this version does not know is `Unknown`.
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "4k" => VideoResolution::Resolution4k,
+                "1080p" => VideoResolution::Resolution1080p,
+                "720p" => VideoResolution::Resolution720p,
+                other => VideoResolution::Unknown(other.to_string()),
+            },
+        )
     }
 }
 
@@ -3944,9 +7014,27 @@ impl std::fmt::Display for VideoStatus {
     }
 }
 
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+impl std::str::FromStr for VideoStatus {
+    /// Never fails: a value this version does not know is `Unknown`.
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "pending" => VideoStatus::Pending,
+                "processing" => VideoStatus::Processing,
+                "completed" => VideoStatus::Completed,
+                "failed" => VideoStatus::Failed,
+                other => VideoStatus::Unknown(other.to_string()),
+            },
+        )
+    }
+}
+
 /// The `VideoTranslateCaptionGetResponse` schema.
 #[cfg(feature = "legacy-video-translate")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VideoTranslateCaptionGetResponse {
     /// Example:
     /// ```json
@@ -3958,16 +7046,23 @@ pub struct VideoTranslateCaptionGetResponse {
 #[cfg(feature = "legacy-video-translate")]
 impl VideoTranslateCaptionGetResponse {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(caption_url: String) -> Self {
+    pub fn new(caption_url: impl Into<String>) -> Self {
         VideoTranslateCaptionGetResponse {
-            caption_url,
+            caption_url: caption_url.into(),
         }
+    }
+
+    /// Sets `caption_url`.
+    pub fn caption_url(mut self, value: impl Into<String>) -> Self {
+        self.caption_url = value.into();
+        self
     }
 }
 
 /// The `VideoTranslateCreateResponse` schema.
 #[cfg(feature = "legacy-video-translate")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VideoTranslateCreateResponse {
     /// Example:
     /// ```json
@@ -3986,9 +7081,30 @@ pub struct VideoTranslateCreateResponse {
     pub video_translate_ids: Option<Vec<String>>,
 }
 
+#[cfg(feature = "legacy-video-translate")]
+impl VideoTranslateCreateResponse {
+    /// A value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `video_translate_id`.
+    pub fn video_translate_id(mut self, value: impl Into<String>) -> Self {
+        self.video_translate_id = Some(value.into());
+        self
+    }
+
+    /// Sets `video_translate_ids`.
+    pub fn video_translate_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.video_translate_ids = Some(value.into());
+        self
+    }
+}
+
 /// Response for GET /v3/video-translations/{id}/caption.
 #[cfg(feature = "video-translate")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VideoTranslationCaptionResponse {
     /// Presigned URL to download the caption file
     pub caption_url: String,
@@ -3997,16 +7113,23 @@ pub struct VideoTranslationCaptionResponse {
 #[cfg(feature = "video-translate")]
 impl VideoTranslationCaptionResponse {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(caption_url: String) -> Self {
+    pub fn new(caption_url: impl Into<String>) -> Self {
         VideoTranslationCaptionResponse {
-            caption_url,
+            caption_url: caption_url.into(),
         }
+    }
+
+    /// Sets `caption_url`.
+    pub fn caption_url(mut self, value: impl Into<String>) -> Self {
+        self.caption_url = value.into();
+        self
     }
 }
 
 /// Response for POST /v3/video-translations.
 #[cfg(feature = "video-translate")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VideoTranslationCreateResponse {
     /// Video translation IDs, one per target language
     pub video_translation_ids: Vec<String>,
@@ -4015,16 +7138,23 @@ pub struct VideoTranslationCreateResponse {
 #[cfg(feature = "video-translate")]
 impl VideoTranslationCreateResponse {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(video_translation_ids: Vec<String>) -> Self {
+    pub fn new(video_translation_ids: impl Into<Vec<String>>) -> Self {
         VideoTranslationCreateResponse {
-            video_translation_ids,
+            video_translation_ids: video_translation_ids.into(),
         }
+    }
+
+    /// Sets `video_translation_ids`.
+    pub fn video_translation_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.video_translation_ids = value.into();
+        self
     }
 }
 
 /// Response for DELETE /v3/video-translations/{id}.
 #[cfg(feature = "video-translate")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VideoTranslationDeleteResponse {
     /// ID of the deleted video translation
     pub id: String,
@@ -4033,16 +7163,23 @@ pub struct VideoTranslationDeleteResponse {
 #[cfg(feature = "video-translate")]
 impl VideoTranslationDeleteResponse {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(id: String) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         VideoTranslationDeleteResponse {
-            id,
+            id: id.into(),
         }
+    }
+
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
+        self
     }
 }
 
 /// Detailed video translation resource.
 #[cfg(feature = "video-translate")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VideoTranslationDetail {
     /// Unique video translation identifier
     pub id: String,
@@ -4083,11 +7220,14 @@ pub struct VideoTranslationDetail {
 #[cfg(feature = "video-translate")]
 impl VideoTranslationDetail {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(id: String, status: VideoTranslationStatus) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        status: impl Into<VideoTranslationStatus>,
+    ) -> Self {
         VideoTranslationDetail {
-            id,
+            id: id.into(),
             title: None,
-            status,
+            status: status.into(),
             output_language: None,
             input_language: None,
             duration: None,
@@ -4099,11 +7239,84 @@ impl VideoTranslationDetail {
             failure_message: None,
         }
     }
+
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<VideoTranslationStatus>) -> Self {
+        self.status = value.into();
+        self
+    }
+
+    /// Sets `output_language`.
+    pub fn output_language(mut self, value: impl Into<String>) -> Self {
+        self.output_language = Some(value.into());
+        self
+    }
+
+    /// Sets `input_language`.
+    pub fn input_language(mut self, value: impl Into<String>) -> Self {
+        self.input_language = Some(value.into());
+        self
+    }
+
+    /// Sets `duration`.
+    pub fn duration(mut self, value: impl Into<f64>) -> Self {
+        self.duration = Some(value.into());
+        self
+    }
+
+    /// Sets `translate_audio_only`.
+    pub fn translate_audio_only(mut self, value: impl Into<bool>) -> Self {
+        self.translate_audio_only = Some(value.into());
+        self
+    }
+
+    /// Sets `video_url`.
+    pub fn video_url(mut self, value: impl Into<String>) -> Self {
+        self.video_url = Some(value.into());
+        self
+    }
+
+    /// Sets `audio_url`.
+    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
+        self.audio_url = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_id`.
+    pub fn callback_id(mut self, value: impl Into<String>) -> Self {
+        self.callback_id = Some(value.into());
+        self
+    }
+
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets `failure_message`.
+    pub fn failure_message(mut self, value: impl Into<String>) -> Self {
+        self.failure_message = Some(value.into());
+        self
+    }
 }
 
 /// Response for GET /v3/video-translations/languages.
 #[cfg(feature = "video-translate")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VideoTranslationLanguagesResponse {
     /// List of supported target language codes
     pub languages: Vec<String>,
@@ -4112,10 +7325,16 @@ pub struct VideoTranslationLanguagesResponse {
 #[cfg(feature = "video-translate")]
 impl VideoTranslationLanguagesResponse {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(languages: Vec<String>) -> Self {
+    pub fn new(languages: impl Into<Vec<String>>) -> Self {
         VideoTranslationLanguagesResponse {
-            languages,
+            languages: languages.into(),
         }
+    }
+
+    /// Sets `languages`.
+    pub fn languages(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.languages = value.into();
+        self
     }
 }
 
@@ -4172,6 +7391,27 @@ impl std::fmt::Display for VideoTranslationMode {
     }
 }
 
+#[cfg(
+    any(
+        feature = "lipsync",
+        feature = "video-translate",
+        feature = "legacy-video-translate"
+    )
+)]
+impl std::str::FromStr for VideoTranslationMode {
+    /// Never fails: a value this version does not know is `Unknown`.
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "speed" => VideoTranslationMode::Speed,
+                "precision" => VideoTranslationMode::Precision,
+                other => VideoTranslationMode::Unknown(other.to_string()),
+            },
+        )
+    }
+}
+
 /// The `VideoTranslationStatus` schema.
 #[cfg(any(feature = "lipsync", feature = "video-translate"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -4215,9 +7455,27 @@ impl std::fmt::Display for VideoTranslationStatus {
     }
 }
 
+#[cfg(any(feature = "lipsync", feature = "video-translate"))]
+impl std::str::FromStr for VideoTranslationStatus {
+    /// Never fails: a value this version does not know is `Unknown`.
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "pending" => VideoTranslationStatus::Pending,
+                "running" => VideoTranslationStatus::Running,
+                "completed" => VideoTranslationStatus::Completed,
+                "failed" => VideoTranslationStatus::Failed,
+                other => VideoTranslationStatus::Unknown(other.to_string()),
+            },
+        )
+    }
+}
+
 /// Voice tuning parameters for text-to-speech.
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceSettingsInput {
     /// Playback speed multiplier. 0.5 (half speed) to 1.5 (1.5x speed).
     ///
@@ -4232,6 +7490,32 @@ pub struct VoiceSettingsInput {
     /// Locale/accent hint for multi-lingual voices (e.g. 'en-US').
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+}
+
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+impl VoiceSettingsInput {
+    /// A value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `speed`.
+    pub fn speed(mut self, value: impl Into<f64>) -> Self {
+        self.speed = Some(value.into());
+        self
+    }
+
+    /// Sets `pitch`.
+    pub fn pitch(mut self, value: impl Into<f64>) -> Self {
+        self.pitch = Some(value.into());
+        self
+    }
+
+    /// Sets `locale`.
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(value.into());
+        self
+    }
 }
 
 /// The `WalletCurrency` schema.
@@ -4269,9 +7553,25 @@ impl std::fmt::Display for WalletCurrency {
     }
 }
 
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+impl std::str::FromStr for WalletCurrency {
+    /// Never fails: a value this version does not know is `Unknown`.
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "usd" => WalletCurrency::Usd,
+                "credits" => WalletCurrency::Credits,
+                other => WalletCurrency::Unknown(other.to_string()),
+            },
+        )
+    }
+}
+
 /// The `WalletInfo` schema.
 #[cfg(any(feature = "user", feature = "legacy-user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WalletInfo {
     /// Example:
     /// ```json
@@ -4291,18 +7591,37 @@ pub struct WalletInfo {
 #[cfg(any(feature = "user", feature = "legacy-user"))]
 impl WalletInfo {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(currency: WalletCurrency) -> Self {
+    pub fn new(currency: impl Into<WalletCurrency>) -> Self {
         WalletInfo {
-            currency,
+            currency: currency.into(),
             remaining_balance: None,
             auto_reload: None,
         }
+    }
+
+    /// Sets `currency`.
+    pub fn currency(mut self, value: impl Into<WalletCurrency>) -> Self {
+        self.currency = value.into();
+        self
+    }
+
+    /// Sets `remaining_balance`.
+    pub fn remaining_balance(mut self, value: impl Into<f64>) -> Self {
+        self.remaining_balance = Some(value.into());
+        self
+    }
+
+    /// Sets `auto_reload`.
+    pub fn auto_reload(mut self, value: impl Into<AutoReloadInfo>) -> Self {
+        self.auto_reload = Some(value.into());
+        self
     }
 }
 
 /// A registered webhook endpoint.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookEndpointResponse {
     /// Unique identifier for this webhook endpoint.
     ///
@@ -4357,25 +7676,62 @@ pub struct WebhookEndpointResponse {
 impl WebhookEndpointResponse {
     /// A value with the required fields given and every optional field unset.
     pub fn new(
-        endpoint_id: String,
-        url: String,
-        status: String,
-        created_at: String,
+        endpoint_id: impl Into<String>,
+        url: impl Into<String>,
+        status: impl Into<String>,
+        created_at: impl Into<String>,
     ) -> Self {
         WebhookEndpointResponse {
-            endpoint_id,
-            url,
+            endpoint_id: endpoint_id.into(),
+            url: url.into(),
             events: None,
-            status,
-            created_at,
+            status: status.into(),
+            created_at: created_at.into(),
             secret: None,
         }
+    }
+
+    /// Sets `endpoint_id`.
+    pub fn endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.endpoint_id = value.into();
+        self
+    }
+
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = value.into();
+        self
+    }
+
+    /// Sets `events`.
+    pub fn events(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.events = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = value.into();
+        self
+    }
+
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = value.into();
+        self
+    }
+
+    /// Sets `secret`.
+    pub fn secret(mut self, value: impl Into<String>) -> Self {
+        self.secret = Some(value.into());
+        self
     }
 }
 
 /// A delivered webhook event.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookEventResponse {
     /// Unique identifier for this event delivery.
     ///
@@ -4414,17 +7770,44 @@ pub struct WebhookEventResponse {
 impl WebhookEventResponse {
     /// A value with the required fields given and every optional field unset.
     pub fn new(
-        event_id: String,
-        event_type: String,
-        event_data: serde_json::Map<String, serde_json::Value>,
-        created_at: String,
+        event_id: impl Into<String>,
+        event_type: impl Into<String>,
+        event_data: impl Into<serde_json::Map<String, serde_json::Value>>,
+        created_at: impl Into<String>,
     ) -> Self {
         WebhookEventResponse {
-            event_id,
-            event_type,
-            event_data,
-            created_at,
+            event_id: event_id.into(),
+            event_type: event_type.into(),
+            event_data: event_data.into(),
+            created_at: created_at.into(),
         }
+    }
+
+    /// Sets `event_id`.
+    pub fn event_id(mut self, value: impl Into<String>) -> Self {
+        self.event_id = value.into();
+        self
+    }
+
+    /// Sets `event_type`.
+    pub fn event_type(mut self, value: impl Into<String>) -> Self {
+        self.event_type = value.into();
+        self
+    }
+
+    /// Sets `event_data`.
+    pub fn event_data(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.event_data = value.into();
+        self
+    }
+
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = value.into();
+        self
     }
 }
 
@@ -4551,9 +7934,58 @@ impl std::fmt::Display for WebhookEventType {
     }
 }
 
+#[cfg(feature = "webhooks")]
+impl std::str::FromStr for WebhookEventType {
+    /// Never fails: a value this version does not know is `Unknown`.
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "avatar_video.success" => WebhookEventType::AvatarVideoSuccess,
+                "avatar_video.fail" => WebhookEventType::AvatarVideoFail,
+                "avatar_video_gif.success" => WebhookEventType::AvatarVideoGifSuccess,
+                "avatar_video_gif.fail" => WebhookEventType::AvatarVideoGifFail,
+                "video_translate.success" => WebhookEventType::VideoTranslateSuccess,
+                "video_translate.fail" => WebhookEventType::VideoTranslateFail,
+                "personalized_video" => WebhookEventType::PersonalizedVideo,
+                "instant_avatar.success" => WebhookEventType::InstantAvatarSuccess,
+                "instant_avatar.fail" => WebhookEventType::InstantAvatarFail,
+                "photo_avatar_generation.success" => {
+                    WebhookEventType::PhotoAvatarGenerationSuccess
+                }
+                "photo_avatar_generation.fail" => {
+                    WebhookEventType::PhotoAvatarGenerationFail
+                }
+                "photo_avatar_train.success" => WebhookEventType::PhotoAvatarTrainSuccess,
+                "photo_avatar_train.fail" => WebhookEventType::PhotoAvatarTrainFail,
+                "photo_avatar_add_motion.success" => {
+                    WebhookEventType::PhotoAvatarAddMotionSuccess
+                }
+                "photo_avatar_add_motion.fail" => {
+                    WebhookEventType::PhotoAvatarAddMotionFail
+                }
+                "proofread_creation.success" => {
+                    WebhookEventType::ProofreadCreationSuccess
+                }
+                "proofread_creation.fail" => WebhookEventType::ProofreadCreationFail,
+                "live_avatar.success" => WebhookEventType::LiveAvatarSuccess,
+                "live_avatar.fail" => WebhookEventType::LiveAvatarFail,
+                "avatar_video_caption.success" => {
+                    WebhookEventType::AvatarVideoCaptionSuccess
+                }
+                "avatar_video_caption.fail" => WebhookEventType::AvatarVideoCaptionFail,
+                "video_agent.success" => WebhookEventType::VideoAgentSuccess,
+                "video_agent.fail" => WebhookEventType::VideoAgentFail,
+                other => WebhookEventType::Unknown(other.to_string()),
+            },
+        )
+    }
+}
+
 /// A webhook event type with its description.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookEventTypeItem {
     /// The event type identifier, e.g. 'avatar_video.success'.
     ///
@@ -4574,17 +8006,30 @@ pub struct WebhookEventTypeItem {
 #[cfg(feature = "webhooks")]
 impl WebhookEventTypeItem {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(event_type: String, description: String) -> Self {
+    pub fn new(event_type: impl Into<String>, description: impl Into<String>) -> Self {
         WebhookEventTypeItem {
-            event_type,
-            description,
+            event_type: event_type.into(),
+            description: description.into(),
         }
+    }
+
+    /// Sets `event_type`.
+    pub fn event_type(mut self, value: impl Into<String>) -> Self {
+        self.event_type = value.into();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = value.into();
+        self
     }
 }
 
 /// Word-level timing data from TTS generation.
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WordWithTimestamp {
     /// The word.
     ///
@@ -4612,18 +8057,41 @@ pub struct WordWithTimestamp {
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
 impl WordWithTimestamp {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(word: String, start: f64, end: f64) -> Self {
+    pub fn new(
+        word: impl Into<String>,
+        start: impl Into<f64>,
+        end: impl Into<f64>,
+    ) -> Self {
         WordWithTimestamp {
-            word,
-            start,
-            end,
+            word: word.into(),
+            start: start.into(),
+            end: end.into(),
         }
+    }
+
+    /// Sets `word`.
+    pub fn word(mut self, value: impl Into<String>) -> Self {
+        self.word = value.into();
+        self
+    }
+
+    /// Sets `start`.
+    pub fn start(mut self, value: impl Into<f64>) -> Self {
+        self.start = value.into();
+        self
+    }
+
+    /// Sets `end`.
+    pub fn end(mut self, value: impl Into<f64>) -> Self {
+        self.end = value.into();
+        self
     }
 }
 
 /// Schema information for a single exposed workflow.
 #[cfg(feature = "legacy-workflows")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WorkflowCatalogEntry {
     /// The workflow type identifier
     ///
@@ -4687,27 +8155,70 @@ pub struct WorkflowCatalogEntry {
 impl WorkflowCatalogEntry {
     /// A value with the required fields given and every optional field unset.
     pub fn new(
-        workflow_type: String,
-        name: String,
-        description: String,
-        category: String,
-        input_schema: serde_json::Map<String, serde_json::Value>,
-        output_schema: serde_json::Map<String, serde_json::Value>,
+        workflow_type: impl Into<String>,
+        name: impl Into<String>,
+        description: impl Into<String>,
+        category: impl Into<String>,
+        input_schema: impl Into<serde_json::Map<String, serde_json::Value>>,
+        output_schema: impl Into<serde_json::Map<String, serde_json::Value>>,
     ) -> Self {
         WorkflowCatalogEntry {
-            workflow_type,
-            name,
-            description,
-            category,
-            input_schema,
-            output_schema,
+            workflow_type: workflow_type.into(),
+            name: name.into(),
+            description: description.into(),
+            category: category.into(),
+            input_schema: input_schema.into(),
+            output_schema: output_schema.into(),
         }
+    }
+
+    /// Sets `workflow_type`.
+    pub fn workflow_type(mut self, value: impl Into<String>) -> Self {
+        self.workflow_type = value.into();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = value.into();
+        self
+    }
+
+    /// Sets `category`.
+    pub fn category(mut self, value: impl Into<String>) -> Self {
+        self.category = value.into();
+        self
+    }
+
+    /// Sets `input_schema`.
+    pub fn input_schema(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.input_schema = value.into();
+        self
+    }
+
+    /// Sets `output_schema`.
+    pub fn output_schema(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.output_schema = value.into();
+        self
     }
 }
 
 /// Response for polling a workflow execution (GET /v1/workflows/executions/&lt;execution_id&gt;).
 #[cfg(feature = "legacy-workflows")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WorkflowExecutionDetailResponse {
     /// The execution ID
     ///
@@ -4753,20 +8264,57 @@ pub struct WorkflowExecutionDetailResponse {
 #[cfg(feature = "legacy-workflows")]
 impl WorkflowExecutionDetailResponse {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(execution_id: String, status: String) -> Self {
+    pub fn new(execution_id: impl Into<String>, status: impl Into<String>) -> Self {
         WorkflowExecutionDetailResponse {
-            execution_id,
-            status,
+            execution_id: execution_id.into(),
+            status: status.into(),
             output: None,
             outputs: None,
             error: None,
         }
+    }
+
+    /// Sets `execution_id`.
+    pub fn execution_id(mut self, value: impl Into<String>) -> Self {
+        self.execution_id = value.into();
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = value.into();
+        self
+    }
+
+    /// Sets `output`.
+    pub fn output(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.output = Some(value.into());
+        self
+    }
+
+    /// Sets `outputs`.
+    pub fn outputs(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.outputs = Some(value.into());
+        self
+    }
+
+    /// Sets `error`.
+    pub fn error(mut self, value: impl Into<WorkflowExecutionError>) -> Self {
+        self.error = Some(value.into());
+        self
     }
 }
 
 /// Structured error detail for a workflow execution.
 #[cfg(feature = "legacy-workflows")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WorkflowExecutionError {
     /// Machine-readable error code
     ///
@@ -4787,17 +8335,30 @@ pub struct WorkflowExecutionError {
 #[cfg(feature = "legacy-workflows")]
 impl WorkflowExecutionError {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(code: String, message: String) -> Self {
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
         WorkflowExecutionError {
-            code,
-            message,
+            code: code.into(),
+            message: message.into(),
         }
+    }
+
+    /// Sets `code`.
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = value.into();
+        self
+    }
+
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = value.into();
+        self
     }
 }
 
 /// Response after submitting a workflow execution (POST /v1/workflows/executions).
 #[cfg(feature = "legacy-workflows")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WorkflowExecutionResponse {
     /// The execution ID to poll for results
     ///
@@ -4821,17 +8382,30 @@ pub struct WorkflowExecutionResponse {
 #[cfg(feature = "legacy-workflows")]
 impl WorkflowExecutionResponse {
     /// A value with the required fields given and every optional field unset.
-    pub fn new(execution_id: String) -> Self {
+    pub fn new(execution_id: impl Into<String>) -> Self {
         WorkflowExecutionResponse {
-            execution_id,
+            execution_id: execution_id.into(),
             status: None,
         }
+    }
+
+    /// Sets `execution_id`.
+    pub fn execution_id(mut self, value: impl Into<String>) -> Self {
+        self.execution_id = value.into();
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
     }
 }
 
 /// A single workflow within a multi-workflow graph submission.
 #[cfg(feature = "legacy-workflows")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WorkflowRequestEntry {
     /// The workflow type (e.g., 'TTSNode', 'TrimVideoNode')
     pub r#type: String,
@@ -4848,15 +8422,42 @@ pub struct WorkflowRequestEntry {
 impl WorkflowRequestEntry {
     /// A value with the required fields given and every optional field unset.
     pub fn new(
-        r#type: String,
-        id: String,
-        input: serde_json::Map<String, serde_json::Value>,
+        r#type: impl Into<String>,
+        id: impl Into<String>,
+        input: impl Into<serde_json::Map<String, serde_json::Value>>,
     ) -> Self {
         WorkflowRequestEntry {
-            r#type,
-            id,
+            r#type: r#type.into(),
+            id: id.into(),
             parent: None,
-            input,
+            input: input.into(),
         }
+    }
+
+    /// Sets `type`.
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = value.into();
+        self
+    }
+
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
+        self
+    }
+
+    /// Sets `parent`.
+    pub fn parent(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.parent = Some(value.into());
+        self
+    }
+
+    /// Sets `input`.
+    pub fn input(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.input = value.into();
+        self
     }
 }

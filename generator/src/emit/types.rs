@@ -164,6 +164,7 @@ fn emit_type(types: &TypeSpace, facts: &TypeFacts, id: TypeId, def: &TypeDef) ->
             variants,
             fallback_json,
         } => {
+            let from_variants = from_variants(types, &name, variants);
             let variants = variants.iter().map(|v| {
                 let variant = format_ident!("{}", v.rust);
                 let ty = type_tokens(types, &v.ty, Scope::Types);
@@ -180,6 +181,8 @@ fn emit_type(types: &TypeSpace, facts: &TypeFacts, id: TypeId, def: &TypeDef) ->
                 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
                 #[serde(untagged)]
                 pub enum #name { #( #variants, )* #fallback }
+
+                #( #from_variants )*
             }
         }
         TypeKind::Alias(ty) => {
@@ -231,16 +234,23 @@ fn emit_struct(
         }
     });
     let default = all_optional.then(|| quote!(Default,));
-    let new = (!all_optional).then(|| constructor(types, facts, id, name, fields, extra.is_some()));
+    let new = constructor(types, facts, id, name, fields, extra.is_some());
+    let setters = setters(types, facts, id, fields);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        // A field added in a later release must not break callers: values are
+        // built with `new` and the setters, never with a struct literal.
+        #[non_exhaustive]
         pub struct #name {
             #( #field_tokens )*
             #extra
         }
 
-        #new
+        impl #name {
+            #new
+            #( #setters )*
+        }
     }
 }
 
@@ -288,8 +298,8 @@ fn field_tokens(types: &TypeSpace, field: &Field, boxed: bool, in_patch: bool) -
     }
 }
 
-/// `new` for a struct with required fields: takes them, leaves the rest empty,
-/// so that callers need not spell out every optional field.
+/// `new`: takes the required fields (anything that converts into them),
+/// leaves the optional ones unset.
 fn constructor(
     types: &TypeSpace,
     facts: &TypeFacts,
@@ -298,30 +308,97 @@ fn constructor(
     fields: &[Field],
     has_extra: bool,
 ) -> TokenStream {
-    let in_patch = facts.patch.contains(&id);
+    if fields.iter().all(|f| !f.required) {
+        return quote! {
+            /// A value with every field unset.
+            pub fn new() -> Self {
+                Self::default()
+            }
+        };
+    }
     let mut params = Vec::new();
     let mut values = Vec::new();
     for (index, field) in fields.iter().enumerate() {
         let field_name = ident(&field.rust);
-        if field.required {
-            let (ty, _) = field_type(types, field, facts.boxed.contains(&(id, index)), in_patch);
-            params.push(quote!(#field_name: #ty));
-            values.push(quote!(#field_name));
-        } else {
+        if !field.required {
             values.push(quote!(#field_name: None));
+            continue;
         }
+        let inner = type_tokens(types, field.ty.non_null(), Scope::Types);
+        let boxed = facts.boxed.contains(&(id, index));
+        let (param, value) = match (field.ty.is_nullable(), boxed) {
+            (false, false) => (quote!(impl Into<#inner>), quote!(#field_name.into())),
+            (false, true) => (
+                quote!(impl Into<#inner>),
+                quote!(Box::new(#field_name.into())),
+            ),
+            (true, false) => (quote!(Option<#inner>), quote!(#field_name)),
+            (true, true) => (quote!(Option<#inner>), quote!(#field_name.map(Box::new))),
+        };
+        params.push(quote!(#field_name: #param));
+        values.push(quote!(#field_name: #value));
     }
     let extra = has_extra.then(|| quote!(extra: Default::default(),));
     let lint = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
-        impl #name {
-            /// A value with the required fields given and every optional field unset.
-            #lint
-            pub fn new(#( #params ),*) -> Self {
-                #name { #( #values, )* #extra }
-            }
+        /// A value with the required fields given and every optional field unset.
+        #lint
+        pub fn new(#( #params ),*) -> Self {
+            #name { #( #values, )* #extra }
         }
     }
+}
+
+/// One chainable setter per field, named after it (`with_<field>` where that
+/// name is taken by `new`); a PATCH field that can be sent as `null` also gets
+/// `clear_<field>`.
+fn setters(types: &TypeSpace, facts: &TypeFacts, id: TypeId, fields: &[Field]) -> Vec<TokenStream> {
+    let in_patch = facts.patch.contains(&id);
+    let mut taken: std::collections::BTreeSet<String> =
+        fields.iter().map(|f| f.rust.clone()).collect();
+    taken.insert("new".into());
+    let mut setters = Vec::new();
+    for (index, field) in fields.iter().enumerate() {
+        let field_name = ident(&field.rust);
+        let plain = field.rust.trim_start_matches("r#");
+        let setter = if plain == "new" {
+            format_ident!("with_new")
+        } else {
+            field_name.clone()
+        };
+        let inner = type_tokens(types, field.ty.non_null(), Scope::Types);
+        let mut value = quote!(value.into());
+        if facts.boxed.contains(&(id, index)) {
+            value = quote!(Box::new(#value));
+        }
+        let patch_nullable = in_patch && !field.required && field.ty.is_nullable();
+        let assigned = match (field.required, field.ty.is_nullable()) {
+            (true, false) => value,
+            _ if patch_nullable => quote!(Some(crate::runtime::Nullable::Value(#value))),
+            _ => quote!(Some(#value)),
+        };
+        let doc = format!(" Sets `{}`.", field.wire);
+        setters.push(quote! {
+            #[doc = #doc]
+            pub fn #setter(mut self, value: impl Into<#inner>) -> Self {
+                self.#field_name = #assigned;
+                self
+            }
+        });
+        let clear = format!("clear_{plain}");
+        if patch_nullable && taken.insert(clear.clone()) {
+            let clear = format_ident!("{}", clear);
+            let doc = format!(" Sends `{}` as `null`, clearing it on the server.", field.wire);
+            setters.push(quote! {
+                #[doc = #doc]
+                pub fn #clear(mut self) -> Self {
+                    self.#field_name = Some(crate::runtime::Nullable::Null);
+                    self
+                }
+            });
+        }
+    }
+    setters
 }
 
 fn emit_enum(name: &Ident, docs: TokenStream, values: &[crate::ir::EnumValue]) -> TokenStream {
@@ -335,6 +412,11 @@ fn emit_enum(name: &Ident, docs: TokenStream, values: &[crate::ir::EnumValue]) -
         let variant = format_ident!("{}", v.rust);
         let wire = &v.wire;
         quote!(#name::#variant => #wire)
+    });
+    let parse_arms = values.iter().map(|v| {
+        let variant = format_ident!("{}", v.rust);
+        let wire = &v.wire;
+        quote!(#wire => #name::#variant)
     });
     quote! {
         #docs
@@ -364,6 +446,18 @@ fn emit_enum(name: &Ident, docs: TokenStream, values: &[crate::ir::EnumValue]) -
                 f.write_str(self.as_str())
             }
         }
+
+        impl std::str::FromStr for #name {
+            /// Never fails: a value this version does not know is `Unknown`.
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(match value {
+                    #( #parse_arms, )*
+                    other => #name::Unknown(other.to_string()),
+                })
+            }
+        }
     }
 }
 
@@ -385,6 +479,7 @@ fn emit_tagged(
         let wire = &v.wire;
         quote!(#name::#variant(value) => crate::runtime::codec::serialize(serializer, #tag, #wire, value))
     });
+    let from_variants = from_variants(types, name, variants);
     let deserialize_arms = variants.iter().map(|v| {
         let variant = format_ident!("{}", v.rust);
         let wire = &v.wire;
@@ -399,6 +494,8 @@ fn emit_tagged(
             /// A variant this version of the crate does not know yet, kept as raw JSON.
             Unknown(serde_json::Value),
         }
+
+        #( #from_variants )*
 
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -419,6 +516,34 @@ fn emit_tagged(
             }
         }
     }
+}
+
+/// `From<Variant> for Union` for every variant whose type no other variant
+/// shares (two `From` impls for one type would conflict).
+fn from_variants(types: &TypeSpace, name: &Ident, variants: &[crate::ir::Variant]) -> Vec<TokenStream> {
+    let tokens: Vec<(Ident, TokenStream)> = variants
+        .iter()
+        .map(|v| (format_ident!("{}", v.rust), type_tokens(types, &v.ty, Scope::Types)))
+        .collect();
+    tokens
+        .iter()
+        .filter(|(_, ty)| {
+            tokens
+                .iter()
+                .filter(|(_, other)| other.to_string() == ty.to_string())
+                .count()
+                == 1
+        })
+        .map(|(variant, ty)| {
+            quote! {
+                impl From<#ty> for #name {
+                    fn from(value: #ty) -> Self {
+                        #name::#variant(value)
+                    }
+                }
+            }
+        })
+        .collect()
 }
 
 /// Docs for things outside types.rs that want the same rendering.

@@ -2,14 +2,15 @@
 //! operation that reads its arguments from JSON and calls the generated
 //! method through the public client API, exactly as a user would.
 //!
-//! No Rust type is named: every argument is `arg(..)?`, whose type the
-//! compiler infers from the method's signature, so the program follows the
+//! Every argument is read with `arg::<T>(..)?` as its generated type `T`
+//! (named from the IR, as a user names it), so the program follows the
 //! generator whatever it names things.
 
 use std::fmt::Write;
 
-use generator::emit::operations::{optional_params, params_struct_name, path_params};
-use generator::emit::types::ident;
+use generator::emit::builders::setter_name;
+use generator::emit::operations::{optional_params, path_params};
+use generator::emit::types::{ident, Scope};
 use generator::ir::{Api, Operation, ParamLocation, RequestBody, Success, TypeRef};
 
 use crate::cases::Planned;
@@ -136,54 +137,50 @@ fn raw_function(op: &Operation, index: usize) -> String {
 fn function(api: &Api, op: &Operation, index: usize) -> String {
     let group = &api.groups[op.group];
     let module = ident(&group.module).to_string();
-    let (module_path, handle) = if group.legacy {
-        (
-            format!("heygen::legacy::{module}"),
-            format!("client.legacy().{module}()"),
-        )
+    let handle = if group.legacy {
+        format!("client.legacy().{module}()")
     } else {
-        (format!("heygen::{module}"), format!("client.{module}()"))
+        format!("client.{module}()")
+    };
+    // Each argument is read as its generated type, named as the user names it.
+    let typed = |ty: &TypeRef| {
+        generator::emit::types::type_tokens(&api.types, ty, Scope::Crate)
+            .to_string()
+            .replace("crate ::", "heygen::")
+            .replace(' ', "")
     };
     let mut body = String::new();
     let mut args = Vec::new();
+    let mut setters = Vec::new();
     for (position, param) in path_params(op).into_iter().enumerate() {
         let name = ident(&param.rust).to_string();
-        let wire = &param.wire;
-        match param.ty.non_null() {
-            // `&str` in the signature: the value must be a String to borrow.
-            TypeRef::String => {
-                let _ = writeln!(
-                    body,
-                    "    let {name}: String = arg(&case[\"path\"][{position}], \"{wire}\")?;"
-                );
-                args.push(format!("&{name}"));
-            }
-            TypeRef::Named(_) => {
-                let _ = writeln!(
-                    body,
-                    "    let {name} = arg(&case[\"path\"][{position}], \"{wire}\")?;"
-                );
-                args.push(format!("&{name}"));
-            }
-            _ => {
-                let _ = writeln!(
-                    body,
-                    "    let {name} = arg(&case[\"path\"][{position}], \"{wire}\")?;"
-                );
-                args.push(name);
-            }
-        }
+        let _ = writeln!(
+            body,
+            "    let {name}: {} = arg(&case[\"path\"][{position}], \"{}\")?;",
+            typed(param.ty.non_null()),
+            param.wire
+        );
+        args.push(name);
     }
     match &op.body {
-        Some(RequestBody::Json { required: true, .. }) => {
-            body.push_str("    let body = arg(&case[\"body\"], \"body\")?;\n");
-            args.push("&body".into());
+        Some(RequestBody::Json { ty, required: true }) => {
+            let _ = writeln!(
+                body,
+                "    let body: {} = arg(&case[\"body\"], \"body\")?;",
+                typed(ty)
+            );
+            args.push("body".into());
         }
         Some(RequestBody::Json {
-            required: false, ..
+            ty,
+            required: false,
         }) => {
-            body.push_str("    let body: Option<_> = arg(&case[\"body\"], \"body\")?;\n");
-            args.push("body.as_ref()".into());
+            let _ = writeln!(
+                body,
+                "    let body: Option<{}> = arg(&case[\"body\"], \"body\")?;",
+                typed(ty)
+            );
+            setters.push(("body".to_string(), "body".to_string()));
         }
         Some(RequestBody::Multipart { fields }) => {
             for field in fields {
@@ -192,17 +189,25 @@ fn function(api: &Api, op: &Operation, index: usize) -> String {
                 let value = format!("&case[\"multipart\"][\"{key}\"]");
                 match (&field.ty, field.required) {
                     (None, true) => args.push("file()".into()),
-                    (None, false) => args.push(format!("optional_file({value})")),
-                    (Some(_), true) => {
-                        let _ = writeln!(body, "    let {name} = arg({value}, \"{key}\")?;");
-                        args.push(format!("&{name}"));
+                    (None, false) => {
+                        let _ = writeln!(body, "    let {name} = optional_file({value});");
+                        setters.push((setter_name(&field.rust).to_string(), name));
                     }
-                    (Some(_), false) => {
+                    (Some(ty), true) => {
                         let _ = writeln!(
                             body,
-                            "    let {name}: Option<_> = arg({value}, \"{key}\")?;"
+                            "    let {name}: {} = arg({value}, \"{key}\")?;",
+                            typed(ty.non_null())
                         );
-                        args.push(format!("{name}.as_ref()"));
+                        args.push(name);
+                    }
+                    (Some(ty), false) => {
+                        let _ = writeln!(
+                            body,
+                            "    let {name}: Option<{}> = arg({value}, \"{key}\")?;",
+                            typed(ty.non_null())
+                        );
+                        setters.push((setter_name(&field.rust).to_string(), name));
                     }
                 }
             }
@@ -210,29 +215,51 @@ fn function(api: &Api, op: &Operation, index: usize) -> String {
         Some(RequestBody::Raw { .. }) => args.push("file()".into()),
         None => {}
     }
-    let others = optional_params(op);
-    if !others.is_empty() {
-        let _ = writeln!(
-            body,
-            "    let params = {module_path}::{} {{",
-            params_struct_name(op)
-        );
-        for param in others {
-            let field = ident(&param.rust).to_string();
-            let key = &param.rust;
+    for param in optional_params(op) {
+        let name = ident(&param.rust).to_string();
+        let key = &param.rust;
+        let value = format!("&case[\"params\"][\"{key}\"]");
+        if param.required && !param.ty.is_nullable() {
             let _ = writeln!(
                 body,
-                "        {field}: arg(&case[\"params\"][\"{key}\"], \"{}\")?,",
+                "    let {name}: {} = arg({value}, \"{}\")?;",
+                typed(param.ty.non_null()),
                 param.wire
             );
+            args.push(name);
+        } else if param.required {
+            let _ = writeln!(
+                body,
+                "    let {name}: Option<{}> = arg({value}, \"{}\")?;",
+                typed(param.ty.non_null()),
+                param.wire
+            );
+            args.push(name);
+        } else {
+            let _ = writeln!(
+                body,
+                "    let {name}: Option<{}> = arg({value}, \"{}\")?;",
+                typed(param.ty.non_null()),
+                param.wire
+            );
+            setters.push((setter_name(&param.rust).to_string(), name));
         }
-        body.push_str("    };\n");
-        args.push("&params".into());
     }
     if body.is_empty() {
         body.push_str("    let _ = case;\n");
     }
     let method = ident(&op.name).to_string();
+    let _ = writeln!(
+        body,
+        "    let call = {handle}.{method}({});",
+        args.join(", ")
+    );
+    for (setter, local) in &setters {
+        let _ = writeln!(
+            body,
+            "    let call = match {local} {{ Some(value) => call.{setter}(value), None => call }};"
+        );
+    }
     // The decoded value, serialized again to compare with the raw response.
     let result = match op.success {
         Success::Bytes | Success::Empty => "|_| Value::Null",
@@ -240,12 +267,11 @@ fn function(api: &Api, op: &Operation, index: usize) -> String {
     };
     format!(
         "/// `{} {}` ({})\n\
-         #[allow(clippy::needless_borrow, deprecated)] // retired operations are called on purpose\n\
+         #[allow(deprecated)] // retired operations are called on purpose\n\
          async fn op_{index}(client: &heygen::Client, case: &Value) -> Outcome {{\n\
-         {body}    Ok({handle}.{method}({}).await.map({result}))\n}}\n",
+         {body}    Ok(call.await.map({result}))\n}}\n",
         op.method.as_str(),
         op.path,
         op.operation_id,
-        args.join(", "),
     )
 }

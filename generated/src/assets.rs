@@ -4,20 +4,20 @@
 
 impl crate::Client {
     /// Operations tagged `Assets`.
-    pub fn assets(&self) -> Assets<'_> {
-        Assets { client: self }
+    pub fn assets(&self) -> Assets {
+        Assets { client: self.clone() }
     }
 }
 
 /// Upload files for use in video creation
 ///
 /// Operations tagged `Assets`.
-#[derive(Debug, Clone, Copy)]
-pub struct Assets<'a> {
-    client: &'a crate::Client,
+#[derive(Debug, Clone)]
+pub struct Assets {
+    client: crate::Client,
 }
 
-impl<'a> Assets<'a> {
+impl Assets {
     /// Upload an asset
     ///
     /// Upload a file (image, video, audio, or PDF) to get an asset_id for use in other endpoints like POST /v3/video-agents. Uses multipart/form-data with a 'file' field. Max 32 MB. MIME type is auto-detected from file bytes. Supported types: image (png, jpeg), video (mp4, webm), audio (mp3, wav), and pdf.
@@ -26,21 +26,82 @@ impl<'a> Assets<'a> {
     ///
     /// Declared error statuses: 400, 401, 429.
     ///
-    /// Sends an `Idempotency-Key` (a new UUID unless set in the parameters), reused across retries.
-    pub async fn upload_asset(
-        &self,
-        file: crate::FileUpload,
-        params: &UploadAssetParams,
-    ) -> crate::Result<crate::types::UploadAssetV3Response> {
+    /// Sends an `Idempotency-Key` (a new UUID unless set with `idempotency_key`), reused across retries.
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.assets()
+    ///     .upload_asset(heygen::FileUpload::from_path("file.mp4")?)
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn upload_asset(&self, file: crate::FileUpload) -> UploadAsset {
+        UploadAsset {
+            client: self.client.clone(),
+            file,
+            idempotency_key: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// The call [`upload_asset`](Assets::upload_asset) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UploadAsset {
+    client: crate::Client,
+    file: crate::FileUpload,
+    idempotency_key: Option<String>,
+    options: crate::RequestOptions,
+}
+
+impl UploadAsset {
+    /// A unique value (e.g. a UUID) identifying this request. Retrying with the same key returns the result of the first request instead of performing the action again, so a timed-out POST can be retried safely.
+    ///
+    /// Header `Idempotency-Key`.
+    pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.idempotency_key = Some(value.into());
+        self
+    }
+
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::UploadAssetV3Response> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::UploadAssetV3Response>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::UploadAssetV3Response>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::UploadAssetV3Response>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
         let form = crate::Multipart::new();
-        let form = form.file("file", file);
-        let request = crate::runtime::Request::new(
+        let form = form.file("file", self.file);
+        let request = crate::Request::new(
                 reqwest::Method::POST,
                 "/v3/assets".to_string(),
             )
             .multipart(form)
             .upload()
-            .header("Idempotency-Key", &params.idempotency_key)
+            .header("Idempotency-Key", &self.idempotency_key)
             .idempotent()
             .error_shapes(
                 &[
@@ -49,20 +110,14 @@ impl<'a> Assets<'a> {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::UploadAssetV3Response>,
-            >(request)
-            .await?
-            .into_data()
+        (self.client, request.options(self.options))
     }
 }
-
-/// Query and header parameters of [`upload_asset`](Assets::upload_asset).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UploadAssetParams {
-    /// A unique value (e.g. a UUID) identifying this request. Retrying with the same key returns the result of the first request instead of performing the action again, so a timed-out POST can be retried safely.
-    ///
-    /// Header `Idempotency-Key`.
-    pub idempotency_key: Option<String>,
+crate::runtime::call_options!(UploadAsset);
+impl std::future::IntoFuture for UploadAsset {
+    type Output = crate::Result<crate::types::UploadAssetV3Response>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::UploadAssetV3Response>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }

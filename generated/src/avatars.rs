@@ -4,20 +4,20 @@
 
 impl crate::Client {
     /// Operations tagged `Avatars`.
-    pub fn avatars(&self) -> Avatars<'_> {
-        Avatars { client: self }
+    pub fn avatars(&self) -> Avatars {
+        Avatars { client: self.clone() }
     }
 }
 
 /// List and manage avatars and looks
 ///
 /// Operations tagged `Avatars`.
-#[derive(Debug, Clone, Copy)]
-pub struct Avatars<'a> {
-    client: &'a crate::Client,
+#[derive(Debug, Clone)]
+pub struct Avatars {
+    client: crate::Client,
 }
 
-impl<'a> Avatars<'a> {
+impl Avatars {
     /// Create an avatar
     ///
     /// Create an avatar from multiple file sources. Returns an avatar_id for tracking purposes via GET /v3/avatars/looks/{avatar_id} . Also returns an avatar_group_id for tracking purposes via GET /v3/avatars/{avatar_group_id} . Files can be provided as asset_id (from POST /v3/assets), HTTPS URL, or base64-encoded content. Supported types: image (png, jpeg), video (mp4, webm), audio (mp3, wav), and pdf.
@@ -26,32 +26,27 @@ impl<'a> Avatars<'a> {
     ///
     /// Declared error statuses: 400, 401, 429.
     ///
-    /// Sends an `Idempotency-Key` (a new UUID unless set in the parameters), reused across retries.
-    pub async fn create_avatar(
+    /// Sends an `Idempotency-Key` (a new UUID unless set with `idempotency_key`), reused across retries.
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.avatars()
+    ///     .create_avatar(heygen::types::CreateAvatarRequestBody::Prompt(heygen::types::CreatePromptAvatarRequest::new("name", "prompt")))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_avatar(
         &self,
-        body: &crate::types::CreateAvatarRequestBody,
-        params: &CreateAvatarParams,
-    ) -> crate::Result<crate::types::CreateAvatarResponse> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
-                "/v3/avatars".to_string(),
-            )
-            .json(body)
-            .header("Idempotency-Key", &params.idempotency_key)
-            .idempotent()
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::CreateAvatarResponse>,
-            >(request)
-            .await?
-            .into_data()
+        body: impl Into<crate::types::CreateAvatarRequestBody>,
+    ) -> CreateAvatar {
+        CreateAvatar {
+            client: self.client.clone(),
+            body: body.into(),
+            idempotency_key: None,
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Create avatar consent
@@ -65,35 +60,29 @@ impl<'a> Avatars<'a> {
     ///
     /// Declared error statuses: 400, 401, 404, 429.
     ///
-    /// Sends an `Idempotency-Key` (a new UUID unless set in the parameters), reused across retries.
-    pub async fn create_avatar_consent(
+    /// Sends an `Idempotency-Key` (a new UUID unless set with `idempotency_key`), reused across retries.
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.avatars()
+    ///     .create_avatar_consent("group_id_123", heygen::types::CreateAvatarConsentRequest::new())
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_avatar_consent(
         &self,
-        group_id: &str,
-        body: &crate::types::CreateAvatarConsentRequest,
-        params: &CreateAvatarConsentParams,
-    ) -> crate::Result<crate::types::CreateAvatarConsentResponse> {
-        let group_id = crate::runtime::encode_path_segment(group_id);
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
-                format!("/v3/avatars/{group_id}/consent"),
-            )
-            .json(body)
-            .header("Idempotency-Key", &params.idempotency_key)
-            .idempotent()
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (404, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::CreateAvatarConsentResponse>,
-            >(request)
-            .await?
-            .into_data()
+        group_id: impl Into<String>,
+        body: impl Into<crate::types::CreateAvatarConsentRequest>,
+    ) -> CreateAvatarConsent {
+        CreateAvatarConsent {
+            client: self.client.clone(),
+            group_id: group_id.into(),
+            body: body.into(),
+            idempotency_key: None,
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Get avatar group details
@@ -106,29 +95,22 @@ impl<'a> Avatars<'a> {
     /// - `group_id`: Unique avatar group identifier
     ///
     /// Declared error statuses: 400, 401, 404, 429.
-    pub async fn get_avatar_group(
-        &self,
-        group_id: &str,
-    ) -> crate::Result<crate::types::AvatarGroupItem> {
-        let group_id = crate::runtime::encode_path_segment(group_id);
-        let request = crate::runtime::Request::new(
-                reqwest::Method::GET,
-                format!("/v3/avatars/{group_id}"),
-            )
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (404, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::AvatarGroupItem>,
-            >(request)
-            .await?
-            .into_data()
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.avatars()
+    ///     .get_avatar_group("group_id_123")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_avatar_group(&self, group_id: impl Into<String>) -> GetAvatarGroup {
+        GetAvatarGroup {
+            client: self.client.clone(),
+            group_id: group_id.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Get avatar look details
@@ -141,29 +123,22 @@ impl<'a> Avatars<'a> {
     /// - `look_id`: Unique avatar look identifier. This is the value to pass as avatar_id to POST /v3/videos.
     ///
     /// Declared error statuses: 400, 401, 404, 429.
-    pub async fn get_avatar_look(
-        &self,
-        look_id: &str,
-    ) -> crate::Result<crate::types::AvatarLookItem> {
-        let look_id = crate::runtime::encode_path_segment(look_id);
-        let request = crate::runtime::Request::new(
-                reqwest::Method::GET,
-                format!("/v3/avatars/looks/{look_id}"),
-            )
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (404, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::AvatarLookItem>,
-            >(request)
-            .await?
-            .into_data()
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.avatars()
+    ///     .get_avatar_look("look_id_123")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_avatar_look(&self, look_id: impl Into<String>) -> GetAvatarLook {
+        GetAvatarLook {
+            client: self.client.clone(),
+            look_id: look_id.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// List avatar groups
@@ -173,45 +148,25 @@ impl<'a> Avatars<'a> {
     /// `GET /v3/avatars`
     ///
     /// Declared error statuses: 400, 401, 429.
-    pub async fn list_avatar_groups(
-        &self,
-        params: &ListAvatarGroupsParams,
-    ) -> crate::Result<crate::Page<crate::types::AvatarGroupItem>> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::GET,
-                "/v3/avatars".to_string(),
-            )
-            .query("ownership", &params.ownership)
-            .query("limit", &params.limit)
-            .query("token", &params.token)
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<crate::Page<crate::types::AvatarGroupItem>>(request)
-            .await
-    }
-
-    /// Every item of [`list_avatar_groups`](Self::list_avatar_groups), following `next_token` page after page.
     ///
-    /// The stream ends after the last page; an error ends it too.
-    pub fn list_avatar_groups_stream(
-        &self,
-        params: &ListAvatarGroupsParams,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<crate::types::AvatarGroupItem>,
-    > + 'a {
-        let handle = *self;
-        let params = params.clone();
-        crate::runtime::paginate(move |token| {
-            let mut params = params.clone();
-            params.token = token;
-            async move { handle.list_avatar_groups(&params).await }
-        })
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.avatars()
+    ///     .list_avatar_groups()
+    ///     .ownership(heygen::types::AudioVoiceType::Public)
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_avatar_groups(&self) -> ListAvatarGroups {
+        ListAvatarGroups {
+            client: self.client.clone(),
+            ownership: None,
+            limit: None,
+            token: None,
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// List avatar looks
@@ -221,45 +176,27 @@ impl<'a> Avatars<'a> {
     /// `GET /v3/avatars/looks`
     ///
     /// Declared error statuses: 400, 401, 429.
-    pub async fn list_avatar_looks(
-        &self,
-        params: &ListAvatarLooksParams,
-    ) -> crate::Result<crate::Page<crate::types::AvatarLookItem>> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::GET,
-                "/v3/avatars/looks".to_string(),
-            )
-            .query("group_id", &params.group_id)
-            .query("avatar_type", &params.avatar_type)
-            .query("ownership", &params.ownership)
-            .query("limit", &params.limit)
-            .query("token", &params.token)
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client.send_json::<crate::Page<crate::types::AvatarLookItem>>(request).await
-    }
-
-    /// Every item of [`list_avatar_looks`](Self::list_avatar_looks), following `next_token` page after page.
     ///
-    /// The stream ends after the last page; an error ends it too.
-    pub fn list_avatar_looks_stream(
-        &self,
-        params: &ListAvatarLooksParams,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<crate::types::AvatarLookItem>,
-    > + 'a {
-        let handle = *self;
-        let params = params.clone();
-        crate::runtime::paginate(move |token| {
-            let mut params = params.clone();
-            params.token = token;
-            async move { handle.list_avatar_looks(&params).await }
-        })
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.avatars()
+    ///     .list_avatar_looks()
+    ///     .group_id("group_id_123")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_avatar_looks(&self) -> ListAvatarLooks {
+        ListAvatarLooks {
+            client: self.client.clone(),
+            group_id: None,
+            avatar_type: None,
+            ownership: None,
+            limit: None,
+            token: None,
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Update an avatar look
@@ -272,17 +209,157 @@ impl<'a> Avatars<'a> {
     /// - `look_id`: Unique avatar look identifier. This is the value to pass as avatar_id to POST /v3/videos.
     ///
     /// Declared error statuses: 400, 401, 404, 429.
-    pub async fn update_avatar_look(
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.avatars()
+    ///     .update_avatar_look("look_id_123", heygen::types::UpdateAvatarLookRequest::new())
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_avatar_look(
         &self,
-        look_id: &str,
-        body: &crate::types::UpdateAvatarLookRequest,
-    ) -> crate::Result<crate::types::AvatarLookItem> {
-        let look_id = crate::runtime::encode_path_segment(look_id);
-        let request = crate::runtime::Request::new(
-                reqwest::Method::PATCH,
-                format!("/v3/avatars/looks/{look_id}"),
+        look_id: impl Into<String>,
+        body: impl Into<crate::types::UpdateAvatarLookRequest>,
+    ) -> UpdateAvatarLook {
+        UpdateAvatarLook {
+            client: self.client.clone(),
+            look_id: look_id.into(),
+            body: body.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// The call [`create_avatar`](Avatars::create_avatar) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateAvatar {
+    client: crate::Client,
+    body: crate::types::CreateAvatarRequestBody,
+    idempotency_key: Option<String>,
+    options: crate::RequestOptions,
+}
+
+impl CreateAvatar {
+    /// A unique value (e.g. a UUID) identifying this request. Retrying with the same key returns the result of the first request instead of performing the action again, so a timed-out POST can be retried safely.
+    ///
+    /// Header `Idempotency-Key`.
+    pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.idempotency_key = Some(value.into());
+        self
+    }
+
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::CreateAvatarResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::CreateAvatarResponse>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::CreateAvatarResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::CreateAvatarResponse>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::POST,
+                "/v3/avatars".to_string(),
             )
-            .json(body)
+            .json(&self.body)
+            .header("Idempotency-Key", &self.idempotency_key)
+            .idempotent()
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(CreateAvatar);
+impl std::future::IntoFuture for CreateAvatar {
+    type Output = crate::Result<crate::types::CreateAvatarResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::CreateAvatarResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`create_avatar_consent`](Avatars::create_avatar_consent) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateAvatarConsent {
+    client: crate::Client,
+    group_id: String,
+    body: crate::types::CreateAvatarConsentRequest,
+    idempotency_key: Option<String>,
+    options: crate::RequestOptions,
+}
+
+impl CreateAvatarConsent {
+    /// A unique value (e.g. a UUID) identifying this request. Retrying with the same key returns the result of the first request instead of performing the action again, so a timed-out POST can be retried safely.
+    ///
+    /// Header `Idempotency-Key`.
+    pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.idempotency_key = Some(value.into());
+        self
+    }
+
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::CreateAvatarConsentResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::CreateAvatarConsentResponse>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::CreateAvatarConsentResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::CreateAvatarConsentResponse>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let group_id = crate::runtime::encode_path_segment(&self.group_id);
+        let request = crate::Request::new(
+                reqwest::Method::POST,
+                format!("/v3/avatars/{group_id}/consent"),
+            )
+            .json(&self.body)
+            .header("Idempotency-Key", &self.idempotency_key)
+            .idempotent()
             .error_shapes(
                 &[
                     (400, crate::runtime::ErrorShape::Standard),
@@ -291,75 +368,431 @@ impl<'a> Avatars<'a> {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        self.client
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(CreateAvatarConsent);
+impl std::future::IntoFuture for CreateAvatarConsent {
+    type Output = crate::Result<crate::types::CreateAvatarConsentResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        crate::types::CreateAvatarConsentResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`get_avatar_group`](Avatars::get_avatar_group) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetAvatarGroup {
+    client: crate::Client,
+    group_id: String,
+    options: crate::RequestOptions,
+}
+
+impl GetAvatarGroup {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::AvatarGroupItem> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::AvatarGroupItem>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::AvatarGroupItem>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::AvatarGroupItem>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let group_id = crate::runtime::encode_path_segment(&self.group_id);
+        let request = crate::Request::new(
+                reqwest::Method::GET,
+                format!("/v3/avatars/{group_id}"),
+            )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(GetAvatarGroup);
+impl std::future::IntoFuture for GetAvatarGroup {
+    type Output = crate::Result<crate::types::AvatarGroupItem>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::AvatarGroupItem>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`get_avatar_look`](Avatars::get_avatar_look) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetAvatarLook {
+    client: crate::Client,
+    look_id: String,
+    options: crate::RequestOptions,
+}
+
+impl GetAvatarLook {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::AvatarLookItem> {
+        let (client, request) = self.into_request();
+        client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::AvatarLookItem>,
             >(request)
             .await?
             .into_data()
     }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::AvatarLookItem>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::AvatarLookItem>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let look_id = crate::runtime::encode_path_segment(&self.look_id);
+        let request = crate::Request::new(
+                reqwest::Method::GET,
+                format!("/v3/avatars/looks/{look_id}"),
+            )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(GetAvatarLook);
+impl std::future::IntoFuture for GetAvatarLook {
+    type Output = crate::Result<crate::types::AvatarLookItem>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::AvatarLookItem>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
-/// Query and header parameters of [`create_avatar`](Avatars::create_avatar).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAvatarParams {
-    /// A unique value (e.g. a UUID) identifying this request. Retrying with the same key returns the result of the first request instead of performing the action again, so a timed-out POST can be retried safely.
-    ///
-    /// Header `Idempotency-Key`.
-    pub idempotency_key: Option<String>,
+/// The call [`list_avatar_groups`](Avatars::list_avatar_groups) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListAvatarGroups {
+    client: crate::Client,
+    ownership: Option<crate::types::AudioVoiceType>,
+    limit: Option<i64>,
+    token: Option<String>,
+    options: crate::RequestOptions,
 }
 
-/// Query and header parameters of [`create_avatar_consent`](Avatars::create_avatar_consent).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAvatarConsentParams {
-    /// A unique value (e.g. a UUID) identifying this request. Retrying with the same key returns the result of the first request instead of performing the action again, so a timed-out POST can be retried safely.
-    ///
-    /// Header `Idempotency-Key`.
-    pub idempotency_key: Option<String>,
-}
-
-/// Query and header parameters of [`list_avatar_groups`](Avatars::list_avatar_groups).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAvatarGroupsParams {
+impl ListAvatarGroups {
     /// Filter by ownership: 'public' for preset avatars, or 'private' for your own. Omit for all.
     ///
     /// Query parameter `ownership`.
-    pub ownership: Option<crate::types::AudioVoiceType>,
+    pub fn ownership(mut self, value: impl Into<crate::types::AudioVoiceType>) -> Self {
+        self.ownership = Some(value.into());
+        self
+    }
+
     /// Maximum number of items to return per page (1-50).
     ///
     /// Default: `20`
     ///
     /// Query parameter `limit`.
-    pub limit: Option<i64>,
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+
     /// Opaque cursor token for the next page.
     ///
     /// Query parameter `token`.
-    pub token: Option<String>,
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+
+    /// Sends the request and returns the decoded value.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::Page<crate::types::AvatarGroupItem>> {
+        let (client, request) = self.into_request();
+        client.send_json::<crate::Page<crate::types::AvatarGroupItem>>(request).await
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::Page<crate::types::AvatarGroupItem>>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::Page<crate::types::AvatarGroupItem>,
+            >(request)
+            .await
+    }
+
+    /// Every item of every page, following `next_token`; the stream ends
+    /// after the last page, or with the first error.
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::AvatarGroupItem>,
+    > + Send + 'static {
+        crate::runtime::paginate(move |token| {
+            let mut page = self.clone();
+            page.token = token;
+            page.send()
+        })
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::GET,
+                "/v3/avatars".to_string(),
+            )
+            .query("ownership", &self.ownership)
+            .query("limit", &self.limit)
+            .query("token", &self.token)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(ListAvatarGroups);
+impl std::future::IntoFuture for ListAvatarGroups {
+    type Output = crate::Result<crate::Page<crate::types::AvatarGroupItem>>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        crate::Page<crate::types::AvatarGroupItem>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
-/// Query and header parameters of [`list_avatar_looks`](Avatars::list_avatar_looks).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAvatarLooksParams {
+/// The call [`list_avatar_looks`](Avatars::list_avatar_looks) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListAvatarLooks {
+    client: crate::Client,
+    group_id: Option<String>,
+    avatar_type: Option<crate::types::AvatarLookType>,
+    ownership: Option<crate::types::AudioVoiceType>,
+    limit: Option<i64>,
+    token: Option<String>,
+    options: crate::RequestOptions,
+}
+
+impl ListAvatarLooks {
     /// Filter looks to a specific avatar group. Returns only looks belonging to this group.
     ///
     /// Query parameter `group_id`.
-    pub group_id: Option<String>,
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+
     /// Filter by avatar type: 'studio_avatar', 'video_avatar', or 'photo_avatar'.
     ///
     /// Query parameter `avatar_type`.
-    pub avatar_type: Option<crate::types::AvatarLookType>,
+    pub fn avatar_type(
+        mut self,
+        value: impl Into<crate::types::AvatarLookType>,
+    ) -> Self {
+        self.avatar_type = Some(value.into());
+        self
+    }
+
     /// Filter by ownership: 'public' for preset avatars, or 'private' for your own. Omit for all.
     ///
     /// Query parameter `ownership`.
-    pub ownership: Option<crate::types::AudioVoiceType>,
+    pub fn ownership(mut self, value: impl Into<crate::types::AudioVoiceType>) -> Self {
+        self.ownership = Some(value.into());
+        self
+    }
+
     /// Maximum number of items to return per page (1-50).
     ///
     /// Default: `20`
     ///
     /// Query parameter `limit`.
-    pub limit: Option<i64>,
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+
     /// Opaque cursor token for the next page.
     ///
     /// Query parameter `token`.
-    pub token: Option<String>,
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::AvatarLookItem>> {
+        let (client, request) = self.into_request();
+        client.send_json::<crate::Page<crate::types::AvatarLookItem>>(request).await
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::Page<crate::types::AvatarLookItem>>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::Page<crate::types::AvatarLookItem>,
+            >(request)
+            .await
+    }
+
+    /// Every item of every page, following `next_token`; the stream ends
+    /// after the last page, or with the first error.
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::AvatarLookItem>,
+    > + Send + 'static {
+        crate::runtime::paginate(move |token| {
+            let mut page = self.clone();
+            page.token = token;
+            page.send()
+        })
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::GET,
+                "/v3/avatars/looks".to_string(),
+            )
+            .query("group_id", &self.group_id)
+            .query("avatar_type", &self.avatar_type)
+            .query("ownership", &self.ownership)
+            .query("limit", &self.limit)
+            .query("token", &self.token)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(ListAvatarLooks);
+impl std::future::IntoFuture for ListAvatarLooks {
+    type Output = crate::Result<crate::Page<crate::types::AvatarLookItem>>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        crate::Page<crate::types::AvatarLookItem>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`update_avatar_look`](Avatars::update_avatar_look) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateAvatarLook {
+    client: crate::Client,
+    look_id: String,
+    body: crate::types::UpdateAvatarLookRequest,
+    options: crate::RequestOptions,
+}
+
+impl UpdateAvatarLook {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::AvatarLookItem> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::AvatarLookItem>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::AvatarLookItem>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::AvatarLookItem>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let look_id = crate::runtime::encode_path_segment(&self.look_id);
+        let request = crate::Request::new(
+                reqwest::Method::PATCH,
+                format!("/v3/avatars/looks/{look_id}"),
+            )
+            .json(&self.body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(UpdateAvatarLook);
+impl std::future::IntoFuture for UpdateAvatarLook {
+    type Output = crate::Result<crate::types::AvatarLookItem>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::AvatarLookItem>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }

@@ -4,20 +4,20 @@
 
 impl crate::Client {
     /// Operations tagged `Lipsync`.
-    pub fn lipsync(&self) -> Lipsync<'_> {
-        Lipsync { client: self }
+    pub fn lipsync(&self) -> Lipsync {
+        Lipsync { client: self.clone() }
     }
 }
 
 /// Dub or replace audio on existing videos
 ///
 /// Operations tagged `Lipsync`.
-#[derive(Debug, Clone, Copy)]
-pub struct Lipsync<'a> {
-    client: &'a crate::Client,
+#[derive(Debug, Clone)]
+pub struct Lipsync {
+    client: crate::Client,
 }
 
-impl<'a> Lipsync<'a> {
+impl Lipsync {
     /// Create lipsync
     ///
     /// Dub or replace audio on a video using a provided audio file. Runs asynchronously — poll status via GET /v3/lipsyncs/{id}.
@@ -26,32 +26,27 @@ impl<'a> Lipsync<'a> {
     ///
     /// Declared error statuses: 400, 401, 429.
     ///
-    /// Sends an `Idempotency-Key` (a new UUID unless set in the parameters), reused across retries.
-    pub async fn create_lipsync(
+    /// Sends an `Idempotency-Key` (a new UUID unless set with `idempotency_key`), reused across retries.
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.lipsync()
+    ///     .create_lipsync(heygen::types::CreateLipsyncRequest::new(heygen::types::AssetUrlOrId::Url(heygen::types::AssetUrl::new("https://example.com/file.mp4")), heygen::types::AssetUrlOrId::Url(heygen::types::AssetUrl::new("https://example.com/file.mp4"))))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_lipsync(
         &self,
-        body: &crate::types::CreateLipsyncRequest,
-        params: &CreateLipsyncParams,
-    ) -> crate::Result<crate::types::LipsyncCreateResponse> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
-                "/v3/lipsyncs".to_string(),
-            )
-            .json(body)
-            .header("Idempotency-Key", &params.idempotency_key)
-            .idempotent()
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::LipsyncCreateResponse>,
-            >(request)
-            .await?
-            .into_data()
+        body: impl Into<crate::types::CreateLipsyncRequest>,
+    ) -> CreateLipsync {
+        CreateLipsync {
+            client: self.client.clone(),
+            body: body.into(),
+            idempotency_key: None,
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Delete lipsync
@@ -64,29 +59,22 @@ impl<'a> Lipsync<'a> {
     /// - `lipsync_id`: Unique lipsync identifier
     ///
     /// Declared error statuses: 400, 401, 404, 429.
-    pub async fn delete_lipsync(
-        &self,
-        lipsync_id: &str,
-    ) -> crate::Result<crate::types::LipsyncDeleteResponse> {
-        let lipsync_id = crate::runtime::encode_path_segment(lipsync_id);
-        let request = crate::runtime::Request::new(
-                reqwest::Method::DELETE,
-                format!("/v3/lipsyncs/{lipsync_id}"),
-            )
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (404, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::LipsyncDeleteResponse>,
-            >(request)
-            .await?
-            .into_data()
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.lipsync()
+    ///     .delete_lipsync("lipsync_id_123")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_lipsync(&self, lipsync_id: impl Into<String>) -> DeleteLipsync {
+        DeleteLipsync {
+            client: self.client.clone(),
+            lipsync_id: lipsync_id.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Get lipsync details
@@ -99,38 +87,31 @@ impl<'a> Lipsync<'a> {
     /// - `lipsync_id`: Unique lipsync identifier
     ///
     /// Declared error statuses: 400, 401, 404, 429.
-    pub async fn get_lipsync(
-        &self,
-        lipsync_id: &str,
-    ) -> crate::Result<crate::types::LipsyncDetail> {
-        let lipsync_id = crate::runtime::encode_path_segment(lipsync_id);
-        let request = crate::runtime::Request::new(
-                reqwest::Method::GET,
-                format!("/v3/lipsyncs/{lipsync_id}"),
-            )
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (404, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::LipsyncDetail>,
-            >(request)
-            .await?
-            .into_data()
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.lipsync()
+    ///     .get_lipsync("lipsync_id_123")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_lipsync(&self, lipsync_id: impl Into<String>) -> GetLipsync {
+        GetLipsync {
+            client: self.client.clone(),
+            lipsync_id: lipsync_id.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
-    /// Calls [`get_lipsync`](Self::get_lipsync) until the job is done: `completed` on success, an error on `failed`; polls with backoff until `options.timeout`.
+    /// Calls [`get_lipsync`](Self::get_lipsync) until the job is done: `completed` on success, an error on `failed`; polls with backoff until `options.timeout`. To set per-call options on each poll, use [`GetLipsync::until_done`].
     pub async fn get_lipsync_until_done(
         &self,
-        lipsync_id: &str,
+        lipsync_id: impl Into<String>,
         options: crate::WaitOptions,
     ) -> crate::Result<crate::types::LipsyncDetail> {
-        crate::runtime::wait_until_done(|| self.get_lipsync(lipsync_id), options).await
+        self.get_lipsync(lipsync_id).until_done(options).await
     }
 
     /// List lipsyncs
@@ -140,42 +121,24 @@ impl<'a> Lipsync<'a> {
     /// `GET /v3/lipsyncs`
     ///
     /// Declared error statuses: 400, 401, 429.
-    pub async fn list_lipsyncs(
-        &self,
-        params: &ListLipsyncsParams,
-    ) -> crate::Result<crate::Page<crate::types::LipsyncDetail>> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::GET,
-                "/v3/lipsyncs".to_string(),
-            )
-            .query("limit", &params.limit)
-            .query("token", &params.token)
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client.send_json::<crate::Page<crate::types::LipsyncDetail>>(request).await
-    }
-
-    /// Every item of [`list_lipsyncs`](Self::list_lipsyncs), following `next_token` page after page.
     ///
-    /// The stream ends after the last page; an error ends it too.
-    pub fn list_lipsyncs_stream(
-        &self,
-        params: &ListLipsyncsParams,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<crate::types::LipsyncDetail>,
-    > + 'a {
-        let handle = *self;
-        let params = params.clone();
-        crate::runtime::paginate(move |token| {
-            let mut params = params.clone();
-            params.token = token;
-            async move { handle.list_lipsyncs(&params).await }
-        })
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.lipsync()
+    ///     .list_lipsyncs()
+    ///     .limit(1)
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_lipsyncs(&self) -> ListLipsyncs {
+        ListLipsyncs {
+            client: self.client.clone(),
+            limit: None,
+            token: None,
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Update lipsync
@@ -188,17 +151,144 @@ impl<'a> Lipsync<'a> {
     /// - `lipsync_id`: Unique lipsync identifier
     ///
     /// Declared error statuses: 400, 401, 404, 429.
-    pub async fn update_lipsync(
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.lipsync()
+    ///     .update_lipsync("lipsync_id_123", heygen::types::UpdateLipsyncRequest::new("title"))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_lipsync(
         &self,
-        lipsync_id: &str,
-        body: &crate::types::UpdateLipsyncRequest,
-    ) -> crate::Result<crate::types::LipsyncDetail> {
-        let lipsync_id = crate::runtime::encode_path_segment(lipsync_id);
-        let request = crate::runtime::Request::new(
-                reqwest::Method::PATCH,
+        lipsync_id: impl Into<String>,
+        body: impl Into<crate::types::UpdateLipsyncRequest>,
+    ) -> UpdateLipsync {
+        UpdateLipsync {
+            client: self.client.clone(),
+            lipsync_id: lipsync_id.into(),
+            body: body.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// The call [`create_lipsync`](Lipsync::create_lipsync) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateLipsync {
+    client: crate::Client,
+    body: crate::types::CreateLipsyncRequest,
+    idempotency_key: Option<String>,
+    options: crate::RequestOptions,
+}
+
+impl CreateLipsync {
+    /// A unique value (e.g. a UUID) identifying this request. Retrying with the same key returns the result of the first request instead of performing the action again, so a timed-out POST can be retried safely.
+    ///
+    /// Header `Idempotency-Key`.
+    pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.idempotency_key = Some(value.into());
+        self
+    }
+
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::LipsyncCreateResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::LipsyncCreateResponse>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::LipsyncCreateResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::LipsyncCreateResponse>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::POST,
+                "/v3/lipsyncs".to_string(),
+            )
+            .json(&self.body)
+            .header("Idempotency-Key", &self.idempotency_key)
+            .idempotent()
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(CreateLipsync);
+impl std::future::IntoFuture for CreateLipsync {
+    type Output = crate::Result<crate::types::LipsyncCreateResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::LipsyncCreateResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`delete_lipsync`](Lipsync::delete_lipsync) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteLipsync {
+    client: crate::Client,
+    lipsync_id: String,
+    options: crate::RequestOptions,
+}
+
+impl DeleteLipsync {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::LipsyncDeleteResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::LipsyncDeleteResponse>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::LipsyncDeleteResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::LipsyncDeleteResponse>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let lipsync_id = crate::runtime::encode_path_segment(&self.lipsync_id);
+        let request = crate::Request::new(
+                reqwest::Method::DELETE,
                 format!("/v3/lipsyncs/{lipsync_id}"),
             )
-            .json(body)
             .error_shapes(
                 &[
                     (400, crate::runtime::ErrorShape::Standard),
@@ -207,37 +297,241 @@ impl<'a> Lipsync<'a> {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        self.client
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(DeleteLipsync);
+impl std::future::IntoFuture for DeleteLipsync {
+    type Output = crate::Result<crate::types::LipsyncDeleteResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::LipsyncDeleteResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`get_lipsync`](Lipsync::get_lipsync) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetLipsync {
+    client: crate::Client,
+    lipsync_id: String,
+    options: crate::RequestOptions,
+}
+
+impl GetLipsync {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::LipsyncDetail> {
+        let (client, request) = self.into_request();
+        client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::LipsyncDetail>,
             >(request)
             .await?
             .into_data()
     }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::LipsyncDetail>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::LipsyncDetail>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let lipsync_id = crate::runtime::encode_path_segment(&self.lipsync_id);
+        let request = crate::Request::new(
+                reqwest::Method::GET,
+                format!("/v3/lipsyncs/{lipsync_id}"),
+            )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(GetLipsync);
+impl std::future::IntoFuture for GetLipsync {
+    type Output = crate::Result<crate::types::LipsyncDetail>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::LipsyncDetail>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
-/// Query and header parameters of [`create_lipsync`](Lipsync::create_lipsync).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateLipsyncParams {
-    /// A unique value (e.g. a UUID) identifying this request. Retrying with the same key returns the result of the first request instead of performing the action again, so a timed-out POST can be retried safely.
-    ///
-    /// Header `Idempotency-Key`.
-    pub idempotency_key: Option<String>,
+impl GetLipsync {
+    /// Sends this request until the job is done (see [`WaitOptions`](crate::WaitOptions)).
+    pub async fn until_done(
+        self,
+        options: crate::WaitOptions,
+    ) -> crate::Result<crate::types::LipsyncDetail> {
+        crate::runtime::wait_until_done(|| self.clone().send(), options).await
+    }
 }
 
-/// Query and header parameters of [`list_lipsyncs`](Lipsync::list_lipsyncs).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListLipsyncsParams {
+/// The call [`list_lipsyncs`](Lipsync::list_lipsyncs) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListLipsyncs {
+    client: crate::Client,
+    limit: Option<i64>,
+    token: Option<String>,
+    options: crate::RequestOptions,
+}
+
+impl ListLipsyncs {
     /// Maximum number of items per page
     ///
     /// Default: `10`
     ///
     /// Query parameter `limit`.
-    pub limit: Option<i64>,
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+
     /// Opaque cursor token for the next page
     ///
     /// Query parameter `token`.
-    pub token: Option<String>,
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::LipsyncDetail>> {
+        let (client, request) = self.into_request();
+        client.send_json::<crate::Page<crate::types::LipsyncDetail>>(request).await
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::Page<crate::types::LipsyncDetail>>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<crate::Page<crate::types::LipsyncDetail>>(request)
+            .await
+    }
+
+    /// Every item of every page, following `next_token`; the stream ends
+    /// after the last page, or with the first error.
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::LipsyncDetail>,
+    > + Send + 'static {
+        crate::runtime::paginate(move |token| {
+            let mut page = self.clone();
+            page.token = token;
+            page.send()
+        })
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::GET,
+                "/v3/lipsyncs".to_string(),
+            )
+            .query("limit", &self.limit)
+            .query("token", &self.token)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(ListLipsyncs);
+impl std::future::IntoFuture for ListLipsyncs {
+    type Output = crate::Result<crate::Page<crate::types::LipsyncDetail>>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        crate::Page<crate::types::LipsyncDetail>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`update_lipsync`](Lipsync::update_lipsync) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateLipsync {
+    client: crate::Client,
+    lipsync_id: String,
+    body: crate::types::UpdateLipsyncRequest,
+    options: crate::RequestOptions,
+}
+
+impl UpdateLipsync {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::LipsyncDetail> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::LipsyncDetail>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::LipsyncDetail>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::LipsyncDetail>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let lipsync_id = crate::runtime::encode_path_segment(&self.lipsync_id);
+        let request = crate::Request::new(
+                reqwest::Method::PATCH,
+                format!("/v3/lipsyncs/{lipsync_id}"),
+            )
+            .json(&self.body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(UpdateLipsync);
+impl std::future::IntoFuture for UpdateLipsync {
+    type Output = crate::Result<crate::types::LipsyncDetail>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::LipsyncDetail>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 impl crate::runtime::Pollable for crate::types::LipsyncDetail {

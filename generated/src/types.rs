@@ -6454,9 +6454,9 @@ impl UserInfoResponse {
     ) -> Self {
         UserInfoResponse {
             username: username.into(),
-            email: email,
-            first_name: first_name,
-            last_name: last_name,
+            email,
+            first_name,
+            last_name,
             billing_type: None,
             wallet: None,
             subscription: None,

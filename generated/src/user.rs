@@ -4,20 +4,20 @@
 
 impl crate::Client {
     /// Operations tagged `User`.
-    pub fn user(&self) -> User<'_> {
-        User { client: self }
+    pub fn user(&self) -> User {
+        User { client: self.clone() }
     }
 }
 
 /// Account information and billing
 ///
 /// Operations tagged `User`.
-#[derive(Debug, Clone, Copy)]
-pub struct User<'a> {
-    client: &'a crate::Client,
+#[derive(Debug, Clone)]
+pub struct User {
+    client: crate::Client,
 }
 
-impl<'a> User<'a> {
+impl User {
     /// Get current user info, remaining credits, and billing
     ///
     /// Returns the authenticated user's profile, remaining credits or balance, and billing details. The billing_type field indicates which billing object is populated: wallet (prepaid balance), subscription (OAuth credit pools), or usage_based (metered spending).
@@ -25,8 +25,61 @@ impl<'a> User<'a> {
     /// `GET /v3/users/me`
     ///
     /// Declared error statuses: 400, 401, 429.
-    pub async fn get_user_me(&self) -> crate::Result<crate::types::UserInfoResponse> {
-        let request = crate::runtime::Request::new(
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.user()
+    ///     .get_user_me()
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_user_me(&self) -> GetUserMe {
+        GetUserMe {
+            client: self.client.clone(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// The call [`get_user_me`](User::get_user_me) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetUserMe {
+    client: crate::Client,
+    options: crate::RequestOptions,
+}
+
+impl GetUserMe {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::UserInfoResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::UserInfoResponse>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::UserInfoResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::UserInfoResponse>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
                 reqwest::Method::GET,
                 "/v3/users/me".to_string(),
             )
@@ -37,11 +90,14 @@ impl<'a> User<'a> {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::UserInfoResponse>,
-            >(request)
-            .await?
-            .into_data()
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(GetUserMe);
+impl std::future::IntoFuture for GetUserMe {
+    type Output = crate::Result<crate::types::UserInfoResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::UserInfoResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -4,20 +4,20 @@
 
 impl crate::Client {
     /// Operations tagged `Video Agent`.
-    pub fn video_agent(&self) -> VideoAgent<'_> {
-        VideoAgent { client: self }
+    pub fn video_agent(&self) -> VideoAgent {
+        VideoAgent { client: self.clone() }
     }
 }
 
 /// Create videos from text prompts using AI
 ///
 /// Operations tagged `Video Agent`.
-#[derive(Debug, Clone, Copy)]
-pub struct VideoAgent<'a> {
-    client: &'a crate::Client,
+#[derive(Debug, Clone)]
+pub struct VideoAgent {
+    client: crate::Client,
 }
 
-impl<'a> VideoAgent<'a> {
+impl VideoAgent {
     /// Send message to Video Agent session
     ///
     /// Send a follow-up message. Set auto_proceed to true to skip checkpoints and generate the video.
@@ -28,31 +28,27 @@ impl<'a> VideoAgent<'a> {
     /// - `session_id`: Session ID
     ///
     /// Declared error statuses: 400, 401, 404, 429.
-    pub async fn continue_video_agent_session(
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.video_agent()
+    ///     .continue_video_agent_session("session_id_123", heygen::types::SendMessageRequest::new("message"))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn continue_video_agent_session(
         &self,
-        session_id: &str,
-        body: &crate::types::SendMessageRequest,
-    ) -> crate::Result<crate::types::SendMessageResponse> {
-        let session_id = crate::runtime::encode_path_segment(session_id);
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
-                format!("/v3/video-agents/sessions/{session_id}/messages"),
-            )
-            .json(body)
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (404, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::SendMessageResponse>,
-            >(request)
-            .await?
-            .into_data()
+        session_id: impl Into<String>,
+        body: impl Into<crate::types::SendMessageRequest>,
+    ) -> ContinueVideoAgentSession {
+        ContinueVideoAgentSession {
+            client: self.client.clone(),
+            session_id: session_id.into(),
+            body: body.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Create video with Video Agent
@@ -62,28 +58,25 @@ impl<'a> VideoAgent<'a> {
     /// `POST /v3/video-agents`
     ///
     /// Declared error statuses: 400, 401, 429.
-    pub async fn create_video_agent(
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.video_agent()
+    ///     .create_video_agent(heygen::types::CreateVideoAgentRequest::new("prompt"))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_video_agent(
         &self,
-        body: &crate::types::CreateVideoAgentRequest,
-    ) -> crate::Result<crate::types::CreateVideoAgentResponse> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
-                "/v3/video-agents".to_string(),
-            )
-            .json(body)
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::CreateVideoAgentResponse>,
-            >(request)
-            .await?
-            .into_data()
+        body: impl Into<crate::types::CreateVideoAgentRequest>,
+    ) -> CreateVideoAgent {
+        CreateVideoAgent {
+            client: self.client.clone(),
+            body: body.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Create interactive Video Agent session
@@ -93,28 +86,25 @@ impl<'a> VideoAgent<'a> {
     /// `POST /v3/video-agents/sessions`
     ///
     /// Declared error statuses: 400, 401, 429.
-    pub async fn create_video_agent_session(
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.video_agent()
+    ///     .create_video_agent_session(heygen::types::CreateSessionRequest::new("prompt"))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_video_agent_session(
         &self,
-        body: &crate::types::CreateSessionRequest,
-    ) -> crate::Result<crate::types::CreateSessionResponse> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
-                "/v3/video-agents/sessions".to_string(),
-            )
-            .json(body)
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::CreateSessionResponse>,
-            >(request)
-            .await?
-            .into_data()
+        body: impl Into<crate::types::CreateSessionRequest>,
+    ) -> CreateVideoAgentSession {
+        CreateVideoAgentSession {
+            client: self.client.clone(),
+            body: body.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Get Video Agent session
@@ -127,29 +117,25 @@ impl<'a> VideoAgent<'a> {
     /// - `session_id`: Session ID
     ///
     /// Declared error statuses: 400, 401, 404, 429.
-    pub async fn get_video_agent_session(
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.video_agent()
+    ///     .get_video_agent_session("session_id_123")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_video_agent_session(
         &self,
-        session_id: &str,
-    ) -> crate::Result<crate::types::GetSessionResponse> {
-        let session_id = crate::runtime::encode_path_segment(session_id);
-        let request = crate::runtime::Request::new(
-                reqwest::Method::GET,
-                format!("/v3/video-agents/sessions/{session_id}"),
-            )
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (404, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::GetSessionResponse>,
-            >(request)
-            .await?
-            .into_data()
+        session_id: impl Into<String>,
+    ) -> GetVideoAgentSession {
+        GetVideoAgentSession {
+            client: self.client.clone(),
+            session_id: session_id.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Get Video Agent session resources
@@ -164,35 +150,31 @@ impl<'a> VideoAgent<'a> {
     /// Declared error statuses: 400, 401, 404, 429.
     ///
     /// Takes a page `token`, but the response has no top-level `next_token`, so no stream method follows the pages: this returns one page.
-    pub async fn get_video_agent_session_resources(
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.video_agent()
+    ///     .get_video_agent_session_resources("session_id_123")
+    ///     .resource_ids("resource ids")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_video_agent_session_resources(
         &self,
-        session_id: &str,
-        params: &GetVideoAgentSessionResourcesParams,
-    ) -> crate::Result<crate::types::GetResourcesResponse> {
-        let session_id = crate::runtime::encode_path_segment(session_id);
-        let request = crate::runtime::Request::new(
-                reqwest::Method::GET,
-                format!("/v3/video-agents/sessions/{session_id}/resources"),
-            )
-            .query("resource_ids", &params.resource_ids)
-            .query("type", &params.r#type)
-            .query("source", &params.source)
-            .query("limit", &params.limit)
-            .query("token", &params.token)
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (404, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::GetResourcesResponse>,
-            >(request)
-            .await?
-            .into_data()
+        session_id: impl Into<String>,
+    ) -> GetVideoAgentSessionResources {
+        GetVideoAgentSessionResources {
+            client: self.client.clone(),
+            session_id: session_id.into(),
+            resource_ids: None,
+            r#type: None,
+            source: None,
+            limit: None,
+            token: None,
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// List Video Agent styles
@@ -202,41 +184,25 @@ impl<'a> VideoAgent<'a> {
     /// `GET /v3/video-agents/styles`
     ///
     /// Declared error statuses: 400, 401, 429.
-    pub async fn list_video_agent_styles(
-        &self,
-        params: &ListVideoAgentStylesParams,
-    ) -> crate::Result<crate::Page<crate::types::StyleItem>> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::GET,
-                "/v3/video-agents/styles".to_string(),
-            )
-            .query("tag", &params.tag)
-            .query("limit", &params.limit)
-            .query("token", &params.token)
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client.send_json::<crate::Page<crate::types::StyleItem>>(request).await
-    }
-
-    /// Every item of [`list_video_agent_styles`](Self::list_video_agent_styles), following `next_token` page after page.
     ///
-    /// The stream ends after the last page; an error ends it too.
-    pub fn list_video_agent_styles_stream(
-        &self,
-        params: &ListVideoAgentStylesParams,
-    ) -> impl futures_util::Stream<Item = crate::Result<crate::types::StyleItem>> + 'a {
-        let handle = *self;
-        let params = params.clone();
-        crate::runtime::paginate(move |token| {
-            let mut params = params.clone();
-            params.token = token;
-            async move { handle.list_video_agent_styles(&params).await }
-        })
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.video_agent()
+    ///     .list_video_agent_styles()
+    ///     .tag("tag")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_video_agent_styles(&self) -> ListVideoAgentStyles {
+        ListVideoAgentStyles {
+            client: self.client.clone(),
+            tag: None,
+            limit: None,
+            token: None,
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Stop Video Agent session
@@ -249,17 +215,74 @@ impl<'a> VideoAgent<'a> {
     /// - `session_id`: Session ID
     ///
     /// Declared error statuses: 400, 401, 404, 429.
-    pub async fn stop_video_agent_session(
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.video_agent()
+    ///     .stop_video_agent_session("session_id_123", Default::default())
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn stop_video_agent_session(
         &self,
-        session_id: &str,
-        body: &crate::types::StopSessionRequest,
-    ) -> crate::Result<crate::types::StopSessionResponse> {
-        let session_id = crate::runtime::encode_path_segment(session_id);
-        let request = crate::runtime::Request::new(
+        session_id: impl Into<String>,
+        body: impl Into<crate::types::StopSessionRequest>,
+    ) -> StopVideoAgentSession {
+        StopVideoAgentSession {
+            client: self.client.clone(),
+            session_id: session_id.into(),
+            body: body.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// The call [`continue_video_agent_session`](VideoAgent::continue_video_agent_session) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ContinueVideoAgentSession {
+    client: crate::Client,
+    session_id: String,
+    body: crate::types::SendMessageRequest,
+    options: crate::RequestOptions,
+}
+
+impl ContinueVideoAgentSession {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::SendMessageResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::SendMessageResponse>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::SendMessageResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::SendMessageResponse>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let session_id = crate::runtime::encode_path_segment(&self.session_id);
+        let request = crate::Request::new(
                 reqwest::Method::POST,
-                format!("/v3/video-agents/sessions/{session_id}/stop"),
+                format!("/v3/video-agents/sessions/{session_id}/messages"),
             )
-            .json(body)
+            .json(&self.body)
             .error_shapes(
                 &[
                     (400, crate::runtime::ErrorShape::Standard),
@@ -268,57 +291,473 @@ impl<'a> VideoAgent<'a> {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        self.client
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(ContinueVideoAgentSession);
+impl std::future::IntoFuture for ContinueVideoAgentSession {
+    type Output = crate::Result<crate::types::SendMessageResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::SendMessageResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`create_video_agent`](VideoAgent::create_video_agent) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateVideoAgent {
+    client: crate::Client,
+    body: crate::types::CreateVideoAgentRequest,
+    options: crate::RequestOptions,
+}
+
+impl CreateVideoAgent {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::CreateVideoAgentResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::CreateVideoAgentResponse>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::CreateVideoAgentResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::CreateVideoAgentResponse>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::POST,
+                "/v3/video-agents".to_string(),
+            )
+            .json(&self.body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(CreateVideoAgent);
+impl std::future::IntoFuture for CreateVideoAgent {
+    type Output = crate::Result<crate::types::CreateVideoAgentResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::CreateVideoAgentResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`create_video_agent_session`](VideoAgent::create_video_agent_session) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateVideoAgentSession {
+    client: crate::Client,
+    body: crate::types::CreateSessionRequest,
+    options: crate::RequestOptions,
+}
+
+impl CreateVideoAgentSession {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::CreateSessionResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::CreateSessionResponse>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::CreateSessionResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::CreateSessionResponse>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::POST,
+                "/v3/video-agents/sessions".to_string(),
+            )
+            .json(&self.body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(CreateVideoAgentSession);
+impl std::future::IntoFuture for CreateVideoAgentSession {
+    type Output = crate::Result<crate::types::CreateSessionResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::CreateSessionResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`get_video_agent_session`](VideoAgent::get_video_agent_session) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetVideoAgentSession {
+    client: crate::Client,
+    session_id: String,
+    options: crate::RequestOptions,
+}
+
+impl GetVideoAgentSession {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::GetSessionResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::GetSessionResponse>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::GetSessionResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::GetSessionResponse>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let session_id = crate::runtime::encode_path_segment(&self.session_id);
+        let request = crate::Request::new(
+                reqwest::Method::GET,
+                format!("/v3/video-agents/sessions/{session_id}"),
+            )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(GetVideoAgentSession);
+impl std::future::IntoFuture for GetVideoAgentSession {
+    type Output = crate::Result<crate::types::GetSessionResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::GetSessionResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`get_video_agent_session_resources`](VideoAgent::get_video_agent_session_resources) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetVideoAgentSessionResources {
+    client: crate::Client,
+    session_id: String,
+    resource_ids: Option<String>,
+    r#type: Option<String>,
+    source: Option<String>,
+    limit: Option<i64>,
+    token: Option<String>,
+    options: crate::RequestOptions,
+}
+
+impl GetVideoAgentSessionResources {
+    /// Comma-separated resource IDs to fetch specific resources
+    ///
+    /// Query parameter `resource_ids`.
+    pub fn resource_ids(mut self, value: impl Into<String>) -> Self {
+        self.resource_ids = Some(value.into());
+        self
+    }
+
+    /// Filter by resource type: image, video, draft, avatar, voice, etc.
+    ///
+    /// Query parameter `type`.
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Filter by source: generated or user_uploaded
+    ///
+    /// Query parameter `source`.
+    pub fn source(mut self, value: impl Into<String>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+
+    /// Resources per page (max 100)
+    ///
+    /// Default: `8`
+    ///
+    /// Query parameter `limit`.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+
+    /// Opaque pagination token
+    ///
+    /// Query parameter `token`.
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::GetResourcesResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::GetResourcesResponse>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::GetResourcesResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::GetResourcesResponse>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let session_id = crate::runtime::encode_path_segment(&self.session_id);
+        let request = crate::Request::new(
+                reqwest::Method::GET,
+                format!("/v3/video-agents/sessions/{session_id}/resources"),
+            )
+            .query("resource_ids", &self.resource_ids)
+            .query("type", &self.r#type)
+            .query("source", &self.source)
+            .query("limit", &self.limit)
+            .query("token", &self.token)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(GetVideoAgentSessionResources);
+impl std::future::IntoFuture for GetVideoAgentSessionResources {
+    type Output = crate::Result<crate::types::GetResourcesResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::GetResourcesResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`list_video_agent_styles`](VideoAgent::list_video_agent_styles) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListVideoAgentStyles {
+    client: crate::Client,
+    tag: Option<String>,
+    limit: Option<i64>,
+    token: Option<String>,
+    options: crate::RequestOptions,
+}
+
+impl ListVideoAgentStyles {
+    /// Filter by tag (e.g., 'cinematic', 'retro-tech', 'iconic-artist', 'pop-culture', 'handmade', 'print').
+    ///
+    /// Query parameter `tag`.
+    pub fn tag(mut self, value: impl Into<String>) -> Self {
+        self.tag = Some(value.into());
+        self
+    }
+
+    /// Results per page (1-100).
+    ///
+    /// Default: `20`
+    ///
+    /// Query parameter `limit`.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+
+    /// Opaque cursor token for the next page. Obtained from next_token in a previous response.
+    ///
+    /// Query parameter `token`.
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::StyleItem>> {
+        let (client, request) = self.into_request();
+        client.send_json::<crate::Page<crate::types::StyleItem>>(request).await
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::Page<crate::types::StyleItem>>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<crate::Page<crate::types::StyleItem>>(request)
+            .await
+    }
+
+    /// Every item of every page, following `next_token`; the stream ends
+    /// after the last page, or with the first error.
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::StyleItem>,
+    > + Send + 'static {
+        crate::runtime::paginate(move |token| {
+            let mut page = self.clone();
+            page.token = token;
+            page.send()
+        })
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::GET,
+                "/v3/video-agents/styles".to_string(),
+            )
+            .query("tag", &self.tag)
+            .query("limit", &self.limit)
+            .query("token", &self.token)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(ListVideoAgentStyles);
+impl std::future::IntoFuture for ListVideoAgentStyles {
+    type Output = crate::Result<crate::Page<crate::types::StyleItem>>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::Page<crate::types::StyleItem>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`stop_video_agent_session`](VideoAgent::stop_video_agent_session) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct StopVideoAgentSession {
+    client: crate::Client,
+    session_id: String,
+    body: crate::types::StopSessionRequest,
+    options: crate::RequestOptions,
+}
+
+impl StopVideoAgentSession {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::StopSessionResponse> {
+        let (client, request) = self.into_request();
+        client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::StopSessionResponse>,
             >(request)
             .await?
             .into_data()
     }
-}
 
-/// Query and header parameters of [`get_video_agent_session_resources`](VideoAgent::get_video_agent_session_resources).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetVideoAgentSessionResourcesParams {
-    /// Comma-separated resource IDs to fetch specific resources
-    ///
-    /// Query parameter `resource_ids`.
-    pub resource_ids: Option<String>,
-    /// Filter by resource type: image, video, draft, avatar, voice, etc.
-    ///
-    /// Query parameter `type`.
-    pub r#type: Option<String>,
-    /// Filter by source: generated or user_uploaded
-    ///
-    /// Query parameter `source`.
-    pub source: Option<String>,
-    /// Resources per page (max 100)
-    ///
-    /// Default: `8`
-    ///
-    /// Query parameter `limit`.
-    pub limit: Option<i64>,
-    /// Opaque pagination token
-    ///
-    /// Query parameter `token`.
-    pub token: Option<String>,
-}
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::StopSessionResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::StopSessionResponse>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
 
-/// Query and header parameters of [`list_video_agent_styles`](VideoAgent::list_video_agent_styles).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListVideoAgentStylesParams {
-    /// Filter by tag (e.g., 'cinematic', 'retro-tech', 'iconic-artist', 'pop-culture', 'handmade', 'print').
-    ///
-    /// Query parameter `tag`.
-    pub tag: Option<String>,
-    /// Results per page (1-100).
-    ///
-    /// Default: `20`
-    ///
-    /// Query parameter `limit`.
-    pub limit: Option<i64>,
-    /// Opaque cursor token for the next page. Obtained from next_token in a previous response.
-    ///
-    /// Query parameter `token`.
-    pub token: Option<String>,
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let session_id = crate::runtime::encode_path_segment(&self.session_id);
+        let request = crate::Request::new(
+                reqwest::Method::POST,
+                format!("/v3/video-agents/sessions/{session_id}/stop"),
+            )
+            .json(&self.body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(StopVideoAgentSession);
+impl std::future::IntoFuture for StopVideoAgentSession {
+    type Output = crate::Result<crate::types::StopSessionResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::StopSessionResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }

@@ -4,20 +4,22 @@
 
 impl crate::Client {
     /// Operations tagged `Video Translate`.
-    pub fn video_translate(&self) -> VideoTranslate<'_> {
-        VideoTranslate { client: self }
+    pub fn video_translate(&self) -> VideoTranslate {
+        VideoTranslate {
+            client: self.clone(),
+        }
     }
 }
 
 /// Translate videos into other languages
 ///
 /// Operations tagged `Video Translate`.
-#[derive(Debug, Clone, Copy)]
-pub struct VideoTranslate<'a> {
-    client: &'a crate::Client,
+#[derive(Debug, Clone)]
+pub struct VideoTranslate {
+    client: crate::Client,
 }
 
-impl<'a> VideoTranslate<'a> {
+impl VideoTranslate {
     /// Create proofread
     ///
     /// Create a proofread session from a video. Processes the video and extracts editable subtitles.
@@ -26,32 +28,27 @@ impl<'a> VideoTranslate<'a> {
     ///
     /// Declared error statuses: 400, 401, 429.
     ///
-    /// Sends an `Idempotency-Key` (a new UUID unless set in the parameters), reused across retries.
-    pub async fn create_proofread(
+    /// Sends an `Idempotency-Key` (a new UUID unless set with `idempotency_key`), reused across retries.
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.video_translate()
+    ///     .create_proofread(heygen::types::CreateProofreadRequest::new(heygen::types::AssetUrlOrId::Url(heygen::types::AssetUrl::new("https://example.com/file.mp4")), Vec::new(), "title"))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_proofread(
         &self,
-        body: &crate::types::CreateProofreadRequest,
-        params: &CreateProofreadParams,
-    ) -> crate::Result<crate::types::CreateProofreadResponse> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
-                "/v3/video-translations/proofreads".to_string(),
-            )
-            .json(body)
-            .header("Idempotency-Key", &params.idempotency_key)
-            .idempotent()
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::CreateProofreadResponse>,
-            >(request)
-            .await?
-            .into_data()
+        body: impl Into<crate::types::CreateProofreadRequest>,
+    ) -> CreateProofread {
+        CreateProofread {
+            client: self.client.clone(),
+            body: body.into(),
+            idempotency_key: None,
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Create video translation
@@ -64,34 +61,27 @@ impl<'a> VideoTranslate<'a> {
     ///
     /// Declared error statuses: 400, 401, 429.
     ///
-    /// Sends an `Idempotency-Key` (a new UUID unless set in the parameters), reused across retries.
-    pub async fn create_video_translation(
+    /// Sends an `Idempotency-Key` (a new UUID unless set with `idempotency_key`), reused across retries.
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.video_translate()
+    ///     .create_video_translation(heygen::types::CreateVideoTranslationRequest::new(heygen::types::AssetUrlOrId::Url(heygen::types::AssetUrl::new("https://example.com/file.mp4")), Vec::new()))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_video_translation(
         &self,
-        body: &crate::types::CreateVideoTranslationRequest,
-        params: &CreateVideoTranslationParams,
-    ) -> crate::Result<crate::types::VideoTranslationCreateResponse> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
-                "/v3/video-translations".to_string(),
-            )
-            .json(body)
-            .header("Idempotency-Key", &params.idempotency_key)
-            .idempotent()
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<
-                    crate::types::VideoTranslationCreateResponse,
-                >,
-            >(request)
-            .await?
-            .into_data()
+        body: impl Into<crate::types::CreateVideoTranslationRequest>,
+    ) -> CreateVideoTranslation {
+        CreateVideoTranslation {
+            client: self.client.clone(),
+            body: body.into(),
+            idempotency_key: None,
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Delete Video Translation
@@ -104,33 +94,25 @@ impl<'a> VideoTranslate<'a> {
     /// - `video_translation_id`: Unique video translation identifier
     ///
     /// Declared error statuses: 400, 401, 404, 429.
-    pub async fn delete_video_translation(
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.video_translate()
+    ///     .delete_video_translation("video_translation_id_123")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_video_translation(
         &self,
-        video_translation_id: &str,
-    ) -> crate::Result<crate::types::VideoTranslationDeleteResponse> {
-        let video_translation_id = crate::runtime::encode_path_segment(
-            video_translation_id,
-        );
-        let request = crate::runtime::Request::new(
-                reqwest::Method::DELETE,
-                format!("/v3/video-translations/{video_translation_id}"),
-            )
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (404, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<
-                    crate::types::VideoTranslationDeleteResponse,
-                >,
-            >(request)
-            .await?
-            .into_data()
+        video_translation_id: impl Into<String>,
+    ) -> DeleteVideoTranslation {
+        DeleteVideoTranslation {
+            client: self.client.clone(),
+            video_translation_id: video_translation_id.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Download proofread SRT
@@ -143,29 +125,25 @@ impl<'a> VideoTranslate<'a> {
     /// - `proofread_id`: Unique proofread identifier
     ///
     /// Declared error statuses: 400, 401, 404, 429.
-    pub async fn download_proofread_srt(
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.video_translate()
+    ///     .download_proofread_srt("proofread_id_123")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn download_proofread_srt(
         &self,
-        proofread_id: &str,
-    ) -> crate::Result<crate::types::DownloadSRTResponse> {
-        let proofread_id = crate::runtime::encode_path_segment(proofread_id);
-        let request = crate::runtime::Request::new(
-                reqwest::Method::GET,
-                format!("/v3/video-translations/proofreads/{proofread_id}/srt"),
-            )
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (404, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::DownloadSRTResponse>,
-            >(request)
-            .await?
-            .into_data()
+        proofread_id: impl Into<String>,
+    ) -> DownloadProofreadSrt {
+        DownloadProofreadSrt {
+            client: self.client.clone(),
+            proofread_id: proofread_id.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Generate video from proofread
@@ -179,35 +157,29 @@ impl<'a> VideoTranslate<'a> {
     ///
     /// Declared error statuses: 400, 401, 404, 429.
     ///
-    /// Sends an `Idempotency-Key` (a new UUID unless set in the parameters), reused across retries.
-    pub async fn generate_from_proofread(
+    /// Sends an `Idempotency-Key` (a new UUID unless set with `idempotency_key`), reused across retries.
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.video_translate()
+    ///     .generate_from_proofread("proofread_id_123", heygen::types::GenerateVideoRequest::new())
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn generate_from_proofread(
         &self,
-        proofread_id: &str,
-        body: &crate::types::GenerateVideoRequest,
-        params: &GenerateFromProofreadParams,
-    ) -> crate::Result<crate::types::GenerateVideoResponse> {
-        let proofread_id = crate::runtime::encode_path_segment(proofread_id);
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
-                format!("/v3/video-translations/proofreads/{proofread_id}/generate"),
-            )
-            .json(body)
-            .header("Idempotency-Key", &params.idempotency_key)
-            .idempotent()
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (404, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::GenerateVideoResponse>,
-            >(request)
-            .await?
-            .into_data()
+        proofread_id: impl Into<String>,
+        body: impl Into<crate::types::GenerateVideoRequest>,
+    ) -> GenerateFromProofread {
+        GenerateFromProofread {
+            client: self.client.clone(),
+            proofread_id: proofread_id.into(),
+            body: body.into(),
+            idempotency_key: None,
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Get proofread details
@@ -220,29 +192,22 @@ impl<'a> VideoTranslate<'a> {
     /// - `proofread_id`: Unique proofread identifier
     ///
     /// Declared error statuses: 400, 401, 404, 429.
-    pub async fn get_proofread(
-        &self,
-        proofread_id: &str,
-    ) -> crate::Result<crate::types::ProofreadDetail> {
-        let proofread_id = crate::runtime::encode_path_segment(proofread_id);
-        let request = crate::runtime::Request::new(
-                reqwest::Method::GET,
-                format!("/v3/video-translations/proofreads/{proofread_id}"),
-            )
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (404, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::ProofreadDetail>,
-            >(request)
-            .await?
-            .into_data()
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.video_translate()
+    ///     .get_proofread("proofread_id_123")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_proofread(&self, proofread_id: impl Into<String>) -> GetProofread {
+        GetProofread {
+            client: self.client.clone(),
+            proofread_id: proofread_id.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Get video translation details
@@ -255,44 +220,34 @@ impl<'a> VideoTranslate<'a> {
     /// - `video_translation_id`: Unique video translation identifier
     ///
     /// Declared error statuses: 400, 401, 404, 429.
-    pub async fn get_video_translation(
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.video_translate()
+    ///     .get_video_translation("video_translation_id_123")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_video_translation(
         &self,
-        video_translation_id: &str,
-    ) -> crate::Result<crate::types::VideoTranslationDetail> {
-        let video_translation_id = crate::runtime::encode_path_segment(
-            video_translation_id,
-        );
-        let request = crate::runtime::Request::new(
-                reqwest::Method::GET,
-                format!("/v3/video-translations/{video_translation_id}"),
-            )
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (404, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::VideoTranslationDetail>,
-            >(request)
-            .await?
-            .into_data()
+        video_translation_id: impl Into<String>,
+    ) -> GetVideoTranslation {
+        GetVideoTranslation {
+            client: self.client.clone(),
+            video_translation_id: video_translation_id.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
-    /// Calls [`get_video_translation`](Self::get_video_translation) until the job is done: `completed` on success, an error on `failed`; polls with backoff until `options.timeout`.
+    /// Calls [`get_video_translation`](Self::get_video_translation) until the job is done: `completed` on success, an error on `failed`; polls with backoff until `options.timeout`. To set per-call options on each poll, use [`GetVideoTranslation::until_done`].
     pub async fn get_video_translation_until_done(
         &self,
-        video_translation_id: &str,
+        video_translation_id: impl Into<String>,
         options: crate::WaitOptions,
     ) -> crate::Result<crate::types::VideoTranslationDetail> {
-        crate::runtime::wait_until_done(
-                || self.get_video_translation(video_translation_id),
-                options,
-            )
-            .await
+        self.get_video_translation(video_translation_id).until_done(options).await
     }
 
     /// Get video translation caption
@@ -305,35 +260,27 @@ impl<'a> VideoTranslate<'a> {
     /// - `video_translation_id`: Unique video translation identifier
     ///
     /// Declared error statuses: 400, 401, 404, 429.
-    pub async fn get_video_translation_caption(
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.video_translate()
+    ///     .get_video_translation_caption("video_translation_id_123", heygen::types::LegacyGetVideoTranslateCaptionCaptionType::Vtt)
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_video_translation_caption(
         &self,
-        video_translation_id: &str,
-        params: &GetVideoTranslationCaptionParams,
-    ) -> crate::Result<crate::types::VideoTranslationCaptionResponse> {
-        let video_translation_id = crate::runtime::encode_path_segment(
-            video_translation_id,
-        );
-        let request = crate::runtime::Request::new(
-                reqwest::Method::GET,
-                format!("/v3/video-translations/{video_translation_id}/caption"),
-            )
-            .query("format", &params.format)
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (404, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<
-                    crate::types::VideoTranslationCaptionResponse,
-                >,
-            >(request)
-            .await?
-            .into_data()
+        video_translation_id: impl Into<String>,
+        format: impl Into<crate::types::LegacyGetVideoTranslateCaptionCaptionType>,
+    ) -> GetVideoTranslationCaption {
+        GetVideoTranslationCaption {
+            client: self.client.clone(),
+            video_translation_id: video_translation_id.into(),
+            format: format.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// List supported languages
@@ -343,28 +290,21 @@ impl<'a> VideoTranslate<'a> {
     /// `GET /v3/video-translations/languages`
     ///
     /// Declared error statuses: 400, 401, 429.
-    pub async fn list_video_translation_languages(
-        &self,
-    ) -> crate::Result<crate::types::VideoTranslationLanguagesResponse> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::GET,
-                "/v3/video-translations/languages".to_string(),
-            )
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<
-                    crate::types::VideoTranslationLanguagesResponse,
-                >,
-            >(request)
-            .await?
-            .into_data()
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.video_translate()
+    ///     .list_video_translation_languages()
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_video_translation_languages(&self) -> ListVideoTranslationLanguages {
+        ListVideoTranslationLanguages {
+            client: self.client.clone(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// List video translations
@@ -374,44 +314,24 @@ impl<'a> VideoTranslate<'a> {
     /// `GET /v3/video-translations`
     ///
     /// Declared error statuses: 400, 401, 429.
-    pub async fn list_video_translations(
-        &self,
-        params: &ListVideoTranslationsParams,
-    ) -> crate::Result<crate::Page<crate::types::VideoTranslationDetail>> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::GET,
-                "/v3/video-translations".to_string(),
-            )
-            .query("limit", &params.limit)
-            .query("token", &params.token)
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<crate::Page<crate::types::VideoTranslationDetail>>(request)
-            .await
-    }
-
-    /// Every item of [`list_video_translations`](Self::list_video_translations), following `next_token` page after page.
     ///
-    /// The stream ends after the last page; an error ends it too.
-    pub fn list_video_translations_stream(
-        &self,
-        params: &ListVideoTranslationsParams,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<crate::types::VideoTranslationDetail>,
-    > + 'a {
-        let handle = *self;
-        let params = params.clone();
-        crate::runtime::paginate(move |token| {
-            let mut params = params.clone();
-            params.token = token;
-            async move { handle.list_video_translations(&params).await }
-        })
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.video_translate()
+    ///     .list_video_translations()
+    ///     .limit(1)
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_video_translations(&self) -> ListVideoTranslations {
+        ListVideoTranslations {
+            client: self.client.clone(),
+            limit: None,
+            token: None,
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Update video translation
@@ -424,33 +344,27 @@ impl<'a> VideoTranslate<'a> {
     /// - `video_translation_id`: Unique video translation identifier
     ///
     /// Declared error statuses: 400, 401, 404, 429.
-    pub async fn update_video_translation(
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.video_translate()
+    ///     .update_video_translation("video_translation_id_123", heygen::types::UpdateVideoTranslationRequest::new("title"))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_video_translation(
         &self,
-        video_translation_id: &str,
-        body: &crate::types::UpdateVideoTranslationRequest,
-    ) -> crate::Result<crate::types::VideoTranslationDetail> {
-        let video_translation_id = crate::runtime::encode_path_segment(
-            video_translation_id,
-        );
-        let request = crate::runtime::Request::new(
-                reqwest::Method::PATCH,
-                format!("/v3/video-translations/{video_translation_id}"),
-            )
-            .json(body)
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (404, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::VideoTranslationDetail>,
-            >(request)
-            .await?
-            .into_data()
+        video_translation_id: impl Into<String>,
+        body: impl Into<crate::types::UpdateVideoTranslationRequest>,
+    ) -> UpdateVideoTranslation {
+        UpdateVideoTranslation {
+            client: self.client.clone(),
+            video_translation_id: video_translation_id.into(),
+            body: body.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Upload proofread SRT
@@ -463,17 +377,232 @@ impl<'a> VideoTranslate<'a> {
     /// - `proofread_id`: Unique proofread identifier
     ///
     /// Declared error statuses: 400, 401, 404, 429.
-    pub async fn upload_proofread_srt(
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.video_translate()
+    ///     .upload_proofread_srt("proofread_id_123", heygen::types::UploadSRTRequest::new(heygen::types::AssetUrlOrId::Url(heygen::types::AssetUrl::new("https://example.com/file.mp4"))))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn upload_proofread_srt(
         &self,
-        proofread_id: &str,
-        body: &crate::types::UploadSRTRequest,
-    ) -> crate::Result<crate::types::ProofreadDetail> {
-        let proofread_id = crate::runtime::encode_path_segment(proofread_id);
-        let request = crate::runtime::Request::new(
-                reqwest::Method::PUT,
-                format!("/v3/video-translations/proofreads/{proofread_id}/srt"),
+        proofread_id: impl Into<String>,
+        body: impl Into<crate::types::UploadSRTRequest>,
+    ) -> UploadProofreadSrt {
+        UploadProofreadSrt {
+            client: self.client.clone(),
+            proofread_id: proofread_id.into(),
+            body: body.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// The call [`create_proofread`](VideoTranslate::create_proofread) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateProofread {
+    client: crate::Client,
+    body: crate::types::CreateProofreadRequest,
+    idempotency_key: Option<String>,
+    options: crate::RequestOptions,
+}
+
+impl CreateProofread {
+    /// A unique value (e.g. a UUID) identifying this request. Retrying with the same key returns the result of the first request instead of performing the action again, so a timed-out POST can be retried safely.
+    ///
+    /// Header `Idempotency-Key`.
+    pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.idempotency_key = Some(value.into());
+        self
+    }
+
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::CreateProofreadResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::CreateProofreadResponse>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::CreateProofreadResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::CreateProofreadResponse>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::POST,
+                "/v3/video-translations/proofreads".to_string(),
             )
-            .json(body)
+            .json(&self.body)
+            .header("Idempotency-Key", &self.idempotency_key)
+            .idempotent()
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(CreateProofread);
+impl std::future::IntoFuture for CreateProofread {
+    type Output = crate::Result<crate::types::CreateProofreadResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::CreateProofreadResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`create_video_translation`](VideoTranslate::create_video_translation) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateVideoTranslation {
+    client: crate::Client,
+    body: crate::types::CreateVideoTranslationRequest,
+    idempotency_key: Option<String>,
+    options: crate::RequestOptions,
+}
+
+impl CreateVideoTranslation {
+    /// A unique value (e.g. a UUID) identifying this request. Retrying with the same key returns the result of the first request instead of performing the action again, so a timed-out POST can be retried safely.
+    ///
+    /// Header `Idempotency-Key`.
+    pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.idempotency_key = Some(value.into());
+        self
+    }
+
+    /// Sends the request and returns the decoded value.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::types::VideoTranslationCreateResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<
+                    crate::types::VideoTranslationCreateResponse,
+                >,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::VideoTranslationCreateResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<
+                    crate::types::VideoTranslationCreateResponse,
+                >,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::POST,
+                "/v3/video-translations".to_string(),
+            )
+            .json(&self.body)
+            .header("Idempotency-Key", &self.idempotency_key)
+            .idempotent()
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(CreateVideoTranslation);
+impl std::future::IntoFuture for CreateVideoTranslation {
+    type Output = crate::Result<crate::types::VideoTranslationCreateResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        crate::types::VideoTranslationCreateResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`delete_video_translation`](VideoTranslate::delete_video_translation) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteVideoTranslation {
+    client: crate::Client,
+    video_translation_id: String,
+    options: crate::RequestOptions,
+}
+
+impl DeleteVideoTranslation {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::types::VideoTranslationDeleteResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<
+                    crate::types::VideoTranslationDeleteResponse,
+                >,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::VideoTranslationDeleteResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<
+                    crate::types::VideoTranslationDeleteResponse,
+                >,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let video_translation_id = crate::runtime::encode_path_segment(
+            &self.video_translation_id,
+        );
+        let request = crate::Request::new(
+                reqwest::Method::DELETE,
+                format!("/v3/video-translations/{video_translation_id}"),
+            )
             .error_shapes(
                 &[
                     (400, crate::runtime::ErrorShape::Standard),
@@ -482,64 +611,661 @@ impl<'a> VideoTranslate<'a> {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        self.client
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(DeleteVideoTranslation);
+impl std::future::IntoFuture for DeleteVideoTranslation {
+    type Output = crate::Result<crate::types::VideoTranslationDeleteResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        crate::types::VideoTranslationDeleteResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`download_proofread_srt`](VideoTranslate::download_proofread_srt) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DownloadProofreadSrt {
+    client: crate::Client,
+    proofread_id: String,
+    options: crate::RequestOptions,
+}
+
+impl DownloadProofreadSrt {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::DownloadSRTResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::DownloadSRTResponse>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::DownloadSRTResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::DownloadSRTResponse>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let proofread_id = crate::runtime::encode_path_segment(&self.proofread_id);
+        let request = crate::Request::new(
+                reqwest::Method::GET,
+                format!("/v3/video-translations/proofreads/{proofread_id}/srt"),
+            )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(DownloadProofreadSrt);
+impl std::future::IntoFuture for DownloadProofreadSrt {
+    type Output = crate::Result<crate::types::DownloadSRTResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::DownloadSRTResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`generate_from_proofread`](VideoTranslate::generate_from_proofread) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GenerateFromProofread {
+    client: crate::Client,
+    proofread_id: String,
+    body: crate::types::GenerateVideoRequest,
+    idempotency_key: Option<String>,
+    options: crate::RequestOptions,
+}
+
+impl GenerateFromProofread {
+    /// A unique value (e.g. a UUID) identifying this request. Retrying with the same key returns the result of the first request instead of performing the action again, so a timed-out POST can be retried safely.
+    ///
+    /// Header `Idempotency-Key`.
+    pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.idempotency_key = Some(value.into());
+        self
+    }
+
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::GenerateVideoResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::GenerateVideoResponse>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::GenerateVideoResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::GenerateVideoResponse>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let proofread_id = crate::runtime::encode_path_segment(&self.proofread_id);
+        let request = crate::Request::new(
+                reqwest::Method::POST,
+                format!("/v3/video-translations/proofreads/{proofread_id}/generate"),
+            )
+            .json(&self.body)
+            .header("Idempotency-Key", &self.idempotency_key)
+            .idempotent()
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(GenerateFromProofread);
+impl std::future::IntoFuture for GenerateFromProofread {
+    type Output = crate::Result<crate::types::GenerateVideoResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::GenerateVideoResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`get_proofread`](VideoTranslate::get_proofread) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetProofread {
+    client: crate::Client,
+    proofread_id: String,
+    options: crate::RequestOptions,
+}
+
+impl GetProofread {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::ProofreadDetail> {
+        let (client, request) = self.into_request();
+        client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::ProofreadDetail>,
             >(request)
             .await?
             .into_data()
     }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::ProofreadDetail>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::ProofreadDetail>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let proofread_id = crate::runtime::encode_path_segment(&self.proofread_id);
+        let request = crate::Request::new(
+                reqwest::Method::GET,
+                format!("/v3/video-translations/proofreads/{proofread_id}"),
+            )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(GetProofread);
+impl std::future::IntoFuture for GetProofread {
+    type Output = crate::Result<crate::types::ProofreadDetail>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::ProofreadDetail>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
-/// Query and header parameters of [`create_proofread`](VideoTranslate::create_proofread).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateProofreadParams {
-    /// A unique value (e.g. a UUID) identifying this request. Retrying with the same key returns the result of the first request instead of performing the action again, so a timed-out POST can be retried safely.
-    ///
-    /// Header `Idempotency-Key`.
-    pub idempotency_key: Option<String>,
+/// The call [`get_video_translation`](VideoTranslate::get_video_translation) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetVideoTranslation {
+    client: crate::Client,
+    video_translation_id: String,
+    options: crate::RequestOptions,
 }
 
-/// Query and header parameters of [`create_video_translation`](VideoTranslate::create_video_translation).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateVideoTranslationParams {
-    /// A unique value (e.g. a UUID) identifying this request. Retrying with the same key returns the result of the first request instead of performing the action again, so a timed-out POST can be retried safely.
-    ///
-    /// Header `Idempotency-Key`.
-    pub idempotency_key: Option<String>,
+impl GetVideoTranslation {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::VideoTranslationDetail> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::VideoTranslationDetail>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::VideoTranslationDetail>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::VideoTranslationDetail>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let video_translation_id = crate::runtime::encode_path_segment(
+            &self.video_translation_id,
+        );
+        let request = crate::Request::new(
+                reqwest::Method::GET,
+                format!("/v3/video-translations/{video_translation_id}"),
+            )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(GetVideoTranslation);
+impl std::future::IntoFuture for GetVideoTranslation {
+    type Output = crate::Result<crate::types::VideoTranslationDetail>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::VideoTranslationDetail>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
-/// Query and header parameters of [`generate_from_proofread`](VideoTranslate::generate_from_proofread).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GenerateFromProofreadParams {
-    /// A unique value (e.g. a UUID) identifying this request. Retrying with the same key returns the result of the first request instead of performing the action again, so a timed-out POST can be retried safely.
-    ///
-    /// Header `Idempotency-Key`.
-    pub idempotency_key: Option<String>,
+impl GetVideoTranslation {
+    /// Sends this request until the job is done (see [`WaitOptions`](crate::WaitOptions)).
+    pub async fn until_done(
+        self,
+        options: crate::WaitOptions,
+    ) -> crate::Result<crate::types::VideoTranslationDetail> {
+        crate::runtime::wait_until_done(|| self.clone().send(), options).await
+    }
 }
 
-/// Query and header parameters of [`get_video_translation_caption`](VideoTranslate::get_video_translation_caption).
-#[derive(Debug, Clone, PartialEq)]
-pub struct GetVideoTranslationCaptionParams {
-    /// Caption format: 'srt' or 'vtt'
-    ///
-    /// Query parameter `format`, required.
-    pub format: crate::types::LegacyGetVideoTranslateCaptionCaptionType,
+/// The call [`get_video_translation_caption`](VideoTranslate::get_video_translation_caption) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetVideoTranslationCaption {
+    client: crate::Client,
+    video_translation_id: String,
+    format: crate::types::LegacyGetVideoTranslateCaptionCaptionType,
+    options: crate::RequestOptions,
 }
 
-/// Query and header parameters of [`list_video_translations`](VideoTranslate::list_video_translations).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListVideoTranslationsParams {
+impl GetVideoTranslationCaption {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::types::VideoTranslationCaptionResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<
+                    crate::types::VideoTranslationCaptionResponse,
+                >,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::VideoTranslationCaptionResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<
+                    crate::types::VideoTranslationCaptionResponse,
+                >,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let video_translation_id = crate::runtime::encode_path_segment(
+            &self.video_translation_id,
+        );
+        let request = crate::Request::new(
+                reqwest::Method::GET,
+                format!("/v3/video-translations/{video_translation_id}/caption"),
+            )
+            .query("format", &self.format)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(GetVideoTranslationCaption);
+impl std::future::IntoFuture for GetVideoTranslationCaption {
+    type Output = crate::Result<crate::types::VideoTranslationCaptionResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        crate::types::VideoTranslationCaptionResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`list_video_translation_languages`](VideoTranslate::list_video_translation_languages) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListVideoTranslationLanguages {
+    client: crate::Client,
+    options: crate::RequestOptions,
+}
+
+impl ListVideoTranslationLanguages {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::types::VideoTranslationLanguagesResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<
+                    crate::types::VideoTranslationLanguagesResponse,
+                >,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<
+        crate::Response<crate::types::VideoTranslationLanguagesResponse>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<
+                    crate::types::VideoTranslationLanguagesResponse,
+                >,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::GET,
+                "/v3/video-translations/languages".to_string(),
+            )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(ListVideoTranslationLanguages);
+impl std::future::IntoFuture for ListVideoTranslationLanguages {
+    type Output = crate::Result<crate::types::VideoTranslationLanguagesResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        crate::types::VideoTranslationLanguagesResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`list_video_translations`](VideoTranslate::list_video_translations) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListVideoTranslations {
+    client: crate::Client,
+    limit: Option<i64>,
+    token: Option<String>,
+    options: crate::RequestOptions,
+}
+
+impl ListVideoTranslations {
     /// Maximum number of items per page
     ///
     /// Default: `10`
     ///
     /// Query parameter `limit`.
-    pub limit: Option<i64>,
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+
     /// Opaque cursor token for the next page
     ///
     /// Query parameter `token`.
-    pub token: Option<String>,
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+
+    /// Sends the request and returns the decoded value.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::Page<crate::types::VideoTranslationDetail>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<crate::Page<crate::types::VideoTranslationDetail>>(request)
+            .await
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<
+        crate::Response<crate::Page<crate::types::VideoTranslationDetail>>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::Page<crate::types::VideoTranslationDetail>,
+            >(request)
+            .await
+    }
+
+    /// Every item of every page, following `next_token`; the stream ends
+    /// after the last page, or with the first error.
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::VideoTranslationDetail>,
+    > + Send + 'static {
+        crate::runtime::paginate(move |token| {
+            let mut page = self.clone();
+            page.token = token;
+            page.send()
+        })
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::GET,
+                "/v3/video-translations".to_string(),
+            )
+            .query("limit", &self.limit)
+            .query("token", &self.token)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(ListVideoTranslations);
+impl std::future::IntoFuture for ListVideoTranslations {
+    type Output = crate::Result<crate::Page<crate::types::VideoTranslationDetail>>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        crate::Page<crate::types::VideoTranslationDetail>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`update_video_translation`](VideoTranslate::update_video_translation) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateVideoTranslation {
+    client: crate::Client,
+    video_translation_id: String,
+    body: crate::types::UpdateVideoTranslationRequest,
+    options: crate::RequestOptions,
+}
+
+impl UpdateVideoTranslation {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::VideoTranslationDetail> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::VideoTranslationDetail>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::VideoTranslationDetail>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::VideoTranslationDetail>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let video_translation_id = crate::runtime::encode_path_segment(
+            &self.video_translation_id,
+        );
+        let request = crate::Request::new(
+                reqwest::Method::PATCH,
+                format!("/v3/video-translations/{video_translation_id}"),
+            )
+            .json(&self.body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(UpdateVideoTranslation);
+impl std::future::IntoFuture for UpdateVideoTranslation {
+    type Output = crate::Result<crate::types::VideoTranslationDetail>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::VideoTranslationDetail>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`upload_proofread_srt`](VideoTranslate::upload_proofread_srt) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UploadProofreadSrt {
+    client: crate::Client,
+    proofread_id: String,
+    body: crate::types::UploadSRTRequest,
+    options: crate::RequestOptions,
+}
+
+impl UploadProofreadSrt {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::ProofreadDetail> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::ProofreadDetail>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::ProofreadDetail>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::ProofreadDetail>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let proofread_id = crate::runtime::encode_path_segment(&self.proofread_id);
+        let request = crate::Request::new(
+                reqwest::Method::PUT,
+                format!("/v3/video-translations/proofreads/{proofread_id}/srt"),
+            )
+            .json(&self.body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(UploadProofreadSrt);
+impl std::future::IntoFuture for UploadProofreadSrt {
+    type Output = crate::Result<crate::types::ProofreadDetail>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::ProofreadDetail>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 impl crate::runtime::Pollable for crate::types::VideoTranslationDetail {

@@ -4,20 +4,20 @@
 
 impl crate::Client {
     /// Operations tagged `Videos`.
-    pub fn videos(&self) -> Videos<'_> {
-        Videos { client: self }
+    pub fn videos(&self) -> Videos {
+        Videos { client: self.clone() }
     }
 }
 
 /// Create, list, retrieve, and delete videos
 ///
 /// Operations tagged `Videos`.
-#[derive(Debug, Clone, Copy)]
-pub struct Videos<'a> {
-    client: &'a crate::Client,
+#[derive(Debug, Clone)]
+pub struct Videos {
+    client: crate::Client,
 }
 
-impl<'a> Videos<'a> {
+impl Videos {
     /// Create a video
     ///
     /// Create a video from a HeyGen avatar or an arbitrary image. Set type to 'avatar' to use a previously created avatar, or 'image' to animate a custom image. Both modes support text-to-speech scripts or pre-recorded audio for lip-sync. The video is generated asynchronously — poll status via GET /v3/videos/{video_id}.
@@ -26,32 +26,27 @@ impl<'a> Videos<'a> {
     ///
     /// Declared error statuses: 400, 401, 429.
     ///
-    /// Sends an `Idempotency-Key` (a new UUID unless set in the parameters), reused across retries.
-    pub async fn create_video(
+    /// Sends an `Idempotency-Key` (a new UUID unless set with `idempotency_key`), reused across retries.
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.videos()
+    ///     .create_video(heygen::types::CreateVideoV3RequestBody::Avatar(heygen::types::CreateVideoFromAvatar::new("avatar_id_123")))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_video(
         &self,
-        body: &crate::types::CreateVideoV3RequestBody,
-        params: &CreateVideoParams,
-    ) -> crate::Result<crate::types::CreateAvatarVideoResponse> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
-                "/v3/videos".to_string(),
-            )
-            .json(body)
-            .header("Idempotency-Key", &params.idempotency_key)
-            .idempotent()
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::CreateAvatarVideoResponse>,
-            >(request)
-            .await?
-            .into_data()
+        body: impl Into<crate::types::CreateVideoV3RequestBody>,
+    ) -> CreateVideo {
+        CreateVideo {
+            client: self.client.clone(),
+            body: body.into(),
+            idempotency_key: None,
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Delete a video
@@ -64,29 +59,22 @@ impl<'a> Videos<'a> {
     /// - `video_id`: Unique video identifier
     ///
     /// Declared error statuses: 400, 401, 404, 429.
-    pub async fn delete_video(
-        &self,
-        video_id: &str,
-    ) -> crate::Result<crate::types::DeleteVideoResponse> {
-        let video_id = crate::runtime::encode_path_segment(video_id);
-        let request = crate::runtime::Request::new(
-                reqwest::Method::DELETE,
-                format!("/v3/videos/{video_id}"),
-            )
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (404, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::DeleteVideoResponse>,
-            >(request)
-            .await?
-            .into_data()
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.videos()
+    ///     .delete_video("video_id_123")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_video(&self, video_id: impl Into<String>) -> DeleteVideo {
+        DeleteVideo {
+            client: self.client.clone(),
+            video_id: video_id.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Get video details
@@ -99,12 +87,236 @@ impl<'a> Videos<'a> {
     /// - `video_id`: Unique video identifier
     ///
     /// Declared error statuses: 400, 401, 404, 429.
-    pub async fn get_video(
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.videos()
+    ///     .get_video("video_id_123")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_video(&self, video_id: impl Into<String>) -> GetVideo {
+        GetVideo {
+            client: self.client.clone(),
+            video_id: video_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Calls [`get_video`](Self::get_video) until the job is done: `completed` on success, an error on `failed`; polls with backoff until `options.timeout`. To set per-call options on each poll, use [`GetVideo::until_done`].
+    pub async fn get_video_until_done(
         &self,
-        video_id: &str,
+        video_id: impl Into<String>,
+        options: crate::WaitOptions,
     ) -> crate::Result<crate::types::VideoDetail> {
-        let video_id = crate::runtime::encode_path_segment(video_id);
-        let request = crate::runtime::Request::new(
+        self.get_video(video_id).until_done(options).await
+    }
+
+    /// List videos
+    ///
+    /// List videos in the account with pagination and optional filtering.
+    ///
+    /// `GET /v3/videos`
+    ///
+    /// Declared error statuses: 400, 401, 429.
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.videos()
+    ///     .list_videos()
+    ///     .limit(1)
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_videos(&self) -> ListVideos {
+        ListVideos {
+            client: self.client.clone(),
+            limit: None,
+            token: None,
+            folder_id: None,
+            title: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// The call [`create_video`](Videos::create_video) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateVideo {
+    client: crate::Client,
+    body: crate::types::CreateVideoV3RequestBody,
+    idempotency_key: Option<String>,
+    options: crate::RequestOptions,
+}
+
+impl CreateVideo {
+    /// A unique value (e.g. a UUID) identifying this request. Retrying with the same key returns the result of the first request instead of performing the action again, so a timed-out POST can be retried safely.
+    ///
+    /// Header `Idempotency-Key`.
+    pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.idempotency_key = Some(value.into());
+        self
+    }
+
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::CreateAvatarVideoResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::CreateAvatarVideoResponse>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::CreateAvatarVideoResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::CreateAvatarVideoResponse>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::POST,
+                "/v3/videos".to_string(),
+            )
+            .json(&self.body)
+            .header("Idempotency-Key", &self.idempotency_key)
+            .idempotent()
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(CreateVideo);
+impl std::future::IntoFuture for CreateVideo {
+    type Output = crate::Result<crate::types::CreateAvatarVideoResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::CreateAvatarVideoResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`delete_video`](Videos::delete_video) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteVideo {
+    client: crate::Client,
+    video_id: String,
+    options: crate::RequestOptions,
+}
+
+impl DeleteVideo {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::DeleteVideoResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::DeleteVideoResponse>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::DeleteVideoResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::DeleteVideoResponse>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let video_id = crate::runtime::encode_path_segment(&self.video_id);
+        let request = crate::Request::new(
+                reqwest::Method::DELETE,
+                format!("/v3/videos/{video_id}"),
+            )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(DeleteVideo);
+impl std::future::IntoFuture for DeleteVideo {
+    type Output = crate::Result<crate::types::DeleteVideoResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::DeleteVideoResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`get_video`](Videos::get_video) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetVideo {
+    client: crate::Client,
+    video_id: String,
+    options: crate::RequestOptions,
+}
+
+impl GetVideo {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::VideoDetail> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::VideoDetail>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::VideoDetail>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::VideoDetail>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let video_id = crate::runtime::encode_path_segment(&self.video_id);
+        let request = crate::Request::new(
                 reqwest::Method::GET,
                 format!("/v3/videos/{video_id}"),
             )
@@ -116,42 +328,113 @@ impl<'a> Videos<'a> {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::VideoDetail>,
-            >(request)
-            .await?
-            .into_data()
+        (self.client, request.options(self.options))
     }
+}
+crate::runtime::call_options!(GetVideo);
+impl std::future::IntoFuture for GetVideo {
+    type Output = crate::Result<crate::types::VideoDetail>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::VideoDetail>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 
-    /// Calls [`get_video`](Self::get_video) until the job is done: `completed` on success, an error on `failed`; polls with backoff until `options.timeout`.
-    pub async fn get_video_until_done(
-        &self,
-        video_id: &str,
+impl GetVideo {
+    /// Sends this request until the job is done (see [`WaitOptions`](crate::WaitOptions)).
+    pub async fn until_done(
+        self,
         options: crate::WaitOptions,
     ) -> crate::Result<crate::types::VideoDetail> {
-        crate::runtime::wait_until_done(|| self.get_video(video_id), options).await
+        crate::runtime::wait_until_done(|| self.clone().send(), options).await
+    }
+}
+
+/// The call [`list_videos`](Videos::list_videos) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListVideos {
+    client: crate::Client,
+    limit: Option<i64>,
+    token: Option<String>,
+    folder_id: Option<String>,
+    title: Option<String>,
+    options: crate::RequestOptions,
+}
+
+impl ListVideos {
+    /// Maximum number of items to return per page
+    ///
+    /// Default: `10`
+    ///
+    /// Query parameter `limit`.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
     }
 
-    /// List videos
+    /// Opaque pagination cursor from a previous response
     ///
-    /// List videos in the account with pagination and optional filtering.
+    /// Query parameter `token`.
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+
+    /// Filter videos by folder ID
     ///
-    /// `GET /v3/videos`
+    /// Query parameter `folder_id`.
+    pub fn folder_id(mut self, value: impl Into<String>) -> Self {
+        self.folder_id = Some(value.into());
+        self
+    }
+
+    /// Filter videos by title substring
     ///
-    /// Declared error statuses: 400, 401, 429.
-    pub async fn list_videos(
-        &self,
-        params: &ListVideosParams,
-    ) -> crate::Result<crate::Page<crate::types::VideoDetail>> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::GET,
-                "/v3/videos".to_string(),
-            )
-            .query("limit", &params.limit)
-            .query("token", &params.token)
-            .query("folder_id", &params.folder_id)
-            .query("title", &params.title)
+    /// Query parameter `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::VideoDetail>> {
+        let (client, request) = self.into_request();
+        client.send_json::<crate::Page<crate::types::VideoDetail>>(request).await
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::Page<crate::types::VideoDetail>>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<crate::Page<crate::types::VideoDetail>>(request)
+            .await
+    }
+
+    /// Every item of every page, following `next_token`; the stream ends
+    /// after the last page, or with the first error.
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::VideoDetail>,
+    > + Send + 'static {
+        crate::runtime::paginate(move |token| {
+            let mut page = self.clone();
+            page.token = token;
+            page.send()
+        })
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(reqwest::Method::GET, "/v3/videos".to_string())
+            .query("limit", &self.limit)
+            .query("token", &self.token)
+            .query("folder_id", &self.folder_id)
+            .query("title", &self.title)
             .error_shapes(
                 &[
                     (400, crate::runtime::ErrorShape::Standard),
@@ -159,58 +442,16 @@ impl<'a> Videos<'a> {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        self.client.send_json::<crate::Page<crate::types::VideoDetail>>(request).await
-    }
-
-    /// Every item of [`list_videos`](Self::list_videos), following `next_token` page after page.
-    ///
-    /// The stream ends after the last page; an error ends it too.
-    pub fn list_videos_stream(
-        &self,
-        params: &ListVideosParams,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<crate::types::VideoDetail>,
-    > + 'a {
-        let handle = *self;
-        let params = params.clone();
-        crate::runtime::paginate(move |token| {
-            let mut params = params.clone();
-            params.token = token;
-            async move { handle.list_videos(&params).await }
-        })
+        (self.client, request.options(self.options))
     }
 }
-
-/// Query and header parameters of [`create_video`](Videos::create_video).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateVideoParams {
-    /// A unique value (e.g. a UUID) identifying this request. Retrying with the same key returns the result of the first request instead of performing the action again, so a timed-out POST can be retried safely.
-    ///
-    /// Header `Idempotency-Key`.
-    pub idempotency_key: Option<String>,
-}
-
-/// Query and header parameters of [`list_videos`](Videos::list_videos).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListVideosParams {
-    /// Maximum number of items to return per page
-    ///
-    /// Default: `10`
-    ///
-    /// Query parameter `limit`.
-    pub limit: Option<i64>,
-    /// Opaque pagination cursor from a previous response
-    ///
-    /// Query parameter `token`.
-    pub token: Option<String>,
-    /// Filter videos by folder ID
-    ///
-    /// Query parameter `folder_id`.
-    pub folder_id: Option<String>,
-    /// Filter videos by title substring
-    ///
-    /// Query parameter `title`.
-    pub title: Option<String>,
+crate::runtime::call_options!(ListVideos);
+impl std::future::IntoFuture for ListVideos {
+    type Output = crate::Result<crate::Page<crate::types::VideoDetail>>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::Page<crate::types::VideoDetail>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 impl crate::runtime::Pollable for crate::types::VideoDetail {

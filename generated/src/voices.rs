@@ -4,20 +4,20 @@
 
 impl crate::Client {
     /// Operations tagged `Voices`.
-    pub fn voices(&self) -> Voices<'_> {
-        Voices { client: self }
+    pub fn voices(&self) -> Voices {
+        Voices { client: self.clone() }
     }
 }
 
 /// Text-to-speech and voice management
 ///
 /// Operations tagged `Voices`.
-#[derive(Debug, Clone, Copy)]
-pub struct Voices<'a> {
-    client: &'a crate::Client,
+#[derive(Debug, Clone)]
+pub struct Voices {
+    client: crate::Client,
 }
 
-impl<'a> Voices<'a> {
+impl Voices {
     /// Create speech audio from text
     ///
     /// Synthesize speech audio from text using a specified voice. Returns a URL to the generated audio file along with duration and optional word-level timestamps.
@@ -25,28 +25,25 @@ impl<'a> Voices<'a> {
     /// `POST /v3/voices/speech`
     ///
     /// Declared error statuses: 400, 401, 429.
-    pub async fn create_speech(
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.voices()
+    ///     .create_speech(heygen::types::TextToSpeechRequest::new("text", "voice_id_123"))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_speech(
         &self,
-        body: &crate::types::TextToSpeechRequest,
-    ) -> crate::Result<crate::types::TextToSpeechResponseData> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
-                "/v3/voices/speech".to_string(),
-            )
-            .json(body)
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::TextToSpeechResponseData>,
-            >(request)
-            .await?
-            .into_data()
+        body: impl Into<crate::types::TextToSpeechRequest>,
+    ) -> CreateSpeech {
+        CreateSpeech {
+            client: self.client.clone(),
+            body: body.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Design a voice
@@ -56,28 +53,25 @@ impl<'a> Voices<'a> {
     /// `POST /v3/voices`
     ///
     /// Declared error statuses: 400, 401, 429.
-    pub async fn design_voice(
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.voices()
+    ///     .design_voice(heygen::types::DesignVoiceRequest::new("prompt"))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn design_voice(
         &self,
-        body: &crate::types::DesignVoiceRequest,
-    ) -> crate::Result<crate::types::DesignVoiceResponseData> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
-                "/v3/voices".to_string(),
-            )
-            .json(body)
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::DesignVoiceResponseData>,
-            >(request)
-            .await?
-            .into_data()
+        body: impl Into<crate::types::DesignVoiceRequest>,
+    ) -> DesignVoice {
+        DesignVoice {
+            client: self.client.clone(),
+            body: body.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// List voices
@@ -87,20 +81,73 @@ impl<'a> Voices<'a> {
     /// `GET /v3/voices`
     ///
     /// Declared error statuses: 400, 401, 429.
-    pub async fn list_voices(
-        &self,
-        params: &ListVoicesParams,
-    ) -> crate::Result<crate::Page<crate::types::AudioVoiceItem>> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::GET,
-                "/v3/voices".to_string(),
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.voices()
+    ///     .list_voices()
+    ///     .type(heygen::types::AudioVoiceType::Public)
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_voices(&self) -> ListVoices {
+        ListVoices {
+            client: self.client.clone(),
+            r#type: None,
+            engine: None,
+            language: None,
+            gender: None,
+            limit: None,
+            token: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// The call [`create_speech`](Voices::create_speech) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateSpeech {
+    client: crate::Client,
+    body: crate::types::TextToSpeechRequest,
+    options: crate::RequestOptions,
+}
+
+impl CreateSpeech {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::TextToSpeechResponseData> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::TextToSpeechResponseData>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::TextToSpeechResponseData>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::TextToSpeechResponseData>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::POST,
+                "/v3/voices/speech".to_string(),
             )
-            .query("type", &params.r#type)
-            .query("engine", &params.engine)
-            .query("language", &params.language)
-            .query("gender", &params.gender)
-            .query("limit", &params.limit)
-            .query("token", &params.token)
+            .json(&self.body)
             .error_shapes(
                 &[
                     (400, crate::runtime::ErrorShape::Standard),
@@ -108,57 +155,205 @@ impl<'a> Voices<'a> {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        self.client.send_json::<crate::Page<crate::types::AudioVoiceItem>>(request).await
+        (self.client, request.options(self.options))
     }
-
-    /// Every item of [`list_voices`](Self::list_voices), following `next_token` page after page.
-    ///
-    /// The stream ends after the last page; an error ends it too.
-    pub fn list_voices_stream(
-        &self,
-        params: &ListVoicesParams,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<crate::types::AudioVoiceItem>,
-    > + 'a {
-        let handle = *self;
-        let params = params.clone();
-        crate::runtime::paginate(move |token| {
-            let mut params = params.clone();
-            params.token = token;
-            async move { handle.list_voices(&params).await }
-        })
+}
+crate::runtime::call_options!(CreateSpeech);
+impl std::future::IntoFuture for CreateSpeech {
+    type Output = crate::Result<crate::types::TextToSpeechResponseData>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::TextToSpeechResponseData>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 
-/// Query and header parameters of [`list_voices`](Voices::list_voices).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListVoicesParams {
+/// The call [`design_voice`](Voices::design_voice) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DesignVoice {
+    client: crate::Client,
+    body: crate::types::DesignVoiceRequest,
+    options: crate::RequestOptions,
+}
+
+impl DesignVoice {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::DesignVoiceResponseData> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::DesignVoiceResponseData>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::DesignVoiceResponseData>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::DesignVoiceResponseData>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::POST,
+                "/v3/voices".to_string(),
+            )
+            .json(&self.body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(DesignVoice);
+impl std::future::IntoFuture for DesignVoice {
+    type Output = crate::Result<crate::types::DesignVoiceResponseData>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::DesignVoiceResponseData>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`list_voices`](Voices::list_voices) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListVoices {
+    client: crate::Client,
+    r#type: Option<crate::types::AudioVoiceType>,
+    engine: Option<String>,
+    language: Option<String>,
+    gender: Option<String>,
+    limit: Option<i64>,
+    token: Option<String>,
+    options: crate::RequestOptions,
+}
+
+impl ListVoices {
     /// Voice type: 'public' for the shared library or 'private' for your cloned voices.
     ///
     /// Default: `"public"`
     ///
     /// Query parameter `type`.
-    pub r#type: Option<crate::types::AudioVoiceType>,
+    pub fn r#type(mut self, value: impl Into<crate::types::AudioVoiceType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
     /// Filter by voice engine (e.g. 'starfish'). When set, only voices compatible with that engine are returned.
     ///
     /// Query parameter `engine`.
-    pub engine: Option<String>,
+    pub fn engine(mut self, value: impl Into<String>) -> Self {
+        self.engine = Some(value.into());
+        self
+    }
+
     /// Filter by language (e.g. 'English').
     ///
     /// Query parameter `language`.
-    pub language: Option<String>,
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+
     /// Filter by gender ('male' or 'female').
     ///
     /// Query parameter `gender`.
-    pub gender: Option<String>,
+    pub fn gender(mut self, value: impl Into<String>) -> Self {
+        self.gender = Some(value.into());
+        self
+    }
+
     /// Results per page (1-100).
     ///
     /// Default: `20`
     ///
     /// Query parameter `limit`.
-    pub limit: Option<i64>,
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+
     /// Opaque cursor token for the next page.
     ///
     /// Query parameter `token`.
-    pub token: Option<String>,
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::AudioVoiceItem>> {
+        let (client, request) = self.into_request();
+        client.send_json::<crate::Page<crate::types::AudioVoiceItem>>(request).await
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::Page<crate::types::AudioVoiceItem>>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::Page<crate::types::AudioVoiceItem>,
+            >(request)
+            .await
+    }
+
+    /// Every item of every page, following `next_token`; the stream ends
+    /// after the last page, or with the first error.
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::AudioVoiceItem>,
+    > + Send + 'static {
+        crate::runtime::paginate(move |token| {
+            let mut page = self.clone();
+            page.token = token;
+            page.send()
+        })
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(reqwest::Method::GET, "/v3/voices".to_string())
+            .query("type", &self.r#type)
+            .query("engine", &self.engine)
+            .query("language", &self.language)
+            .query("gender", &self.gender)
+            .query("limit", &self.limit)
+            .query("token", &self.token)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(ListVoices);
+impl std::future::IntoFuture for ListVoices {
+    type Output = crate::Result<crate::Page<crate::types::AudioVoiceItem>>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        crate::Page<crate::types::AudioVoiceItem>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }

@@ -4,20 +4,20 @@
 
 impl crate::Client {
     /// Operations tagged `Webhooks`.
-    pub fn webhooks(&self) -> Webhooks<'_> {
-        Webhooks { client: self }
+    pub fn webhooks(&self) -> Webhooks {
+        Webhooks { client: self.clone() }
     }
 }
 
 /// Manage webhook endpoints and events
 ///
 /// Operations tagged `Webhooks`.
-#[derive(Debug, Clone, Copy)]
-pub struct Webhooks<'a> {
-    client: &'a crate::Client,
+#[derive(Debug, Clone)]
+pub struct Webhooks {
+    client: crate::Client,
 }
 
-impl<'a> Webhooks<'a> {
+impl Webhooks {
     /// Create a webhook endpoint
     ///
     /// Register a new webhook endpoint to receive event notifications. Returns the endpoint details including the signing secret — store it securely, it will not be shown again except via rotate-secret.
@@ -26,32 +26,27 @@ impl<'a> Webhooks<'a> {
     ///
     /// Declared error statuses: 400, 401, 429.
     ///
-    /// Sends an `Idempotency-Key` (a new UUID unless set in the parameters), reused across retries.
-    pub async fn create_webhook_endpoint(
+    /// Sends an `Idempotency-Key` (a new UUID unless set with `idempotency_key`), reused across retries.
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.webhooks()
+    ///     .create_webhook_endpoint(heygen::types::CreateWebhookEndpointRequest::new("https://example.com/file.mp4"))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_webhook_endpoint(
         &self,
-        body: &crate::types::CreateWebhookEndpointRequest,
-        params: &CreateWebhookEndpointParams,
-    ) -> crate::Result<crate::types::WebhookEndpointResponse> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
-                "/v3/webhooks/endpoints".to_string(),
-            )
-            .json(body)
-            .header("Idempotency-Key", &params.idempotency_key)
-            .idempotent()
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::WebhookEndpointResponse>,
-            >(request)
-            .await?
-            .into_data()
+        body: impl Into<crate::types::CreateWebhookEndpointRequest>,
+    ) -> CreateWebhookEndpoint {
+        CreateWebhookEndpoint {
+            client: self.client.clone(),
+            body: body.into(),
+            idempotency_key: None,
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Delete a webhook endpoint
@@ -64,26 +59,25 @@ impl<'a> Webhooks<'a> {
     /// - `endpoint_id`: Webhook endpoint ID
     ///
     /// Declared error statuses: 400, 401, 404, 429.
-    pub async fn delete_webhook_endpoint(
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.webhooks()
+    ///     .delete_webhook_endpoint("endpoint_id_123")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_webhook_endpoint(
         &self,
-        endpoint_id: &str,
-    ) -> crate::Result<crate::types::DeleteWebhookEndpointResponse> {
-        let endpoint_id = crate::runtime::encode_path_segment(endpoint_id);
-        let request = crate::runtime::Request::new(
-                reqwest::Method::DELETE,
-                format!("/v3/webhooks/endpoints/{endpoint_id}"),
-            )
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (404, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<crate::types::DeleteWebhookEndpointResponse>(request)
-            .await
+        endpoint_id: impl Into<String>,
+    ) -> DeleteWebhookEndpoint {
+        DeleteWebhookEndpoint {
+            client: self.client.clone(),
+            endpoint_id: endpoint_id.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// List webhook endpoints
@@ -93,44 +87,24 @@ impl<'a> Webhooks<'a> {
     /// `GET /v3/webhooks/endpoints`
     ///
     /// Declared error statuses: 400, 401, 429.
-    pub async fn list_webhook_endpoints(
-        &self,
-        params: &ListWebhookEndpointsParams,
-    ) -> crate::Result<crate::Page<crate::types::WebhookEndpointResponse>> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::GET,
-                "/v3/webhooks/endpoints".to_string(),
-            )
-            .query("limit", &params.limit)
-            .query("token", &params.token)
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<crate::Page<crate::types::WebhookEndpointResponse>>(request)
-            .await
-    }
-
-    /// Every item of [`list_webhook_endpoints`](Self::list_webhook_endpoints), following `next_token` page after page.
     ///
-    /// The stream ends after the last page; an error ends it too.
-    pub fn list_webhook_endpoints_stream(
-        &self,
-        params: &ListWebhookEndpointsParams,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<crate::types::WebhookEndpointResponse>,
-    > + 'a {
-        let handle = *self;
-        let params = params.clone();
-        crate::runtime::paginate(move |token| {
-            let mut params = params.clone();
-            params.token = token;
-            async move { handle.list_webhook_endpoints(&params).await }
-        })
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.webhooks()
+    ///     .list_webhook_endpoints()
+    ///     .limit(1)
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_webhook_endpoints(&self) -> ListWebhookEndpoints {
+        ListWebhookEndpoints {
+            client: self.client.clone(),
+            limit: None,
+            token: None,
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// List webhook event types
@@ -140,23 +114,21 @@ impl<'a> Webhooks<'a> {
     /// `GET /v3/webhooks/event-types`
     ///
     /// Declared error statuses: 400, 401, 429.
-    pub async fn list_webhook_event_types(
-        &self,
-    ) -> crate::Result<crate::Page<crate::types::WebhookEventTypeItem>> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::GET,
-                "/v3/webhooks/event-types".to_string(),
-            )
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<crate::Page<crate::types::WebhookEventTypeItem>>(request)
-            .await
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.webhooks()
+    ///     .list_webhook_event_types()
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_webhook_event_types(&self) -> ListWebhookEventTypes {
+        ListWebhookEventTypes {
+            client: self.client.clone(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// List webhook events
@@ -166,46 +138,26 @@ impl<'a> Webhooks<'a> {
     /// `GET /v3/webhooks/events`
     ///
     /// Declared error statuses: 400, 401, 429.
-    pub async fn list_webhook_events(
-        &self,
-        params: &ListWebhookEventsParams,
-    ) -> crate::Result<crate::Page<crate::types::WebhookEventResponse>> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::GET,
-                "/v3/webhooks/events".to_string(),
-            )
-            .query("event_type", &params.event_type)
-            .query("entity_id", &params.entity_id)
-            .query("limit", &params.limit)
-            .query("token", &params.token)
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<crate::Page<crate::types::WebhookEventResponse>>(request)
-            .await
-    }
-
-    /// Every item of [`list_webhook_events`](Self::list_webhook_events), following `next_token` page after page.
     ///
-    /// The stream ends after the last page; an error ends it too.
-    pub fn list_webhook_events_stream(
-        &self,
-        params: &ListWebhookEventsParams,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<crate::types::WebhookEventResponse>,
-    > + 'a {
-        let handle = *self;
-        let params = params.clone();
-        crate::runtime::paginate(move |token| {
-            let mut params = params.clone();
-            params.token = token;
-            async move { handle.list_webhook_events(&params).await }
-        })
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.webhooks()
+    ///     .list_webhook_events()
+    ///     .event_type(heygen::types::WebhookEventType::AvatarVideoSuccess)
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_webhook_events(&self) -> ListWebhookEvents {
+        ListWebhookEvents {
+            client: self.client.clone(),
+            event_type: None,
+            entity_id: None,
+            limit: None,
+            token: None,
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Rotate webhook signing secret
@@ -219,33 +171,27 @@ impl<'a> Webhooks<'a> {
     ///
     /// Declared error statuses: 400, 401, 404, 429.
     ///
-    /// Sends an `Idempotency-Key` (a new UUID unless set in the parameters), reused across retries.
-    pub async fn rotate_webhook_endpoint_secret(
+    /// Sends an `Idempotency-Key` (a new UUID unless set with `idempotency_key`), reused across retries.
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.webhooks()
+    ///     .rotate_webhook_endpoint_secret("endpoint_id_123")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn rotate_webhook_endpoint_secret(
         &self,
-        endpoint_id: &str,
-        params: &RotateWebhookEndpointSecretParams,
-    ) -> crate::Result<crate::types::RotateSecretResponseData> {
-        let endpoint_id = crate::runtime::encode_path_segment(endpoint_id);
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
-                format!("/v3/webhooks/endpoints/{endpoint_id}/rotate-secret"),
-            )
-            .header("Idempotency-Key", &params.idempotency_key)
-            .idempotent()
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (404, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::RotateSecretResponseData>,
-            >(request)
-            .await?
-            .into_data()
+        endpoint_id: impl Into<String>,
+    ) -> RotateWebhookEndpointSecret {
+        RotateWebhookEndpointSecret {
+            client: self.client.clone(),
+            endpoint_id: endpoint_id.into(),
+            idempotency_key: None,
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Update a webhook endpoint
@@ -258,17 +204,140 @@ impl<'a> Webhooks<'a> {
     /// - `endpoint_id`: Webhook endpoint ID
     ///
     /// Declared error statuses: 400, 401, 404, 429.
-    pub async fn update_webhook_endpoint(
+    ///
+    /// ```no_run
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.webhooks()
+    ///     .update_webhook_endpoint("endpoint_id_123", heygen::types::UpdateWebhookEndpointRequest::new())
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_webhook_endpoint(
         &self,
-        endpoint_id: &str,
-        body: &crate::types::UpdateWebhookEndpointRequest,
-    ) -> crate::Result<crate::types::WebhookEndpointResponse> {
-        let endpoint_id = crate::runtime::encode_path_segment(endpoint_id);
-        let request = crate::runtime::Request::new(
-                reqwest::Method::PATCH,
+        endpoint_id: impl Into<String>,
+        body: impl Into<crate::types::UpdateWebhookEndpointRequest>,
+    ) -> UpdateWebhookEndpoint {
+        UpdateWebhookEndpoint {
+            client: self.client.clone(),
+            endpoint_id: endpoint_id.into(),
+            body: body.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// The call [`create_webhook_endpoint`](Webhooks::create_webhook_endpoint) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateWebhookEndpoint {
+    client: crate::Client,
+    body: crate::types::CreateWebhookEndpointRequest,
+    idempotency_key: Option<String>,
+    options: crate::RequestOptions,
+}
+
+impl CreateWebhookEndpoint {
+    /// A unique value (e.g. a UUID) identifying this request. Retrying with the same key returns the result of the first request instead of performing the action again, so a timed-out POST can be retried safely.
+    ///
+    /// Header `Idempotency-Key`.
+    pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.idempotency_key = Some(value.into());
+        self
+    }
+
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::WebhookEndpointResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::WebhookEndpointResponse>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::WebhookEndpointResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::WebhookEndpointResponse>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::POST,
+                "/v3/webhooks/endpoints".to_string(),
+            )
+            .json(&self.body)
+            .header("Idempotency-Key", &self.idempotency_key)
+            .idempotent()
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(CreateWebhookEndpoint);
+impl std::future::IntoFuture for CreateWebhookEndpoint {
+    type Output = crate::Result<crate::types::WebhookEndpointResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::WebhookEndpointResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`delete_webhook_endpoint`](Webhooks::delete_webhook_endpoint) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteWebhookEndpoint {
+    client: crate::Client,
+    endpoint_id: String,
+    options: crate::RequestOptions,
+}
+
+impl DeleteWebhookEndpoint {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::types::DeleteWebhookEndpointResponse> {
+        let (client, request) = self.into_request();
+        client.send_json::<crate::types::DeleteWebhookEndpointResponse>(request).await
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::DeleteWebhookEndpointResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::types::DeleteWebhookEndpointResponse,
+            >(request)
+            .await
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let endpoint_id = crate::runtime::encode_path_segment(&self.endpoint_id);
+        let request = crate::Request::new(
+                reqwest::Method::DELETE,
                 format!("/v3/webhooks/endpoints/{endpoint_id}"),
             )
-            .json(body)
             .error_shapes(
                 &[
                     (400, crate::runtime::ErrorShape::Standard),
@@ -277,67 +346,431 @@ impl<'a> Webhooks<'a> {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        self.client
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(DeleteWebhookEndpoint);
+impl std::future::IntoFuture for DeleteWebhookEndpoint {
+    type Output = crate::Result<crate::types::DeleteWebhookEndpointResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        crate::types::DeleteWebhookEndpointResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`list_webhook_endpoints`](Webhooks::list_webhook_endpoints) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListWebhookEndpoints {
+    client: crate::Client,
+    limit: Option<i64>,
+    token: Option<String>,
+    options: crate::RequestOptions,
+}
+
+impl ListWebhookEndpoints {
+    /// Maximum number of endpoints to return (1-100). Default: 10.
+    ///
+    /// Default: `10`
+    ///
+    /// Query parameter `limit`.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+
+    /// Opaque pagination cursor from a previous response's next_token.
+    ///
+    /// Query parameter `token`.
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+
+    /// Sends the request and returns the decoded value.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::Page<crate::types::WebhookEndpointResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<crate::Page<crate::types::WebhookEndpointResponse>>(request)
+            .await
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<
+        crate::Response<crate::Page<crate::types::WebhookEndpointResponse>>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::Page<crate::types::WebhookEndpointResponse>,
+            >(request)
+            .await
+    }
+
+    /// Every item of every page, following `next_token`; the stream ends
+    /// after the last page, or with the first error.
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::WebhookEndpointResponse>,
+    > + Send + 'static {
+        crate::runtime::paginate(move |token| {
+            let mut page = self.clone();
+            page.token = token;
+            page.send()
+        })
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::GET,
+                "/v3/webhooks/endpoints".to_string(),
+            )
+            .query("limit", &self.limit)
+            .query("token", &self.token)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(ListWebhookEndpoints);
+impl std::future::IntoFuture for ListWebhookEndpoints {
+    type Output = crate::Result<crate::Page<crate::types::WebhookEndpointResponse>>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        crate::Page<crate::types::WebhookEndpointResponse>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`list_webhook_event_types`](Webhooks::list_webhook_event_types) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListWebhookEventTypes {
+    client: crate::Client,
+    options: crate::RequestOptions,
+}
+
+impl ListWebhookEventTypes {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::Page<crate::types::WebhookEventTypeItem>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<crate::Page<crate::types::WebhookEventTypeItem>>(request)
+            .await
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<
+        crate::Response<crate::Page<crate::types::WebhookEventTypeItem>>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::Page<crate::types::WebhookEventTypeItem>,
+            >(request)
+            .await
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::GET,
+                "/v3/webhooks/event-types".to_string(),
+            )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(ListWebhookEventTypes);
+impl std::future::IntoFuture for ListWebhookEventTypes {
+    type Output = crate::Result<crate::Page<crate::types::WebhookEventTypeItem>>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        crate::Page<crate::types::WebhookEventTypeItem>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`list_webhook_events`](Webhooks::list_webhook_events) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListWebhookEvents {
+    client: crate::Client,
+    event_type: Option<crate::types::WebhookEventType>,
+    entity_id: Option<String>,
+    limit: Option<i64>,
+    token: Option<String>,
+    options: crate::RequestOptions,
+}
+
+impl ListWebhookEvents {
+    /// Filter events by type, e.g. 'avatar_video.success'.
+    ///
+    /// Query parameter `event_type`.
+    pub fn event_type(
+        mut self,
+        value: impl Into<crate::types::WebhookEventType>,
+    ) -> Self {
+        self.event_type = Some(value.into());
+        self
+    }
+
+    /// Filter events by entity ID.
+    ///
+    /// Query parameter `entity_id`.
+    pub fn entity_id(mut self, value: impl Into<String>) -> Self {
+        self.entity_id = Some(value.into());
+        self
+    }
+
+    /// Maximum number of events to return (1-100). Default: 10.
+    ///
+    /// Default: `10`
+    ///
+    /// Query parameter `limit`.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+
+    /// Opaque pagination cursor from a previous response's next_token.
+    ///
+    /// Query parameter `token`.
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+
+    /// Sends the request and returns the decoded value.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::Page<crate::types::WebhookEventResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<crate::Page<crate::types::WebhookEventResponse>>(request)
+            .await
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<
+        crate::Response<crate::Page<crate::types::WebhookEventResponse>>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::Page<crate::types::WebhookEventResponse>,
+            >(request)
+            .await
+    }
+
+    /// Every item of every page, following `next_token`; the stream ends
+    /// after the last page, or with the first error.
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::WebhookEventResponse>,
+    > + Send + 'static {
+        crate::runtime::paginate(move |token| {
+            let mut page = self.clone();
+            page.token = token;
+            page.send()
+        })
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::GET,
+                "/v3/webhooks/events".to_string(),
+            )
+            .query("event_type", &self.event_type)
+            .query("entity_id", &self.entity_id)
+            .query("limit", &self.limit)
+            .query("token", &self.token)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(ListWebhookEvents);
+impl std::future::IntoFuture for ListWebhookEvents {
+    type Output = crate::Result<crate::Page<crate::types::WebhookEventResponse>>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        crate::Page<crate::types::WebhookEventResponse>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`rotate_webhook_endpoint_secret`](Webhooks::rotate_webhook_endpoint_secret) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RotateWebhookEndpointSecret {
+    client: crate::Client,
+    endpoint_id: String,
+    idempotency_key: Option<String>,
+    options: crate::RequestOptions,
+}
+
+impl RotateWebhookEndpointSecret {
+    /// A unique value (e.g. a UUID) identifying this request. Retrying with the same key returns the result of the first request instead of performing the action again, so a timed-out POST can be retried safely.
+    ///
+    /// Header `Idempotency-Key`.
+    pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.idempotency_key = Some(value.into());
+        self
+    }
+
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::RotateSecretResponseData> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::RotateSecretResponseData>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::RotateSecretResponseData>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::RotateSecretResponseData>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let endpoint_id = crate::runtime::encode_path_segment(&self.endpoint_id);
+        let request = crate::Request::new(
+                reqwest::Method::POST,
+                format!("/v3/webhooks/endpoints/{endpoint_id}/rotate-secret"),
+            )
+            .header("Idempotency-Key", &self.idempotency_key)
+            .idempotent()
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(RotateWebhookEndpointSecret);
+impl std::future::IntoFuture for RotateWebhookEndpointSecret {
+    type Output = crate::Result<crate::types::RotateSecretResponseData>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::RotateSecretResponseData>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`update_webhook_endpoint`](Webhooks::update_webhook_endpoint) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateWebhookEndpoint {
+    client: crate::Client,
+    endpoint_id: String,
+    body: crate::types::UpdateWebhookEndpointRequest,
+    options: crate::RequestOptions,
+}
+
+impl UpdateWebhookEndpoint {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::WebhookEndpointResponse> {
+        let (client, request) = self.into_request();
+        client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::WebhookEndpointResponse>,
             >(request)
             .await?
             .into_data()
     }
-}
 
-/// Query and header parameters of [`create_webhook_endpoint`](Webhooks::create_webhook_endpoint).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateWebhookEndpointParams {
-    /// A unique value (e.g. a UUID) identifying this request. Retrying with the same key returns the result of the first request instead of performing the action again, so a timed-out POST can be retried safely.
-    ///
-    /// Header `Idempotency-Key`.
-    pub idempotency_key: Option<String>,
-}
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::WebhookEndpointResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::WebhookEndpointResponse>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
 
-/// Query and header parameters of [`list_webhook_endpoints`](Webhooks::list_webhook_endpoints).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListWebhookEndpointsParams {
-    /// Maximum number of endpoints to return (1-100). Default: 10.
-    ///
-    /// Default: `10`
-    ///
-    /// Query parameter `limit`.
-    pub limit: Option<i64>,
-    /// Opaque pagination cursor from a previous response's next_token.
-    ///
-    /// Query parameter `token`.
-    pub token: Option<String>,
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let endpoint_id = crate::runtime::encode_path_segment(&self.endpoint_id);
+        let request = crate::Request::new(
+                reqwest::Method::PATCH,
+                format!("/v3/webhooks/endpoints/{endpoint_id}"),
+            )
+            .json(&self.body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
 }
-
-/// Query and header parameters of [`list_webhook_events`](Webhooks::list_webhook_events).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListWebhookEventsParams {
-    /// Filter events by type, e.g. 'avatar_video.success'.
-    ///
-    /// Query parameter `event_type`.
-    pub event_type: Option<crate::types::WebhookEventType>,
-    /// Filter events by entity ID.
-    ///
-    /// Query parameter `entity_id`.
-    pub entity_id: Option<String>,
-    /// Maximum number of events to return (1-100). Default: 10.
-    ///
-    /// Default: `10`
-    ///
-    /// Query parameter `limit`.
-    pub limit: Option<i64>,
-    /// Opaque pagination cursor from a previous response's next_token.
-    ///
-    /// Query parameter `token`.
-    pub token: Option<String>,
-}
-
-/// Query and header parameters of [`rotate_webhook_endpoint_secret`](Webhooks::rotate_webhook_endpoint_secret).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RotateWebhookEndpointSecretParams {
-    /// A unique value (e.g. a UUID) identifying this request. Retrying with the same key returns the result of the first request instead of performing the action again, so a timed-out POST can be retried safely.
-    ///
-    /// Header `Idempotency-Key`.
-    pub idempotency_key: Option<String>,
+crate::runtime::call_options!(UpdateWebhookEndpoint);
+impl std::future::IntoFuture for UpdateWebhookEndpoint {
+    type Output = crate::Result<crate::types::WebhookEndpointResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::WebhookEndpointResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }

@@ -21,14 +21,14 @@ pub mod photo_avatar;
 #[cfg(feature = "legacy-video")]
 pub mod video;
 /// Entry point to the legacy (v1/v2) endpoints.
-#[derive(Debug, Clone, Copy)]
-pub struct Legacy<'a> {
-    pub(crate) client: &'a crate::Client,
+#[derive(Debug, Clone)]
+pub struct Legacy {
+    pub(crate) client: crate::Client,
 }
 
 impl crate::Client {
     /// The legacy (v1/v2) endpoints. Prefer the v3 operations where one exists.
-    pub fn legacy(&self) -> Legacy<'_> {
-        Legacy { client: self }
+    pub fn legacy(&self) -> Legacy {
+        Legacy { client: self.clone() }
     }
 }

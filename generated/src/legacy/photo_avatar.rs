@@ -2,11 +2,11 @@
 
 //! Operations tagged `photo_avatar`.
 
-impl<'a> crate::legacy::Legacy<'a> {
+impl crate::legacy::Legacy {
     /// Operations tagged `photo_avatar`.
-    pub fn photo_avatar(&self) -> LegacyPhotoAvatar<'a> {
+    pub fn photo_avatar(&self) -> LegacyPhotoAvatar {
         LegacyPhotoAvatar {
-            client: self.client,
+            client: self.client.clone(),
         }
     }
 }
@@ -14,12 +14,12 @@ impl<'a> crate::legacy::Legacy<'a> {
 /// Operations tagged `photo_avatar`.
 ///
 /// These are legacy (v1/v2) endpoints.
-#[derive(Debug, Clone, Copy)]
-pub struct LegacyPhotoAvatar<'a> {
-    client: &'a crate::Client,
+#[derive(Debug, Clone)]
+pub struct LegacyPhotoAvatar {
+    client: crate::Client,
 }
 
-impl<'a> LegacyPhotoAvatar<'a> {
+impl LegacyPhotoAvatar {
     /// Delete photo avatar
     ///
     /// Legacy v1/v2 endpoint. HeyGen retired the v1 and v2 APIs on 31 October 2026 (changelog, April 2026); use the v3 operations.
@@ -32,22 +32,86 @@ impl<'a> LegacyPhotoAvatar<'a> {
     /// - `avatar_id`: Unique identifier of the avatar/look. For avatars, this ID can be retrieved from [Create Photo Avatar Group](https://docs.heygen.com/reference/create-photo-avatar-group) endpoint. For looks, this ID can be retrieved from [Add Looks to Photo Avatar Group](https://docs.heygen.com/reference/add-looks-to-photo-avatar-group) endpoint
     ///
     /// Declared error statuses: 404.
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.legacy().photo_avatar()
+    ///     .delete_photo_avatar_by_id("avatar_id_123")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated(
         since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; the v3 API has no equivalent operation"
     )]
-    pub async fn delete_photo_avatar_by_id(
+    pub fn delete_photo_avatar_by_id(
         &self,
-        avatar_id: &str,
+        avatar_id: impl Into<String>,
+    ) -> DeletePhotoAvatarById {
+        DeletePhotoAvatarById {
+            client: self.client.clone(),
+            avatar_id: avatar_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// The call [`delete_photo_avatar_by_id`](LegacyPhotoAvatar::delete_photo_avatar_by_id) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeletePhotoAvatarById {
+    client: crate::Client,
+    avatar_id: String,
+    options: crate::RequestOptions,
+}
+
+impl DeletePhotoAvatarById {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(
+        self,
     ) -> crate::Result<crate::types::LegacyDeletePhotoAvatarByIdResponse> {
-        let avatar_id = crate::runtime::encode_path_segment(avatar_id);
-        let request = crate::runtime::Request::new(
+        let (client, request) = self.into_request();
+        client
+            .send_json::<crate::types::LegacyDeletePhotoAvatarByIdResponse>(request)
+            .await
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<
+        crate::Response<crate::types::LegacyDeletePhotoAvatarByIdResponse>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::types::LegacyDeletePhotoAvatarByIdResponse,
+            >(request)
+            .await
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let avatar_id = crate::runtime::encode_path_segment(&self.avatar_id);
+        let request = crate::Request::new(
                 reqwest::Method::DELETE,
                 format!("/v2/photo_avatar/{avatar_id}"),
             )
             .error_shapes(&[(404, crate::runtime::ErrorShape::Legacy)]);
-        self.client
-            .send_json::<crate::types::LegacyDeletePhotoAvatarByIdResponse>(request)
-            .await
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(DeletePhotoAvatarById);
+impl std::future::IntoFuture for DeletePhotoAvatarById {
+    type Output = crate::Result<crate::types::LegacyDeletePhotoAvatarByIdResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        crate::types::LegacyDeletePhotoAvatarByIdResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -2,10 +2,12 @@
 
 //! Operations tagged `User`.
 
-impl<'a> crate::legacy::Legacy<'a> {
+impl crate::legacy::Legacy {
     /// Operations tagged `User`.
-    pub fn user(&self) -> LegacyUser<'a> {
-        LegacyUser { client: self.client }
+    pub fn user(&self) -> LegacyUser {
+        LegacyUser {
+            client: self.client.clone(),
+        }
     }
 }
 
@@ -14,12 +16,12 @@ impl<'a> crate::legacy::Legacy<'a> {
 /// Operations tagged `User`.
 ///
 /// These are legacy (v1/v2) endpoints.
-#[derive(Debug, Clone, Copy)]
-pub struct LegacyUser<'a> {
-    client: &'a crate::Client,
+#[derive(Debug, Clone)]
+pub struct LegacyUser {
+    client: crate::Client,
 }
 
-impl<'a> LegacyUser<'a> {
+impl LegacyUser {
     /// Get current user info, remaining credits, and billing
     ///
     /// Returns the authenticated user's profile, remaining credits or balance, and billing details. The billing_type field indicates which billing object is populated: wallet (prepaid balance), subscription (OAuth credit pools), or usage_based (metered spending).
@@ -31,14 +33,58 @@ impl<'a> LegacyUser<'a> {
     /// `GET /v1/user/me`
     ///
     /// Declared error statuses: 400, 401, 429.
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.legacy().user()
+    ///     .get_user_me()
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated(
         since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.user().get_user_me()` (GET /v3/users/me)"
     )]
-    pub async fn get_user_me(
-        &self,
-    ) -> crate::Result<crate::types::LegacyGetUserMeResponse> {
-        let request = crate::runtime::Request::new(
+    pub fn get_user_me(&self) -> GetUserMe {
+        GetUserMe {
+            client: self.client.clone(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// The call [`get_user_me`](LegacyUser::get_user_me) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetUserMe {
+    client: crate::Client,
+    options: crate::RequestOptions,
+}
+
+impl GetUserMe {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::LegacyGetUserMeResponse> {
+        let (client, request) = self.into_request();
+        client.send_json::<crate::types::LegacyGetUserMeResponse>(request).await
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::LegacyGetUserMeResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<crate::types::LegacyGetUserMeResponse>(request)
+            .await
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
                 reqwest::Method::GET,
                 "/v1/user/me".to_string(),
             )
@@ -49,6 +95,14 @@ impl<'a> LegacyUser<'a> {
                     (429, crate::runtime::ErrorShape::LegacyFlat),
                 ],
             );
-        self.client.send_json::<crate::types::LegacyGetUserMeResponse>(request).await
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(GetUserMe);
+impl std::future::IntoFuture for GetUserMe {
+    type Output = crate::Result<crate::types::LegacyGetUserMeResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::LegacyGetUserMeResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -2,22 +2,24 @@
 
 //! Operations tagged `video`.
 
-impl<'a> crate::legacy::Legacy<'a> {
+impl crate::legacy::Legacy {
     /// Operations tagged `video`.
-    pub fn video(&self) -> LegacyVideo<'a> {
-        LegacyVideo { client: self.client }
+    pub fn video(&self) -> LegacyVideo {
+        LegacyVideo {
+            client: self.client.clone(),
+        }
     }
 }
 
 /// Operations tagged `video`.
 ///
 /// These are legacy (v1/v2) endpoints.
-#[derive(Debug, Clone, Copy)]
-pub struct LegacyVideo<'a> {
-    client: &'a crate::Client,
+#[derive(Debug, Clone)]
+pub struct LegacyVideo {
+    client: crate::Client,
 }
 
-impl<'a> LegacyVideo<'a> {
+impl LegacyVideo {
     /// Delete a Video
     ///
     /// This endpoint allows deletion of avatar videos only. It does not support deleting translated videos.
@@ -29,34 +31,87 @@ impl<'a> LegacyVideo<'a> {
     /// `DELETE /v1/video.delete`
     ///
     /// Declared error statuses: 404.
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.legacy().video()
+    ///     .delete_a_video("video_id_123")
+    ///     .type("type")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated(
         since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.videos().delete_video()` (DELETE /v3/videos/{video_id})"
     )]
-    pub async fn delete_a_video(
-        &self,
-        params: &DeleteAVideoParams,
-    ) -> crate::Result<crate::types::LegacyDeleteAVideoResponse> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::DELETE,
-                "/v1/video.delete".to_string(),
-            )
-            .query("video_id", &params.video_id)
-            .query("type", &params.r#type)
-            .error_shapes(&[(404, crate::runtime::ErrorShape::Legacy)]);
-        self.client.send_json::<crate::types::LegacyDeleteAVideoResponse>(request).await
+    pub fn delete_a_video(&self, video_id: impl Into<String>) -> DeleteAVideo {
+        DeleteAVideo {
+            client: self.client.clone(),
+            video_id: video_id.into(),
+            r#type: None,
+            options: crate::RequestOptions::default(),
+        }
     }
 }
 
-/// Query and header parameters of [`delete_a_video`](LegacyVideo::delete_a_video).
-#[derive(Debug, Clone, PartialEq)]
-pub struct DeleteAVideoParams {
-    /// Unique identifier of the video to be deleted. Depending on your video type, this can be retrieved from either the [Create Avatar Video (V2)](https://docs.heygen.com/update/reference/create-an-avatar-video-v2) or the [Translate Video](https://docs.heygen.com/update/reference/video-translate) endpoint.
-    ///
-    /// Query parameter `video_id`, required.
-    pub video_id: String,
+/// The call [`delete_a_video`](LegacyVideo::delete_a_video) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteAVideo {
+    client: crate::Client,
+    video_id: String,
+    r#type: Option<String>,
+    options: crate::RequestOptions,
+}
+
+impl DeleteAVideo {
     /// Category of the video (e.g., generated or translated). Use `heygen_video` when deleting generated videos, and `video_translate` when deleting translated videos.
     ///
     /// Query parameter `type`.
-    pub r#type: Option<String>,
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::LegacyDeleteAVideoResponse> {
+        let (client, request) = self.into_request();
+        client.send_json::<crate::types::LegacyDeleteAVideoResponse>(request).await
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::LegacyDeleteAVideoResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<crate::types::LegacyDeleteAVideoResponse>(request)
+            .await
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::DELETE,
+                "/v1/video.delete".to_string(),
+            )
+            .query("video_id", &self.video_id)
+            .query("type", &self.r#type)
+            .error_shapes(&[(404, crate::runtime::ErrorShape::Legacy)]);
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(DeleteAVideo);
+impl std::future::IntoFuture for DeleteAVideo {
+    type Output = crate::Result<crate::types::LegacyDeleteAVideoResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        crate::types::LegacyDeleteAVideoResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }

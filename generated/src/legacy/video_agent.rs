@@ -2,11 +2,11 @@
 
 //! Operations tagged `Video Agent`.
 
-impl<'a> crate::legacy::Legacy<'a> {
+impl crate::legacy::Legacy {
     /// Operations tagged `Video Agent`.
-    pub fn video_agent(&self) -> LegacyVideoAgent<'a> {
+    pub fn video_agent(&self) -> LegacyVideoAgent {
         LegacyVideoAgent {
-            client: self.client,
+            client: self.client.clone(),
         }
     }
 }
@@ -16,12 +16,12 @@ impl<'a> crate::legacy::Legacy<'a> {
 /// Operations tagged `Video Agent`.
 ///
 /// These are legacy (v1/v2) endpoints.
-#[derive(Debug, Clone, Copy)]
-pub struct LegacyVideoAgent<'a> {
-    client: &'a crate::Client,
+#[derive(Debug, Clone)]
+pub struct LegacyVideoAgent {
+    client: crate::Client,
 }
 
-impl<'a> LegacyVideoAgent<'a> {
+impl LegacyVideoAgent {
     /// Create a video from a prompt
     ///
     /// Create a video from a text prompt using HeyGen's Video Agent. This is the recommended way to create videos — just describe what you want and the agent handles avatar selection, scripting, and production. The video is generated asynchronously — use the returned video_id to poll status via GET /v2/videos/{video_id}.
@@ -33,19 +33,71 @@ impl<'a> LegacyVideoAgent<'a> {
     /// `POST /v1/video_agent/generate`
     ///
     /// Declared error statuses: 400, 401, 429.
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.legacy().video_agent()
+    ///     .create_video_agent(heygen::types::ExternalCreateVideoAgentSessionRequest::new("prompt"))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated(
         since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.video_agent().create_video_agent()` (POST /v3/video-agents)"
     )]
-    pub async fn create_video_agent(
+    pub fn create_video_agent(
         &self,
-        body: &crate::types::ExternalCreateVideoAgentSessionRequest,
+        body: impl Into<crate::types::ExternalCreateVideoAgentSessionRequest>,
+    ) -> CreateVideoAgent {
+        CreateVideoAgent {
+            client: self.client.clone(),
+            body: body.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// The call [`create_video_agent`](LegacyVideoAgent::create_video_agent) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateVideoAgent {
+    client: crate::Client,
+    body: crate::types::ExternalCreateVideoAgentSessionRequest,
+    options: crate::RequestOptions,
+}
+
+impl CreateVideoAgent {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(
+        self,
     ) -> crate::Result<crate::types::LegacyCreateVideoAgentResponse> {
-        let request = crate::runtime::Request::new(
+        let (client, request) = self.into_request();
+        client.send_json::<crate::types::LegacyCreateVideoAgentResponse>(request).await
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::LegacyCreateVideoAgentResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::types::LegacyCreateVideoAgentResponse,
+            >(request)
+            .await
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
                 reqwest::Method::POST,
                 "/v1/video_agent/generate".to_string(),
             )
-            .json(body)
+            .json(&self.body)
             .error_shapes(
                 &[
                     (400, crate::runtime::ErrorShape::LegacyEnvelope),
@@ -53,8 +105,16 @@ impl<'a> LegacyVideoAgent<'a> {
                     (429, crate::runtime::ErrorShape::LegacyEnvelope),
                 ],
             );
-        self.client
-            .send_json::<crate::types::LegacyCreateVideoAgentResponse>(request)
-            .await
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(CreateVideoAgent);
+impl std::future::IntoFuture for CreateVideoAgent {
+    type Output = crate::Result<crate::types::LegacyCreateVideoAgentResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        crate::types::LegacyCreateVideoAgentResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -2,11 +2,11 @@
 
 //! Operations tagged `Video Translate`.
 
-impl<'a> crate::legacy::Legacy<'a> {
+impl crate::legacy::Legacy {
     /// Operations tagged `Video Translate`.
-    pub fn video_translate(&self) -> LegacyVideoTranslate<'a> {
+    pub fn video_translate(&self) -> LegacyVideoTranslate {
         LegacyVideoTranslate {
-            client: self.client,
+            client: self.client.clone(),
         }
     }
 }
@@ -16,12 +16,12 @@ impl<'a> crate::legacy::Legacy<'a> {
 /// Operations tagged `Video Translate`.
 ///
 /// These are legacy (v1/v2) endpoints.
-#[derive(Debug, Clone, Copy)]
-pub struct LegacyVideoTranslate<'a> {
-    client: &'a crate::Client,
+#[derive(Debug, Clone)]
+pub struct LegacyVideoTranslate {
+    client: crate::Client,
 }
 
-impl<'a> LegacyVideoTranslate<'a> {
+impl LegacyVideoTranslate {
     /// Create video translation
     ///
     /// Translate a video into one or more target languages. The translation runs asynchronously — the response contains a video_translate_id which can be used with get_video to poll status and retrieve the download URL when complete.
@@ -44,32 +44,30 @@ impl<'a> LegacyVideoTranslate<'a> {
     /// `POST /v2/video_translate`
     ///
     /// Declared error statuses: 400, 401, 429.
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.legacy().video_translate()
+    ///     .create_video_translate(heygen::types::MCPVideoTranslateCreateRequest::new("https://example.com/file.mp4"))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated(
         since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.video_translate().create_video_translation()` (POST /v3/video-translations)"
     )]
-    pub async fn create_video_translate(
+    pub fn create_video_translate(
         &self,
-        body: &crate::types::MCPVideoTranslateCreateRequest,
-    ) -> crate::Result<crate::types::VideoTranslateCreateResponse> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
-                "/v2/video_translate".to_string(),
-            )
-            .json(body)
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::VideoTranslateCreateResponse>,
-            >(request)
-            .await?
-            .into_data()
+        body: impl Into<crate::types::MCPVideoTranslateCreateRequest>,
+    ) -> CreateVideoTranslate {
+        CreateVideoTranslate {
+            client: self.client.clone(),
+            body: body.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Get video translate caption
@@ -83,35 +81,32 @@ impl<'a> LegacyVideoTranslate<'a> {
     /// `GET /v2/video_translate/caption`
     ///
     /// Declared error statuses: 400, 401, 429.
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.legacy().video_translate()
+    ///     .get_video_translate_caption("video_translate_id_123", heygen::types::LegacyGetVideoTranslateCaptionCaptionType::Vtt)
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated(
         since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.video_translate().get_video_translation_caption()` (GET /v3/video-translations/{video_translation_id}/caption)"
     )]
-    pub async fn get_video_translate_caption(
+    pub fn get_video_translate_caption(
         &self,
-        params: &GetVideoTranslateCaptionParams,
-    ) -> crate::Result<crate::types::VideoTranslateCaptionGetResponse> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::GET,
-                "/v2/video_translate/caption".to_string(),
-            )
-            .query("video_translate_id", &params.video_translate_id)
-            .query("caption_type", &params.caption_type)
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<
-                    crate::types::VideoTranslateCaptionGetResponse,
-                >,
-            >(request)
-            .await?
-            .into_data()
+        video_translate_id: impl Into<String>,
+        caption_type: impl Into<crate::types::LegacyGetVideoTranslateCaptionCaptionType>,
+    ) -> GetVideoTranslateCaption {
+        GetVideoTranslateCaption {
+            client: self.client.clone(),
+            video_translate_id: video_translate_id.into(),
+            caption_type: caption_type.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// List video translate languages
@@ -125,14 +120,202 @@ impl<'a> LegacyVideoTranslate<'a> {
     /// `GET /v2/video_translate/target_languages`
     ///
     /// Declared error statuses: 400, 401, 429.
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.legacy().video_translate()
+    ///     .list_video_translate_languages()
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated(
         since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.video_translate().list_video_translation_languages()` (GET /v3/video-translations/languages)"
     )]
-    pub async fn list_video_translate_languages(
-        &self,
-    ) -> crate::Result<crate::types::ListTargetLanguageResponse> {
-        let request = crate::runtime::Request::new(
+    pub fn list_video_translate_languages(&self) -> ListVideoTranslateLanguages {
+        ListVideoTranslateLanguages {
+            client: self.client.clone(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// The call [`create_video_translate`](LegacyVideoTranslate::create_video_translate) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateVideoTranslate {
+    client: crate::Client,
+    body: crate::types::MCPVideoTranslateCreateRequest,
+    options: crate::RequestOptions,
+}
+
+impl CreateVideoTranslate {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::types::VideoTranslateCreateResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::VideoTranslateCreateResponse>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::VideoTranslateCreateResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::VideoTranslateCreateResponse>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::POST,
+                "/v2/video_translate".to_string(),
+            )
+            .json(&self.body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(CreateVideoTranslate);
+impl std::future::IntoFuture for CreateVideoTranslate {
+    type Output = crate::Result<crate::types::VideoTranslateCreateResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        crate::types::VideoTranslateCreateResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`get_video_translate_caption`](LegacyVideoTranslate::get_video_translate_caption) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetVideoTranslateCaption {
+    client: crate::Client,
+    video_translate_id: String,
+    caption_type: crate::types::LegacyGetVideoTranslateCaptionCaptionType,
+    options: crate::RequestOptions,
+}
+
+impl GetVideoTranslateCaption {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::types::VideoTranslateCaptionGetResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<
+                    crate::types::VideoTranslateCaptionGetResponse,
+                >,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::VideoTranslateCaptionGetResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<
+                    crate::types::VideoTranslateCaptionGetResponse,
+                >,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::GET,
+                "/v2/video_translate/caption".to_string(),
+            )
+            .query("video_translate_id", &self.video_translate_id)
+            .query("caption_type", &self.caption_type)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(GetVideoTranslateCaption);
+impl std::future::IntoFuture for GetVideoTranslateCaption {
+    type Output = crate::Result<crate::types::VideoTranslateCaptionGetResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        crate::types::VideoTranslateCaptionGetResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`list_video_translate_languages`](LegacyVideoTranslate::list_video_translate_languages) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListVideoTranslateLanguages {
+    client: crate::Client,
+    options: crate::RequestOptions,
+}
+
+impl ListVideoTranslateLanguages {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::ListTargetLanguageResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::ListTargetLanguageResponse>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::ListTargetLanguageResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::ListTargetLanguageResponse>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
                 reqwest::Method::GET,
                 "/v2/video_translate/target_languages".to_string(),
             )
@@ -143,20 +326,16 @@ impl<'a> LegacyVideoTranslate<'a> {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::ListTargetLanguageResponse>,
-            >(request)
-            .await?
-            .into_data()
+        (self.client, request.options(self.options))
     }
 }
-
-/// Query and header parameters of [`get_video_translate_caption`](LegacyVideoTranslate::get_video_translate_caption).
-#[derive(Debug, Clone, PartialEq)]
-pub struct GetVideoTranslateCaptionParams {
-    /// Query parameter `video_translate_id`, required.
-    pub video_translate_id: String,
-    /// Query parameter `caption_type`, required.
-    pub caption_type: crate::types::LegacyGetVideoTranslateCaptionCaptionType,
+crate::runtime::call_options!(ListVideoTranslateLanguages);
+impl std::future::IntoFuture for ListVideoTranslateLanguages {
+    type Output = crate::Result<crate::types::ListTargetLanguageResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        crate::types::ListTargetLanguageResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }

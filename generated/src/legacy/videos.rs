@@ -2,11 +2,11 @@
 
 //! Operations tagged `Videos`.
 
-impl<'a> crate::legacy::Legacy<'a> {
+impl crate::legacy::Legacy {
     /// Operations tagged `Videos`.
-    pub fn videos(&self) -> LegacyVideos<'a> {
+    pub fn videos(&self) -> LegacyVideos {
         LegacyVideos {
-            client: self.client,
+            client: self.client.clone(),
         }
     }
 }
@@ -16,12 +16,12 @@ impl<'a> crate::legacy::Legacy<'a> {
 /// Operations tagged `Videos`.
 ///
 /// These are legacy (v1/v2) endpoints.
-#[derive(Debug, Clone, Copy)]
-pub struct LegacyVideos<'a> {
-    client: &'a crate::Client,
+#[derive(Debug, Clone)]
+pub struct LegacyVideos {
+    client: crate::Client,
 }
 
-impl<'a> LegacyVideos<'a> {
+impl LegacyVideos {
     /// Create an avatar video
     ///
     /// Create a video from a specific avatar or image with full control over avatar, voice, and script. Use this only when you need explicit control over avatar selection and scripting. For most video creation, use the create_video_agent tool instead which handles these choices automatically. Supports photo avatars, video avatars (digital twins), and direct image input. The video is generated asynchronously — poll status via GET /v2/videos/{video_id}.
@@ -33,32 +33,30 @@ impl<'a> LegacyVideos<'a> {
     /// `POST /v2/videos`
     ///
     /// Declared error statuses: 400, 401, 429.
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.legacy().videos()
+    ///     .create_avatar_video(heygen::types::CreateAvatarVideoRequest::new())
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated(
         since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.videos().create_video()` (POST /v3/videos)"
     )]
-    pub async fn create_avatar_video(
+    pub fn create_avatar_video(
         &self,
-        body: &crate::types::CreateAvatarVideoRequest,
-    ) -> crate::Result<crate::types::CreateAvatarVideoResponse> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
-                "/v2/videos".to_string(),
-            )
-            .json(body)
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::CreateAvatarVideoResponse>,
-            >(request)
-            .await?
-            .into_data()
+        body: impl Into<crate::types::CreateAvatarVideoRequest>,
+    ) -> CreateAvatarVideo {
+        CreateAvatarVideo {
+            client: self.client.clone(),
+            body: body.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Delete a video
@@ -75,33 +73,27 @@ impl<'a> LegacyVideos<'a> {
     /// - `video_id`: Unique video identifier
     ///
     /// Declared error statuses: 400, 401, 404, 429.
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.legacy().videos()
+    ///     .delete_video("video_id_123")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated(
         since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.videos().delete_video()` (DELETE /v3/videos/{video_id})"
     )]
-    pub async fn delete_video(
-        &self,
-        video_id: &str,
-    ) -> crate::Result<crate::types::DeleteVideoResponse> {
-        let video_id = crate::runtime::encode_path_segment(video_id);
-        let request = crate::runtime::Request::new(
-                reqwest::Method::DELETE,
-                format!("/v2/videos/{video_id}"),
-            )
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (404, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::DeleteVideoResponse>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn delete_video(&self, video_id: impl Into<String>) -> DeleteVideo {
+        DeleteVideo {
+            client: self.client.clone(),
+            video_id: video_id.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Get video details
@@ -118,33 +110,27 @@ impl<'a> LegacyVideos<'a> {
     /// - `video_id`: Unique video identifier
     ///
     /// Declared error statuses: 400, 401, 404, 429.
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.legacy().videos()
+    ///     .get_video("video_id_123")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated(
         since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.videos().get_video()` (GET /v3/videos/{video_id})"
     )]
-    pub async fn get_video(
-        &self,
-        video_id: &str,
-    ) -> crate::Result<crate::types::VideoDetail> {
-        let video_id = crate::runtime::encode_path_segment(video_id);
-        let request = crate::runtime::Request::new(
-                reqwest::Method::GET,
-                format!("/v2/videos/{video_id}"),
-            )
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (404, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::VideoDetail>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn get_video(&self, video_id: impl Into<String>) -> GetVideo {
+        GetVideo {
+            client: self.client.clone(),
+            video_id: video_id.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// List videos
@@ -158,22 +144,76 @@ impl<'a> LegacyVideos<'a> {
     /// `GET /v2/videos`
     ///
     /// Declared error statuses: 400, 401, 429.
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.legacy().videos()
+    ///     .list_videos()
+    ///     .limit(1)
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated(
         since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.videos().list_videos()` (GET /v3/videos)"
     )]
-    pub async fn list_videos(
-        &self,
-        params: &ListVideosParams,
-    ) -> crate::Result<crate::Page<crate::types::VideoDetail>> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::GET,
+    pub fn list_videos(&self) -> ListVideos {
+        ListVideos {
+            client: self.client.clone(),
+            limit: None,
+            token: None,
+            folder_id: None,
+            title: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// The call [`create_avatar_video`](LegacyVideos::create_avatar_video) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateAvatarVideo {
+    client: crate::Client,
+    body: crate::types::CreateAvatarVideoRequest,
+    options: crate::RequestOptions,
+}
+
+impl CreateAvatarVideo {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::CreateAvatarVideoResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::CreateAvatarVideoResponse>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::CreateAvatarVideoResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::CreateAvatarVideoResponse>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::POST,
                 "/v2/videos".to_string(),
             )
-            .query("limit", &params.limit)
-            .query("token", &params.token)
-            .query("folder_id", &params.folder_id)
-            .query("title", &params.title)
+            .json(&self.body)
             .error_shapes(
                 &[
                     (400, crate::runtime::ErrorShape::Standard),
@@ -181,52 +221,242 @@ impl<'a> LegacyVideos<'a> {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        self.client.send_json::<crate::Page<crate::types::VideoDetail>>(request).await
+        (self.client, request.options(self.options))
     }
-
-    /// Every item of [`list_videos`](Self::list_videos), following `next_token` page after page.
-    ///
-    /// The stream ends after the last page; an error ends it too.
-    #[deprecated(
-        since = "0.1.0",
-        note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.videos().list_videos()` (GET /v3/videos)"
-    )]
-    #[allow(deprecated)]
-    pub fn list_videos_stream(
-        &self,
-        params: &ListVideosParams,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<crate::types::VideoDetail>,
-    > + 'a {
-        let handle = *self;
-        let params = params.clone();
-        crate::runtime::paginate(move |token| {
-            let mut params = params.clone();
-            params.token = token;
-            async move { handle.list_videos(&params).await }
-        })
+}
+crate::runtime::call_options!(CreateAvatarVideo);
+impl std::future::IntoFuture for CreateAvatarVideo {
+    type Output = crate::Result<crate::types::CreateAvatarVideoResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::CreateAvatarVideoResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 
-/// Query and header parameters of [`list_videos`](LegacyVideos::list_videos).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListVideosParams {
+/// The call [`delete_video`](LegacyVideos::delete_video) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteVideo {
+    client: crate::Client,
+    video_id: String,
+    options: crate::RequestOptions,
+}
+
+impl DeleteVideo {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::DeleteVideoResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::DeleteVideoResponse>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::DeleteVideoResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::DeleteVideoResponse>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let video_id = crate::runtime::encode_path_segment(&self.video_id);
+        let request = crate::Request::new(
+                reqwest::Method::DELETE,
+                format!("/v2/videos/{video_id}"),
+            )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(DeleteVideo);
+impl std::future::IntoFuture for DeleteVideo {
+    type Output = crate::Result<crate::types::DeleteVideoResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::DeleteVideoResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`get_video`](LegacyVideos::get_video) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetVideo {
+    client: crate::Client,
+    video_id: String,
+    options: crate::RequestOptions,
+}
+
+impl GetVideo {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::VideoDetail> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::VideoDetail>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::VideoDetail>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::VideoDetail>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let video_id = crate::runtime::encode_path_segment(&self.video_id);
+        let request = crate::Request::new(
+                reqwest::Method::GET,
+                format!("/v2/videos/{video_id}"),
+            )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(GetVideo);
+impl std::future::IntoFuture for GetVideo {
+    type Output = crate::Result<crate::types::VideoDetail>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::VideoDetail>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`list_videos`](LegacyVideos::list_videos) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListVideos {
+    client: crate::Client,
+    limit: Option<i64>,
+    token: Option<String>,
+    folder_id: Option<String>,
+    title: Option<String>,
+    options: crate::RequestOptions,
+}
+
+impl ListVideos {
     /// Maximum number of items to return per page
     ///
     /// Default: `10`
     ///
     /// Query parameter `limit`.
-    pub limit: Option<i64>,
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+
     /// Opaque pagination cursor from a previous response
     ///
     /// Query parameter `token`.
-    pub token: Option<String>,
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+
     /// Filter videos by folder ID
     ///
     /// Query parameter `folder_id`.
-    pub folder_id: Option<String>,
+    pub fn folder_id(mut self, value: impl Into<String>) -> Self {
+        self.folder_id = Some(value.into());
+        self
+    }
+
     /// Filter videos by title substring
     ///
     /// Query parameter `title`.
-    pub title: Option<String>,
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::VideoDetail>> {
+        let (client, request) = self.into_request();
+        client.send_json::<crate::Page<crate::types::VideoDetail>>(request).await
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::Page<crate::types::VideoDetail>>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<crate::Page<crate::types::VideoDetail>>(request)
+            .await
+    }
+
+    /// Every item of every page, following `next_token`; the stream ends
+    /// after the last page, or with the first error.
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::VideoDetail>,
+    > + Send + 'static {
+        crate::runtime::paginate(move |token| {
+            let mut page = self.clone();
+            page.token = token;
+            page.send()
+        })
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(reqwest::Method::GET, "/v2/videos".to_string())
+            .query("limit", &self.limit)
+            .query("token", &self.token)
+            .query("folder_id", &self.folder_id)
+            .query("title", &self.title)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(ListVideos);
+impl std::future::IntoFuture for ListVideos {
+    type Output = crate::Result<crate::Page<crate::types::VideoDetail>>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::Page<crate::types::VideoDetail>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }

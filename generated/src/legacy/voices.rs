@@ -2,11 +2,11 @@
 
 //! Operations tagged `Voices`.
 
-impl<'a> crate::legacy::Legacy<'a> {
+impl crate::legacy::Legacy {
     /// Operations tagged `Voices`.
-    pub fn voices(&self) -> LegacyVoices<'a> {
+    pub fn voices(&self) -> LegacyVoices {
         LegacyVoices {
-            client: self.client,
+            client: self.client.clone(),
         }
     }
 }
@@ -16,12 +16,12 @@ impl<'a> crate::legacy::Legacy<'a> {
 /// Operations tagged `Voices`.
 ///
 /// These are legacy (v1/v2) endpoints.
-#[derive(Debug, Clone, Copy)]
-pub struct LegacyVoices<'a> {
-    client: &'a crate::Client,
+#[derive(Debug, Clone)]
+pub struct LegacyVoices {
+    client: crate::Client,
 }
 
-impl<'a> LegacyVoices<'a> {
+impl LegacyVoices {
     /// List voices for text-to-speech
     ///
     /// List voices available for TTS generation with cursor-based pagination. Filter by type (public/private), language, and gender.
@@ -33,54 +33,32 @@ impl<'a> LegacyVoices<'a> {
     /// `GET /v1/audio/voices`
     ///
     /// Declared error statuses: 400, 401, 429.
-    #[deprecated(
-        since = "0.1.0",
-        note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.voices().list_voices()` (GET /v3/voices)"
-    )]
-    pub async fn list_audio_voices(
-        &self,
-        params: &ListAudioVoicesParams,
-    ) -> crate::Result<crate::Page<crate::types::AudioVoiceItem>> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::GET,
-                "/v1/audio/voices".to_string(),
-            )
-            .query("type", &params.r#type)
-            .query("language", &params.language)
-            .query("gender", &params.gender)
-            .query("limit", &params.limit)
-            .query("token", &params.token)
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client.send_json::<crate::Page<crate::types::AudioVoiceItem>>(request).await
-    }
-
-    /// Every item of [`list_audio_voices`](Self::list_audio_voices), following `next_token` page after page.
     ///
-    /// The stream ends after the last page; an error ends it too.
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.legacy().voices()
+    ///     .list_audio_voices()
+    ///     .type(heygen::types::AudioVoiceType::Public)
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated(
         since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.voices().list_voices()` (GET /v3/voices)"
     )]
-    #[allow(deprecated)]
-    pub fn list_audio_voices_stream(
-        &self,
-        params: &ListAudioVoicesParams,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<crate::types::AudioVoiceItem>,
-    > + 'a {
-        let handle = *self;
-        let params = params.clone();
-        crate::runtime::paginate(move |token| {
-            let mut params = params.clone();
-            params.token = token;
-            async move { handle.list_audio_voices(&params).await }
-        })
+    pub fn list_audio_voices(&self) -> ListAudioVoices {
+        ListAudioVoices {
+            client: self.client.clone(),
+            r#type: None,
+            language: None,
+            gender: None,
+            limit: None,
+            token: None,
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Generate speech audio from text
@@ -94,19 +72,135 @@ impl<'a> LegacyVoices<'a> {
     /// `POST /v1/audio/text_to_speech`
     ///
     /// Declared error statuses: 400, 401, 429.
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.legacy().voices()
+    ///     .text_to_speech(heygen::types::TextToSpeechRequest::new("text", "voice_id_123"))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated(
         since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; use `client.voices().create_speech()` (POST /v3/voices/speech)"
     )]
-    pub async fn text_to_speech(
+    pub fn text_to_speech(
         &self,
-        body: &crate::types::TextToSpeechRequest,
-    ) -> crate::Result<crate::types::TextToSpeechResponseData> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
-                "/v1/audio/text_to_speech".to_string(),
+        body: impl Into<crate::types::TextToSpeechRequest>,
+    ) -> TextToSpeech {
+        TextToSpeech {
+            client: self.client.clone(),
+            body: body.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// The call [`list_audio_voices`](LegacyVoices::list_audio_voices) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListAudioVoices {
+    client: crate::Client,
+    r#type: Option<crate::types::AudioVoiceType>,
+    language: Option<String>,
+    gender: Option<String>,
+    limit: Option<i64>,
+    token: Option<String>,
+    options: crate::RequestOptions,
+}
+
+impl ListAudioVoices {
+    /// Voice type: 'public' for the shared library or 'private' for your cloned voices.
+    ///
+    /// Default: `"public"`
+    ///
+    /// Query parameter `type`.
+    pub fn r#type(mut self, value: impl Into<crate::types::AudioVoiceType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Filter by language (e.g. 'English').
+    ///
+    /// Query parameter `language`.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+
+    /// Filter by gender ('male' or 'female').
+    ///
+    /// Query parameter `gender`.
+    pub fn gender(mut self, value: impl Into<String>) -> Self {
+        self.gender = Some(value.into());
+        self
+    }
+
+    /// Results per page (1-100).
+    ///
+    /// Default: `20`
+    ///
+    /// Query parameter `limit`.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+
+    /// Opaque cursor token for the next page.
+    ///
+    /// Query parameter `token`.
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::AudioVoiceItem>> {
+        let (client, request) = self.into_request();
+        client.send_json::<crate::Page<crate::types::AudioVoiceItem>>(request).await
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::Page<crate::types::AudioVoiceItem>>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::Page<crate::types::AudioVoiceItem>,
+            >(request)
+            .await
+    }
+
+    /// Every item of every page, following `next_token`; the stream ends
+    /// after the last page, or with the first error.
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::AudioVoiceItem>,
+    > + Send + 'static {
+        crate::runtime::paginate(move |token| {
+            let mut page = self.clone();
+            page.token = token;
+            page.send()
+        })
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::GET,
+                "/v1/audio/voices".to_string(),
             )
-            .json(body)
+            .query("type", &self.r#type)
+            .query("language", &self.language)
+            .query("gender", &self.gender)
+            .query("limit", &self.limit)
+            .query("token", &self.token)
             .error_shapes(
                 &[
                     (400, crate::runtime::ErrorShape::Standard),
@@ -114,40 +208,77 @@ impl<'a> LegacyVoices<'a> {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        self.client
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(ListAudioVoices);
+impl std::future::IntoFuture for ListAudioVoices {
+    type Output = crate::Result<crate::Page<crate::types::AudioVoiceItem>>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        crate::Page<crate::types::AudioVoiceItem>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`text_to_speech`](LegacyVoices::text_to_speech) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct TextToSpeech {
+    client: crate::Client,
+    body: crate::types::TextToSpeechRequest,
+    options: crate::RequestOptions,
+}
+
+impl TextToSpeech {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::TextToSpeechResponseData> {
+        let (client, request) = self.into_request();
+        client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::TextToSpeechResponseData>,
             >(request)
             .await?
             .into_data()
     }
-}
 
-/// Query and header parameters of [`list_audio_voices`](LegacyVoices::list_audio_voices).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAudioVoicesParams {
-    /// Voice type: 'public' for the shared library or 'private' for your cloned voices.
-    ///
-    /// Default: `"public"`
-    ///
-    /// Query parameter `type`.
-    pub r#type: Option<crate::types::AudioVoiceType>,
-    /// Filter by language (e.g. 'English').
-    ///
-    /// Query parameter `language`.
-    pub language: Option<String>,
-    /// Filter by gender ('male' or 'female').
-    ///
-    /// Query parameter `gender`.
-    pub gender: Option<String>,
-    /// Results per page (1-100).
-    ///
-    /// Default: `20`
-    ///
-    /// Query parameter `limit`.
-    pub limit: Option<i64>,
-    /// Opaque cursor token for the next page.
-    ///
-    /// Query parameter `token`.
-    pub token: Option<String>,
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::TextToSpeechResponseData>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::TextToSpeechResponseData>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::POST,
+                "/v1/audio/text_to_speech".to_string(),
+            )
+            .json(&self.body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(TextToSpeech);
+impl std::future::IntoFuture for TextToSpeech {
+    type Output = crate::Result<crate::types::TextToSpeechResponseData>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::TextToSpeechResponseData>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }

@@ -2,11 +2,11 @@
 
 //! Operations tagged `Workflows`.
 
-impl<'a> crate::legacy::Legacy<'a> {
+impl crate::legacy::Legacy {
     /// Operations tagged `Workflows`.
-    pub fn workflows(&self) -> LegacyWorkflows<'a> {
+    pub fn workflows(&self) -> LegacyWorkflows {
         LegacyWorkflows {
-            client: self.client,
+            client: self.client.clone(),
         }
     }
 }
@@ -14,12 +14,12 @@ impl<'a> crate::legacy::Legacy<'a> {
 /// Operations tagged `Workflows`.
 ///
 /// These are legacy (v1/v2) endpoints.
-#[derive(Debug, Clone, Copy)]
-pub struct LegacyWorkflows<'a> {
-    client: &'a crate::Client,
+#[derive(Debug, Clone)]
+pub struct LegacyWorkflows {
+    client: crate::Client,
 }
 
-impl<'a> LegacyWorkflows<'a> {
+impl LegacyWorkflows {
     /// Create a graph execution
     ///
     /// Submit a multi-workflow graph for asynchronous execution. Returns an execution_id that can be polled via GET /v1/workflows/executions/{execution_id}.
@@ -31,32 +31,30 @@ impl<'a> LegacyWorkflows<'a> {
     /// `POST /v1/workflows/graph-executions`
     ///
     /// Declared error statuses: 400, 401, 429.
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.legacy().workflows()
+    ///     .create_graph_execution(heygen::types::CreateGraphExecutionRequest::new(Vec::new()))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated(
         since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; the v3 API has no equivalent operation"
     )]
-    pub async fn create_graph_execution(
+    pub fn create_graph_execution(
         &self,
-        body: &crate::types::CreateGraphExecutionRequest,
-    ) -> crate::Result<crate::types::WorkflowExecutionResponse> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
-                "/v1/workflows/graph-executions".to_string(),
-            )
-            .json(body)
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::WorkflowExecutionResponse>,
-            >(request)
-            .await?
-            .into_data()
+        body: impl Into<crate::types::CreateGraphExecutionRequest>,
+    ) -> CreateGraphExecution {
+        CreateGraphExecution {
+            client: self.client.clone(),
+            body: body.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Create a workflow execution
@@ -70,32 +68,30 @@ impl<'a> LegacyWorkflows<'a> {
     /// `POST /v1/workflows/executions`
     ///
     /// Declared error statuses: 400, 401, 429.
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.legacy().workflows()
+    ///     .create_workflow_execution(heygen::types::CreateWorkflowExecutionRequest::new("workflow type", Default::default()))
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated(
         since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; the v3 API has no equivalent operation"
     )]
-    pub async fn create_workflow_execution(
+    pub fn create_workflow_execution(
         &self,
-        body: &crate::types::CreateWorkflowExecutionRequest,
-    ) -> crate::Result<crate::types::WorkflowExecutionResponse> {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
-                "/v1/workflows/executions".to_string(),
-            )
-            .json(body)
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::WorkflowExecutionResponse>,
-            >(request)
-            .await?
-            .into_data()
+        body: impl Into<crate::types::CreateWorkflowExecutionRequest>,
+    ) -> CreateWorkflowExecution {
+        CreateWorkflowExecution {
+            client: self.client.clone(),
+            body: body.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// Get workflow execution status
@@ -116,35 +112,30 @@ impl<'a> LegacyWorkflows<'a> {
     /// - `execution_id`: Execution ID returned from POST /v1/workflows/executions
     ///
     /// Declared error statuses: 400, 401, 404, 429.
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.legacy().workflows()
+    ///     .get_workflow_execution("execution_id_123")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated(
         since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; the v3 API has no equivalent operation"
     )]
-    pub async fn get_workflow_execution(
+    pub fn get_workflow_execution(
         &self,
-        execution_id: &str,
-    ) -> crate::Result<crate::types::WorkflowExecutionDetailResponse> {
-        let execution_id = crate::runtime::encode_path_segment(execution_id);
-        let request = crate::runtime::Request::new(
-                reqwest::Method::GET,
-                format!("/v1/workflows/executions/{execution_id}"),
-            )
-            .error_shapes(
-                &[
-                    (400, crate::runtime::ErrorShape::Standard),
-                    (401, crate::runtime::ErrorShape::Standard),
-                    (404, crate::runtime::ErrorShape::Standard),
-                    (429, crate::runtime::ErrorShape::Standard),
-                ],
-            );
-        self.client
-            .send_json::<
-                crate::runtime::DataEnvelope<
-                    crate::types::WorkflowExecutionDetailResponse,
-                >,
-            >(request)
-            .await?
-            .into_data()
+        execution_id: impl Into<String>,
+    ) -> GetWorkflowExecution {
+        GetWorkflowExecution {
+            client: self.client.clone(),
+            execution_id: execution_id.into(),
+            options: crate::RequestOptions::default(),
+        }
     }
 
     /// List available workflows
@@ -158,14 +149,258 @@ impl<'a> LegacyWorkflows<'a> {
     /// `GET /v1/workflows`
     ///
     /// Declared error statuses: 400, 401, 429.
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
+    /// let response = client.legacy().workflows()
+    ///     .list_workflows()
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated(
         since = "0.1.0",
         note = "HeyGen retired the v1/v2 API on 2026-10-31; the v3 API has no equivalent operation"
     )]
-    pub async fn list_workflows(
-        &self,
+    pub fn list_workflows(&self) -> ListWorkflows {
+        ListWorkflows {
+            client: self.client.clone(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// The call [`create_graph_execution`](LegacyWorkflows::create_graph_execution) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateGraphExecution {
+    client: crate::Client,
+    body: crate::types::CreateGraphExecutionRequest,
+    options: crate::RequestOptions,
+}
+
+impl CreateGraphExecution {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::WorkflowExecutionResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::WorkflowExecutionResponse>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::WorkflowExecutionResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::WorkflowExecutionResponse>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::POST,
+                "/v1/workflows/graph-executions".to_string(),
+            )
+            .json(&self.body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(CreateGraphExecution);
+impl std::future::IntoFuture for CreateGraphExecution {
+    type Output = crate::Result<crate::types::WorkflowExecutionResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::WorkflowExecutionResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`create_workflow_execution`](LegacyWorkflows::create_workflow_execution) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateWorkflowExecution {
+    client: crate::Client,
+    body: crate::types::CreateWorkflowExecutionRequest,
+    options: crate::RequestOptions,
+}
+
+impl CreateWorkflowExecution {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(self) -> crate::Result<crate::types::WorkflowExecutionResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<crate::types::WorkflowExecutionResponse>,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::WorkflowExecutionResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<crate::types::WorkflowExecutionResponse>,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
+                reqwest::Method::POST,
+                "/v1/workflows/executions".to_string(),
+            )
+            .json(&self.body)
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(CreateWorkflowExecution);
+impl std::future::IntoFuture for CreateWorkflowExecution {
+    type Output = crate::Result<crate::types::WorkflowExecutionResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<crate::types::WorkflowExecutionResponse>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`get_workflow_execution`](LegacyWorkflows::get_workflow_execution) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetWorkflowExecution {
+    client: crate::Client,
+    execution_id: String,
+    options: crate::RequestOptions,
+}
+
+impl GetWorkflowExecution {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::types::WorkflowExecutionDetailResponse> {
+        let (client, request) = self.into_request();
+        client
+            .send_json::<
+                crate::runtime::DataEnvelope<
+                    crate::types::WorkflowExecutionDetailResponse,
+                >,
+            >(request)
+            .await?
+            .into_data()
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::WorkflowExecutionDetailResponse>> {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::runtime::DataEnvelope<
+                    crate::types::WorkflowExecutionDetailResponse,
+                >,
+            >(request)
+            .await?
+            .try_map(crate::runtime::DataEnvelope::into_data)
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let execution_id = crate::runtime::encode_path_segment(&self.execution_id);
+        let request = crate::Request::new(
+                reqwest::Method::GET,
+                format!("/v1/workflows/executions/{execution_id}"),
+            )
+            .error_shapes(
+                &[
+                    (400, crate::runtime::ErrorShape::Standard),
+                    (401, crate::runtime::ErrorShape::Standard),
+                    (404, crate::runtime::ErrorShape::Standard),
+                    (429, crate::runtime::ErrorShape::Standard),
+                ],
+            );
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(GetWorkflowExecution);
+impl std::future::IntoFuture for GetWorkflowExecution {
+    type Output = crate::Result<crate::types::WorkflowExecutionDetailResponse>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        crate::types::WorkflowExecutionDetailResponse,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The call [`list_workflows`](LegacyWorkflows::list_workflows) builds: set optional parameters and per-call options, then `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListWorkflows {
+    client: crate::Client,
+    options: crate::RequestOptions,
+}
+
+impl ListWorkflows {
+    /// Sends the request and returns the decoded value.
+    pub async fn send(
+        self,
     ) -> crate::Result<crate::Page<crate::types::WorkflowCatalogEntry>> {
-        let request = crate::runtime::Request::new(
+        let (client, request) = self.into_request();
+        client
+            .send_json::<crate::Page<crate::types::WorkflowCatalogEntry>>(request)
+            .await
+    }
+
+    /// Sends the request and returns the value with the response's
+    /// status, headers and request id.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<
+        crate::Response<crate::Page<crate::types::WorkflowCatalogEntry>>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_json_with_response::<
+                crate::Page<crate::types::WorkflowCatalogEntry>,
+            >(request)
+            .await
+    }
+
+    /// The client and the runtime request this call sends.
+    fn into_request(self) -> (crate::Client, crate::Request) {
+        let request = crate::Request::new(
                 reqwest::Method::GET,
                 "/v1/workflows".to_string(),
             )
@@ -176,8 +411,16 @@ impl<'a> LegacyWorkflows<'a> {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        self.client
-            .send_json::<crate::Page<crate::types::WorkflowCatalogEntry>>(request)
-            .await
+        (self.client, request.options(self.options))
+    }
+}
+crate::runtime::call_options!(ListWorkflows);
+impl std::future::IntoFuture for ListWorkflows {
+    type Output = crate::Result<crate::Page<crate::types::WorkflowCatalogEntry>>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        crate::Page<crate::types::WorkflowCatalogEntry>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

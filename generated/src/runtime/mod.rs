@@ -12,10 +12,12 @@ mod client;
 mod envelope;
 mod error;
 mod nullable;
+mod options;
 mod paginate;
 mod params;
 mod poll;
 mod request;
+mod response;
 pub(crate) mod retry;
 mod upload;
 
@@ -23,9 +25,12 @@ pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use envelope::{DataEnvelope, Page};
 pub use error::{ApiError, DecodeError, Error, ErrorShape, LegacyApiError, Result};
 pub use nullable::Nullable;
+pub use options::{BoxFuture, RequestOptions};
+pub(crate) use options::call_options;
 pub use paginate::{paginate, paginate_with};
 pub use poll::{wait_until_done, PollState, Pollable, WaitOptions};
 pub use request::{encode_path_segment, Request};
+pub use response::Response;
 pub use retry::RetryPolicy;
 pub use upload::{FileUpload, Multipart};
 

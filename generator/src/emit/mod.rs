@@ -1,7 +1,9 @@
 //! Stage: IR -> token streams, one per generated file. Hand-written runtime files
 //! from `templates/` are added verbatim by the format stage.
 
+pub mod builders;
 pub mod docs;
+pub mod examples;
 pub mod gates;
 pub mod operations;
 pub mod types;
@@ -109,15 +111,15 @@ fn legacy_module(modules: &[TokenStream]) -> TokenStream {
         #( #modules )*
 
         /// Entry point to the legacy (v1/v2) endpoints.
-        #[derive(Debug, Clone, Copy)]
-        pub struct Legacy<'a> {
-            pub(crate) client: &'a crate::Client,
+        #[derive(Debug, Clone)]
+        pub struct Legacy {
+            pub(crate) client: crate::Client,
         }
 
         impl crate::Client {
             /// The legacy (v1/v2) endpoints. Prefer the v3 operations where one exists.
-            pub fn legacy(&self) -> Legacy<'_> {
-                Legacy { client: self }
+            pub fn legacy(&self) -> Legacy {
+                Legacy { client: self.clone() }
             }
         }
     }

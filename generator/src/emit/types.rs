@@ -336,7 +336,11 @@ fn constructor(
             (true, true) => (quote!(Option<#inner>), quote!(#field_name.map(Box::new))),
         };
         params.push(quote!(#field_name: #param));
-        values.push(quote!(#field_name: #value));
+        if value.to_string() == field_name.to_string() {
+            values.push(quote!(#field_name));
+        } else {
+            values.push(quote!(#field_name: #value));
+        }
     }
     let extra = has_extra.then(|| quote!(extra: Default::default(),));
     let lint = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
@@ -388,7 +392,10 @@ fn setters(types: &TypeSpace, facts: &TypeFacts, id: TypeId, fields: &[Field]) -
         let clear = format!("clear_{plain}");
         if patch_nullable && taken.insert(clear.clone()) {
             let clear = format_ident!("{}", clear);
-            let doc = format!(" Sends `{}` as `null`, clearing it on the server.", field.wire);
+            let doc = format!(
+                " Sends `{}` as `null`, clearing it on the server.",
+                field.wire
+            );
             setters.push(quote! {
                 #[doc = #doc]
                 pub fn #clear(mut self) -> Self {
@@ -520,10 +527,19 @@ fn emit_tagged(
 
 /// `From<Variant> for Union` for every variant whose type no other variant
 /// shares (two `From` impls for one type would conflict).
-fn from_variants(types: &TypeSpace, name: &Ident, variants: &[crate::ir::Variant]) -> Vec<TokenStream> {
+fn from_variants(
+    types: &TypeSpace,
+    name: &Ident,
+    variants: &[crate::ir::Variant],
+) -> Vec<TokenStream> {
     let tokens: Vec<(Ident, TokenStream)> = variants
         .iter()
-        .map(|v| (format_ident!("{}", v.rust), type_tokens(types, &v.ty, Scope::Types)))
+        .map(|v| {
+            (
+                format_ident!("{}", v.rust),
+                type_tokens(types, &v.ty, Scope::Types),
+            )
+        })
         .collect();
     tokens
         .iter()

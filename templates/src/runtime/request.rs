@@ -1,6 +1,6 @@
 //! Describing a request, and sending it with retries.
 
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
@@ -11,8 +11,10 @@ use tracing::Instrument;
 
 use super::client::Client;
 use super::error::{decode_error, DecodeError, Error, ErrorMeta, ErrorShape, Result};
+use super::options::RequestOptions;
 use super::params::param_values;
-use super::retry::{is_retryable, parse_retry_after, safe_to_repeat};
+use super::response::Response;
+use super::retry::{is_retryable, parse_retry_after, safe_to_repeat, RetryPolicy};
 use super::upload::{FileUpload, Multipart};
 
 const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -50,6 +52,10 @@ pub struct Request {
     idempotent: bool,
     upload: bool,
     error_shapes: &'static [(u16, ErrorShape)],
+    // Per-call options over the client's settings.
+    timeout: Option<Duration>,
+    deadline: Option<Duration>,
+    retry: Option<RetryPolicy>,
     // The first builder call that failed; reported on send.
     error: Option<String>,
 }
@@ -77,8 +83,26 @@ impl Request {
             idempotent: false,
             upload: false,
             error_shapes: &[],
+            timeout: None,
+            deadline: None,
+            retry: None,
             error: None,
         }
+    }
+
+    /// Applies per-call options: extra headers and query parameters, the
+    /// attempt timeout, the overall deadline and the retry policy.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        for (name, value) in &options.headers {
+            self = self.header(name, value);
+        }
+        for (name, value) in &options.query {
+            self = self.query(name, value);
+        }
+        self.timeout = options.timeout.or(self.timeout);
+        self.deadline = options.deadline.or(self.deadline);
+        self.retry = options.retry.or(self.retry);
+        self
     }
 
     /// Adds a query parameter. Strings are sent unquoted, numbers and
@@ -199,8 +223,9 @@ pub fn encode_path_segment(segment: &str) -> String {
 }
 
 /// A 2xx response, fully read.
-struct Response {
-    status: u16,
+struct RawResponse {
+    status: reqwest::StatusCode,
+    headers: HeaderMap,
     body: Bytes,
 }
 
@@ -210,7 +235,14 @@ impl Client {
     /// empty body (a 204, say) reads as `null`, which suits `()` and `Option`.
     pub async fn send_json<T: DeserializeOwned>(&self, request: Request) -> Result<T> {
         let response = self.execute(request).await?;
-        decode_json(response.status, &response.body)
+        decode_json(response.status.as_u16(), &response.body)
+    }
+
+    /// Like [`send_json`](Self::send_json), with the response's status and headers.
+    pub async fn send_json_with_response<T: DeserializeOwned>(&self, request: Request) -> Result<Response<T>> {
+        let response = self.execute(request).await?;
+        let value = decode_json(response.status.as_u16(), &response.body)?;
+        Ok(Response::new(value, response.status, response.headers))
     }
 
     /// Sends the request and returns the raw response body.
@@ -218,22 +250,40 @@ impl Client {
         Ok(self.execute(request).await?.body)
     }
 
+    /// Like [`send_bytes`](Self::send_bytes), with the response's status and headers.
+    pub async fn send_bytes_with_response(&self, request: Request) -> Result<Response<Bytes>> {
+        let response = self.execute(request).await?;
+        Ok(Response::new(response.body, response.status, response.headers))
+    }
+
     /// Sends the request and returns the response body as text.
     pub async fn send_text(&self, request: Request) -> Result<String> {
+        self.send_text_with_response(request).await.map(Response::into_value)
+    }
+
+    /// Like [`send_text`](Self::send_text), with the response's status and headers.
+    pub async fn send_text_with_response(&self, request: Request) -> Result<Response<String>> {
         let response = self.execute(request).await?;
-        String::from_utf8(response.body.to_vec()).map_err(|e| {
+        let text = String::from_utf8(response.body.to_vec()).map_err(|e| {
             Error::Decode(Box::new(DecodeError::new(
-                response.status,
+                response.status.as_u16(),
                 ".".to_owned(),
                 format!("the body is not UTF-8: {e}"),
                 &response.body,
             )))
-        })
+        })?;
+        Ok(Response::new(text, response.status, response.headers))
     }
 
     /// Sends the request and ignores the response body.
     pub async fn send_empty(&self, request: Request) -> Result<()> {
         self.execute(request).await.map(drop)
+    }
+
+    /// Like [`send_empty`](Self::send_empty), with the response's status and headers.
+    pub async fn send_empty_with_response(&self, request: Request) -> Result<Response<()>> {
+        let response = self.execute(request).await?;
+        Ok(Response::new((), response.status, response.headers))
     }
 
     /// Calls an endpoint by method and path, with an optional JSON body,
@@ -271,7 +321,7 @@ impl Client {
 
     /// Sends the request, retrying by the retry policy, until a 2xx
     /// response or a final error.
-    async fn execute(&self, mut request: Request) -> Result<Response> {
+    async fn execute(&self, mut request: Request) -> Result<RawResponse> {
         if let Some(message) = request.error.take() {
             return Err(Error::InvalidRequest(message));
         }
@@ -282,8 +332,8 @@ impl Client {
             method = %request.method,
             path = %request.path,
         );
-        async {
-            let policy = self.retry_policy();
+        let attempts = async {
+            let policy = request.retry.as_ref().unwrap_or_else(|| self.retry_policy());
             let mut attempt = 1;
             loop {
                 let error = match self.attempt(&request, &headers, attempt).await {
@@ -307,29 +357,35 @@ impl Client {
                 tokio::time::sleep(delay).await;
                 attempt += 1;
             }
+        };
+        // The deadline bounds every attempt and every wait together.
+        match request.deadline {
+            Some(deadline) => tokio::time::timeout(deadline, attempts)
+                .instrument(span)
+                .await
+                .unwrap_or(Err(Error::Timeout)),
+            None => attempts.instrument(span).await,
         }
-        .instrument(span)
-        .await
     }
 
     /// One attempt, bounded by the timeout; non-2xx statuses become errors.
-    async fn attempt(&self, request: &Request, headers: &HeaderMap, attempt: u32) -> Result<Response> {
+    async fn attempt(&self, request: &Request, headers: &HeaderMap, attempt: u32) -> Result<RawResponse> {
         let exchange = self.exchange(request, headers);
-        let result = match self.timeout_for(request.upload) {
+        let result = match request.timeout.or_else(|| self.timeout_for(request.upload)) {
             Some(timeout) => tokio::time::timeout(timeout, exchange)
                 .await
                 .unwrap_or(Err(Error::Timeout)),
             None => exchange.await,
         };
         match &result {
-            Ok(response) => tracing::debug!(attempt, status = response.status, "HeyGen response"),
+            Ok(response) => tracing::debug!(attempt, status = response.status.as_u16(), "HeyGen response"),
             Err(error) => tracing::debug!(attempt, status = error.status(), "HeyGen request failed: {error}"),
         }
         result
     }
 
     /// Sends the request and reads the whole response.
-    async fn exchange(&self, request: &Request, headers: &HeaderMap) -> Result<Response> {
+    async fn exchange(&self, request: &Request, headers: &HeaderMap) -> Result<RawResponse> {
         let mut builder = self
             .inner
             .http
@@ -362,8 +418,9 @@ impl Client {
         };
         let body = response.bytes().await.map_err(Error::from_reqwest)?;
         if status.is_success() {
-            return Ok(Response {
-                status: status.as_u16(),
+            return Ok(RawResponse {
+                status,
+                headers: meta.headers,
                 body,
             });
         }

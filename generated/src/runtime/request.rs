@@ -7,12 +7,12 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
-use reqwest::Method;
+use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tracing::Instrument;
 
-use super::client::Client;
+use super::client::{same_origin, Client};
 use super::error::{decode_error, DecodeError, Error, ErrorMeta, ErrorShape, Result};
 use super::options::RequestOptions;
 use super::params::param_values;
@@ -75,7 +75,25 @@ impl Request {
     /// A request for `path`, relative to the client's base URL (path
     /// parameters already substituted, each through
     /// [`encode_path_segment`]). An absolute `http(s)://` URL is used as is,
-    /// for endpoints served from another host.
+    /// for endpoints served from another host or to fetch a file the API
+    /// links to (a finished video's `video_url`, say).
+    ///
+    /// The client's API key or bearer token, and its
+    /// [default headers](crate::ClientBuilder::default_header), go only to
+    /// the base URL's origin (scheme, host and port, see [`Client`]): a
+    /// request for an absolute URL on another origin is sent without them,
+    /// on every attempt. Headers set with [`header`](Self::header) are sent
+    /// wherever the request goes.
+    ///
+    /// ```no_run
+    /// use heygen::{Client, Method, Request};
+    ///
+    /// # async fn run(client: Client, video_url: &str) -> heygen::Result<()> {
+    /// // No `x-api-key` goes to the file server.
+    /// let mp4 = client.send_bytes(Request::new(Method::GET, video_url)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn new(method: Method, path: impl Into<String>) -> Self {
         Request {
             method,
@@ -328,18 +346,23 @@ impl Client {
         if let Some(message) = request.error.take() {
             return Err(Error::InvalidRequest(message));
         }
-        let headers = self.headers_for(&request)?;
+        let url = self.url_for(&request.path)?;
+        // The credentials go only to the API's origin: decided once, from the
+        // URL the request will go to, for every attempt.
+        let to_api = same_origin(&url, &self.inner.origin);
+        let headers = self.headers_for(&request, to_api)?;
         let has_key = headers.contains_key(IDEMPOTENCY_KEY);
         let span = tracing::debug_span!(
             "heygen.request",
             method = %request.method,
             path = %request.path,
+            to_api,
         );
         let attempts = async {
             let policy = request.retry.as_ref().unwrap_or_else(|| self.retry_policy());
             let mut attempt = 1;
             loop {
-                let error = match self.attempt(&request, &headers, attempt).await {
+                let error = match self.attempt(&request, &url, &headers, attempt).await {
                     Ok(response) => return Ok(response),
                     Err(error) => error,
                 };
@@ -372,8 +395,14 @@ impl Client {
     }
 
     /// One attempt, bounded by the timeout; non-2xx statuses become errors.
-    async fn attempt(&self, request: &Request, headers: &HeaderMap, attempt: u32) -> Result<RawResponse> {
-        let exchange = self.exchange(request, headers);
+    async fn attempt(
+        &self,
+        request: &Request,
+        url: &Url,
+        headers: &HeaderMap,
+        attempt: u32,
+    ) -> Result<RawResponse> {
+        let exchange = self.exchange(request, url, headers);
         let result = match request.timeout.or_else(|| self.timeout_for(request.upload)) {
             Some(timeout) => tokio::time::timeout(timeout, exchange)
                 .await
@@ -388,11 +417,11 @@ impl Client {
     }
 
     /// Sends the request and reads the whole response.
-    async fn exchange(&self, request: &Request, headers: &HeaderMap) -> Result<RawResponse> {
+    async fn exchange(&self, request: &Request, url: &Url, headers: &HeaderMap) -> Result<RawResponse> {
         let mut builder = self
             .inner
             .http
-            .request(request.method.clone(), self.url_for(&request.path))
+            .request(request.method.clone(), url.clone())
             .headers(headers.clone());
         if !request.query.is_empty() {
             builder = builder.query(&request.query);
@@ -432,11 +461,14 @@ impl Client {
     }
 
     /// Headers sent on every attempt; also fixes the Idempotency-Key once, so
-    /// that every retry repeats it.
-    fn headers_for(&self, request: &Request) -> Result<HeaderMap> {
+    /// that every retry repeats it. The credentials and the client's default
+    /// headers only when the request goes `to_api` (the base URL's origin).
+    fn headers_for(&self, request: &Request, to_api: bool) -> Result<HeaderMap> {
         let mut headers = HeaderMap::new();
-        let (auth_name, auth_value) = self.inner.auth.header();
-        headers.insert(auth_name, auth_value.clone());
+        if to_api {
+            let (auth_name, auth_value) = self.inner.auth.header();
+            headers.insert(auth_name, auth_value.clone());
+        }
         headers.insert(USER_AGENT, self.inner.user_agent.clone());
         for (name, value) in &request.headers {
             let name = HeaderName::from_bytes(name.as_bytes())
@@ -447,9 +479,12 @@ impl Client {
             headers.append(name, value);
         }
         // The client's default headers, unless the request set the same name.
-        for (name, value) in &self.inner.default_headers {
-            if !headers.contains_key(name) {
-                headers.insert(name.clone(), value.clone());
+        // Never to another origin: one may be a credential too.
+        if to_api {
+            for (name, value) in &self.inner.default_headers {
+                if !headers.contains_key(name) {
+                    headers.insert(name.clone(), value.clone());
+                }
             }
         }
         if request.idempotent && !headers.contains_key(IDEMPOTENCY_KEY) {
@@ -460,14 +495,17 @@ impl Client {
         Ok(headers)
     }
 
-    fn url_for(&self, path: &str) -> String {
-        if path.starts_with("https://") || path.starts_with("http://") {
+    /// The URL a request goes to, parsed here (and handed to reqwest as is)
+    /// so that the origin check sees exactly the URL that is sent.
+    fn url_for(&self, path: &str) -> Result<Url> {
+        let url = if path.starts_with("https://") || path.starts_with("http://") {
             path.to_owned()
         } else if path.starts_with('/') {
             format!("{}{path}", self.inner.base_url)
         } else {
             format!("{}/{path}", self.inner.base_url)
-        }
+        };
+        Url::parse(&url).map_err(|e| Error::InvalidRequest(format!("`{path}` is not a valid URL: {e}")))
     }
 }
 

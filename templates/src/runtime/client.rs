@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use reqwest::redirect;
+use reqwest::{redirect, Url};
 
 use super::error::{Error, Result};
 use super::retry::RetryPolicy;
@@ -21,6 +21,18 @@ const MAX_REDIRECTS: usize = 10;
 /// A HeyGen API client.
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
+///
+/// # Credentials go only to the API
+///
+/// The API key (or bearer token) and the
+/// [default headers](ClientBuilder::default_header) are attached only to
+/// requests for the base URL's origin: the same scheme, host (compared
+/// case-insensitively) and port (an omitted port is the scheme's default, so
+/// `https://api.heygen.com` and `https://api.heygen.com:443` are one
+/// origin). A [`Request`](crate::Request) for an absolute URL elsewhere (a
+/// finished video's `video_url`, say) is sent without them, and so are its
+/// retries. A redirect from the API to another origin is not followed (see
+/// [`ClientBuilder::http_client`] for a reqwest client of your own).
 ///
 /// ```no_run
 /// use std::time::Duration;
@@ -55,12 +67,16 @@ pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     /// Without a trailing slash.
     pub(crate) base_url: String,
+    /// `base_url` parsed: only requests for its origin get the credentials
+    /// and the default headers.
+    pub(crate) origin: Url,
     pub(crate) auth: Auth,
     pub(crate) user_agent: HeaderValue,
     pub(crate) timeout: Option<Duration>,
     pub(crate) upload_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
-    /// Sent on every request that does not set the same header itself.
+    /// Sent on every request for the API's origin that does not set the
+    /// same header itself.
     pub(crate) default_headers: HeaderMap,
 }
 
@@ -229,6 +245,9 @@ impl ClientBuilder {
 
     /// Sends requests to another base URL (a proxy, a mock server). Paths
     /// are appended to it, so a base with a path prefix works.
+    ///
+    /// The credentials and default headers go to this URL's origin (scheme,
+    /// host and port) only; any path under that origin gets them.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = base_url.into();
         self
@@ -283,11 +302,16 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends a header on every request (a proxy's routing header, a mock
-    /// server's `Prefer: code=404`, …). Setting the same name again replaces
-    /// the value. A header the operation sets itself (an `Idempotency-Key`
-    /// given in its parameters, say) wins, and the authentication and
-    /// `User-Agent` headers cannot be changed this way.
+    /// Sends a header on every request to the API (a proxy's routing
+    /// header, a mock server's `Prefer: code=404`, …). Setting the same name
+    /// again replaces the value. A header the operation sets itself (an
+    /// `Idempotency-Key` given in its parameters, say) wins, and the
+    /// authentication and `User-Agent` headers cannot be changed this way.
+    ///
+    /// Like the credentials, default headers are sent only to the base URL's
+    /// origin, never with a [`Request`](crate::Request) for an absolute URL
+    /// on another host: any of them may be a secret (an `x-api-key` or
+    /// `Authorization` set here included).
     ///
     /// ```
     /// let client = heygen::Client::builder()
@@ -305,8 +329,10 @@ impl ClientBuilder {
     }
 
     /// Uses this reqwest client (its proxy, TLS, pool and redirect settings)
-    /// instead of building one. Its redirect policy then applies: the
-    /// default one follows redirects to other hosts, forwarding the API key.
+    /// instead of building one. Its redirect policy then applies: reqwest's
+    /// default one follows a redirect from the API to another host and
+    /// forwards the `x-api-key` header (and the default headers) with it;
+    /// the client's own policy stops at a redirect to another origin.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -321,7 +347,7 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client> {
         let auth = auth_header(self.auth.as_ref())?;
         let default_headers = header_map(&self.default_headers)?;
-        let base_url = check_base_url(&self.base_url)?;
+        let (base_url, origin) = check_base_url(&self.base_url)?;
         let user_agent = HeaderValue::from_str(&self.user_agent)
             .map_err(|_| Error::Config("the user agent is not a valid header value".to_owned()))?;
         let http = match self.http_client {
@@ -332,6 +358,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                origin,
                 auth,
                 user_agent,
                 timeout: self.timeout,
@@ -411,7 +438,7 @@ fn header_map(headers: &[(String, String)]) -> Result<HeaderMap> {
     Ok(map)
 }
 
-fn check_base_url(base_url: &str) -> Result<String> {
+fn check_base_url(base_url: &str) -> Result<(String, Url)> {
     let parsed = reqwest::Url::parse(base_url.trim())
         .map_err(|e| Error::Config(format!("invalid base URL `{base_url}`: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
@@ -419,7 +446,20 @@ fn check_base_url(base_url: &str) -> Result<String> {
             "invalid base URL `{base_url}`: expected an http(s) URL"
         )));
     }
-    Ok(base_url.trim().trim_end_matches('/').to_owned())
+    Ok((base_url.trim().trim_end_matches('/').to_owned(), parsed))
+}
+
+/// Whether two URLs have the same origin: scheme, host and port, an omitted
+/// port being the scheme's default. [`Url`] has already lower-cased the
+/// scheme and a domain and normalised an IP address, but the comparison
+/// ignores ASCII case anyway. A URL without a host has no origin to share.
+pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
+    let (Some(host_a), Some(host_b)) = (a.host_str(), b.host_str()) else {
+        return false;
+    };
+    a.scheme().eq_ignore_ascii_case(b.scheme())
+        && host_a.eq_ignore_ascii_case(host_b)
+        && a.port_or_known_default() == b.port_or_known_default()
 }
 
 fn build_http_client(connect_timeout: Option<Duration>) -> Result<reqwest::Client> {
@@ -432,16 +472,17 @@ fn build_http_client(connect_timeout: Option<Duration>) -> Result<reqwest::Clien
         .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
 }
 
-/// Follows redirects only within the same scheme, host and port: reqwest
-/// strips `Authorization` on a cross-origin redirect, but not `x-api-key`,
-/// which would leak to the other host. A cross-origin redirect is returned
-/// as is (and surfaces as an [`Error::Api`] with its 3xx status).
+/// Follows redirects only within the origin of the first URL (see
+/// [`same_origin`]): reqwest strips `Authorization` on a cross-origin
+/// redirect, but not `x-api-key` nor the default headers, which would leak
+/// to the other host. A cross-origin redirect is returned as is (and
+/// surfaces as an [`Error::Api`] with its 3xx status).
 fn same_origin_redirects() -> redirect::Policy {
     redirect::Policy::custom(|attempt| {
         let same_origin = attempt
             .previous()
             .first()
-            .is_some_and(|first| first.origin() == attempt.url().origin());
+            .is_some_and(|first| same_origin(first, attempt.url()));
         if attempt.previous().len() > MAX_REDIRECTS {
             attempt.error("too many redirects")
         } else if same_origin {
@@ -450,4 +491,45 @@ fn same_origin_redirects() -> redirect::Policy {
             attempt.stop()
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn same(a: &str, b: &str) -> bool {
+        let (a, b) = (Url::parse(a).unwrap(), Url::parse(b).unwrap());
+        // Symmetric, whichever is the base.
+        assert_eq!(same_origin(&a, &b), same_origin(&b, &a), "{a} vs {b}");
+        same_origin(&a, &b)
+    }
+
+    #[test]
+    fn origins_compare_scheme_host_and_port() {
+        // Paths, queries, fragments and user info do not matter.
+        assert!(same("https://api.heygen.com", "https://api.heygen.com/v3/videos?x=1#f"));
+        assert!(same("https://api.heygen.com/prefix", "https://u:p@api.heygen.com/other"));
+        // Default ports.
+        assert!(same("https://api.heygen.com", "https://api.heygen.com:443/v1"));
+        assert!(same("http://api.heygen.com:80", "http://api.heygen.com/v1"));
+        // Case.
+        assert!(same("https://api.heygen.com", "HTTPS://API.HeyGen.COM/v1"));
+        // Another scheme, port or host.
+        assert!(!same("https://api.heygen.com", "http://api.heygen.com"));
+        assert!(!same("https://api.heygen.com", "http://api.heygen.com:443"));
+        assert!(!same("https://api.heygen.com", "https://api.heygen.com:8443"));
+        assert!(!same("http://127.0.0.1:8080", "http://127.0.0.1:8081"));
+        assert!(!same("https://api.heygen.com", "https://files.heygen.ai/video.mp4"));
+        assert!(!same("https://api.heygen.com", "https://api.heygen.com.evil.example"));
+        assert!(!same("https://api.heygen.com", "https://heygen.com"));
+        assert!(!same("http://localhost:8080", "http://127.0.0.1:8080"));
+        // IP addresses, IPv6 literals included, compare normalised.
+        assert!(same("http://[::1]:8080", "http://[0:0:0:0:0:0:0:1]:8080/x"));
+        assert!(same("http://[::1]", "http://[::1]:80"));
+        assert!(!same("http://[::1]:8080", "http://[::2]:8080"));
+        assert!(!same("http://[::1]:8080", "http://127.0.0.1:8080"));
+        assert!(same("http://127.0.0.1", "http://2130706433/"));
+        // No host, no shared origin.
+        assert!(!same("file:///tmp/a", "file:///tmp/a"));
+    }
 }

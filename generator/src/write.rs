@@ -239,4 +239,142 @@ mod tests {
             vec![Difference::Stale("src/lib.rs".into())]
         );
     }
+
+    /// Every file under `dir`, with its text.
+    fn contents(dir: &Path) -> BTreeMap<String, String> {
+        existing_files(dir)
+            .unwrap()
+            .into_iter()
+            .map(|relative| {
+                let text = std::fs::read_to_string(dir.join(&relative)).unwrap();
+                (relative, text)
+            })
+            .collect()
+    }
+
+    /// What a crash mid-write leaves: the write fails after some files were
+    /// written (`a.rs` is a file, so `a.rs/b.rs` cannot be), and the old
+    /// output must be there, byte for byte, with nothing half-written beside it.
+    #[test]
+    fn a_write_that_fails_halfway_leaves_the_old_output_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let old = files(&[
+            ("Cargo.toml", "old toml"),
+            ("src/lib.rs", "old lib"),
+            ("CHANGELOG.md", "kept"),
+        ]);
+        write_all(&out, &old).unwrap();
+
+        let broken = files(&[
+            ("Cargo.toml", "new toml"),
+            ("a.rs", "new a"),
+            ("a.rs/b.rs", "cannot be written"),
+            ("src/lib.rs", "new lib"),
+        ]);
+        let error = write_all(&out, &broken).expect_err("a.rs/b.rs cannot be written");
+        assert!(error.to_string().contains("a.rs"), "{error}");
+
+        assert_eq!(contents(&out), old);
+        let beside: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        assert_eq!(beside, ["out"], "no staging or backup folder is left");
+    }
+
+    /// A reader that looks at the output while it is rewritten, again and
+    /// again, sees either a whole old output or a whole new one: never a
+    /// missing file, a file of another generation or a half-written file.
+    #[test]
+    fn a_concurrent_reader_never_sees_a_half_written_output() {
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+
+        const GENERATIONS: usize = 40;
+        /// Each generation's files; the marker comes first in write order.
+        fn generation(number: usize) -> BTreeMap<String, String> {
+            let mut files = BTreeMap::new();
+            files.insert("0-generation".to_string(), number.to_string());
+            for file in 0..48 {
+                let text = format!("// generation {number}, file {file}\n").repeat(40);
+                files.insert(format!("src/file{file:02}.rs"), text);
+            }
+            files
+        }
+        /// One look at the output: `None` when it was replaced while being
+        /// read (the generation before and after differ, or a file vanished),
+        /// else whether every file is that of the generation read before.
+        fn observe(out: &Path) -> Option<std::result::Result<(), String>> {
+            let before = std::fs::read_to_string(out.join("0-generation")).ok()?;
+            let mut seen = BTreeMap::new();
+            for relative in existing_files(out).ok()? {
+                let text = std::fs::read_to_string(out.join(&relative)).ok()?;
+                seen.insert(relative, text);
+            }
+            let after = std::fs::read_to_string(out.join("0-generation")).ok()?;
+            if before != after {
+                return None;
+            }
+            let Ok(number) = before.parse::<usize>() else {
+                return Some(Err(format!("a half-written marker: {before:?}")));
+            };
+            Some(if seen == generation(number) {
+                Ok(())
+            } else {
+                let expected = generation(number);
+                let wrong: Vec<&String> = expected
+                    .keys()
+                    .chain(seen.keys())
+                    .filter(|path| seen.get(*path) != expected.get(*path))
+                    .collect();
+                Err(format!(
+                    "generation {number}: {} files missing or wrong, e.g. {:?}",
+                    wrong.len(),
+                    wrong.first()
+                ))
+            })
+        }
+
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        write_all(&out, &generation(0)).unwrap();
+        let done = AtomicBool::new(false);
+        let looks = AtomicUsize::new(0);
+        let (whole, torn) = std::thread::scope(|scope| {
+            let reader = scope.spawn(|| {
+                let (mut whole, mut torn) = (0, Vec::new());
+                while !done.load(SeqCst) {
+                    match observe(&out) {
+                        Some(Ok(())) => whole += 1,
+                        Some(Err(problem)) => torn.push(problem),
+                        None => {}
+                    }
+                    looks.fetch_add(1, SeqCst);
+                }
+                (whole, torn)
+            });
+            for number in 1..=GENERATIONS {
+                // Let the reader look at least once per generation.
+                let seen = looks.load(SeqCst);
+                while looks.load(SeqCst) == seen && !reader.is_finished() {
+                    std::thread::yield_now();
+                }
+                write_all(&out, &generation(number)).unwrap();
+            }
+            done.store(true, SeqCst);
+            reader.join().unwrap()
+        });
+        assert!(
+            torn.is_empty(),
+            "{} torn looks, first: {}",
+            torn.len(),
+            torn[0]
+        );
+        assert_eq!(observe(&out), Some(Ok(())), "the last output is whole");
+        eprintln!("{whole} whole looks during {GENERATIONS} rewrites");
+        assert_eq!(
+            std::fs::read_to_string(out.join("0-generation")).unwrap(),
+            GENERATIONS.to_string()
+        );
+    }
 }

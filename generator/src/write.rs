@@ -240,6 +240,87 @@ mod tests {
         );
     }
 
+    #[test]
+    fn differences_read_as_one_line_each() {
+        let lines: Vec<String> = [
+            Difference::Stale("src/lib.rs".into()),
+            Difference::Missing("Cargo.toml".into()),
+            Difference::Extra("src/old.rs".into()),
+        ]
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+        assert_eq!(
+            lines,
+            [
+                "stale:   src/lib.rs",
+                "missing: Cargo.toml",
+                "extra:   src/old.rs"
+            ]
+        );
+    }
+
+    /// A `target/` folder in the output (the crate built where it lies) is
+    /// neither compared nor reported.
+    #[test]
+    fn check_ignores_a_build_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let wanted = files(&[("src/lib.rs", "lib")]);
+        write_all(&out, &wanted).unwrap();
+        std::fs::create_dir_all(out.join("target/debug")).unwrap();
+        std::fs::write(out.join("target/debug/lib.rlib"), "built").unwrap();
+        assert!(check(&out, &wanted).unwrap().is_empty());
+    }
+
+    /// The staging folder goes beside the output: in its parent, or in the
+    /// current folder for a bare relative name like `generated`.
+    #[test]
+    fn staging_goes_beside_the_output() {
+        assert_eq!(parent_dir(Path::new("generated")), Path::new("."));
+        assert_eq!(parent_dir(Path::new("out/heygen")), Path::new("out"));
+        assert_eq!(parent_dir(Path::new("/tmp/x/heygen")), Path::new("/tmp/x"));
+    }
+
+    /// A crate that builds outside the workspace: the lock file copied in,
+    /// the extra manifest text and an empty `[workspace]` appended.
+    #[test]
+    fn write_standalone_adds_lockfile_and_manifest_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let lockfile = dir.path().join("Cargo.lock");
+        std::fs::write(&lockfile, "# the lock").unwrap();
+        let out = dir.path().join("heygen");
+        let wanted = files(&[
+            ("Cargo.toml", "[package]\nname = \"heygen\"\n"),
+            ("src/lib.rs", "lib"),
+        ]);
+
+        write_standalone(
+            &out,
+            &wanted,
+            Some(&lockfile),
+            "\n[dev-dependencies]\nx = \"1\"\n",
+        )
+        .unwrap();
+
+        assert_eq!(
+            std::fs::read_to_string(out.join("Cargo.lock")).unwrap(),
+            "# the lock"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("Cargo.toml")).unwrap(),
+            "[package]\nname = \"heygen\"\n\n[dev-dependencies]\nx = \"1\"\n\n[workspace]\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("src/lib.rs")).unwrap(),
+            "lib"
+        );
+
+        write_standalone(&out, &wanted, None, "").unwrap();
+        assert!(!out.join("Cargo.lock").exists(), "rewritten from scratch");
+        assert!(write_standalone(&out, &wanted, Some(&dir.path().join("none")), "").is_err());
+    }
+
     /// Every file under `dir`, with its text.
     fn contents(dir: &Path) -> BTreeMap<String, String> {
         existing_files(dir)
@@ -353,16 +434,19 @@ mod tests {
                 }
                 (whole, torn)
             });
-            for number in 1..=GENERATIONS {
+            let written = (1..=GENERATIONS).try_for_each(|number| {
                 // Let the reader look at least once per generation.
                 let seen = looks.load(SeqCst);
                 while looks.load(SeqCst) == seen && !reader.is_finished() {
                     std::thread::yield_now();
                 }
-                write_all(&out, &generation(number)).unwrap();
-            }
+                write_all(&out, &generation(number))
+            });
+            // Stop the reader before failing, or the scope would wait for it forever.
             done.store(true, SeqCst);
-            reader.join().unwrap()
+            let looks = reader.join().unwrap();
+            written.unwrap();
+            looks
         });
         assert!(
             torn.is_empty(),

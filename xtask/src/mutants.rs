@@ -76,7 +76,8 @@ pub struct MutantsArgs {
     /// Only the scope's files matching this glob (e.g. `generated/src/runtime/retry.rs`).
     #[arg(long)]
     file: Option<String>,
-    /// Mutants built and tested at once (each needs its own copy of the tree).
+    /// Mutants built and tested at once (each needs its own copy of the
+    /// tree; ignored with --in-place).
     #[arg(long, default_value_t = 1)]
     jobs: u32,
     /// Seconds one test run may take before the mutant counts as timed out
@@ -114,7 +115,6 @@ pub fn run(args: MutantsArgs) -> ExitCode {
         .arg("mutants")
         .args(["--package", package])
         .args(["--file", args.file.as_deref().unwrap_or(files)])
-        .args(["--jobs", &args.jobs.to_string()])
         .args(["--timeout", &args.timeout.to_string()])
         // A build from a fresh copy compiles every dependency.
         .args(["--build-timeout", "3600"])
@@ -122,8 +122,10 @@ pub fn run(args: MutantsArgs) -> ExitCode {
         // The tests below are the judges, not the mutated package's alone.
         .args(["--test-workspace", "false"]);
     if args.in_place {
+        // One tree, so one job.
         command.arg("--in-place");
     } else {
+        command.args(["--jobs", &args.jobs.to_string()]);
         // The copies build into one target dir kept between runs, so only
         // the first run compiles the dependencies.
         command.env("CARGO_TARGET_DIR", root.join("target/mutants-build"));

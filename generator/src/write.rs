@@ -283,7 +283,7 @@ mod tests {
     }
 
     /// A crate that builds outside the workspace: the lock file copied in,
-    /// the extra manifest text and an empty `[workspace]` appended.
+    /// the dev-dependencies and an empty `[workspace]` added.
     #[test]
     fn write_standalone_adds_lockfile_and_manifest_text() {
         let dir = tempfile::tempdir().unwrap();
@@ -295,13 +295,7 @@ mod tests {
             ("src/lib.rs", "lib"),
         ]);
 
-        write_standalone(
-            &out,
-            &wanted,
-            Some(&lockfile),
-            "\n[dev-dependencies]\nx = \"1\"\n",
-        )
-        .unwrap();
+        write_standalone(&out, &wanted, Some(&lockfile), &["x = \"1\""]).unwrap();
 
         assert_eq!(
             std::fs::read_to_string(out.join("Cargo.lock")).unwrap(),
@@ -316,9 +310,9 @@ mod tests {
             "lib"
         );
 
-        write_standalone(&out, &wanted, None, "").unwrap();
+        write_standalone(&out, &wanted, None, &[]).unwrap();
         assert!(!out.join("Cargo.lock").exists(), "rewritten from scratch");
-        assert!(write_standalone(&out, &wanted, Some(&dir.path().join("none")), "").is_err());
+        assert!(write_standalone(&out, &wanted, Some(&dir.path().join("none")), &[]).is_err());
     }
 
     /// Every file under `dir`, with its text.

@@ -16,7 +16,7 @@ fn keys_named(text: &str, key: &str) -> usize {
 
 fn photo() -> CreateAvatarRequestBody {
     CreateAvatarRequestBody::Photo(PhotoAvatar::new(AssetUrlOrId::Url(AssetUrl::new(
-        "https://x.test/a.png".into(),
+        "https://x.test/a.png",
     ))))
 }
 
@@ -38,10 +38,10 @@ fn serde_writes_each_tag_once_and_reads_it_back() {
         photo()
     );
 
-    let video = CreateAvatarRequestBody::Video(VideoAvatar {
-        file: Some(AssetUrlOrId::AssetId(AssetId::new("as_1".into()))),
-        code: Some(IntegerOrString::Integer(7)),
-    });
+    let video = CreateAvatarRequestBody::Video(
+        VideoAvatar::new(Some(AssetUrlOrId::AssetId(AssetId::new("as_1"))))
+            .code(IntegerOrString::Integer(7)),
+    );
     let text = serde_json::to_string(&video).unwrap();
     assert_eq!(
         keys_named(&text, "type"),

@@ -43,6 +43,41 @@ pub struct Exclusion {
 /// reproducible with curl against `prism mock <spec>`.
 pub const EXCLUSIONS: &[Exclusion] = &[];
 
+/// The passes an exclusion can name (`*` for all of them).
+const PASSES: &[&str] = &["static", "errors", "dynamic", "*"];
+
+/// Refuses exclusions that cannot be right: one naming no operation of the
+/// client (it excludes nothing: remove it), a pass the test does not have,
+/// or no reason.
+fn check_exclusions(exclusions: &[Exclusion], planned: &[cases::Planned]) -> Result<(), String> {
+    for exclusion in exclusions {
+        if !planned
+            .iter()
+            .any(|p| p.operation_id == exclusion.operation)
+        {
+            return Err(format!(
+                "the exclusion of `{}` names no operation of the client: remove it",
+                exclusion.operation
+            ));
+        }
+        if !PASSES.contains(&exclusion.pass) {
+            return Err(format!(
+                "the exclusion of `{}` names the pass `{}`; passes are {}",
+                exclusion.operation,
+                exclusion.pass,
+                PASSES.join(", ")
+            ));
+        }
+        if exclusion.reason.trim().is_empty() {
+            return Err(format!(
+                "the exclusion of `{}` gives no reason",
+                exclusion.operation
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Where the test runs and what it checks.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -145,17 +180,7 @@ pub fn run(options: &Options) -> Result<Summary, String> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let planned = cases::plan(api, &served.value, &served_name);
-    for exclusion in EXCLUSIONS {
-        if !planned
-            .iter()
-            .any(|p| p.operation_id == exclusion.operation)
-        {
-            return Err(format!(
-                "the exclusion of `{}` names no operation of the client: remove it",
-                exclusion.operation
-            ));
-        }
-    }
+    check_exclusions(EXCLUSIONS, &planned)?;
     let operations: Vec<Value> = planned
         .iter()
         .map(|p| {
@@ -504,14 +529,41 @@ paths:
         assert_eq!(parse_count("contract: 3 passed, 1 failed, 2 skipped"), None);
     }
 
+    /// The check `run` makes of `EXCLUSIONS` before anything starts (so a
+    /// stale or mistyped exclusion fails the run): an exclusion must name an
+    /// operation of the client, a pass of the test, and a reason.
     #[test]
-    fn exclusions_name_real_passes() {
-        for exclusion in EXCLUSIONS {
-            assert!(
-                ["static", "errors", "dynamic", "*"].contains(&exclusion.pass),
-                "{exclusion:?}"
-            );
-            assert!(!exclusion.reason.is_empty(), "{exclusion:?}");
-        }
+    fn exclusions_are_checked_before_the_run() {
+        let (generated, served) = fixture();
+        let planned = cases::plan(&generated.api, &served, "spec.yaml");
+        let good = Exclusion {
+            operation: "updateLook",
+            pass: "dynamic",
+            detail: Some("seed 3"),
+            reason: "Prism answers a string for an integer",
+        };
+        assert_eq!(check_exclusions(&[good], &planned), Ok(()));
+
+        let unknown = Exclusion {
+            operation: "deleteLook",
+            ..good
+        };
+        let error = check_exclusions(&[good, unknown], &planned).unwrap_err();
+        assert!(
+            error.contains("`deleteLook` names no operation of the client"),
+            "{error}"
+        );
+        let pass = Exclusion {
+            pass: "statik",
+            ..good
+        };
+        let error = check_exclusions(&[pass], &planned).unwrap_err();
+        assert!(error.contains("names the pass `statik`"), "{error}");
+        let reason = Exclusion {
+            reason: " ",
+            ..good
+        };
+        let error = check_exclusions(&[reason], &planned).unwrap_err();
+        assert!(error.contains("gives no reason"), "{error}");
     }
 }

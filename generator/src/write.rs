@@ -239,4 +239,220 @@ mod tests {
             vec![Difference::Stale("src/lib.rs".into())]
         );
     }
+
+    #[test]
+    fn differences_read_as_one_line_each() {
+        let lines: Vec<String> = [
+            Difference::Stale("src/lib.rs".into()),
+            Difference::Missing("Cargo.toml".into()),
+            Difference::Extra("src/old.rs".into()),
+        ]
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+        assert_eq!(
+            lines,
+            [
+                "stale:   src/lib.rs",
+                "missing: Cargo.toml",
+                "extra:   src/old.rs"
+            ]
+        );
+    }
+
+    /// A `target/` folder in the output (the crate built where it lies) is
+    /// neither compared nor reported.
+    #[test]
+    fn check_ignores_a_build_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let wanted = files(&[("src/lib.rs", "lib")]);
+        write_all(&out, &wanted).unwrap();
+        std::fs::create_dir_all(out.join("target/debug")).unwrap();
+        std::fs::write(out.join("target/debug/lib.rlib"), "built").unwrap();
+        assert!(check(&out, &wanted).unwrap().is_empty());
+    }
+
+    /// The staging folder goes beside the output: in its parent, or in the
+    /// current folder for a bare relative name like `generated`.
+    #[test]
+    fn staging_goes_beside_the_output() {
+        assert_eq!(parent_dir(Path::new("generated")), Path::new("."));
+        assert_eq!(parent_dir(Path::new("out/heygen")), Path::new("out"));
+        assert_eq!(parent_dir(Path::new("/tmp/x/heygen")), Path::new("/tmp/x"));
+    }
+
+    /// A crate that builds outside the workspace: the lock file copied in,
+    /// the dev-dependencies and an empty `[workspace]` added.
+    #[test]
+    fn write_standalone_adds_lockfile_and_manifest_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let lockfile = dir.path().join("Cargo.lock");
+        std::fs::write(&lockfile, "# the lock").unwrap();
+        let out = dir.path().join("heygen");
+        let wanted = files(&[
+            ("Cargo.toml", "[package]\nname = \"heygen\"\n"),
+            ("src/lib.rs", "lib"),
+        ]);
+
+        write_standalone(&out, &wanted, Some(&lockfile), &["x = \"1\""]).unwrap();
+
+        assert_eq!(
+            std::fs::read_to_string(out.join("Cargo.lock")).unwrap(),
+            "# the lock"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("Cargo.toml")).unwrap(),
+            "[package]\nname = \"heygen\"\n\n[dev-dependencies]\nx = \"1\"\n\n[workspace]\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("src/lib.rs")).unwrap(),
+            "lib"
+        );
+
+        write_standalone(&out, &wanted, None, &[]).unwrap();
+        assert!(!out.join("Cargo.lock").exists(), "rewritten from scratch");
+        assert!(write_standalone(&out, &wanted, Some(&dir.path().join("none")), &[]).is_err());
+    }
+
+    /// Every file under `dir`, with its text.
+    fn contents(dir: &Path) -> BTreeMap<String, String> {
+        existing_files(dir)
+            .unwrap()
+            .into_iter()
+            .map(|relative| {
+                let text = std::fs::read_to_string(dir.join(&relative)).unwrap();
+                (relative, text)
+            })
+            .collect()
+    }
+
+    /// What a crash mid-write leaves: the write fails after some files were
+    /// written (`a.rs` is a file, so `a.rs/b.rs` cannot be), and the old
+    /// output must be there, byte for byte, with nothing half-written beside it.
+    #[test]
+    fn a_write_that_fails_halfway_leaves_the_old_output_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let old = files(&[
+            ("Cargo.toml", "old toml"),
+            ("src/lib.rs", "old lib"),
+            ("CHANGELOG.md", "kept"),
+        ]);
+        write_all(&out, &old).unwrap();
+
+        let broken = files(&[
+            ("Cargo.toml", "new toml"),
+            ("a.rs", "new a"),
+            ("a.rs/b.rs", "cannot be written"),
+            ("src/lib.rs", "new lib"),
+        ]);
+        let error = write_all(&out, &broken).expect_err("a.rs/b.rs cannot be written");
+        assert!(error.to_string().contains("a.rs"), "{error}");
+
+        assert_eq!(contents(&out), old);
+        let beside: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        assert_eq!(beside, ["out"], "no staging or backup folder is left");
+    }
+
+    /// A reader that looks at the output while it is rewritten, again and
+    /// again, sees either a whole old output or a whole new one: never a
+    /// missing file, a file of another generation or a half-written file.
+    #[test]
+    fn a_concurrent_reader_never_sees_a_half_written_output() {
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+
+        const GENERATIONS: usize = 40;
+        /// Each generation's files; the marker comes first in write order.
+        fn generation(number: usize) -> BTreeMap<String, String> {
+            let mut files = BTreeMap::new();
+            files.insert("0-generation".to_string(), number.to_string());
+            for file in 0..48 {
+                let text = format!("// generation {number}, file {file}\n").repeat(40);
+                files.insert(format!("src/file{file:02}.rs"), text);
+            }
+            files
+        }
+        /// One look at the output: `None` when it was replaced while being
+        /// read (the generation before and after differ, or a file vanished),
+        /// else whether every file is that of the generation read before.
+        fn observe(out: &Path) -> Option<std::result::Result<(), String>> {
+            let before = std::fs::read_to_string(out.join("0-generation")).ok()?;
+            let mut seen = BTreeMap::new();
+            for relative in existing_files(out).ok()? {
+                let text = std::fs::read_to_string(out.join(&relative)).ok()?;
+                seen.insert(relative, text);
+            }
+            let after = std::fs::read_to_string(out.join("0-generation")).ok()?;
+            if before != after {
+                return None;
+            }
+            let Ok(number) = before.parse::<usize>() else {
+                return Some(Err(format!("a half-written marker: {before:?}")));
+            };
+            Some(if seen == generation(number) {
+                Ok(())
+            } else {
+                let expected = generation(number);
+                let wrong: Vec<&String> = expected
+                    .keys()
+                    .chain(seen.keys())
+                    .filter(|path| seen.get(*path) != expected.get(*path))
+                    .collect();
+                Err(format!(
+                    "generation {number}: {} files missing or wrong, e.g. {:?}",
+                    wrong.len(),
+                    wrong.first()
+                ))
+            })
+        }
+
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        write_all(&out, &generation(0)).unwrap();
+        let done = AtomicBool::new(false);
+        let looks = AtomicUsize::new(0);
+        let (whole, torn) = std::thread::scope(|scope| {
+            let reader = scope.spawn(|| {
+                let (mut whole, mut torn) = (0, Vec::new());
+                while !done.load(SeqCst) {
+                    match observe(&out) {
+                        Some(Ok(())) => whole += 1,
+                        Some(Err(problem)) => torn.push(problem),
+                        None => {}
+                    }
+                    looks.fetch_add(1, SeqCst);
+                }
+                (whole, torn)
+            });
+            let written = (1..=GENERATIONS).try_for_each(|number| {
+                // Let the reader look at least once per generation.
+                let seen = looks.load(SeqCst);
+                while looks.load(SeqCst) == seen && !reader.is_finished() {
+                    std::thread::yield_now();
+                }
+                write_all(&out, &generation(number))
+            });
+            // Stop the reader before failing, or the scope would wait for it forever.
+            done.store(true, SeqCst);
+            let looks = reader.join().unwrap();
+            written.unwrap();
+            looks
+        });
+        assert!(
+            torn.is_empty(),
+            "{} torn looks, first: {}",
+            torn.len(),
+            torn[0]
+        );
+        assert_eq!(observe(&out), Some(Ok(())), "the last output is whole");
+        eprintln!("{whole} whole looks during {GENERATIONS} rewrites");
+        assert_eq!(
+            std::fs::read_to_string(out.join("0-generation")).unwrap(),
+            GENERATIONS.to_string()
+        );
+    }
 }

@@ -10,7 +10,7 @@
 //! wiremock's own thread), and the client's timeout fires at once in virtual
 //! time.
 
-use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -203,9 +203,49 @@ async fn max_retries_zero_disables_retries() {
     let error = get_ok(&client, "/v3/videos").await.expect_err("503");
 
     assert_eq!(error.status(), Some(503));
-    // The same holds for a per-call policy.
-    let none = paused_client(&server).with_retry_policy(RetryPolicy::none());
-    assert_eq!(none.retry_policy().max_retries, 0);
+}
+
+/// `with_retry_policy` governs the requests of the clone, both ways: it can
+/// switch retries off on a client that retries, and on for one that does not.
+#[tokio::test(start_paused = true)]
+async fn a_per_call_retry_policy_governs_the_request_loop() {
+    let server = server().await;
+    Mock::given(path("/v3/videos"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let retrying = paused_client(&server);
+    assert_eq!(retrying.retry_policy().max_retries, 2);
+
+    let none = retrying.with_retry_policy(RetryPolicy::none());
+    let error = get_ok(&none, "/v3/videos").await.expect_err("503");
+    assert_eq!(error.status(), Some(503));
+    assert_eq!(requests_to(&server).await.len(), 1, "no retry");
+
+    // The clone did not change the client it came from.
+    get_ok(&retrying, "/v3/videos").await.expect_err("503");
+    assert_eq!(requests_to(&server).await.len(), 1 + 3);
+
+    let never = paused_builder(&server)
+        .max_retries(0)
+        .build()
+        .expect("client");
+    let policy = RetryPolicy::default()
+        .max_retries(4)
+        .initial_backoff(Duration::from_secs(1))
+        .max_backoff(Duration::from_secs(1));
+    let start = Instant::now();
+    get_ok(&never.with_retry_policy(policy), "/v3/videos")
+        .await
+        .expect_err("503");
+    assert_eq!(requests_to(&server).await.len(), 4 + 5, "four retries");
+    // Four backoffs of 1 s, each with up to half taken off as jitter: the
+    // policy's backoffs, not the client's.
+    let elapsed = start.elapsed();
+    assert!(
+        elapsed >= Duration::from_secs(2) && elapsed <= Duration::from_secs(4),
+        "{elapsed:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -230,20 +270,28 @@ async fn retry_after_beyond_the_cap_is_capped() {
 #[tokio::test(start_paused = true)]
 async fn retry_after_http_date_is_honoured() {
     let server = server().await;
-    let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(5));
+    // The client reads the date against the real clock (`SystemTime`), which
+    // the paused tokio clock does not stop: the date lies five minutes ahead,
+    // so that however long this machine takes to answer, the wait stays far
+    // from both the default backoff (under 1 s) and the default cap (60 s).
+    let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(300));
     let limited = ResponseTemplate::new(503).insert_header("Retry-After", date.as_str());
     respond_in_turn(&server, "GET", "/v3/videos", limited, 1, ok_body()).await;
-    let client = paused_client(&server);
+    let client = paused_builder(&server)
+        .retry_policy(RetryPolicy::default().max_retry_after(Duration::from_secs(600)))
+        .build()
+        .expect("client");
 
     let start = Instant::now();
     get_ok(&client, "/v3/videos")
         .await
         .expect("retried at the date");
 
-    // HTTP dates have whole seconds, and the real clock moved on a little.
+    // HTTP dates have whole seconds, and the real clock moved on meanwhile
+    // (up to a minute is allowed).
     let elapsed = start.elapsed();
     assert!(
-        elapsed >= Duration::from_secs(3) && elapsed <= Duration::from_secs(5),
+        elapsed > Duration::from_secs(240) && elapsed <= Duration::from_secs(300),
         "{elapsed:?}"
     );
 }
@@ -267,14 +315,62 @@ async fn idempotent_post_is_retried_with_the_same_key() {
         .idempotent();
     let _: Value = client.send_json(request).await.expect("retried");
 
-    let keys: Vec<String> = requests_to(&server)
-        .await
-        .iter()
-        .map(|r| header_value(r, "idempotency-key").expect("key sent"))
-        .collect();
+    let keys = idempotency_keys(&requests_to(&server).await);
     assert_eq!(keys.len(), 2);
     assert_eq!(keys[0], keys[1], "every attempt repeats the key");
     assert_is_uuid_v4(&keys[0]);
+}
+
+/// The one `Idempotency-Key` of each request, in order; fails if a request
+/// carries none or several (`HeaderMap::get` would show only the first).
+fn idempotency_keys(requests: &[wiremock::Request]) -> Vec<String> {
+    requests
+        .iter()
+        .enumerate()
+        .map(|(attempt, request)| {
+            let values: Vec<String> = request
+                .headers
+                .get_all("idempotency-key")
+                .iter()
+                .map(|v| v.to_str().expect("ASCII header").to_owned())
+                .collect();
+            assert_eq!(
+                values.len(),
+                1,
+                "attempt {} must carry exactly one Idempotency-Key: {values:?}",
+                attempt + 1
+            );
+            values.into_iter().next().expect("one key")
+        })
+        .collect()
+}
+
+/// Over several retries (three attempts), every attempt still carries one key, the same.
+#[tokio::test(start_paused = true)]
+async fn every_retry_carries_exactly_one_key_the_same() {
+    let server = server().await;
+    respond_in_turn(
+        &server,
+        "POST",
+        "/v3/videos",
+        ResponseTemplate::new(503),
+        2,
+        ok_body(),
+    )
+    .await;
+    let client = paused_client(&server);
+
+    let request = Request::new(Method::POST, "/v3/videos")
+        .json(&json!({"title": "Intro"}))
+        .idempotent();
+    client
+        .send_empty(request)
+        .await
+        .expect("third attempt succeeds");
+
+    let keys = idempotency_keys(&requests_to(&server).await);
+    assert_eq!(keys.len(), 3);
+    assert!(keys.iter().all(|key| *key == keys[0]), "{keys:?}");
 }
 
 #[tokio::test(start_paused = true)]
@@ -296,15 +392,8 @@ async fn a_key_set_by_the_caller_is_kept_and_allows_retries() {
         .idempotent();
     client.send_empty(request).await.expect("retried");
 
-    let keys: Vec<Option<String>> = requests_to(&server)
-        .await
-        .iter()
-        .map(|r| header_value(r, "idempotency-key"))
-        .collect();
-    assert_eq!(
-        keys,
-        [Some("my-key-1".to_owned()), Some("my-key-1".to_owned())]
-    );
+    let keys = idempotency_keys(&requests_to(&server).await);
+    assert_eq!(keys, ["my-key-1", "my-key-1"]);
 }
 
 #[tokio::test(start_paused = true)]
@@ -510,30 +599,69 @@ async fn uploads_get_the_upload_timeout() {
     assert_elapsed(start.elapsed(), Duration::from_secs(5));
 }
 
-/// On a real clock: the first attempt times out, the retry succeeds.
-#[tokio::test]
+/// The first attempt times out, the retry succeeds, on a paused clock that
+/// does not jump by itself: while the call runs, the test keeps the runtime
+/// busy (see [`spin_until`]), so tokio never auto-advances, and moves the
+/// clock past the timeout itself once the server holds the first attempt.
+/// The second attempt then has all the time it needs, however loaded the
+/// machine is.
+#[tokio::test(start_paused = true)]
 async fn a_timed_out_request_is_retried() {
     let server = server().await;
-    respond_in_turn(&server, "GET", "/v3/videos", too_slow(), 1, ok_body()).await;
+    // Counted by the server's thread: the test must not wait on anything
+    // that could leave the runtime idle (as `received_requests` may).
+    let attempts = Arc::new(AtomicUsize::new(0));
+    let seen = attempts.clone();
+    Mock::given(path("/v3/videos"))
+        .respond_with(
+            move |_: &wiremock::Request| match seen.fetch_add(1, SeqCst) {
+                0 => too_slow(),
+                _ => ok_body(),
+            },
+        )
+        .mount(&server)
+        .await;
     let client = Client::builder()
         .api_key(KEY)
         .base_url(server.uri())
-        .timeout(Duration::from_millis(300))
-        .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(10)))
+        .timeout(Duration::from_secs(2))
+        .retry_policy(RetryPolicy::default().initial_backoff(Duration::ZERO))
+        .http_client(http_without_timers())
         .build()
         .expect("client");
 
-    let start = std::time::Instant::now();
-    get_ok(&client, "/v3/videos")
-        .await
-        .expect("the retry is fast");
-
+    let start = Instant::now();
+    let call = tokio::spawn(async move { get_ok(&client, "/v3/videos").await });
+    spin_until(|| attempts.load(SeqCst) == 1).await;
+    tokio::task::yield_now().await;
     assert!(
-        start.elapsed() < Duration::from_secs(5),
-        "{:?}",
-        start.elapsed()
+        !call.is_finished(),
+        "the first attempt waits for its answer"
     );
-    assert_eq!(requests_to(&server).await.len(), 2);
+    tokio::time::advance(Duration::from_secs(2)).await;
+    spin_until(|| call.is_finished()).await;
+
+    let body = call.await.expect("joined").expect("the retry succeeds");
+    assert_eq!(body["data"]["ok"], true);
+    assert_eq!(attempts.load(SeqCst), 2);
+    // The only time that passed is the first attempt's timeout.
+    assert_eq!(start.elapsed(), Duration::from_secs(2));
+}
+
+/// Yields until `done` holds. A runtime with a task always ready never
+/// auto-advances a paused clock, so meanwhile time moves only by
+/// `tokio::time::advance`. Gives up after a minute of real time.
+/// `done` is synchronous on purpose: awaiting anything that can be pending
+/// would leave the runtime idle, and the paused clock would jump.
+async fn spin_until(mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still waiting after a minute"
+        );
+        tokio::task::yield_now().await;
+    }
 }
 
 // ----------------------------------------------------------------- errors
@@ -818,8 +946,8 @@ fn building_needs_a_credential_and_a_sane_base_url() {
 }
 
 /// The environment is process-wide, so `Client::from_env` is exercised in
-/// child processes (this test binary, running [`from_env_child`]) rather
-/// than by changing this process's variables under other tests' feet.
+/// child processes (the `runtime_child` helper, `tests/src/bin`) rather than
+/// by changing this process's variables under other tests' feet.
 #[tokio::test]
 async fn from_env_reads_key_and_base_url() {
     let server = server().await;
@@ -830,73 +958,43 @@ async fn from_env_reads_key_and_base_url() {
         .await;
 
     let ok = run_child(
-        "from_env_child",
-        "ok",
+        "from-env-ok",
         &[
             ("HEYGEN_API_KEY", "env-key"),
             ("HEYGEN_BASE_URL", &server.uri()),
         ],
     );
-    let missing = run_child(
-        "from_env_child",
-        "missing",
-        &[("HEYGEN_BASE_URL", &server.uri())],
-    );
-    let blank = run_child("from_env_child", "missing", &[("HEYGEN_API_KEY", " ")]);
+    let missing = run_child("from-env-missing", &[("HEYGEN_BASE_URL", &server.uri())]);
+    let blank = run_child("from-env-missing", &[("HEYGEN_API_KEY", " ")]);
 
-    for output in [ok, missing, blank] {
-        assert_child_passed(&output);
+    for (mode, output) in [
+        ("from-env-ok", ok),
+        ("from-env-missing", missing),
+        ("from-env-missing", blank),
+    ] {
+        assert_child_passed(mode, &output);
     }
 }
 
-const CHILD_MODE: &str = "HEYGEN_RUNTIME_TEST_CHILD";
-
-/// Runs one test of this binary, alone, in a child process with `mode` in
-/// [`CHILD_MODE`] and `vars` as its only HeyGen variables.
-fn run_child(test: &str, mode: &str, vars: &[(&str, &str)]) -> std::process::Output {
-    std::process::Command::new(std::env::current_exe().expect("test binary"))
-        .args([test, "--exact", "--test-threads=1"])
+/// Runs the `runtime_child` helper in `mode`, with `vars` as its only HeyGen variables.
+fn run_child(mode: &str, vars: &[(&str, &str)]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_runtime_child"))
+        .arg(mode)
         .env_remove("HEYGEN_API_KEY")
         .env_remove("HEYGEN_BASE_URL")
-        .env(CHILD_MODE, mode)
         .envs(vars.iter().copied())
         .output()
-        .expect("run the child test")
+        .expect("run the child process")
 }
 
-/// The child ran its test (not filtered out) and the test passed.
-fn assert_child_passed(output: &std::process::Output) {
+/// The child ran `mode` to its end: every check of it passed.
+fn assert_child_passed(mode: &str, output: &std::process::Output) {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
-        output.status.success() && stdout.contains("1 passed"),
+        output.status.success() && stdout.contains(&format!("ok: {mode}")),
         "{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-}
-
-/// Does nothing unless started by [`from_env_reads_key_and_base_url`].
-#[tokio::test]
-async fn from_env_child() {
-    let Ok(mode) = std::env::var(CHILD_MODE) else {
-        return;
-    };
-    match mode.as_str() {
-        "ok" => {
-            let client = Client::from_env().expect("configured from the environment");
-            let body = get_ok(&client, "/v3/user/me")
-                .await
-                .expect("reaches the mock");
-            assert_eq!(body["data"]["ok"], true);
-        }
-        "missing" => {
-            let error = Client::from_env().expect_err("no key");
-            assert!(
-                matches!(&error, Error::Config(m) if m.contains("HEYGEN_API_KEY")),
-                "{error:?}"
-            );
-        }
-        other => panic!("unknown mode {other}"),
-    }
 }
 
 // ------------------------------------------------------------- pagination
@@ -1303,86 +1401,25 @@ fn missing_files_are_reported_up_front() {
 
 // ----------------------------------------------------------------- secrets
 
-#[derive(Clone, Default)]
-struct LogBuffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for LogBuffer {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("lock").extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogBuffer {
-    type Writer = LogBuffer;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
 /// Tracing decides once per call site, process-wide, whether anyone listens;
 /// other tests' threads racing through the same call sites can settle that
 /// before this test's subscriber is in place. So the capture runs alone, in
-/// a child process ([`secrets_child`]).
+/// a child process (the `secrets` mode of the `runtime_child` helper).
 #[test]
 fn secrets_stay_out_of_debug_output_and_logs() {
-    assert_child_passed(&run_child("secrets_child", "logs", &[]));
+    assert_child_passed("secrets", &run_child("secrets", &[]));
 }
 
-/// Does nothing unless started by [`secrets_stay_out_of_debug_output_and_logs`].
-#[tokio::test(start_paused = true)]
-async fn secrets_child() {
-    if std::env::var(CHILD_MODE).is_err() {
-        return;
-    }
-    let logs = LogBuffer::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(logs.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    let server = server().await;
-    respond_in_turn(
-        &server,
-        "POST",
-        "/v3/videos",
-        ResponseTemplate::new(429),
-        1,
-        ok_body(),
-    )
-    .await;
-    let builder = paused_builder(&server);
-    let client = builder.clone().build().expect("client");
-
-    let request = Request::new(Method::POST, "/v3/videos")
-        .json(&json!({"title": "x"}))
-        .idempotent();
-    let _: Value = client.send_json(request).await.expect("retried");
-    let _ = get_ok(&client, "/nowhere").await.expect_err("404");
-
-    let logs = String::from_utf8(logs.0.lock().expect("lock").clone()).expect("UTF-8 logs");
+/// The helper is no test of its own: without a mode it fails.
+#[test]
+fn the_child_helper_refuses_to_run_without_a_mode() {
+    let output = run_child("", &[]);
+    assert!(!output.status.success());
     assert!(
-        logs.contains("retrying") && logs.contains("/v3/videos"),
-        "{logs}"
+        String::from_utf8_lossy(&output.stderr).contains("unknown mode"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
     );
-    assert!(logs.contains("attempt=2"), "{logs}");
-    assert!(!logs.contains(KEY), "the key leaked into the logs:\n{logs}");
-    for shown in [
-        format!("{builder:?}"),
-        format!("{client:?}"),
-        format!("{:?}", client.with_timeout(Duration::from_secs(1))),
-    ] {
-        assert!(!shown.contains(KEY), "{shown}");
-        assert!(shown.contains("redacted"), "{shown}");
-    }
-    let bearer = Client::builder().bearer_token(KEY).build().expect("client");
-    assert!(!format!("{bearer:?}").contains(KEY));
 }
 
 // ------------------------------------------------------------ auto traits

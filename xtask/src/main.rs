@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 mod bench;
 mod contract;
+mod mutants;
 
 #[derive(Parser)]
 #[command(name = "xtask", about = "heygen-codegen workflows")]
@@ -28,6 +29,9 @@ enum Command {
     /// Call every operation of the full generated client against the Prism
     /// mock server (static, error and dynamic passes).
     Contract(contract::ContractArgs),
+    /// Mutation testing (cargo-mutants) of one scope: the runtime, emit or
+    /// write; every mutant must make a test fail. Not part of CI.
+    Mutants(mutants::MutantsArgs),
 }
 
 #[derive(clap::Args)]
@@ -84,6 +88,7 @@ fn main() -> ExitCode {
         Command::FetchSpecs(args) => fetch_specs(args),
         Command::Bench(args) => bench::run(args),
         Command::Contract(args) => contract::run(args),
+        Command::Mutants(args) => mutants::run(args),
     }
 }
 

@@ -6,9 +6,11 @@
 //! The examples are built once per run, by a nested `cargo build -p heygen
 //! --examples` into `target/e2e` (the outer `cargo test` holds `target/`).
 //!
-//! Adding an example: write `templates/examples/<name>.rs`, run `cargo xtask
-//! regen`, add its name to [`EXAMPLES`] and a test here that mounts the
-//! responses it needs and calls `Example::new("<name>")...run(&server)`.
+//! Adding an example: write `templates/examples/<name>.rs` (and its
+//! `[[example]]` entry with the features it needs in `templates/Cargo.toml`),
+//! run `cargo xtask regen`, add the name to [`EXAMPLES`] and a test here that
+//! mounts the responses it needs, runs `Example::new("<name>")` (with `.arg`,
+//! `.env`, `.stdin`) against the server and checks the output and requests.
 //! [`every_example_has_a_test`] fails until the name is listed.
 
 use std::io::Write;

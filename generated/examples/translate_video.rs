@@ -18,8 +18,7 @@
 
 use std::time::Duration;
 
-use heygen::types::{AssetUrl, AssetUrlOrId, CreateVideoTranslationRequest};
-use heygen::video_translate::CreateVideoTranslationParams;
+use heygen::types::{AssetUrl, CreateVideoTranslationRequest};
 use heygen::{Error, WaitOptions};
 
 #[tokio::main]
@@ -50,11 +49,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let request =
-        CreateVideoTranslationRequest::new(AssetUrlOrId::Url(AssetUrl::new(video_url)), languages)
+        CreateVideoTranslationRequest::new(AssetUrl::new(video_url), languages)
             .title("Translated by the Rust client");
-    let created = translate
-        .create_video_translation(&request, &CreateVideoTranslationParams::default())
-        .await?;
+    let created = translate.create_video_translation(request).await?;
     println!(
         "started {} translation(s): {}",
         created.video_translation_ids.len(),

@@ -15,11 +15,7 @@
 //! MP3, WAV, PDF; up to 32 MB) can be used wherever the API takes an
 //! `asset_id`. `HEYGEN_BASE_URL` sends the requests elsewhere.
 
-use heygen::assets::UploadAssetParams;
-use heygen::types::{
-    AssetId, AssetUrlOrIdOrBase64, CreateVideoFromImage, CreateVideoV3RequestBody,
-};
-use heygen::videos::CreateVideoParams;
+use heygen::types::{AssetId, CreateVideoFromImage};
 use heygen::FileUpload;
 
 #[tokio::main]
@@ -41,27 +37,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let file = FileUpload::from_path(&path)?;
     let title = format!("Talking {}", file.name());
     println!("uploading {path} as {}", file.content_type());
-    let asset = client
-        .assets()
-        .upload_asset(file, &UploadAssetParams::default())
-        .await?;
+    let asset = client.assets().upload_asset(file).await?;
     println!(
         "uploaded asset {} ({}, {} bytes)",
         asset.asset_id, asset.mime_type, asset.size_bytes
     );
     println!("asset url: {}", asset.url);
 
-    let image = AssetUrlOrIdOrBase64::AssetId(AssetId::new(asset.asset_id));
-    let body = CreateVideoV3RequestBody::Image(
-        CreateVideoFromImage::new(image)
-            .title(title)
-            .script(script)
-            .voice_id(voice_id),
-    );
-    let created = client
-        .videos()
-        .create_video(&body, &CreateVideoParams::default())
-        .await?;
+    // The asset id goes where an image is expected (`AssetUrlOrIdOrBase64`
+    // takes any of its variants through `From`).
+    let request = CreateVideoFromImage::new(AssetId::new(asset.asset_id))
+        .title(title)
+        .script(script)
+        .voice_id(voice_id);
+    let created = client.videos().create_video(request).await?;
     println!(
         "created video {} from the asset (status: {})",
         created.video_id, created.status

@@ -219,7 +219,7 @@ impl VideoAgent {
     /// ```no_run
     /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
     /// let response = client.video_agent()
-    ///     .stop_video_agent_session("session_id_123", Default::default())
+    ///     .stop_video_agent_session("session_id_123", <serde_json :: Map < String , serde_json :: Value >>::default())
     ///     .await?;
     /// # let _ = response;
     /// # Ok(())

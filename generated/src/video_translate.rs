@@ -33,7 +33,7 @@ impl VideoTranslate {
     /// ```no_run
     /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
     /// let response = client.video_translate()
-    ///     .create_proofread(heygen::types::CreateProofreadRequest::new(heygen::types::AssetUrlOrId::Url(heygen::types::AssetUrl::new("https://example.com/file.mp4")), Vec::new(), "title"))
+    ///     .create_proofread(heygen::types::CreateProofreadRequest::new(heygen::types::AssetUrlOrId::Url(heygen::types::AssetUrl::new("https://example.com/file.mp4")), <Vec < String >>::default(), "title"))
     ///     .await?;
     /// # let _ = response;
     /// # Ok(())
@@ -66,7 +66,7 @@ impl VideoTranslate {
     /// ```no_run
     /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
     /// let response = client.video_translate()
-    ///     .create_video_translation(heygen::types::CreateVideoTranslationRequest::new(heygen::types::AssetUrlOrId::Url(heygen::types::AssetUrl::new("https://example.com/file.mp4")), Vec::new()))
+    ///     .create_video_translation(heygen::types::CreateVideoTranslationRequest::new(heygen::types::AssetUrlOrId::Url(heygen::types::AssetUrl::new("https://example.com/file.mp4")), <Vec < String >>::default()))
     ///     .await?;
     /// # let _ = response;
     /// # Ok(())

@@ -86,7 +86,7 @@ impl Voices {
     /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
     /// let response = client.voices()
     ///     .list_voices()
-    ///     .type(heygen::types::AudioVoiceType::Public)
+    ///     .r#type(heygen::types::AudioVoiceType::Public)
     ///     .await?;
     /// # let _ = response;
     /// # Ok(())

@@ -7,8 +7,8 @@
 //! Shows `videos().create_video` with the `avatar` kind of request body, then
 //! `get_video_until_done`, which polls `GET /v3/videos/{video_id}` until the
 //! video is `completed` (or fails, or the wait times out). Avatar ids are
-//! listed by `client.avatars().list_avatar_looks_stream(..)`, voice ids by
-//! `client.voices().list_voices_stream(..)`.
+//! listed by `client.avatars().list_avatar_looks().stream()`, voice ids by
+//! `client.voices().list_voices().stream()`.
 //!
 //! `HEYGEN_POLL_INTERVAL_MS` sets the first pause between two checks (default
 //! 5000; it grows by half each time, up to 30 s). `HEYGEN_BASE_URL` sends the
@@ -16,8 +16,7 @@
 
 use std::time::Duration;
 
-use heygen::types::{CreateVideoFromAvatar, CreateVideoV3RequestBody};
-use heygen::videos::CreateVideoParams;
+use heygen::types::CreateVideoFromAvatar;
 use heygen::{Error, WaitOptions};
 
 #[tokio::main]
@@ -35,18 +34,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let client = heygen::Client::from_env()?;
 
-    let body = CreateVideoV3RequestBody::Avatar(
-        CreateVideoFromAvatar::new(avatar_id)
-            .title("Created by the Rust client")
-            .script(script)
-            .voice_id(voice_id),
-    );
-    // The default parameters send a fresh Idempotency-Key, so the client can
-    // safely retry the POST after a timeout without creating two videos.
-    let created = client
-        .videos()
-        .create_video(&body, &CreateVideoParams::default())
-        .await?;
+    let request = CreateVideoFromAvatar::new(avatar_id)
+        .title("Created by the Rust client")
+        .script(script)
+        .voice_id(voice_id);
+    // The call sends a fresh Idempotency-Key (or the one given with
+    // `.idempotency_key(..)`), so the client can safely retry the POST after a
+    // timeout without creating two videos.
+    let created = client.videos().create_video(request).await?;
     println!(
         "created video {} (status: {})",
         created.video_id, created.status

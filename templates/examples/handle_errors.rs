@@ -15,8 +15,7 @@
 
 use std::time::Duration;
 
-use heygen::types::{CreateVideoFromAvatar, CreateVideoV3RequestBody};
-use heygen::videos::{CreateVideoParams, ListVideosParams};
+use heygen::types::CreateVideoFromAvatar;
 use heygen::{Error, RetryPolicy};
 
 #[tokio::main]
@@ -40,19 +39,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // 2. Rate limited: the client retries a 429 by itself, waiting as long as
-    // its Retry-After header asks (at most `max_retry_after`). This clone
+    // its Retry-After header asks (at most `max_retry_after`). This call
     // retries once and waits at most 5 s, so a lasting 429 soon comes back as
     // an error, whose `retry_after` says how long the server wants us to wait.
-    let impatient = client.with_retry_policy(
-        RetryPolicy::default()
-            .max_retries(1)
-            .max_retry_after(Duration::from_secs(5)),
-    );
-    let params = ListVideosParams {
-        limit: Some(10),
-        ..ListVideosParams::default()
-    };
-    let page = match impatient.videos().list_videos(&params).await {
+    let impatient = RetryPolicy::default()
+        .max_retries(1)
+        .max_retry_after(Duration::from_secs(5));
+    let list = client.videos().list_videos().limit(10).retry_policy(impatient);
+    let page = match list.clone().await {
         Ok(page) => page,
         Err(error) if error.is_rate_limited() => {
             let wait = error.retry_after().unwrap_or(Duration::from_secs(1));
@@ -62,7 +56,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 wait.as_secs_f64()
             );
             tokio::time::sleep(wait).await;
-            impatient.videos().list_videos(&params).await?
+            list.await?
         }
         Err(error) => return Err(error.into()),
     };
@@ -70,14 +64,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // 3. Invalid request: a script without a voice. The API names the field
     // at fault in `param`. Such an error is not retried: fix the request.
-    let body = CreateVideoV3RequestBody::Avatar(
-        CreateVideoFromAvatar::new(avatar_id).script("Who is speaking?"),
-    );
-    match client
-        .videos()
-        .create_video(&body, &CreateVideoParams::default())
-        .await
-    {
+    let request = CreateVideoFromAvatar::new(avatar_id).script("Who is speaking?");
+    match client.videos().create_video(request).await {
         Ok(created) => println!("created video {}", created.video_id),
         Err(Error::Api(error)) if matches!(error.status, 400 | 422) => println!(
             "invalid request (HTTP {}, {}): {} [field: {}]",

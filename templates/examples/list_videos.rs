@@ -4,15 +4,15 @@
 //! HEYGEN_API_KEY=... cargo run -p heygen --example list_videos -- [PAGE_SIZE]
 //! ```
 //!
-//! Shows `videos().list_videos_stream`: it fetches `GET /v3/videos` one page
-//! at a time (PAGE_SIZE items each, default 50), following `next_token` until
-//! the last page, and yields the videos one by one. Every `list_*` operation
-//! has such a `list_*_stream` twin. `HEYGEN_BASE_URL` sends the requests
+//! Shows `videos().list_videos().stream()`: it fetches `GET /v3/videos` one
+//! page at a time (PAGE_SIZE items each, default 50), following `next_token`
+//! until the last page, and yields the videos one by one. Every paginated
+//! `list_*` call has `.stream()`; the stream owns its client, so it can be
+//! returned from a function or spawned. `HEYGEN_BASE_URL` sends the requests
 //! elsewhere.
 
 // The stream is a `futures` stream: `StreamExt` gives it `.next()`.
 use heygen::futures_util::StreamExt;
-use heygen::videos::ListVideosParams;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -23,11 +23,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let client = heygen::Client::from_env()?;
 
-    let params = ListVideosParams {
-        limit: Some(page_size),
-        ..ListVideosParams::default()
-    };
-    let mut videos = client.videos().list_videos_stream(&params);
+    let mut videos = std::pin::pin!(client.videos().list_videos().limit(page_size).stream());
     let mut count = 0;
     while let Some(video) = videos.next().await {
         // An error (after the client's own retries) ends the stream.

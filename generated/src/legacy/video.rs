@@ -37,7 +37,7 @@ impl LegacyVideo {
     /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
     /// let response = client.legacy().video()
     ///     .delete_a_video("video_id_123")
-    ///     .type("type")
+    ///     .r#type("type")
     ///     .await?;
     /// # let _ = response;
     /// # Ok(())

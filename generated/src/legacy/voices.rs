@@ -39,7 +39,7 @@ impl LegacyVoices {
     /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
     /// let response = client.legacy().voices()
     ///     .list_audio_voices()
-    ///     .type(heygen::types::AudioVoiceType::Public)
+    ///     .r#type(heygen::types::AudioVoiceType::Public)
     ///     .await?;
     /// # let _ = response;
     /// # Ok(())

@@ -36,7 +36,7 @@ impl LegacyWorkflows {
     /// # #[allow(deprecated)]
     /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
     /// let response = client.legacy().workflows()
-    ///     .create_graph_execution(heygen::types::CreateGraphExecutionRequest::new(Vec::new()))
+    ///     .create_graph_execution(heygen::types::CreateGraphExecutionRequest::new(<Vec < heygen :: types :: WorkflowRequestEntry >>::default()))
     ///     .await?;
     /// # let _ = response;
     /// # Ok(())
@@ -73,7 +73,7 @@ impl LegacyWorkflows {
     /// # #[allow(deprecated)]
     /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
     /// let response = client.legacy().workflows()
-    ///     .create_workflow_execution(heygen::types::CreateWorkflowExecutionRequest::new("workflow type", Default::default()))
+    ///     .create_workflow_execution(heygen::types::CreateWorkflowExecutionRequest::new("workflow type", <serde_json :: Map < String , serde_json :: Value >>::default()))
     ///     .await?;
     /// # let _ = response;
     /// # Ok(())

@@ -46,15 +46,7 @@ pub fn call_example(api: &Api, op: &Operation) -> String {
         .into_iter()
         .find(|p| !p.required && p.location == ParamLocation::Query)
     {
-        let setter = param.rust.trim_start_matches("r#");
-        let setter = if matches!(
-            setter,
-            "query" | "timeout" | "deadline" | "header" | "options"
-        ) {
-            format!("{setter}_param")
-        } else {
-            setter.to_string()
-        };
+        let setter = super::builders::setter_name(&param.rust);
         call.push_str(&format!(
             "\n    .{setter}({})",
             value(api, param.ty.non_null(), 0, &param.rust)
@@ -81,8 +73,14 @@ fn value(api: &Api, ty: &TypeRef, depth: usize, hint: &str) -> String {
         TypeRef::Integer(_) => "1".into(),
         TypeRef::Number(_) => "1.0".into(),
         TypeRef::Boolean => "true".into(),
-        TypeRef::Array(_) => "Vec::new()".into(),
-        TypeRef::Map(_) | TypeRef::Json => "Default::default()".into(),
+        // Typed, because the argument is `impl Into<T>`: `Default::default()` alone
+        // would leave the type to infer.
+        TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Json | TypeRef::JsonObject => {
+            let ty = super::types::type_tokens(&api.types, ty, super::types::Scope::Crate)
+                .to_string()
+                .replace("crate ::", "heygen ::");
+            format!("<{ty}>::default()")
+        }
         TypeRef::Named(id) => {
             let def = api.types.get(*id);
             let path = format!("heygen::types::{}", def.name);
@@ -112,7 +110,6 @@ fn value(api: &Api, ty: &TypeRef, depth: usize, hint: &str) -> String {
                 TypeKind::Alias(inner) => value(api, inner, depth, hint),
             }
         }
-        _ => "Default::default()".into(),
     }
 }
 

@@ -117,12 +117,7 @@ fn photo_avatar_delete_200_decodes() {
     let response: LegacyDeletePhotoAvatarByIdResponse = decode(&pdel_200());
     assert_eq!(
         response,
-        LegacyDeletePhotoAvatarByIdResponse {
-            code: Some(IntegerOrString::Integer(100)),
-            data: None,
-            msg: None,
-            message: None,
-        }
+        LegacyDeletePhotoAvatarByIdResponse::new().code(IntegerOrString::Integer(100))
     );
 }
 
@@ -131,21 +126,17 @@ fn the_404_bodies_land_in_their_legacy_error_variant() {
     let flat: LegacyError = decode(&vdel_404());
     assert_eq!(
         flat,
-        LegacyError::LegacyFlatError(LegacyFlatError {
-            code: 400569,
-            message: "ResourceType.VIDEO_TRANSLATE not found".into(),
-        })
+        LegacyError::LegacyFlatError(LegacyFlatError::new(
+            400569,
+            "ResourceType.VIDEO_TRANSLATE not found"
+        ))
     );
     let envelope: LegacyError = decode(&pdel_404());
     assert_eq!(
         envelope,
-        LegacyError::LegacyEnvelopeError(LegacyEnvelopeError {
-            data: None,
-            error: LegacyEnvelopeErrorError {
-                code: "internal_error".into(),
-                message: "photo avatar not found".into(),
-            },
-        })
+        LegacyError::LegacyEnvelopeError(LegacyEnvelopeError::new(
+            LegacyEnvelopeErrorError::new("internal_error", "photo avatar not found"),
+        ))
     );
     // anything else is kept, not rejected
     let other: LegacyError = decode(&json!({"oops": true}));
@@ -215,14 +206,10 @@ async fn delete_a_video_over_http() {
         .await;
     let client = client(&server);
 
-    let params = heygen::legacy::video::DeleteAVideoParams {
-        video_id: VIDEO_ID.into(),
-        r#type: None,
-    };
     let response = client
         .legacy()
         .video()
-        .delete_a_video(&params)
+        .delete_a_video(VIDEO_ID)
         .await
         .expect("200");
     assert_eq!(response.code, Some(IntegerOrString::Integer(100)));
@@ -231,11 +218,12 @@ async fn delete_a_video_over_http() {
         Some(vec![VIDEO_ID.to_string()])
     );
 
-    let gone = heygen::legacy::video::DeleteAVideoParams {
-        video_id: "v_gone".into(),
-        r#type: Some("video_translate".into()),
-    };
-    let result = client.legacy().video().delete_a_video(&gone).await;
+    let result = client
+        .legacy()
+        .video()
+        .delete_a_video("v_gone")
+        .r#type("video_translate")
+        .await;
     let error = legacy_error(result);
     assert_eq!(error.status, 404);
     assert_eq!(error.code, "400569");

@@ -82,7 +82,7 @@ async fn the_client_sends_each_tag_once() {
         .build()
         .unwrap();
 
-    let created = client.avatars().create_avatar(&photo()).await.unwrap();
+    let created = client.avatars().create_avatar(photo()).await.unwrap();
 
     assert_eq!(created.id.as_deref(), Some("av_1"));
     let requests = server.received_requests().await.unwrap();

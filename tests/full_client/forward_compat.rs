@@ -19,7 +19,7 @@ fn unknown_enum_value_decodes_and_encodes_back() {
 
 #[test]
 fn tagged_union_writes_the_tag_once_and_reads_it_back() {
-    let asset = AssetUrlOrIdOrBase64::Url(AssetUrl { url: "https://x.test/a.png".into() });
+    let asset = AssetUrlOrIdOrBase64::Url(AssetUrl::new("https://x.test/a.png"));
     let text = serde_json::to_string(&asset).unwrap();
     assert_eq!(text.matches("\"type\"").count(), 1, "{text}");
     assert_eq!(serde_json::from_str::<AssetUrlOrIdOrBase64>(&text).unwrap(), asset);

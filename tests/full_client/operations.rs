@@ -41,10 +41,11 @@ async fn a_three_page_list_streams_in_order() {
     Mock::given(method("GET")).and(path("/v3/videos")).and(query_param("limit", "2"))
         .respond_with(page(&["a1", "a2"], Some("t1"))).with_priority(10).mount(&server).await;
     let client = client(&server).await;
-    let params = heygen::videos::ListVideosParams { limit: Some(2), ..Default::default() };
     let ids: Vec<String> = client
         .videos()
-        .list_videos_stream(&params)
+        .list_videos()
+        .limit(2)
+        .stream()
         .map(|item| item.unwrap().id)
         .collect()
         .await;
@@ -59,7 +60,7 @@ async fn an_upload_sends_one_file_part_and_an_idempotency_key() {
         .mount(&server).await;
     let client = client(&server).await;
     let file = heygen::FileUpload::from_bytes(b"PNGDATA".to_vec(), "logo.png").mime_type("image/png");
-    let uploaded = client.assets().upload_asset(file, &Default::default()).await.unwrap();
+    let uploaded = client.assets().upload_asset(file).await.unwrap();
     assert_eq!(serde_json::to_value(&uploaded).unwrap()["asset_id"], "as_1");
 
     let requests = server.received_requests().await.unwrap();
@@ -84,7 +85,7 @@ async fn a_create_is_retried_after_500_with_the_same_idempotency_key() {
     let body: CreateVideoV3RequestBody =
         serde_json::from_value(json!({"type": "avatar", "avatar_id": "av_1", "script": "Hello"})).unwrap();
     assert!(matches!(body, CreateVideoV3RequestBody::Avatar(_)), "{body:?}");
-    client.videos().create_video(&body, &Default::default()).await.unwrap();
+    client.videos().create_video(body).await.unwrap();
 
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 2);

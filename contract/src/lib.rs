@@ -496,12 +496,22 @@ paths:
         let planned = cases::plan(&generated.api, &served, "spec.yaml");
         let calls = program::calls(&generated.api, &planned);
         assert!(calls.contains("0 => op_0(client, case).await,"), "{calls}");
+        // Arguments are read as the generated types, named as a user names them.
         assert!(
-            calls.contains("client.avatars().update_look(&look_id, &body, &params)"),
+            calls.contains(
+                "let body: heygen::types::UpdateLookRequest = arg(&case[\"body\"], \"body\")?;"
+            ),
             "{calls}"
         );
         assert!(
-            calls.contains("heygen::avatars::UpdateLookParams {"),
+            calls.contains("let call = client.avatars().update_look(look_id, body);"),
+            "{calls}"
+        );
+        // An optional parameter goes through its setter when the case has it.
+        assert!(
+            calls.contains(
+                "let call = match dry_run { Some(value) => call.dry_run(value), None => call };"
+            ),
             "{calls}"
         );
         assert!(

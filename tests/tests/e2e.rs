@@ -76,7 +76,7 @@ fn full_spec_generates_a_crate_that_builds_cleanly() {
         };
         let source = &generated.files[&file];
         assert!(
-            source.contains(&format!("pub async fn {}(", op.name)),
+            source.contains(&format!("pub fn {}(", op.name)),
             "{} {} has no method in {file}",
             op.method.as_str(),
             op.path

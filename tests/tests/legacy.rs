@@ -134,9 +134,10 @@ fn the_404_bodies_land_in_their_legacy_error_variant() {
     let envelope: LegacyError = decode(&pdel_404());
     assert_eq!(
         envelope,
-        LegacyError::LegacyEnvelopeError(LegacyEnvelopeError::new(
-            LegacyEnvelopeErrorError::new("internal_error", "photo avatar not found"),
-        ))
+        LegacyError::LegacyEnvelopeError(LegacyEnvelopeError::new(LegacyEnvelopeErrorError::new(
+            "internal_error",
+            "photo avatar not found"
+        ),))
     );
     // anything else is kept, not rejected
     let other: LegacyError = decode(&json!({"oops": true}));

@@ -43,19 +43,29 @@ fn declared(source: &str) -> Vec<String> {
         .collect()
 }
 
-/// The source of the generated method `name`, up to the next method.
+/// The source of the request builder of the operation whose method is `name`
+/// (its setters and `send`, which names the returned type), up to the next impl.
 fn method<'a>(generated: &'a generator::Generated, name: &str) -> &'a str {
-    let needle = format!("pub async fn {name}(");
+    let api = &generated.api;
+    let op = api
+        .operations
+        .iter()
+        .find(|op| op.name == name)
+        .unwrap_or_else(|| panic!("no method {name}"));
+    let needle = format!(
+        "impl {} {{",
+        generator::emit::builders::builder_name(api, op)
+    );
     for text in generated.files.values() {
         if let Some(start) = text.find(&needle) {
             let rest = &text[start..];
             let end = rest[needle.len()..]
-                .find("pub async fn ")
+                .find("\nimpl ")
                 .map_or(rest.len(), |e| e + needle.len());
             return &rest[..end];
         }
     }
-    panic!("no method {name}")
+    panic!("no builder for {name}")
 }
 
 #[test]

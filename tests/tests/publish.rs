@@ -187,6 +187,7 @@ fn readme_is_a_guide_and_the_front_page() {
         .nth(1)
         .expect("[features]")
         .lines()
+        .take_while(|line| !line.starts_with('['))
         .filter_map(|line| line.split_once(" = ").map(|(name, _)| name.trim()))
         .filter(|name| !["default", "legacy"].contains(name));
     for feature in features {

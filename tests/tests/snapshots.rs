@@ -12,7 +12,10 @@ fn emitted(fixture: &str) -> String {
         .files
         .iter()
         .filter(|(path, _)| {
-            path.ends_with(".rs") && !path.starts_with("src/runtime/") && *path != "src/lib.rs"
+            path.starts_with("src/")
+                && path.ends_with(".rs")
+                && !path.starts_with("src/runtime/")
+                && *path != "src/lib.rs"
         })
         .map(|(path, text)| format!("==> {path}\n{text}"))
         .collect::<Vec<_>>()

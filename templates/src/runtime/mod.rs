@@ -23,6 +23,8 @@ pub use envelope::{DataEnvelope, Page};
 pub use error::{ApiError, DecodeError, Error, ErrorShape, LegacyApiError, Result};
 pub use nullable::Nullable;
 pub use options::{BoxFuture, RequestOptions};
+// Unused in a build with no operation group enabled.
+#[allow(unused_imports)]
 pub(crate) use options::call_options;
 pub use paginate::{paginate, paginate_with};
 pub use poll::{wait_until_done, PollState, Pollable, WaitOptions};

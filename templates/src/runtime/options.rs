@@ -97,6 +97,8 @@ impl RequestOptions {
 
 /// The per-call option methods of a generated request builder (a struct with
 /// `client: Client` and `options: RequestOptions` fields).
+// Unused in a build with no operation group enabled.
+#[allow(unused_macros)]
 macro_rules! call_options {
     ($builder:ident) => {
         impl $builder {

@@ -244,7 +244,7 @@ pub fn emit(api: &Api, op: &Operation, method_docs: &str) -> Result<(TokenStream
         if i.required {
             let setter = &i.setter;
             let value = i.convert.apply(quote!(#setter));
-            if value.to_string() == field.to_string() {
+            if *field == value.to_string() {
                 quote!(#field)
             } else {
                 quote!(#field: #value)

@@ -336,7 +336,7 @@ fn constructor(
             (true, true) => (quote!(Option<#inner>), quote!(#field_name.map(Box::new))),
         };
         params.push(quote!(#field_name: #param));
-        if value.to_string() == field_name.to_string() {
+        if field_name == value.to_string() {
             values.push(quote!(#field_name));
         } else {
             values.push(quote!(#field_name: #value));

@@ -44,25 +44,25 @@ pub const TARGET_VERSION: &str = "3.0.3";
 /// How many times each rewrite fired.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct NormaliseStats {
-    /// `type: [..]` arrays rewritten ([`type_array`]).
+    /// `type: [..]` arrays rewritten (`rewrites::type_array`).
     pub type_arrays: usize,
-    /// Bare `type: "null"` schemas rewritten ([`null_type`]).
+    /// Bare `type: "null"` schemas rewritten (`rewrites::null_type`).
     pub null_types: usize,
-    /// `anyOf`/`oneOf` unions that had a null member ([`nullable_union`]).
+    /// `anyOf`/`oneOf` unions that had a null member (`rewrites::nullable_union`).
     pub nullable_unions: usize,
-    /// `const` keywords ([`const_to_enum`]).
+    /// `const` keywords (`rewrites::const_to_enum`).
     pub consts: usize,
-    /// Schema `examples` arrays ([`examples_array`]).
+    /// Schema `examples` arrays (`rewrites::examples_array`).
     pub examples_arrays: usize,
-    /// `$ref`s with sibling keywords ([`ref_siblings`]).
+    /// `$ref`s with sibling keywords (`rewrites::ref_siblings`).
     pub ref_siblings: usize,
-    /// Numeric `exclusiveMinimum`/`exclusiveMaximum` keywords ([`exclusive_bounds`]).
+    /// Numeric `exclusiveMinimum`/`exclusiveMaximum` keywords (`rewrites::exclusive_bounds`).
     pub exclusive_bounds: usize,
-    /// `true`/`false` schemas ([`boolean_schema`]).
+    /// `true`/`false` schemas (`rewrites::boolean_schema`).
     pub boolean_schemas: usize,
-    /// 3.1-only keywords dropped ([`drop_keywords`]).
+    /// 3.1-only keywords dropped (`rewrites::drop_keywords`).
     pub dropped_keywords: usize,
-    /// 3.1-only keywords kept as `x-` extensions ([`drop_keywords`]).
+    /// 3.1-only keywords kept as `x-` extensions (`rewrites::drop_keywords`).
     pub renamed_keywords: usize,
     /// Whether the top-level `openapi` version was rewritten.
     pub version_rewritten: bool,

@@ -419,10 +419,10 @@ fn next_release_of_the_real_spec() {
         key.message
     );
 
-    // Breaking changes: a major bump, also below 1.0.
+    // Breaking changes: a major bump, which below 1.0 raises the minor number (Cargo's convention).
     assert_eq!(report.bump(), Some(Bump::Major));
     assert!(
-        rendered.contains("Proposed version bump: major (0.1.0 -> 1.0.0)"),
+        rendered.contains("Proposed version bump: major (0.1.0 -> 0.2.0)"),
         "{rendered}"
     );
     assert!(report.has_at_least(Breaking));
@@ -514,9 +514,13 @@ fn only_additions_propose_a_minor_bump_and_other_a_patch() {
     added.operations.push(op);
     let report = ChangeReport::compare(&before, &added);
     assert_eq!(report.bump(), Some(Bump::Minor), "{}", report.render(None));
+    // Below 1.0 (Cargo's convention) only a breaking change raises the minor number.
     assert!(report
         .render(Some("0.4.2"))
-        .contains("minor (0.4.2 -> 0.5.0)"));
+        .contains("minor (0.4.2 -> 0.4.3)"));
+    assert!(report
+        .render(Some("1.4.2"))
+        .contains("minor (1.4.2 -> 1.5.0)"));
     assert!(!report.has_at_least(Severity::Breaking));
     assert!(report.has_at_least(Severity::Additive));
 

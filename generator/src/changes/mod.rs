@@ -23,8 +23,13 @@
 //! *response-side* when reachable from a success response (either surface
 //! counts). A type on both sides gets the stricter classification.
 //!
-//! The proposed bump follows semver for the generated crate, also below 1.0:
-//! breaking -> major, additive -> minor, other -> patch, nothing -> no bump.
+//! The proposed bump follows semver for the generated crate: breaking ->
+//! major, additive -> minor, other -> patch, nothing -> no bump; below 1.0 by
+//! Cargo's convention (breaking raises the minor number, anything else the
+//! patch number). Generated structs are `#[non_exhaustive]` and built with
+//! constructors and setters, so a new optional field or parameter is additive;
+//! a new required request field or parameter changes a constructor or method
+//! signature, so it is breaking.
 
 mod operations;
 mod types;
@@ -124,7 +129,10 @@ impl Bump {
         }
     }
 
-    /// `1.2.3` bumped; pre-release and build suffixes are dropped. Errors name the version.
+    /// `1.2.3` bumped; pre-release and build suffixes are dropped. Below 1.0
+    /// Cargo's convention applies: the minor number is the breaking one
+    /// (`0.1.3` -> `0.2.0` for a breaking change, `0.1.4` for anything else).
+    /// Errors name the version.
     pub fn apply(self, version: &str) -> Result<String, String> {
         let core = version.split(['-', '+']).next().unwrap_or_default();
         let parts: Vec<&str> = core.split('.').collect();
@@ -144,10 +152,12 @@ impl Bump {
                 ))
             }
         };
-        Ok(match self {
-            Bump::Major => format!("{}.0.0", major + 1),
-            Bump::Minor => format!("{major}.{}.0", minor + 1),
-            Bump::Patch => format!("{major}.{minor}.{}", patch + 1),
+        Ok(match (self, major) {
+            (Bump::Major, 0) => format!("0.{}.0", minor + 1),
+            (Bump::Minor | Bump::Patch, 0) => format!("0.{minor}.{}", patch + 1),
+            (Bump::Major, _) => format!("{}.0.0", major + 1),
+            (Bump::Minor, _) => format!("{major}.{}.0", minor + 1),
+            (Bump::Patch, _) => format!("{major}.{minor}.{}", patch + 1),
         })
     }
 }

@@ -112,7 +112,10 @@ impl Diff {
                 Severity::Additive,
                 ChangeKind::StreamMethodAdded,
                 call,
-                format!("new `{}_stream` method that follows every page", new.method),
+                format!(
+                    "the `{}` call gains `stream()`, which follows every page",
+                    new.method
+                ),
                 origin,
             ),
             (Some(_), None) => self.push(
@@ -120,7 +123,7 @@ impl Diff {
                 ChangeKind::StreamMethodRemoved,
                 call,
                 format!(
-                    "`{}_stream` removed: the response is no longer paginated",
+                    "`stream()` of the `{}` call removed: the response is no longer paginated",
                     old.method
                 ),
                 origin,

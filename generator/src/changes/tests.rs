@@ -2,8 +2,13 @@ use super::*;
 
 #[test]
 fn bumps() {
-    assert_eq!(Bump::Major.apply("0.1.0"), Ok("1.0.0".into()));
-    assert_eq!(Bump::Minor.apply("0.1.3"), Ok("0.2.0".into()));
+    // Below 1.0, Cargo's convention: the minor number marks breaking changes.
+    assert_eq!(Bump::Major.apply("0.1.0"), Ok("0.2.0".into()));
+    assert_eq!(Bump::Major.apply("0.1.3"), Ok("0.2.0".into()));
+    assert_eq!(Bump::Minor.apply("0.1.3"), Ok("0.1.4".into()));
+    assert_eq!(Bump::Patch.apply("0.1.3"), Ok("0.1.4".into()));
+    assert_eq!(Bump::Major.apply("1.4.2"), Ok("2.0.0".into()));
+    assert_eq!(Bump::Minor.apply("1.4.2"), Ok("1.5.0".into()));
     assert_eq!(Bump::Patch.apply("1.2.3"), Ok("1.2.4".into()));
     assert_eq!(Bump::Patch.apply("1.2.3-rc.1"), Ok("1.2.4".into()));
     assert!(Bump::Patch.apply("1.2").is_err());

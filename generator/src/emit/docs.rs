@@ -19,6 +19,18 @@ pub fn doc_attrs(text: &str) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
+/// The same, as inner attributes (`#![doc = ..]`): a module's own docs.
+pub fn doc_inner_attrs(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
+    quote! { #( #![doc = #lines] )* }
+}
+
 /// The rustdoc text for a type, field or parameter.
 pub fn render(docs: &Docs) -> String {
     let mut parts = Vec::new();

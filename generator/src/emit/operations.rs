@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{doc_attrs, prose, render};
+use super::docs::{doc_attrs, doc_inner_attrs, prose, render};
 use super::types::{ident, type_tokens, Scope};
 use crate::error::{Error, Result};
 use crate::ir::{
@@ -40,7 +40,7 @@ pub fn emit_group(api: &Api, group_index: usize) -> Result<TokenStream> {
         }
     }
     let group_doc = doc_attrs(&group_docs(group));
-    let module_doc = format!(" Operations tagged `{}`.", group.tag);
+    let module_doc = doc_inner_attrs(&module_docs(group, &ops));
     let accessor_doc = format!(" Operations tagged `{}`.", group.tag);
     let accessor_impl = if group.legacy {
         quote! {
@@ -62,7 +62,7 @@ pub fn emit_group(api: &Api, group_index: usize) -> Result<TokenStream> {
         }
     };
     Ok(quote! {
-        #![doc = #module_doc]
+        #module_doc
 
         #accessor_impl
 
@@ -80,6 +80,50 @@ pub fn emit_group(api: &Api, group_index: usize) -> Result<TokenStream> {
 
         #( #pollable )*
     })
+}
+
+/// The module's page: what the group is, how to reach it, and every call
+/// with its summary.
+fn module_docs(group: &crate::ir::Group, ops: &[&Operation]) -> String {
+    let accessor = if group.legacy {
+        format!("client.legacy().{}()", group.module)
+    } else {
+        format!("client.{}()", group.module)
+    };
+    let mut text = match &group.description {
+        Some(description) => prose(description),
+        None => format!("Operations tagged `{}`.", group.tag),
+    };
+    text.push_str(&format!(
+        "\n\nReached with `{accessor}`, a [`{}`]. Each method starts a call: pass \
+         the required inputs, set optional ones and per-call options on the builder, \
+         then `.await` it.\n",
+        group.type_name
+    ));
+    for op in ops {
+        let summary = op
+            .docs
+            .summary
+            .as_deref()
+            .map(|s| format!(": {}", prose(s).replace('\n', " ")))
+            .unwrap_or_default();
+        let retired = if op.deprecation.is_some() {
+            " (retired)"
+        } else {
+            ""
+        };
+        text.push_str(&format!(
+            "\n- [`{name}`]({handle}::{name}) — `{} {}`{summary}{retired}",
+            op.method.as_str(),
+            op.path,
+            name = op.name,
+            handle = group.type_name,
+        ));
+    }
+    if group.legacy {
+        text.push_str("\n\nThese are legacy (v1/v2) endpoints.");
+    }
+    text
 }
 
 fn group_docs(group: &crate::ir::Group) -> String {

@@ -408,3 +408,14 @@ fn a_replacement_must_be_a_v3_operation() {
         "{message}"
     );
 }
+
+#[test]
+fn a_polling_entry_naming_no_operation_fails_regen() {
+    let error = generate_with_client_yaml("operation: getVideoV3", "operation: getVideoV4")
+        .map(|_| ())
+        .expect_err("a stale polling entry is an error");
+    let message = error.to_string();
+    assert!(message.contains("client.yaml:"), "names the file and line: {message}");
+    assert!(message.contains("#/polling/0/operation"), "{message}");
+    assert!(message.contains("`getVideoV4`"), "{message}");
+}

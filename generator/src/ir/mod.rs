@@ -4,7 +4,7 @@
 //! them through [`TypeRef`]. Everything is ordered deterministically: types by
 //! name, operations by group and method name.
 
-pub mod deprecation;
+pub mod client_data;
 pub mod lower;
 pub mod types;
 

@@ -35,7 +35,8 @@ pub fn lower(merged: &Merged, config: &ClientConfig) -> Result<(Api, Vec<String>
     let mut lowerer = Lowerer::new(merged);
     lowerer.components()?;
     let (mut operations, groups) = lowerer.operations(config)?;
-    super::deprecation::apply(&mut operations, &groups, config)?;
+    super::client_data::apply(&mut operations, &groups, config)?;
+    super::client_data::check_polling(&operations, config)?;
     lowerer.strip_tags();
     lowerer.check_alias_cycles()?;
     lowerer.mark_unused(&operations);

@@ -1,10 +1,26 @@
-//! Retired legacy operations: which get `#[deprecated]`, since when, and the note
-//! naming their v3 replacement (data from `client.yaml`, checked against the
-//! operations so that a stale entry fails the build instead of vanishing).
+//! `client.yaml` data that names operations by operationId, applied to and
+//! checked against the lowered operations, so that a stale entry fails the
+//! build instead of vanishing: retired legacy operations (`#[deprecated]`,
+//! since when, and the note naming their v3 replacement) and polling entries.
 
 use super::{Deprecation, Group, Operation};
 use crate::config::ClientConfig;
 use crate::error::{Error, Result};
+
+/// Fails on a polling entry that names no operation (its `*_until_done`
+/// helper would silently disappear).
+pub fn check_polling(operations: &[Operation], config: &ClientConfig) -> Result<()> {
+    for (index, entry) in config.polling.iter().enumerate() {
+        if !operations.iter().any(|op| op.operation_id == entry.operation) {
+            return Err(unknown(
+                config,
+                format!("/polling/{index}/operation"),
+                &entry.operation,
+            ));
+        }
+    }
+    Ok(())
+}
 
 /// Marks every retired legacy operation of `operations` deprecated.
 pub fn apply(operations: &mut [Operation], groups: &[Group], config: &ClientConfig) -> Result<()> {

@@ -72,6 +72,9 @@ fn inline_json(value: &serde_json::Value) -> String {
 pub fn prose(text: &str) -> String {
     let mut out = Vec::new();
     let mut in_fence = false;
+    // The content indent of the list item being written, while its text goes on.
+    let mut list_item: Option<usize> = None;
+    let mut previous_blank = false;
     for line in text.trim().lines() {
         let trimmed = line.trim();
         if trimmed.starts_with("```") {
@@ -93,15 +96,46 @@ pub fn prose(text: &str) -> String {
         }
         if in_fence {
             out.push(line.to_string());
-        } else {
-            // Leading spaces would make an indented (Rust, compiled) code block.
-            out.push(inline(trimmed));
+            continue;
         }
+        // Leading spaces would make an indented (Rust, compiled) code block; a
+        // list item's continuation lines keep the item's indent instead, so that
+        // Markdown (and clippy's `doc_lazy_continuation`) read them as part of it.
+        let indented = line.len() > line.trim_start().len();
+        if trimmed.is_empty() {
+            out.push(String::new());
+        } else if let Some(width) = list_marker_width(trimmed) {
+            list_item = Some(width);
+            out.push(inline(trimmed));
+        } else {
+            match list_item {
+                Some(width) if !previous_blank || indented => {
+                    out.push(format!("{}{}", " ".repeat(width), inline(trimmed)));
+                }
+                _ => {
+                    list_item = None;
+                    out.push(inline(trimmed));
+                }
+            }
+        }
+        previous_blank = trimmed.is_empty();
     }
     if in_fence {
         out.push("```".to_string());
     }
     out.join("\n")
+}
+
+/// The width of a list marker that starts `line` (`- `, `* `, `+ `, `1. `,
+/// `2) `), which is how far the item's continuation lines are indented.
+fn list_marker_width(line: &str) -> Option<usize> {
+    if ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m)) {
+        return Some(2);
+    }
+    let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let rest = &line[digits..];
+    (digits > 0 && digits <= 3 && (rest.starts_with(". ") || rest.starts_with(") ")))
+        .then_some(digits + 2)
 }
 
 /// Escapes one line of prose outside code spans.
@@ -282,6 +316,25 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn list_items_keep_their_continuation_lines() {
+        // A wrapped item (lazy or indented in the source) stays one item.
+        let text = "Modes:\n- fast: quick\nbut rough\n-  precise: slow\n    and exact\n1. first\n   line two\n\nAfter the list.";
+        assert_eq!(
+            prose(text),
+            "Modes:\n- fast: quick\n  but rough\n-  precise: slow\n  and exact\n1. first\n   line two\n\nAfter the list."
+        );
+        // After a blank line, an indented paragraph continues the item, an
+        // unindented one ends the list; never four spaces (a code block).
+        assert_eq!(
+            prose("- item\n\n    more of it\n\nplain"),
+            "- item\n\n  more of it\n\nplain"
+        );
+        assert_eq!(list_marker_width("12. x"), Some(4));
+        assert_eq!(list_marker_width("2026 was"), None);
+        assert_eq!(list_marker_width("-dash"), None);
+    }
 
     #[test]
     fn anchors_become_links() {

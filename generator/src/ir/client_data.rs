@@ -11,7 +11,10 @@ use crate::error::{Error, Result};
 /// helper would silently disappear).
 pub fn check_polling(operations: &[Operation], config: &ClientConfig) -> Result<()> {
     for (index, entry) in config.polling.iter().enumerate() {
-        if !operations.iter().any(|op| op.operation_id == entry.operation) {
+        if !operations
+            .iter()
+            .any(|op| op.operation_id == entry.operation)
+        {
             return Err(unknown(
                 config,
                 format!("/polling/{index}/operation"),

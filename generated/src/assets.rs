@@ -72,7 +72,7 @@ impl UploadAsset {
 
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::UploadAssetV3Response> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::UploadAssetV3Response>,
@@ -86,7 +86,7 @@ impl UploadAsset {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::UploadAssetV3Response>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::UploadAssetV3Response>,
@@ -96,7 +96,7 @@ impl UploadAsset {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let form = crate::Multipart::new();
         let form = form.file("file", self.file);
         let request = crate::Request::new(
@@ -114,7 +114,7 @@ impl UploadAsset {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(UploadAsset);

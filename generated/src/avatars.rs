@@ -264,7 +264,7 @@ impl CreateAvatar {
 
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::CreateAvatarResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::CreateAvatarResponse>,
@@ -278,7 +278,7 @@ impl CreateAvatar {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::CreateAvatarResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::CreateAvatarResponse>,
@@ -288,7 +288,7 @@ impl CreateAvatar {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::POST,
                 "/v3/avatars".to_string(),
@@ -303,7 +303,7 @@ impl CreateAvatar {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(CreateAvatar);
@@ -337,7 +337,7 @@ impl CreateAvatarConsent {
 
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::CreateAvatarConsentResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::CreateAvatarConsentResponse>,
@@ -351,7 +351,7 @@ impl CreateAvatarConsent {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::CreateAvatarConsentResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::CreateAvatarConsentResponse>,
@@ -361,7 +361,7 @@ impl CreateAvatarConsent {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let group_id = crate::runtime::encode_path_segment(&self.group_id);
         let request = crate::Request::new(
                 reqwest::Method::POST,
@@ -378,7 +378,7 @@ impl CreateAvatarConsent {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(CreateAvatarConsent);
@@ -404,7 +404,7 @@ pub struct GetAvatarGroup {
 impl GetAvatarGroup {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::AvatarGroupItem> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::AvatarGroupItem>,
@@ -418,7 +418,7 @@ impl GetAvatarGroup {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::AvatarGroupItem>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::AvatarGroupItem>,
@@ -428,7 +428,7 @@ impl GetAvatarGroup {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let group_id = crate::runtime::encode_path_segment(&self.group_id);
         let request = crate::Request::new(
                 reqwest::Method::GET,
@@ -442,7 +442,7 @@ impl GetAvatarGroup {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(GetAvatarGroup);
@@ -466,7 +466,7 @@ pub struct GetAvatarLook {
 impl GetAvatarLook {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::AvatarLookItem> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::AvatarLookItem>,
@@ -480,7 +480,7 @@ impl GetAvatarLook {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::AvatarLookItem>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::AvatarLookItem>,
@@ -490,7 +490,7 @@ impl GetAvatarLook {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let look_id = crate::runtime::encode_path_segment(&self.look_id);
         let request = crate::Request::new(
                 reqwest::Method::GET,
@@ -504,7 +504,7 @@ impl GetAvatarLook {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(GetAvatarLook);
@@ -558,7 +558,7 @@ impl ListAvatarGroups {
     pub async fn send(
         self,
     ) -> crate::Result<crate::Page<crate::types::AvatarGroupItem>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client.send_json::<crate::Page<crate::types::AvatarGroupItem>>(request).await
     }
 
@@ -567,7 +567,7 @@ impl ListAvatarGroups {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::Page<crate::types::AvatarGroupItem>>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::Page<crate::types::AvatarGroupItem>,
@@ -590,7 +590,7 @@ impl ListAvatarGroups {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::GET,
                 "/v3/avatars".to_string(),
@@ -605,7 +605,7 @@ impl ListAvatarGroups {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(ListAvatarGroups);
@@ -680,7 +680,7 @@ impl ListAvatarLooks {
 
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::AvatarLookItem>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client.send_json::<crate::Page<crate::types::AvatarLookItem>>(request).await
     }
 
@@ -689,7 +689,7 @@ impl ListAvatarLooks {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::Page<crate::types::AvatarLookItem>>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::Page<crate::types::AvatarLookItem>,
@@ -712,7 +712,7 @@ impl ListAvatarLooks {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::GET,
                 "/v3/avatars/looks".to_string(),
@@ -729,7 +729,7 @@ impl ListAvatarLooks {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(ListAvatarLooks);
@@ -756,7 +756,7 @@ pub struct UpdateAvatarLook {
 impl UpdateAvatarLook {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::AvatarLookItem> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::AvatarLookItem>,
@@ -770,7 +770,7 @@ impl UpdateAvatarLook {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::AvatarLookItem>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::AvatarLookItem>,
@@ -780,7 +780,7 @@ impl UpdateAvatarLook {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let look_id = crate::runtime::encode_path_segment(&self.look_id);
         let request = crate::Request::new(
                 reqwest::Method::PATCH,
@@ -795,7 +795,7 @@ impl UpdateAvatarLook {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(UpdateAvatarLook);

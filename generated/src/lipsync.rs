@@ -204,7 +204,7 @@ impl CreateLipsync {
 
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::LipsyncCreateResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::LipsyncCreateResponse>,
@@ -218,7 +218,7 @@ impl CreateLipsync {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::LipsyncCreateResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::LipsyncCreateResponse>,
@@ -228,7 +228,7 @@ impl CreateLipsync {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::POST,
                 "/v3/lipsyncs".to_string(),
@@ -243,7 +243,7 @@ impl CreateLipsync {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(CreateLipsync);
@@ -267,7 +267,7 @@ pub struct DeleteLipsync {
 impl DeleteLipsync {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::LipsyncDeleteResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::LipsyncDeleteResponse>,
@@ -281,7 +281,7 @@ impl DeleteLipsync {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::LipsyncDeleteResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::LipsyncDeleteResponse>,
@@ -291,7 +291,7 @@ impl DeleteLipsync {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let lipsync_id = crate::runtime::encode_path_segment(&self.lipsync_id);
         let request = crate::Request::new(
                 reqwest::Method::DELETE,
@@ -305,7 +305,7 @@ impl DeleteLipsync {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(DeleteLipsync);
@@ -329,7 +329,7 @@ pub struct GetLipsync {
 impl GetLipsync {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::LipsyncDetail> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::LipsyncDetail>,
@@ -343,7 +343,7 @@ impl GetLipsync {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::LipsyncDetail>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::LipsyncDetail>,
@@ -353,7 +353,7 @@ impl GetLipsync {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let lipsync_id = crate::runtime::encode_path_segment(&self.lipsync_id);
         let request = crate::Request::new(
                 reqwest::Method::GET,
@@ -367,7 +367,7 @@ impl GetLipsync {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(GetLipsync);
@@ -420,7 +420,7 @@ impl ListLipsyncs {
 
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::LipsyncDetail>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client.send_json::<crate::Page<crate::types::LipsyncDetail>>(request).await
     }
 
@@ -429,7 +429,7 @@ impl ListLipsyncs {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::Page<crate::types::LipsyncDetail>>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<crate::Page<crate::types::LipsyncDetail>>(request)
             .await
@@ -450,7 +450,7 @@ impl ListLipsyncs {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::GET,
                 "/v3/lipsyncs".to_string(),
@@ -464,7 +464,7 @@ impl ListLipsyncs {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(ListLipsyncs);
@@ -491,7 +491,7 @@ pub struct UpdateLipsync {
 impl UpdateLipsync {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::LipsyncDetail> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::LipsyncDetail>,
@@ -505,7 +505,7 @@ impl UpdateLipsync {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::LipsyncDetail>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::LipsyncDetail>,
@@ -515,7 +515,7 @@ impl UpdateLipsync {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let lipsync_id = crate::runtime::encode_path_segment(&self.lipsync_id);
         let request = crate::Request::new(
                 reqwest::Method::PATCH,
@@ -530,7 +530,7 @@ impl UpdateLipsync {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(UpdateLipsync);

@@ -58,7 +58,7 @@ pub struct GetUserMe {
 impl GetUserMe {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::UserInfoResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::UserInfoResponse>,
@@ -72,7 +72,7 @@ impl GetUserMe {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::UserInfoResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::UserInfoResponse>,
@@ -82,7 +82,7 @@ impl GetUserMe {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::GET,
                 "/v3/users/me".to_string(),
@@ -94,7 +94,7 @@ impl GetUserMe {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(GetUserMe);

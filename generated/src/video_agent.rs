@@ -262,7 +262,7 @@ pub struct ContinueVideoAgentSession {
 impl ContinueVideoAgentSession {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::SendMessageResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::SendMessageResponse>,
@@ -276,7 +276,7 @@ impl ContinueVideoAgentSession {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::SendMessageResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::SendMessageResponse>,
@@ -286,7 +286,7 @@ impl ContinueVideoAgentSession {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let session_id = crate::runtime::encode_path_segment(&self.session_id);
         let request = crate::Request::new(
                 reqwest::Method::POST,
@@ -301,7 +301,7 @@ impl ContinueVideoAgentSession {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(ContinueVideoAgentSession);
@@ -325,7 +325,7 @@ pub struct CreateVideoAgent {
 impl CreateVideoAgent {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::CreateVideoAgentResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::CreateVideoAgentResponse>,
@@ -339,7 +339,7 @@ impl CreateVideoAgent {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::CreateVideoAgentResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::CreateVideoAgentResponse>,
@@ -349,7 +349,7 @@ impl CreateVideoAgent {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::POST,
                 "/v3/video-agents".to_string(),
@@ -362,7 +362,7 @@ impl CreateVideoAgent {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(CreateVideoAgent);
@@ -386,7 +386,7 @@ pub struct CreateVideoAgentSession {
 impl CreateVideoAgentSession {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::CreateSessionResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::CreateSessionResponse>,
@@ -400,7 +400,7 @@ impl CreateVideoAgentSession {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::CreateSessionResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::CreateSessionResponse>,
@@ -410,7 +410,7 @@ impl CreateVideoAgentSession {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::POST,
                 "/v3/video-agents/sessions".to_string(),
@@ -423,7 +423,7 @@ impl CreateVideoAgentSession {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(CreateVideoAgentSession);
@@ -447,7 +447,7 @@ pub struct GetVideoAgentSession {
 impl GetVideoAgentSession {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::GetSessionResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::GetSessionResponse>,
@@ -461,7 +461,7 @@ impl GetVideoAgentSession {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::GetSessionResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::GetSessionResponse>,
@@ -471,7 +471,7 @@ impl GetVideoAgentSession {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let session_id = crate::runtime::encode_path_segment(&self.session_id);
         let request = crate::Request::new(
                 reqwest::Method::GET,
@@ -485,7 +485,7 @@ impl GetVideoAgentSession {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(GetVideoAgentSession);
@@ -556,7 +556,7 @@ impl GetVideoAgentSessionResources {
 
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::GetResourcesResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::GetResourcesResponse>,
@@ -570,7 +570,7 @@ impl GetVideoAgentSessionResources {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::GetResourcesResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::GetResourcesResponse>,
@@ -580,7 +580,7 @@ impl GetVideoAgentSessionResources {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let session_id = crate::runtime::encode_path_segment(&self.session_id);
         let request = crate::Request::new(
                 reqwest::Method::GET,
@@ -599,7 +599,7 @@ impl GetVideoAgentSessionResources {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(GetVideoAgentSessionResources);
@@ -651,7 +651,7 @@ impl ListVideoAgentStyles {
 
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::StyleItem>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client.send_json::<crate::Page<crate::types::StyleItem>>(request).await
     }
 
@@ -660,7 +660,7 @@ impl ListVideoAgentStyles {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::Page<crate::types::StyleItem>>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<crate::Page<crate::types::StyleItem>>(request)
             .await
@@ -681,7 +681,7 @@ impl ListVideoAgentStyles {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::GET,
                 "/v3/video-agents/styles".to_string(),
@@ -696,7 +696,7 @@ impl ListVideoAgentStyles {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(ListVideoAgentStyles);
@@ -721,7 +721,7 @@ pub struct StopVideoAgentSession {
 impl StopVideoAgentSession {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::StopSessionResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::StopSessionResponse>,
@@ -735,7 +735,7 @@ impl StopVideoAgentSession {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::StopSessionResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::StopSessionResponse>,
@@ -745,7 +745,7 @@ impl StopVideoAgentSession {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let session_id = crate::runtime::encode_path_segment(&self.session_id);
         let request = crate::Request::new(
                 reqwest::Method::POST,
@@ -760,7 +760,7 @@ impl StopVideoAgentSession {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(StopVideoAgentSession);

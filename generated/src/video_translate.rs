@@ -437,7 +437,7 @@ impl CreateProofread {
 
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::CreateProofreadResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::CreateProofreadResponse>,
@@ -451,7 +451,7 @@ impl CreateProofread {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::CreateProofreadResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::CreateProofreadResponse>,
@@ -461,7 +461,7 @@ impl CreateProofread {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::POST,
                 "/v3/video-translations/proofreads".to_string(),
@@ -476,7 +476,7 @@ impl CreateProofread {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(CreateProofread);
@@ -511,7 +511,7 @@ impl CreateVideoTranslation {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::VideoTranslationCreateResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<
@@ -527,7 +527,7 @@ impl CreateVideoTranslation {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::VideoTranslationCreateResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<
@@ -539,7 +539,7 @@ impl CreateVideoTranslation {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::POST,
                 "/v3/video-translations".to_string(),
@@ -554,7 +554,7 @@ impl CreateVideoTranslation {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(CreateVideoTranslation);
@@ -582,7 +582,7 @@ impl DeleteVideoTranslation {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::VideoTranslationDeleteResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<
@@ -598,7 +598,7 @@ impl DeleteVideoTranslation {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::VideoTranslationDeleteResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<
@@ -610,7 +610,7 @@ impl DeleteVideoTranslation {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let video_translation_id = crate::runtime::encode_path_segment(
             &self.video_translation_id,
         );
@@ -626,7 +626,7 @@ impl DeleteVideoTranslation {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(DeleteVideoTranslation);
@@ -652,7 +652,7 @@ pub struct DownloadProofreadSrt {
 impl DownloadProofreadSrt {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::DownloadSRTResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::DownloadSRTResponse>,
@@ -666,7 +666,7 @@ impl DownloadProofreadSrt {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::DownloadSRTResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::DownloadSRTResponse>,
@@ -676,7 +676,7 @@ impl DownloadProofreadSrt {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let proofread_id = crate::runtime::encode_path_segment(&self.proofread_id);
         let request = crate::Request::new(
                 reqwest::Method::GET,
@@ -690,7 +690,7 @@ impl DownloadProofreadSrt {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(DownloadProofreadSrt);
@@ -724,7 +724,7 @@ impl GenerateFromProofread {
 
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::GenerateVideoResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::GenerateVideoResponse>,
@@ -738,7 +738,7 @@ impl GenerateFromProofread {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::GenerateVideoResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::GenerateVideoResponse>,
@@ -748,7 +748,7 @@ impl GenerateFromProofread {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let proofread_id = crate::runtime::encode_path_segment(&self.proofread_id);
         let request = crate::Request::new(
                 reqwest::Method::POST,
@@ -765,7 +765,7 @@ impl GenerateFromProofread {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(GenerateFromProofread);
@@ -789,7 +789,7 @@ pub struct GetProofread {
 impl GetProofread {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::ProofreadDetail> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::ProofreadDetail>,
@@ -803,7 +803,7 @@ impl GetProofread {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::ProofreadDetail>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::ProofreadDetail>,
@@ -813,7 +813,7 @@ impl GetProofread {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let proofread_id = crate::runtime::encode_path_segment(&self.proofread_id);
         let request = crate::Request::new(
                 reqwest::Method::GET,
@@ -827,7 +827,7 @@ impl GetProofread {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(GetProofread);
@@ -851,7 +851,7 @@ pub struct GetVideoTranslation {
 impl GetVideoTranslation {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::VideoTranslationDetail> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::VideoTranslationDetail>,
@@ -865,7 +865,7 @@ impl GetVideoTranslation {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::VideoTranslationDetail>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::VideoTranslationDetail>,
@@ -875,7 +875,7 @@ impl GetVideoTranslation {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let video_translation_id = crate::runtime::encode_path_segment(
             &self.video_translation_id,
         );
@@ -891,7 +891,7 @@ impl GetVideoTranslation {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(GetVideoTranslation);
@@ -928,7 +928,7 @@ impl GetVideoTranslationCaption {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::VideoTranslationCaptionResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<
@@ -944,7 +944,7 @@ impl GetVideoTranslationCaption {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::VideoTranslationCaptionResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<
@@ -956,7 +956,7 @@ impl GetVideoTranslationCaption {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let video_translation_id = crate::runtime::encode_path_segment(
             &self.video_translation_id,
         );
@@ -973,7 +973,7 @@ impl GetVideoTranslationCaption {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(GetVideoTranslationCaption);
@@ -1000,7 +1000,7 @@ impl ListVideoTranslationLanguages {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::VideoTranslationLanguagesResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<
@@ -1018,7 +1018,7 @@ impl ListVideoTranslationLanguages {
     ) -> crate::Result<
         crate::Response<crate::types::VideoTranslationLanguagesResponse>,
     > {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<
@@ -1030,7 +1030,7 @@ impl ListVideoTranslationLanguages {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::GET,
                 "/v3/video-translations/languages".to_string(),
@@ -1042,7 +1042,7 @@ impl ListVideoTranslationLanguages {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(ListVideoTranslationLanguages);
@@ -1089,7 +1089,7 @@ impl ListVideoTranslations {
     pub async fn send(
         self,
     ) -> crate::Result<crate::Page<crate::types::VideoTranslationDetail>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<crate::Page<crate::types::VideoTranslationDetail>>(request)
             .await
@@ -1102,7 +1102,7 @@ impl ListVideoTranslations {
     ) -> crate::Result<
         crate::Response<crate::Page<crate::types::VideoTranslationDetail>>,
     > {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::Page<crate::types::VideoTranslationDetail>,
@@ -1125,7 +1125,7 @@ impl ListVideoTranslations {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::GET,
                 "/v3/video-translations".to_string(),
@@ -1139,7 +1139,7 @@ impl ListVideoTranslations {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(ListVideoTranslations);
@@ -1166,7 +1166,7 @@ pub struct UpdateVideoTranslation {
 impl UpdateVideoTranslation {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::VideoTranslationDetail> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::VideoTranslationDetail>,
@@ -1180,7 +1180,7 @@ impl UpdateVideoTranslation {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::VideoTranslationDetail>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::VideoTranslationDetail>,
@@ -1190,7 +1190,7 @@ impl UpdateVideoTranslation {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let video_translation_id = crate::runtime::encode_path_segment(
             &self.video_translation_id,
         );
@@ -1207,7 +1207,7 @@ impl UpdateVideoTranslation {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(UpdateVideoTranslation);
@@ -1232,7 +1232,7 @@ pub struct UploadProofreadSrt {
 impl UploadProofreadSrt {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::ProofreadDetail> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::ProofreadDetail>,
@@ -1246,7 +1246,7 @@ impl UploadProofreadSrt {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::ProofreadDetail>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::ProofreadDetail>,
@@ -1256,7 +1256,7 @@ impl UploadProofreadSrt {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let proofread_id = crate::runtime::encode_path_segment(&self.proofread_id);
         let request = crate::Request::new(
                 reqwest::Method::PUT,
@@ -1271,7 +1271,7 @@ impl UploadProofreadSrt {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(UploadProofreadSrt);

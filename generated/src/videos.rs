@@ -172,7 +172,7 @@ impl CreateVideo {
 
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::CreateAvatarVideoResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::CreateAvatarVideoResponse>,
@@ -186,7 +186,7 @@ impl CreateVideo {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::CreateAvatarVideoResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::CreateAvatarVideoResponse>,
@@ -196,7 +196,7 @@ impl CreateVideo {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::POST,
                 "/v3/videos".to_string(),
@@ -211,7 +211,7 @@ impl CreateVideo {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(CreateVideo);
@@ -235,7 +235,7 @@ pub struct DeleteVideo {
 impl DeleteVideo {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::DeleteVideoResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::DeleteVideoResponse>,
@@ -249,7 +249,7 @@ impl DeleteVideo {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::DeleteVideoResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::DeleteVideoResponse>,
@@ -259,7 +259,7 @@ impl DeleteVideo {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let video_id = crate::runtime::encode_path_segment(&self.video_id);
         let request = crate::Request::new(
                 reqwest::Method::DELETE,
@@ -273,7 +273,7 @@ impl DeleteVideo {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(DeleteVideo);
@@ -297,7 +297,7 @@ pub struct GetVideo {
 impl GetVideo {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::VideoDetail> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::VideoDetail>,
@@ -311,7 +311,7 @@ impl GetVideo {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::VideoDetail>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::VideoDetail>,
@@ -321,7 +321,7 @@ impl GetVideo {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let video_id = crate::runtime::encode_path_segment(&self.video_id);
         let request = crate::Request::new(
                 reqwest::Method::GET,
@@ -335,7 +335,7 @@ impl GetVideo {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(GetVideo);
@@ -406,7 +406,7 @@ impl ListVideos {
 
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::VideoDetail>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client.send_json::<crate::Page<crate::types::VideoDetail>>(request).await
     }
 
@@ -415,7 +415,7 @@ impl ListVideos {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::Page<crate::types::VideoDetail>>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<crate::Page<crate::types::VideoDetail>>(request)
             .await
@@ -436,7 +436,7 @@ impl ListVideos {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(reqwest::Method::GET, "/v3/videos".to_string())
             .query("limit", &self.limit)
             .query("token", &self.token)
@@ -449,7 +449,7 @@ impl ListVideos {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(ListVideos);

@@ -124,7 +124,7 @@ pub struct CreateSpeech {
 impl CreateSpeech {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::TextToSpeechResponseData> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::TextToSpeechResponseData>,
@@ -138,7 +138,7 @@ impl CreateSpeech {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::TextToSpeechResponseData>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::TextToSpeechResponseData>,
@@ -148,7 +148,7 @@ impl CreateSpeech {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::POST,
                 "/v3/voices/speech".to_string(),
@@ -161,7 +161,7 @@ impl CreateSpeech {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(CreateSpeech);
@@ -185,7 +185,7 @@ pub struct DesignVoice {
 impl DesignVoice {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::DesignVoiceResponseData> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::DesignVoiceResponseData>,
@@ -199,7 +199,7 @@ impl DesignVoice {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::DesignVoiceResponseData>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::DesignVoiceResponseData>,
@@ -209,7 +209,7 @@ impl DesignVoice {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::POST,
                 "/v3/voices".to_string(),
@@ -222,7 +222,7 @@ impl DesignVoice {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(DesignVoice);
@@ -303,7 +303,7 @@ impl ListVoices {
 
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::AudioVoiceItem>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client.send_json::<crate::Page<crate::types::AudioVoiceItem>>(request).await
     }
 
@@ -312,7 +312,7 @@ impl ListVoices {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::Page<crate::types::AudioVoiceItem>>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::Page<crate::types::AudioVoiceItem>,
@@ -335,7 +335,7 @@ impl ListVoices {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(reqwest::Method::GET, "/v3/voices".to_string())
             .query("type", &self.r#type)
             .query("engine", &self.engine)
@@ -350,7 +350,7 @@ impl ListVoices {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(ListVoices);

@@ -259,7 +259,7 @@ impl CreateWebhookEndpoint {
 
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::WebhookEndpointResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::WebhookEndpointResponse>,
@@ -273,7 +273,7 @@ impl CreateWebhookEndpoint {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::WebhookEndpointResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::WebhookEndpointResponse>,
@@ -283,7 +283,7 @@ impl CreateWebhookEndpoint {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::POST,
                 "/v3/webhooks/endpoints".to_string(),
@@ -298,7 +298,7 @@ impl CreateWebhookEndpoint {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(CreateWebhookEndpoint);
@@ -324,7 +324,7 @@ impl DeleteWebhookEndpoint {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::DeleteWebhookEndpointResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client.send_json::<crate::types::DeleteWebhookEndpointResponse>(request).await
     }
 
@@ -333,7 +333,7 @@ impl DeleteWebhookEndpoint {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::DeleteWebhookEndpointResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::types::DeleteWebhookEndpointResponse,
@@ -342,7 +342,7 @@ impl DeleteWebhookEndpoint {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let endpoint_id = crate::runtime::encode_path_segment(&self.endpoint_id);
         let request = crate::Request::new(
                 reqwest::Method::DELETE,
@@ -356,7 +356,7 @@ impl DeleteWebhookEndpoint {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(DeleteWebhookEndpoint);
@@ -403,7 +403,7 @@ impl ListWebhookEndpoints {
     pub async fn send(
         self,
     ) -> crate::Result<crate::Page<crate::types::WebhookEndpointResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<crate::Page<crate::types::WebhookEndpointResponse>>(request)
             .await
@@ -416,7 +416,7 @@ impl ListWebhookEndpoints {
     ) -> crate::Result<
         crate::Response<crate::Page<crate::types::WebhookEndpointResponse>>,
     > {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::Page<crate::types::WebhookEndpointResponse>,
@@ -439,7 +439,7 @@ impl ListWebhookEndpoints {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::GET,
                 "/v3/webhooks/endpoints".to_string(),
@@ -453,7 +453,7 @@ impl ListWebhookEndpoints {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(ListWebhookEndpoints);
@@ -480,7 +480,7 @@ impl ListWebhookEventTypes {
     pub async fn send(
         self,
     ) -> crate::Result<crate::Page<crate::types::WebhookEventTypeItem>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<crate::Page<crate::types::WebhookEventTypeItem>>(request)
             .await
@@ -493,7 +493,7 @@ impl ListWebhookEventTypes {
     ) -> crate::Result<
         crate::Response<crate::Page<crate::types::WebhookEventTypeItem>>,
     > {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::Page<crate::types::WebhookEventTypeItem>,
@@ -502,7 +502,7 @@ impl ListWebhookEventTypes {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::GET,
                 "/v3/webhooks/event-types".to_string(),
@@ -514,7 +514,7 @@ impl ListWebhookEventTypes {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(ListWebhookEventTypes);
@@ -582,7 +582,7 @@ impl ListWebhookEvents {
     pub async fn send(
         self,
     ) -> crate::Result<crate::Page<crate::types::WebhookEventResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<crate::Page<crate::types::WebhookEventResponse>>(request)
             .await
@@ -595,7 +595,7 @@ impl ListWebhookEvents {
     ) -> crate::Result<
         crate::Response<crate::Page<crate::types::WebhookEventResponse>>,
     > {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::Page<crate::types::WebhookEventResponse>,
@@ -618,7 +618,7 @@ impl ListWebhookEvents {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::GET,
                 "/v3/webhooks/events".to_string(),
@@ -634,7 +634,7 @@ impl ListWebhookEvents {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(ListWebhookEvents);
@@ -669,7 +669,7 @@ impl RotateWebhookEndpointSecret {
 
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::RotateSecretResponseData> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::RotateSecretResponseData>,
@@ -683,7 +683,7 @@ impl RotateWebhookEndpointSecret {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::RotateSecretResponseData>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::RotateSecretResponseData>,
@@ -693,7 +693,7 @@ impl RotateWebhookEndpointSecret {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let endpoint_id = crate::runtime::encode_path_segment(&self.endpoint_id);
         let request = crate::Request::new(
                 reqwest::Method::POST,
@@ -709,7 +709,7 @@ impl RotateWebhookEndpointSecret {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(RotateWebhookEndpointSecret);
@@ -734,7 +734,7 @@ pub struct UpdateWebhookEndpoint {
 impl UpdateWebhookEndpoint {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::WebhookEndpointResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::WebhookEndpointResponse>,
@@ -748,7 +748,7 @@ impl UpdateWebhookEndpoint {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::WebhookEndpointResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::WebhookEndpointResponse>,
@@ -758,7 +758,7 @@ impl UpdateWebhookEndpoint {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let endpoint_id = crate::runtime::encode_path_segment(&self.endpoint_id);
         let request = crate::Request::new(
                 reqwest::Method::PATCH,
@@ -773,7 +773,7 @@ impl UpdateWebhookEndpoint {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(UpdateWebhookEndpoint);

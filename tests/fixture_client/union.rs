@@ -1,4 +1,4 @@
-//! Copied by tests/tests/union_wire.rs into the crate generated from
+//! Copied by tests/tests/fixture_crates.rs into the crate generated from
 //! tests/fixtures/union: a tagged union writes its discriminator once per
 //! object, through serde and in the body the client sends. Checked on the
 //! raw text, since a JSON parser would hide a key written twice (the last

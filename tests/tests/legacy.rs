@@ -415,7 +415,10 @@ fn a_polling_entry_naming_no_operation_fails_regen() {
         .map(|_| ())
         .expect_err("a stale polling entry is an error");
     let message = error.to_string();
-    assert!(message.contains("client.yaml:"), "names the file and line: {message}");
+    assert!(
+        message.contains("client.yaml:"),
+        "names the file and line: {message}"
+    );
     assert!(message.contains("#/polling/0/operation"), "{message}");
     assert!(message.contains("`getVideoV4`"), "{message}");
 }

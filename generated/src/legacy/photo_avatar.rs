@@ -79,7 +79,7 @@ impl DeletePhotoAvatarById {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::LegacyDeletePhotoAvatarByIdResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<crate::types::LegacyDeletePhotoAvatarByIdResponse>(request)
             .await
@@ -92,7 +92,7 @@ impl DeletePhotoAvatarById {
     ) -> crate::Result<
         crate::Response<crate::types::LegacyDeletePhotoAvatarByIdResponse>,
     > {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::types::LegacyDeletePhotoAvatarByIdResponse,
@@ -101,14 +101,14 @@ impl DeletePhotoAvatarById {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let avatar_id = crate::runtime::encode_path_segment(&self.avatar_id);
         let request = crate::Request::new(
                 reqwest::Method::DELETE,
                 format!("/v2/photo_avatar/{avatar_id}"),
             )
             .error_shapes(&[(404, crate::runtime::ErrorShape::Legacy)]);
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(DeletePhotoAvatarById);

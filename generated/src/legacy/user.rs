@@ -73,7 +73,7 @@ pub struct GetUserMe {
 impl GetUserMe {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::LegacyGetUserMeResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client.send_json::<crate::types::LegacyGetUserMeResponse>(request).await
     }
 
@@ -82,14 +82,14 @@ impl GetUserMe {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::LegacyGetUserMeResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<crate::types::LegacyGetUserMeResponse>(request)
             .await
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::GET,
                 "/v1/user/me".to_string(),
@@ -101,7 +101,7 @@ impl GetUserMe {
                     (429, crate::runtime::ErrorShape::LegacyFlat),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(GetUserMe);

@@ -84,7 +84,7 @@ impl DeleteAVideo {
 
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::LegacyDeleteAVideoResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client.send_json::<crate::types::LegacyDeleteAVideoResponse>(request).await
     }
 
@@ -93,14 +93,14 @@ impl DeleteAVideo {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::LegacyDeleteAVideoResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<crate::types::LegacyDeleteAVideoResponse>(request)
             .await
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::DELETE,
                 "/v1/video.delete".to_string(),
@@ -108,7 +108,7 @@ impl DeleteAVideo {
             .query("video_id", &self.video_id)
             .query("type", &self.r#type)
             .error_shapes(&[(404, crate::runtime::ErrorShape::Legacy)]);
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(DeleteAVideo);

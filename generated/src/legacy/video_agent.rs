@@ -80,7 +80,7 @@ impl CreateVideoAgent {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::LegacyCreateVideoAgentResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client.send_json::<crate::types::LegacyCreateVideoAgentResponse>(request).await
     }
 
@@ -89,7 +89,7 @@ impl CreateVideoAgent {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::LegacyCreateVideoAgentResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::types::LegacyCreateVideoAgentResponse,
@@ -98,7 +98,7 @@ impl CreateVideoAgent {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::POST,
                 "/v1/video_agent/generate".to_string(),
@@ -111,7 +111,7 @@ impl CreateVideoAgent {
                     (429, crate::runtime::ErrorShape::LegacyEnvelope),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(CreateVideoAgent);

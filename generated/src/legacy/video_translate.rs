@@ -165,7 +165,7 @@ impl CreateVideoTranslate {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::VideoTranslateCreateResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::VideoTranslateCreateResponse>,
@@ -179,7 +179,7 @@ impl CreateVideoTranslate {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::VideoTranslateCreateResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::VideoTranslateCreateResponse>,
@@ -189,7 +189,7 @@ impl CreateVideoTranslate {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::POST,
                 "/v2/video_translate".to_string(),
@@ -202,7 +202,7 @@ impl CreateVideoTranslate {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(CreateVideoTranslate);
@@ -231,7 +231,7 @@ impl GetVideoTranslateCaption {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::VideoTranslateCaptionGetResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<
@@ -247,7 +247,7 @@ impl GetVideoTranslateCaption {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::VideoTranslateCaptionGetResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<
@@ -259,7 +259,7 @@ impl GetVideoTranslateCaption {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::GET,
                 "/v2/video_translate/caption".to_string(),
@@ -273,7 +273,7 @@ impl GetVideoTranslateCaption {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(GetVideoTranslateCaption);
@@ -298,7 +298,7 @@ pub struct ListVideoTranslateLanguages {
 impl ListVideoTranslateLanguages {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::ListTargetLanguageResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::ListTargetLanguageResponse>,
@@ -312,7 +312,7 @@ impl ListVideoTranslateLanguages {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::ListTargetLanguageResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::ListTargetLanguageResponse>,
@@ -322,7 +322,7 @@ impl ListVideoTranslateLanguages {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::GET,
                 "/v2/video_translate/target_languages".to_string(),
@@ -334,7 +334,7 @@ impl ListVideoTranslateLanguages {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(ListVideoTranslateLanguages);

@@ -193,7 +193,7 @@ pub struct CreateAvatarVideo {
 impl CreateAvatarVideo {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::CreateAvatarVideoResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::CreateAvatarVideoResponse>,
@@ -207,7 +207,7 @@ impl CreateAvatarVideo {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::CreateAvatarVideoResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::CreateAvatarVideoResponse>,
@@ -217,7 +217,7 @@ impl CreateAvatarVideo {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::POST,
                 "/v2/videos".to_string(),
@@ -230,7 +230,7 @@ impl CreateAvatarVideo {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(CreateAvatarVideo);
@@ -254,7 +254,7 @@ pub struct DeleteVideo {
 impl DeleteVideo {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::DeleteVideoResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::DeleteVideoResponse>,
@@ -268,7 +268,7 @@ impl DeleteVideo {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::DeleteVideoResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::DeleteVideoResponse>,
@@ -278,7 +278,7 @@ impl DeleteVideo {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let video_id = crate::runtime::encode_path_segment(&self.video_id);
         let request = crate::Request::new(
                 reqwest::Method::DELETE,
@@ -292,7 +292,7 @@ impl DeleteVideo {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(DeleteVideo);
@@ -316,7 +316,7 @@ pub struct GetVideo {
 impl GetVideo {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::VideoDetail> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::VideoDetail>,
@@ -330,7 +330,7 @@ impl GetVideo {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::VideoDetail>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::VideoDetail>,
@@ -340,7 +340,7 @@ impl GetVideo {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let video_id = crate::runtime::encode_path_segment(&self.video_id);
         let request = crate::Request::new(
                 reqwest::Method::GET,
@@ -354,7 +354,7 @@ impl GetVideo {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(GetVideo);
@@ -415,7 +415,7 @@ impl ListVideos {
 
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::VideoDetail>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client.send_json::<crate::Page<crate::types::VideoDetail>>(request).await
     }
 
@@ -424,7 +424,7 @@ impl ListVideos {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::Page<crate::types::VideoDetail>>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<crate::Page<crate::types::VideoDetail>>(request)
             .await
@@ -445,7 +445,7 @@ impl ListVideos {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(reqwest::Method::GET, "/v2/videos".to_string())
             .query("limit", &self.limit)
             .query("token", &self.token)
@@ -458,7 +458,7 @@ impl ListVideos {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(ListVideos);

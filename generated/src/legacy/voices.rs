@@ -166,7 +166,7 @@ impl ListAudioVoices {
 
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::AudioVoiceItem>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client.send_json::<crate::Page<crate::types::AudioVoiceItem>>(request).await
     }
 
@@ -175,7 +175,7 @@ impl ListAudioVoices {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::Page<crate::types::AudioVoiceItem>>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::Page<crate::types::AudioVoiceItem>,
@@ -198,7 +198,7 @@ impl ListAudioVoices {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::GET,
                 "/v1/audio/voices".to_string(),
@@ -215,7 +215,7 @@ impl ListAudioVoices {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(ListAudioVoices);
@@ -241,7 +241,7 @@ pub struct TextToSpeech {
 impl TextToSpeech {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::TextToSpeechResponseData> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::TextToSpeechResponseData>,
@@ -255,7 +255,7 @@ impl TextToSpeech {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::TextToSpeechResponseData>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::TextToSpeechResponseData>,
@@ -265,7 +265,7 @@ impl TextToSpeech {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::POST,
                 "/v1/audio/text_to_speech".to_string(),
@@ -278,7 +278,7 @@ impl TextToSpeech {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(TextToSpeech);

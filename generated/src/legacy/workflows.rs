@@ -193,7 +193,7 @@ pub struct CreateGraphExecution {
 impl CreateGraphExecution {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::WorkflowExecutionResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::WorkflowExecutionResponse>,
@@ -207,7 +207,7 @@ impl CreateGraphExecution {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::WorkflowExecutionResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::WorkflowExecutionResponse>,
@@ -217,7 +217,7 @@ impl CreateGraphExecution {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::POST,
                 "/v1/workflows/graph-executions".to_string(),
@@ -230,7 +230,7 @@ impl CreateGraphExecution {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(CreateGraphExecution);
@@ -254,7 +254,7 @@ pub struct CreateWorkflowExecution {
 impl CreateWorkflowExecution {
     /// Sends the request and returns the decoded value.
     pub async fn send(self) -> crate::Result<crate::types::WorkflowExecutionResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<crate::types::WorkflowExecutionResponse>,
@@ -268,7 +268,7 @@ impl CreateWorkflowExecution {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::WorkflowExecutionResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<crate::types::WorkflowExecutionResponse>,
@@ -278,7 +278,7 @@ impl CreateWorkflowExecution {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::POST,
                 "/v1/workflows/executions".to_string(),
@@ -291,7 +291,7 @@ impl CreateWorkflowExecution {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(CreateWorkflowExecution);
@@ -317,7 +317,7 @@ impl GetWorkflowExecution {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::WorkflowExecutionDetailResponse> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<
                 crate::runtime::DataEnvelope<
@@ -333,7 +333,7 @@ impl GetWorkflowExecution {
     pub async fn send_with_response(
         self,
     ) -> crate::Result<crate::Response<crate::types::WorkflowExecutionDetailResponse>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::runtime::DataEnvelope<
@@ -345,7 +345,7 @@ impl GetWorkflowExecution {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let execution_id = crate::runtime::encode_path_segment(&self.execution_id);
         let request = crate::Request::new(
                 reqwest::Method::GET,
@@ -359,7 +359,7 @@ impl GetWorkflowExecution {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(GetWorkflowExecution);
@@ -386,7 +386,7 @@ impl ListWorkflows {
     pub async fn send(
         self,
     ) -> crate::Result<crate::Page<crate::types::WorkflowCatalogEntry>> {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json::<crate::Page<crate::types::WorkflowCatalogEntry>>(request)
             .await
@@ -399,7 +399,7 @@ impl ListWorkflows {
     ) -> crate::Result<
         crate::Response<crate::Page<crate::types::WorkflowCatalogEntry>>,
     > {
-        let (client, request) = self.into_request();
+        let (client, request) = self.into_request()?;
         client
             .send_json_with_response::<
                 crate::Page<crate::types::WorkflowCatalogEntry>,
@@ -408,7 +408,7 @@ impl ListWorkflows {
     }
 
     /// The client and the runtime request this call sends.
-    fn into_request(self) -> (crate::Client, crate::Request) {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
         let request = crate::Request::new(
                 reqwest::Method::GET,
                 "/v1/workflows".to_string(),
@@ -420,7 +420,7 @@ impl ListWorkflows {
                     (429, crate::runtime::ErrorShape::Standard),
                 ],
             );
-        (self.client, request.options(self.options))
+        Ok((self.client, request.options(self.options)))
     }
 }
 crate::runtime::call_options!(ListWorkflows);

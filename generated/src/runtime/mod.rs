@@ -31,7 +31,7 @@ pub use options::{BoxFuture, RequestOptions};
 pub(crate) use options::call_options;
 pub use paginate::{paginate, paginate_with};
 pub use poll::{wait_until_done, PollState, Pollable, WaitOptions};
-pub use request::{encode_path_segment, Request};
+pub use request::{encode_path_segment, path_segment, Request};
 pub use response::Response;
 pub use retry::RetryPolicy;
 pub use upload::{FileUpload, Multipart};

@@ -130,13 +130,16 @@ fn inputs(api: &Api, op: &Operation) -> Result<Vec<Input>> {
                 let ty = type_tokens(&api.types, param.ty.non_null(), Scope::Crate);
                 (ty.clone(), ty, Conversion::Same)
             }
-            TypeRef::Named(id) if matches!(api.types.get(*id).kind, TypeKind::Enum { .. }) => {
+            // Named scalars (an enum, a string or number type, a union of
+            // scalars): anything that serializes to one value.
+            TypeRef::Named(_) => {
                 let ty = type_tokens(&api.types, param.ty.non_null(), Scope::Crate);
                 (ty.clone(), quote!(impl Into<#ty>), Conversion::Into)
             }
             _ => {
                 return Err(Error::Input(format!(
-                    "{}: path parameter `{}` must be a string, number, boolean or string enum",
+                    "{}: path parameter `{}` must be a single value (a string, number, \
+                     boolean, or a named type or union of those), not a list or an object",
                     op.origin, param.wire
                 )))
             }
@@ -290,7 +293,7 @@ pub fn emit(api: &Api, op: &Operation, method_docs: &str) -> Result<(TokenStream
         .iter()
         .any(|i| i.stored.to_string().contains("FileUpload"));
     let clone = (!has_file).then(|| quote!(Clone,));
-    let into_request = into_request(op);
+    let into_request = into_request(api, op);
     let (value, send, send_with_response) = response_handling(api, &op.success);
     let stream = stream_method(api, op);
     let doc = format!(
@@ -314,14 +317,14 @@ pub fn emit(api: &Api, op: &Operation, method_docs: &str) -> Result<(TokenStream
 
             /// Sends the request and returns the decoded value.
             pub async fn send(self) -> crate::Result<#value> {
-                let (client, request) = self.into_request();
+                let (client, request) = self.into_request()?;
                 #send
             }
 
             /// Sends the request and returns the value with the response's
             /// status, headers and request id.
             pub async fn send_with_response(self) -> crate::Result<crate::Response<#value>> {
-                let (client, request) = self.into_request();
+                let (client, request) = self.into_request()?;
                 #send_with_response
             }
 
@@ -345,19 +348,28 @@ pub fn emit(api: &Api, op: &Operation, method_docs: &str) -> Result<(TokenStream
 }
 
 /// `into_request`: the runtime request with every input and option applied.
-fn into_request(op: &Operation) -> TokenStream {
+fn into_request(api: &Api, op: &Operation) -> TokenStream {
     let mut prelude = Vec::new();
     let mut calls = Vec::new();
     let mut after = Vec::new();
     for param in super::operations::path_params(op) {
         let field = field_name(&param.rust);
-        let value = match param.ty.non_null() {
-            TypeRef::String => quote!(&self.#field),
-            TypeRef::Named(_) => quote!(self.#field.as_str()),
-            _ => quote!(&self.#field.to_string()),
-        };
         let local = format_ident!("{}", path_local(&param.rust));
-        prelude.push(quote!(let #local = crate::runtime::encode_path_segment(#value);));
+        let wire = &param.wire;
+        prelude.push(match param.ty.non_null() {
+            TypeRef::String => {
+                quote!(let #local = crate::runtime::encode_path_segment(&self.#field);)
+            }
+            TypeRef::Named(id) if matches!(api.types.get(*id).kind, TypeKind::Enum { .. }) => {
+                quote!(let #local = crate::runtime::encode_path_segment(self.#field.as_str());)
+            }
+            TypeRef::Named(_) => {
+                quote!(let #local = crate::runtime::path_segment(#wire, &self.#field)?;)
+            }
+            _ => {
+                quote!(let #local = crate::runtime::encode_path_segment(&self.#field.to_string());)
+            }
+        });
     }
     let path = if prelude.is_empty() {
         let path = &op.path;
@@ -415,11 +427,11 @@ fn into_request(op: &Operation) -> TokenStream {
     let method = format_ident!("{}", op.method.as_str());
     quote! {
         /// The client and the runtime request this call sends.
-        fn into_request(self) -> (crate::Client, crate::Request) {
+        fn into_request(self) -> crate::Result<(crate::Client, crate::Request)> {
             #( #prelude )*
             let request = crate::Request::new(reqwest::Method::#method, #path) #( #calls )*;
             #( #after )*
-            (self.client, request.options(self.options))
+            Ok((self.client, request.options(self.options)))
         }
     }
 }

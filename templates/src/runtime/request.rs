@@ -221,6 +221,19 @@ impl Request {
     }
 }
 
+/// A path parameter of any type that serializes to one scalar (a named
+/// string or number type, a union of scalars), as an encoded path segment.
+/// Anything else (a list, an object, `null`) is [`Error::InvalidRequest`].
+pub fn path_segment<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<String> {
+    match param_values(name, value) {
+        Ok(values) if values.len() == 1 => Ok(encode_path_segment(&values[0])),
+        Ok(_) => Err(Error::InvalidRequest(format!(
+            "path parameter `{name}` must be a single value"
+        ))),
+        Err(message) => Err(Error::InvalidRequest(message)),
+    }
+}
+
 /// Percent-encodes a value for use as one path segment: everything but
 /// ASCII letters, digits and `-._~` is escaped (so `/`, `?`, `#` and spaces
 /// cannot change the path's meaning).

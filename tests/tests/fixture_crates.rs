@@ -1,7 +1,8 @@
-//! Tagged unions on the wire, from a fixture (no `../shared` needed): the
-//! crate generated from tests/fixtures/union is written where it builds on its
-//! own, and tests/fixture_client/union.rs runs inside it, against a local
-//! server, checking that each discriminator goes out once.
+//! Fixture crates over the wire (no `../shared` needed): the crate generated
+//! from a fixture under tests/fixtures is written where it builds on its own,
+//! and a test file from tests/fixture_client runs inside it against a local
+//! server. `union`: each discriminator goes out once. `path_params`: path
+//! parameters of every scalar shape reach the server as one segment.
 
 use std::process::Command;
 
@@ -9,7 +10,18 @@ use heygen_codegen_tests::workspace_root;
 
 #[test]
 fn the_union_fixture_writes_each_tag_once_on_the_wire() {
-    let specs = workspace_root().join("tests/fixtures/union");
+    run_fixture_client("union", 2);
+}
+
+#[test]
+fn path_parameters_of_every_scalar_shape_are_one_segment() {
+    run_fixture_client("path_params", 3);
+}
+
+/// Generates tests/fixtures/<fixture>, builds it on its own and runs
+/// tests/fixture_client/<fixture>.rs in it; `tests` of them must pass.
+fn run_fixture_client(fixture: &str, tests: usize) {
+    let specs = workspace_root().join("tests/fixtures").join(fixture);
     let generated =
         generator::generate(&generator::Options::for_workspace(specs)).expect("generate");
     let out = tempfile::tempdir().unwrap();
@@ -25,14 +37,14 @@ fn the_union_fixture_writes_each_tag_once_on_the_wire() {
     .unwrap();
     std::fs::create_dir_all(crate_dir.join("tests")).unwrap();
     std::fs::copy(
-        workspace_root().join("tests/fixture_client/union.rs"),
-        crate_dir.join("tests/union.rs"),
+        workspace_root().join(format!("tests/fixture_client/{fixture}.rs")),
+        crate_dir.join(format!("tests/{fixture}.rs")),
     )
     .unwrap();
 
     // Shares target/e2e with the other standalone builds (tests/src/lib.rs).
     let output = Command::new(env!("CARGO"))
-        .args(["test", "--quiet", "--test", "union"])
+        .args(["test", "--quiet", "--test", fixture])
         .current_dir(&crate_dir)
         .env("CARGO_TARGET_DIR", workspace_root().join("target/e2e"))
         .output()
@@ -44,8 +56,8 @@ fn the_union_fixture_writes_each_tag_once_on_the_wire() {
         "the fixture crate's tests failed:\n{stdout}\n{stderr}"
     );
     assert!(
-        stdout.contains("2 passed"),
-        "both checks ran in the fixture crate:\n{stdout}"
+        stdout.contains(&format!("{tests} passed")),
+        "every check ran in the fixture crate:\n{stdout}"
     );
     assert!(!stderr.contains("warning:"), "{stderr}");
 }

@@ -41,7 +41,7 @@ impl Avatars {
     /// ```no_run
     /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
     /// let response = client.avatars()
-    ///     .create_avatar(heygen::types::CreateAvatarRequestBody::Prompt(heygen::types::CreatePromptAvatarRequest::new("name", "prompt")))
+    ///     .create_avatar(heygen::types::CreateAvatarRequestBody::from(heygen::types::CreatePromptAvatarRequest::new("name", "prompt")))
     ///     .await?;
     /// # let _ = response;
     /// # Ok(())

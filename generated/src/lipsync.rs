@@ -39,7 +39,7 @@ impl Lipsync {
     /// ```no_run
     /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
     /// let response = client.lipsync()
-    ///     .create_lipsync(heygen::types::CreateLipsyncRequest::new(heygen::types::AssetUrlOrId::Url(heygen::types::AssetUrl::new("https://example.com/file.mp4")), heygen::types::AssetUrlOrId::Url(heygen::types::AssetUrl::new("https://example.com/file.mp4"))))
+    ///     .create_lipsync(heygen::types::CreateLipsyncRequest::new(heygen::types::AssetUrlOrId::from(heygen::types::AssetUrl::new("https://example.com/file.mp4")), heygen::types::AssetUrlOrId::from(heygen::types::AssetUrl::new("https://example.com/file.mp4"))))
     ///     .await?;
     /// # let _ = response;
     /// # Ok(())

@@ -48,7 +48,7 @@ impl VideoTranslate {
     /// ```no_run
     /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
     /// let response = client.video_translate()
-    ///     .create_proofread(heygen::types::CreateProofreadRequest::new(heygen::types::AssetUrlOrId::Url(heygen::types::AssetUrl::new("https://example.com/file.mp4")), <Vec < String >>::default(), "title"))
+    ///     .create_proofread(heygen::types::CreateProofreadRequest::new(heygen::types::AssetUrlOrId::from(heygen::types::AssetUrl::new("https://example.com/file.mp4")), <Vec < String >>::default(), "title"))
     ///     .await?;
     /// # let _ = response;
     /// # Ok(())
@@ -81,7 +81,7 @@ impl VideoTranslate {
     /// ```no_run
     /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
     /// let response = client.video_translate()
-    ///     .create_video_translation(heygen::types::CreateVideoTranslationRequest::new(heygen::types::AssetUrlOrId::Url(heygen::types::AssetUrl::new("https://example.com/file.mp4")), <Vec < String >>::default()))
+    ///     .create_video_translation(heygen::types::CreateVideoTranslationRequest::new(heygen::types::AssetUrlOrId::from(heygen::types::AssetUrl::new("https://example.com/file.mp4")), <Vec < String >>::default()))
     ///     .await?;
     /// # let _ = response;
     /// # Ok(())
@@ -396,7 +396,7 @@ impl VideoTranslate {
     /// ```no_run
     /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
     /// let response = client.video_translate()
-    ///     .upload_proofread_srt("proofread_id_123", heygen::types::UploadSRTRequest::new(heygen::types::AssetUrlOrId::Url(heygen::types::AssetUrl::new("https://example.com/file.mp4"))))
+    ///     .upload_proofread_srt("proofread_id_123", heygen::types::UploadSRTRequest::new(heygen::types::AssetUrlOrId::from(heygen::types::AssetUrl::new("https://example.com/file.mp4"))))
     ///     .await?;
     /// # let _ = response;
     /// # Ok(())

@@ -38,7 +38,7 @@ impl Videos {
     /// ```no_run
     /// # async fn example(client: heygen::Client) -> heygen::Result<()> {
     /// let response = client.videos()
-    ///     .create_video(heygen::types::CreateVideoV3RequestBody::Avatar(heygen::types::CreateVideoFromAvatar::new("avatar_id_123")))
+    ///     .create_video(heygen::types::CreateVideoV3RequestBody::from(heygen::types::CreateVideoFromAvatar::new("avatar_id_123")))
     ///     .await?;
     /// # let _ = response;
     /// # Ok(())

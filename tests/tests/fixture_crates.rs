@@ -10,17 +10,35 @@ use heygen_codegen_tests::workspace_root;
 
 #[test]
 fn the_union_fixture_writes_each_tag_once_on_the_wire() {
-    run_fixture_client("union", 2);
+    run_fixture_client("union", 2, Clippy::No);
 }
 
 #[test]
 fn path_parameters_of_every_scalar_shape_are_one_segment() {
-    run_fixture_client("path_params", 3);
+    run_fixture_client("path_params", 3, Clippy::No);
+}
+
+#[test]
+fn a_large_union_variant_is_boxed_and_clippy_stays_quiet() {
+    run_fixture_client("large_variant", 1, Clippy::Too);
+}
+
+/// Whether the fixture crate must also pass clippy with warnings denied.
+#[derive(PartialEq)]
+enum Clippy {
+    Too,
+    No,
 }
 
 /// Generates tests/fixtures/<fixture>, builds it on its own and runs
 /// tests/fixture_client/<fixture>.rs in it; `tests` of them must pass.
-fn run_fixture_client(fixture: &str, tests: usize) {
+fn run_fixture_client(fixture: &str, tests: usize, clippy: Clippy) {
+    // Every fixture crate is a package `heygen` 0.1.0 built in the shared
+    // target/e2e: two at once would overwrite each other's library.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let specs = workspace_root().join("tests/fixtures").join(fixture);
     let generated =
         generator::generate(&generator::Options::for_workspace(specs)).expect("generate");
@@ -60,4 +78,10 @@ fn run_fixture_client(fixture: &str, tests: usize) {
         "every check ran in the fixture crate:\n{stdout}"
     );
     assert!(!stderr.contains("warning:"), "{stderr}");
+    if clippy == Clippy::Too {
+        heygen_codegen_tests::cargo(
+            &crate_dir,
+            &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
+        );
+    }
 }

@@ -98,13 +98,21 @@ fn value(api: &Api, ty: &TypeRef, depth: usize, hint: &str) -> String {
                     None => format!("{path}::Unknown(String::new())"),
                 },
                 TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants, .. } => {
-                    match variants.first() {
-                        Some(first) => format!(
+                    // `From` exists for a variant whose type no other variant has,
+                    // and it boxes the large variants the union holds in a `Box`.
+                    let unique = variants
+                        .iter()
+                        .find(|v| variants.iter().filter(|o| o.ty == v.ty).count() == 1);
+                    match (unique, variants.first()) {
+                        (Some(variant), _) => {
+                            format!("{path}::from({})", value(api, &variant.ty, depth + 1, hint))
+                        }
+                        (None, Some(first)) => format!(
                             "{path}::{}({})",
                             first.rust,
                             value(api, &first.ty, depth + 1, hint)
                         ),
-                        None => "Default::default()".into(),
+                        (None, None) => "Default::default()".into(),
                     }
                 }
                 TypeKind::Alias(inner) => value(api, inner, depth, hint),

@@ -70,7 +70,16 @@ pub struct TypeFacts {
     patch: BTreeSet<TypeId>,
     /// The `#[cfg(feature = ...)]` of each type (see `gates.rs`).
     gates: super::gates::Gates,
+    /// (union, variant index) pairs held in a `Box`: a variant much larger
+    /// than the others would make every value of the union that large
+    /// (clippy's `large_enum_variant`).
+    pub boxed_variants: BTreeSet<(TypeId, usize)>,
 }
+
+/// Box the largest variant while it is this many bytes (estimated) larger
+/// than the next one; clippy's `large_enum_variant` fires at 200, and the
+/// estimate ignores padding, hence the margin.
+const LARGE_VARIANT_BYTES: usize = 128;
 
 impl TypeFacts {
     pub fn new(api: &Api) -> Self {
@@ -98,10 +107,105 @@ impl TypeFacts {
             }
         }
         let patch = types.reachable(patch_roots);
+        let boxed_variants = large_variants(types, &boxed);
         TypeFacts {
             boxed,
             patch,
             gates: super::gates::Gates::new(api),
+            boxed_variants,
+        }
+    }
+}
+
+/// The variants of every union that go into a `Box` (see [`LARGE_VARIANT_BYTES`]).
+fn large_variants(
+    types: &TypeSpace,
+    boxed_fields: &BTreeSet<(TypeId, usize)>,
+) -> BTreeSet<(TypeId, usize)> {
+    let mut boxed = BTreeSet::new();
+    for (id, def) in types.iter_by_name() {
+        let (TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants, .. }) = &def.kind
+        else {
+            continue;
+        };
+        let mut sizes: Vec<(usize, usize)> = variants
+            .iter()
+            .enumerate()
+            .map(|(index, v)| {
+                let size = estimated_size(types, &v.ty, boxed_fields, &mut BTreeSet::new());
+                (size, index)
+            })
+            .collect();
+        // The raw-JSON fallback of every union is a variant too.
+        sizes.push((JSON_VALUE_BYTES, usize::MAX));
+        loop {
+            sizes.sort_unstable_by(|a, b| b.cmp(a));
+            let [(largest, index), (second, _), ..] = sizes[..] else {
+                break;
+            };
+            if largest < second + LARGE_VARIANT_BYTES || index == usize::MAX {
+                break;
+            }
+            boxed.insert((id, index));
+            sizes[0].0 = POINTER_BYTES;
+        }
+    }
+    boxed
+}
+
+const POINTER_BYTES: usize = 8;
+const HEAP_BYTES: usize = 24;
+const JSON_VALUE_BYTES: usize = 72;
+
+/// A rough size in bytes of a value of `ty` (no padding): enough to tell a
+/// variant of a few hundred bytes from one of a few dozen.
+fn estimated_size(
+    types: &TypeSpace,
+    ty: &TypeRef,
+    boxed_fields: &BTreeSet<(TypeId, usize)>,
+    visiting: &mut BTreeSet<TypeId>,
+) -> usize {
+    match ty {
+        TypeRef::String | TypeRef::Array(_) | TypeRef::Map(_) => HEAP_BYTES,
+        TypeRef::Json | TypeRef::JsonObject => JSON_VALUE_BYTES,
+        TypeRef::Integer(_) | TypeRef::Number(_) => 8,
+        TypeRef::Boolean => 1,
+        TypeRef::Nullable(inner) => {
+            estimated_size(types, inner, boxed_fields, visiting) + POINTER_BYTES
+        }
+        TypeRef::Named(id) => {
+            if !visiting.insert(*id) {
+                return POINTER_BYTES;
+            }
+            let size = match &types.get(*id).kind {
+                TypeKind::Struct { fields, extra } => {
+                    let fields: usize = fields
+                        .iter()
+                        .enumerate()
+                        .map(|(index, f)| {
+                            if boxed_fields.contains(&(*id, index)) {
+                                POINTER_BYTES
+                            } else {
+                                estimated_size(types, &f.ty, boxed_fields, visiting)
+                            }
+                        })
+                        .sum();
+                    fields + extra.as_ref().map_or(0, |_| HEAP_BYTES)
+                }
+                TypeKind::Enum { .. } => HEAP_BYTES,
+                TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants, .. } => {
+                    variants
+                        .iter()
+                        .map(|v| estimated_size(types, &v.ty, boxed_fields, visiting))
+                        .max()
+                        .unwrap_or(0)
+                        .max(JSON_VALUE_BYTES)
+                        + POINTER_BYTES
+                }
+                TypeKind::Alias(inner) => estimated_size(types, inner, boxed_fields, visiting),
+            };
+            visiting.remove(id);
+            size
         }
     }
 }
@@ -159,15 +263,19 @@ fn emit_type(types: &TypeSpace, facts: &TypeFacts, id: TypeId, def: &TypeDef) ->
             emit_struct(types, facts, id, &name, docs, fields, extra.as_ref())
         }
         TypeKind::Enum { values } => emit_enum(&name, docs, values),
-        TypeKind::Tagged { tag, variants } => emit_tagged(types, &name, docs, tag, variants),
+        TypeKind::Tagged { tag, variants } => {
+            let boxed = boxed_indices(facts, id, variants.len());
+            emit_tagged(types, &name, docs, tag, variants, &boxed)
+        }
         TypeKind::Untagged {
             variants,
             fallback_json,
         } => {
-            let from_variants = from_variants(types, &name, variants);
-            let variants = variants.iter().map(|v| {
+            let boxed = boxed_indices(facts, id, variants.len());
+            let from_variants = from_variants(types, &name, variants, &boxed);
+            let variants = variants.iter().enumerate().map(|(index, v)| {
                 let variant = format_ident!("{}", v.rust);
-                let ty = type_tokens(types, &v.ty, Scope::Types);
+                let ty = variant_type(types, v, boxed[index]);
                 quote!(#variant(#ty))
             });
             let fallback = fallback_json.then(|| {
@@ -468,16 +576,34 @@ fn emit_enum(name: &Ident, docs: TokenStream, values: &[crate::ir::EnumValue]) -
     }
 }
 
+/// For each variant of union `id`, whether it is held in a `Box`.
+fn boxed_indices(facts: &TypeFacts, id: TypeId, count: usize) -> Vec<bool> {
+    (0..count)
+        .map(|index| facts.boxed_variants.contains(&(id, index)))
+        .collect()
+}
+
+/// The type a union variant holds: its type, or a `Box` of it.
+fn variant_type(types: &TypeSpace, variant: &crate::ir::Variant, boxed: bool) -> TokenStream {
+    let ty = type_tokens(types, &variant.ty, Scope::Types);
+    if boxed {
+        quote!(Box<#ty>)
+    } else {
+        ty
+    }
+}
+
 fn emit_tagged(
     types: &TypeSpace,
     name: &Ident,
     docs: TokenStream,
     tag: &str,
     variants: &[crate::ir::Variant],
+    boxed: &[bool],
 ) -> TokenStream {
-    let declarations = variants.iter().map(|v| {
+    let declarations = variants.iter().enumerate().map(|(index, v)| {
         let variant = format_ident!("{}", v.rust);
-        let ty = type_tokens(types, &v.ty, Scope::Types);
+        let ty = variant_type(types, v, boxed[index]);
         let doc = format!(" `{tag}: \"{}\"`", v.wire);
         quote! { #[doc = #doc] #variant(#ty) }
     });
@@ -486,7 +612,7 @@ fn emit_tagged(
         let wire = &v.wire;
         quote!(#name::#variant(value) => crate::runtime::codec::serialize(serializer, #tag, #wire, value))
     });
-    let from_variants = from_variants(types, name, variants);
+    let from_variants = from_variants(types, name, variants, boxed);
     let deserialize_arms = variants.iter().map(|v| {
         let variant = format_ident!("{}", v.rust);
         let wire = &v.wire;
@@ -531,30 +657,38 @@ fn from_variants(
     types: &TypeSpace,
     name: &Ident,
     variants: &[crate::ir::Variant],
+    boxed: &[bool],
 ) -> Vec<TokenStream> {
-    let tokens: Vec<(Ident, TokenStream)> = variants
+    let tokens: Vec<(Ident, TokenStream, bool)> = variants
         .iter()
-        .map(|v| {
+        .enumerate()
+        .map(|(index, v)| {
             (
                 format_ident!("{}", v.rust),
                 type_tokens(types, &v.ty, Scope::Types),
+                boxed[index],
             )
         })
         .collect();
     tokens
         .iter()
-        .filter(|(_, ty)| {
+        .filter(|(_, ty, _)| {
             tokens
                 .iter()
-                .filter(|(_, other)| other.to_string() == ty.to_string())
+                .filter(|(_, other, _)| other.to_string() == ty.to_string())
                 .count()
                 == 1
         })
-        .map(|(variant, ty)| {
+        .map(|(variant, ty, boxed)| {
+            let value = if *boxed {
+                quote!(Box::new(value))
+            } else {
+                quote!(value)
+            };
             quote! {
                 impl From<#ty> for #name {
                     fn from(value: #ty) -> Self {
-                        #name::#variant(value)
+                        #name::#variant(#value)
                     }
                 }
             }

@@ -9,26 +9,27 @@ use crate::ir::Docs;
 
 /// `#[doc = "..."]` attributes, one per line.
 pub fn doc_attrs(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| {
-        if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        }
-    });
+    let lines = doc_lines(text);
     quote! { #( #[doc = #lines] )* }
 }
 
 /// The same, as inner attributes (`#![doc = ..]`): a module's own docs.
 pub fn doc_inner_attrs(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| {
-        if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        }
-    });
+    let lines = doc_lines(text);
     quote! { #( #![doc = #lines] )* }
+}
+
+/// Each line with the space rustdoc expects after `///`.
+fn doc_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|line| {
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            }
+        })
+        .collect()
 }
 
 /// The rustdoc text for a type, field or parameter.

@@ -156,8 +156,7 @@ fn inputs(api: &Api, op: &Operation) -> Result<Vec<Input>> {
     }
     match &op.body {
         Some(RequestBody::Json { ty, required }) => {
-            let ty = TypeRef::clone(ty);
-            let (stored, arg, convert) = value_input(api, &ty, *required);
+            let (stored, arg, convert) = value_input(api, ty, *required);
             inputs.push(Input {
                 field: format_ident!("body"),
                 setter: format_ident!("body"),

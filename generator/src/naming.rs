@@ -2,7 +2,7 @@
 //! identifiers, and deterministic collision handling. Shared by `merge`, `ir` and
 //! `emit`; it knows none of them.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -143,6 +143,52 @@ impl Namespace {
                 return candidate;
             }
             n += 1;
+        }
+    }
+}
+
+/// Names an earlier regen handed out, by spec location (read from the
+/// `api-surface.json` it wrote): a type or method found at a locked place keeps
+/// its name, and no other place may take it, so a newcomer that collides is the
+/// one renamed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NameLock {
+    /// Type name by origin (`document-id#/pointer`).
+    pub types: BTreeMap<String, String>,
+    /// Method names of operations.
+    pub methods: Vec<LockedMethod>,
+}
+
+/// Where an operation was and what its method was called.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockedMethod {
+    pub origin: String,
+    pub operation_id: String,
+    /// The group's module name, and whether it is a legacy group.
+    pub group: String,
+    pub legacy: bool,
+    pub method: String,
+}
+
+impl NameLock {
+    /// The locked method of the operation of `group` at `origin`.
+    pub fn method_at(&self, origin: &str, group: &str, legacy: bool) -> Option<&str> {
+        self.methods
+            .iter()
+            .find(|m| m.origin == origin && m.group == group && m.legacy == legacy)
+            .map(|m| m.method.as_str())
+    }
+
+    /// The locked method of the one operation of `group` with `operation_id`
+    /// (for an operation that moved to another path).
+    pub fn method_by_id(&self, operation_id: &str, group: &str, legacy: bool) -> Option<&str> {
+        let mut found = self
+            .methods
+            .iter()
+            .filter(|m| m.operation_id == operation_id && m.group == group && m.legacy == legacy);
+        match (found.next(), found.next()) {
+            (Some(only), None) => Some(only.method.as_str()),
+            _ => None,
         }
     }
 }

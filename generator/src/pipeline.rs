@@ -12,6 +12,7 @@ use crate::lint::LintFinding;
 use crate::load::Document;
 use crate::merge::{Merged, SourceDoc};
 use crate::quirks::FixOutcome;
+use crate::surface::Surface;
 
 /// Where regen reads from.
 #[derive(Debug, Clone)]
@@ -20,6 +21,9 @@ pub struct Options {
     pub specs: PathBuf,
     /// The hand-written files shipped inside the generated crate.
     pub templates: PathBuf,
+    /// The API surface the previous regen wrote: types and methods at the
+    /// places it records keep their names ([`crate::naming::NameLock`]).
+    pub previous: Option<Surface>,
 }
 
 impl Options {
@@ -28,6 +32,7 @@ impl Options {
         Options {
             specs: specs.into(),
             templates: workspace_root().join("templates"),
+            previous: None,
         }
     }
 }
@@ -132,7 +137,12 @@ pub fn generate_from_documents(
 
     let started = Instant::now();
     let config = ClientConfig::read(&options.specs)?;
-    let (api, ir_notes) = crate::ir::lower::lower(&merged, &config)?;
+    let lock = options
+        .previous
+        .as_ref()
+        .map(Surface::name_lock)
+        .unwrap_or_default();
+    let (api, ir_notes) = crate::ir::lower::lower(&merged, &config, &lock)?;
     timings.ir = started.elapsed();
 
     let started = Instant::now();
@@ -142,7 +152,7 @@ pub fn generate_from_documents(
     let started = Instant::now();
     let mut files = crate::format::crate_files(&emitted, &options.templates)?;
     crate::format::set_package_version(&mut files, &config.crate_version);
-    let surface = crate::surface::Surface::from_api(&api);
+    let surface = Surface::from_api(&api);
     files.insert(crate::surface::FILE_NAME.to_string(), surface.to_json()?);
     timings.format = started.elapsed();
 

@@ -21,6 +21,7 @@ use crate::ir::{
     Api, ErrorShape, Operation, ParamLocation, RequestBody, Success, TypeDef, TypeKind, TypeRef,
     TypeSpace,
 };
+use crate::naming::{LockedMethod, NameLock};
 
 /// The file name inside the generated crate.
 pub const FILE_NAME: &str = "api-surface.json";
@@ -296,6 +297,28 @@ impl Surface {
         }
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
         Surface::from_json(&text, &path).map(Some)
+    }
+
+    /// The names this surface gives, by place: what the next regen keeps.
+    pub fn name_lock(&self) -> NameLock {
+        NameLock {
+            types: self
+                .types
+                .iter()
+                .map(|t| (t.origin.clone(), t.name.clone()))
+                .collect(),
+            methods: self
+                .operations
+                .iter()
+                .map(|op| LockedMethod {
+                    origin: op.origin.clone(),
+                    operation_id: op.operation_id.clone(),
+                    group: op.group.clone(),
+                    legacy: op.legacy,
+                    method: op.method.clone(),
+                })
+                .collect(),
+        }
     }
 
     pub fn operation(&self, http: &str) -> Option<&OperationSurface> {

@@ -150,7 +150,9 @@ fn regen(args: RegenArgs) -> ExitCode {
     let started = Instant::now();
     let specs = resolve(&args.specs, "specs");
     let out = resolve(&args.out, "generated");
-    let options = generator::Options::for_workspace(&specs);
+    let previous = xtask::update::read_previous(&out);
+    let mut options = generator::Options::for_workspace(&specs);
+    options.previous = previous.clone().ok().flatten();
     let generated = match generator::generate(&options) {
         Ok(generated) => generated,
         Err(error) => {
@@ -175,7 +177,7 @@ fn regen(args: RegenArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let changes = xtask::update::compare(&out, &generated);
+    let changes = xtask::update::compare(&out, &previous, &generated);
     print!("{}", changes.render(&version));
     let fail = match (args.fail_on, changes.report()) {
         (Some(FailOn::Breaking), Some(report)) => {

@@ -36,20 +36,30 @@ impl Previous {
                 path.display()
             ),
             Previous::Unreadable(message) => {
-                format!("warning: cannot compare with the previous API surface: {message}\n")
+                format!("warning: cannot compare with the previous API surface (nor keep its names): {message}\n")
             }
             Previous::Compared(report) => report.render(Some(version)),
         }
     }
 }
 
-/// Compares `<out>/api-surface.json` (if any) with the surface of `generated`.
-pub fn compare(out: &Path, generated: &Generated) -> Previous {
+/// Reads `<out>/api-surface.json`, the surface the previous regen wrote (`None`
+/// on a first regen). Regen passes it to the generator, which keeps its names.
+pub fn read_previous(out: &Path) -> Result<Option<Surface>, String> {
+    Surface::read(out).map_err(|error| error.to_string())
+}
+
+/// Compares the previous surface read from `out` with the surface of `generated`.
+pub fn compare(
+    out: &Path,
+    previous: &Result<Option<Surface>, String>,
+    generated: &Generated,
+) -> Previous {
     let new = Surface::from_api(&generated.api);
-    match Surface::read(out) {
-        Ok(Some(old)) => Previous::Compared(ChangeReport::compare(&old, &new)),
+    match previous {
+        Ok(Some(old)) => Previous::Compared(ChangeReport::compare(old, &new)),
         Ok(None) => Previous::Missing(out.join(FILE_NAME)),
-        Err(error) => Previous::Unreadable(error.to_string()),
+        Err(error) => Previous::Unreadable(error.clone()),
     }
 }
 

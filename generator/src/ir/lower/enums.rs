@@ -19,11 +19,13 @@ impl<'m> Lowerer<'m> {
         pointer: &str,
     ) -> TypeRef {
         let key = sorted(values);
-        if let Some(id) = self.enums_by_values.get(&key) {
-            return TypeRef::Named(*id);
+        let origin = self.origin(doc, pointer);
+        if let Some(id) = self.enums_by_values.get(&key).copied() {
+            self.adopt_locked_name(id, &origin);
+            return TypeRef::Named(id);
         }
-        let name = self.names.claim(hint);
-        let id = self.types.reserve(name.clone(), self.origin(doc, pointer));
+        let name = self.claim_type(hint, &origin);
+        let id = self.types.reserve(name.clone(), origin);
         let def = self.types.get_mut(id);
         def.kind = TypeKind::Enum {
             values: enum_values(values, &name, &mut self.notes),

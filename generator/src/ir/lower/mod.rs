@@ -25,14 +25,19 @@ use openapiv3::ReferenceOr;
 
 use crate::config::ClientConfig;
 use crate::error::{Error, Location, Result};
-use crate::ir::types::{TypeId, TypeRef, TypeSpace};
+use crate::ir::types::{TypeId, TypeKind, TypeRef, TypeSpace};
 use crate::ir::Api;
 use crate::merge::Merged;
-use crate::naming::Namespace;
+use crate::naming::{NameLock, Namespace};
 
-/// Lowers the merged model; returns the API and notes for the report.
-pub fn lower(merged: &Merged, config: &ClientConfig) -> Result<(Api, Vec<String>)> {
-    let mut lowerer = Lowerer::new(merged);
+/// Lowers the merged model; returns the API and notes for the report. Types
+/// and methods at a place `lock` names keep that name.
+pub fn lower(
+    merged: &Merged,
+    config: &ClientConfig,
+    lock: &NameLock,
+) -> Result<(Api, Vec<String>)> {
+    let mut lowerer = Lowerer::new(merged, lock);
     lowerer.components()?;
     let (mut operations, groups) = lowerer.operations(config)?;
     super::client_data::apply(&mut operations, &groups, config)?;
@@ -83,7 +88,11 @@ pub fn lower(merged: &Merged, config: &ClientConfig) -> Result<(Api, Vec<String>
 struct Lowerer<'m> {
     merged: &'m Merged,
     types: TypeSpace,
+    /// Type names; every locked name is taken from the start.
     names: Namespace,
+    lock: &'m NameLock,
+    /// Locked type names already given to their place.
+    locked_given: BTreeSet<String>,
     components: BTreeMap<String, TypeId>,
     enums_by_values: BTreeMap<Vec<String>, TypeId>,
     unions_by_signature: BTreeMap<String, TypeId>,
@@ -93,17 +102,60 @@ struct Lowerer<'m> {
 }
 
 impl<'m> Lowerer<'m> {
-    fn new(merged: &'m Merged) -> Self {
+    fn new(merged: &'m Merged, lock: &'m NameLock) -> Self {
         Lowerer {
             merged,
             types: TypeSpace::default(),
-            names: Namespace::new(),
+            names: Namespace::with_taken(lock.types.values().cloned()),
+            lock,
+            locked_given: BTreeSet::new(),
             components: BTreeMap::new(),
             enums_by_values: BTreeMap::new(),
             unions_by_signature: BTreeMap::new(),
             tag_strips: BTreeSet::new(),
             schema_types: BTreeMap::new(),
             notes: Vec::new(),
+        }
+    }
+
+    /// The name of a new type at `origin`: its locked name, or else `wanted`
+    /// (with a suffix when taken, locked names included).
+    fn claim_type(&mut self, wanted: &str, origin: &str) -> String {
+        match self.lock.types.get(origin) {
+            Some(locked) if self.locked_given.insert(locked.clone()) => locked.clone(),
+            _ => self.names.claim(wanted),
+        }
+    }
+
+    /// A type reused at `origin` (an inline enum or union equal to one lowered
+    /// before): when `origin` is locked and the type's first place is not, the
+    /// inline type takes the locked name and place, so that the order in which places
+    /// are met does not decide its name.
+    fn adopt_locked_name(&mut self, id: TypeId, origin: &str) {
+        let Some(locked) = self.lock.types.get(origin) else {
+            return;
+        };
+        let component = self.components.values().any(|c| *c == id);
+        if component
+            || self.lock.types.contains_key(&self.types.get(id).origin)
+            || !self.locked_given.insert(locked.clone())
+        {
+            return;
+        }
+        let def = self.types.get_mut(id);
+        def.name = locked.clone();
+        def.origin = origin.to_string();
+        match &mut def.kind {
+            TypeKind::Enum { values } => {
+                let wires: Vec<String> = values.iter().map(|v| v.wire.clone()).collect();
+                *values = enums::enum_values(&wires, locked, &mut self.notes);
+            }
+            TypeKind::Tagged { variants, .. } => {
+                for variant in variants {
+                    variant.rust = crate::naming::variant_ident(&variant.wire, locked);
+                }
+            }
+            _ => {}
         }
     }
 

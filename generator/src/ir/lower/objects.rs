@@ -16,13 +16,14 @@ use crate::naming::{self, Namespace};
 impl<'m> Lowerer<'m> {
     pub(super) fn components(&mut self) -> Result<()> {
         for merged_name in self.merged.schemas.keys() {
-            let rust = self.names.claim(&naming::type_ident(merged_name));
             let source = &self.merged.schemas[merged_name];
             let pointer = format!(
                 "/components/schemas/{}",
                 pointer_escape(&source.original_name)
             );
-            let id = self.types.reserve(rust, self.origin(source.doc, &pointer));
+            let origin = self.origin(source.doc, &pointer);
+            let rust = self.claim_type(&naming::type_ident(merged_name), &origin);
+            let id = self.types.reserve(rust, origin);
             self.components.insert(merged_name.clone(), id);
         }
         // Enums first, so that inline copies of a component enum reuse it.
@@ -203,8 +204,9 @@ impl<'m> Lowerer<'m> {
                 }
             }
         }
-        let name = self.names.claim(hint);
-        let id = self.types.reserve(name.clone(), self.origin(doc, pointer));
+        let origin = self.origin(doc, pointer);
+        let name = self.claim_type(hint, &origin);
+        let id = self.types.reserve(name.clone(), origin);
         let kind = self.struct_kind(doc, &properties, &required, None, &name, pointer)?;
         let def = self.types.get_mut(id);
         def.kind = kind;

@@ -70,22 +70,71 @@ impl<'m> Lowerer<'m> {
         for (group, short, _) in &wanted {
             *counts.entry((*group, short.as_str())).or_default() += 1;
         }
+        // Methods an earlier regen named keep their name (found by place, else
+        // by operationId); the others take what is left.
+        let locked = self.locked_methods(&groups, &wanted);
         let mut method_names: BTreeMap<usize, Namespace> = BTreeMap::new();
+        for (group, name) in locked
+            .iter()
+            .zip(&wanted)
+            .filter_map(|(l, w)| Some((w.0, l.clone()?)))
+        {
+            method_names.entry(group).or_default().claim(&name);
+        }
         let mut operations = Vec::new();
-        for (op, (group, short, full)) in self.merged.operations.iter().zip(wanted.iter()) {
+        for ((op, (group, short, full)), locked) in
+            self.merged.operations.iter().zip(wanted.iter()).zip(locked)
+        {
             let preferred = if counts[&(*group, short.as_str())] > 1 {
                 full
             } else {
                 short
             };
             let namespace = method_names.entry(*group).or_default();
-            let name = namespace.claim(preferred);
+            let name = locked.unwrap_or_else(|| namespace.claim(preferred));
             let legacy = groups[*group].legacy;
             let lowered = self.operation(op, name, *group, legacy, config)?;
             operations.push(lowered);
         }
         operations.sort_by(|a, b| (a.group, &a.name).cmp(&(b.group, &b.name)));
         Ok((operations, groups))
+    }
+
+    /// The locked method name of each operation (in `merged.operations` order):
+    /// by place first, then by operationId; each locked name is given once.
+    fn locked_methods(
+        &self,
+        groups: &[Group],
+        wanted: &[(usize, String, String)],
+    ) -> Vec<Option<String>> {
+        let mut given: BTreeSet<(usize, String)> = BTreeSet::new();
+        let mut locked: Vec<Option<String>> = vec![None; wanted.len()];
+        for by_id in [false, true] {
+            for (index, op) in self.merged.operations.iter().enumerate() {
+                let group = &groups[wanted[index].0];
+                if locked[index].is_some() {
+                    continue;
+                }
+                let found = if by_id {
+                    self.lock
+                        .method_by_id(&operation_id(op), &group.module, group.legacy)
+                } else {
+                    let pointer = format!(
+                        "/paths/{}/{}",
+                        pointer_escape(&op.path),
+                        op.method.as_str().to_ascii_lowercase()
+                    );
+                    self.lock
+                        .method_at(&self.origin(op.doc, &pointer), &group.module, group.legacy)
+                };
+                if let Some(name) = found {
+                    if given.insert((wanted[index].0, name.to_string())) {
+                        locked[index] = Some(name.to_string());
+                    }
+                }
+            }
+        }
+        locked
     }
 
     pub(super) fn operation(

@@ -129,8 +129,9 @@ impl<'m> Lowerer<'m> {
                         _ => TypeRef::JsonObject,
                     }
                 } else {
-                    let name = self.names.claim(hint);
-                    let id = self.types.reserve(name.clone(), self.origin(doc, pointer));
+                    let origin = self.origin(doc, pointer);
+                    let name = self.claim_type(hint, &origin);
+                    let id = self.types.reserve(name.clone(), origin);
                     let kind =
                         self.struct_kind(doc, properties, required, additional, &name, pointer)?;
                     let def = self.types.get_mut(id);

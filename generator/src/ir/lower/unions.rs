@@ -46,7 +46,7 @@ impl<'m> Lowerer<'m> {
             )?;
             lowered.push((index, ty));
         }
-        if let Some(discriminator) = discriminator {
+        if let (Some(discriminator), [_, _, ..]) = (discriminator, lowered.as_slice()) {
             let kind = self.tagged(doc, discriminator, &lowered, members, hint, pointer)?;
             return Ok((UnionLowering::Kind(kind), has_null));
         }
@@ -248,10 +248,12 @@ impl<'m> Lowerer<'m> {
         hint: &str,
         pointer: &str,
     ) -> TypeRef {
+        let origin = self.origin(doc, pointer);
         let signature = self.signature(&kind);
         if !signature.is_empty() {
-            if let Some(id) = self.unions_by_signature.get(&signature) {
-                return TypeRef::Named(*id);
+            if let Some(id) = self.unions_by_signature.get(&signature).copied() {
+                self.adopt_locked_name(id, &origin);
+                return TypeRef::Named(id);
             }
         }
         let wanted = match &kind {
@@ -266,8 +268,8 @@ impl<'m> Lowerer<'m> {
             }
             _ => hint.to_string(),
         };
-        let name = self.names.claim(&wanted);
-        let id = self.types.reserve(name.clone(), self.origin(doc, pointer));
+        let name = self.claim_type(&wanted, &origin);
+        let id = self.types.reserve(name.clone(), origin);
         let kind = match kind {
             TypeKind::Tagged { tag, variants } => TypeKind::Tagged {
                 tag,

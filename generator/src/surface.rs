@@ -60,6 +60,9 @@ pub struct OperationSurface {
     pub operation_id: String,
     /// `METHOD /path`.
     pub http: String,
+    /// The spec's summary (to recognise an operation that moved to another path).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
     /// In `heygen::legacy` (v1/v2 endpoints).
     pub legacy: bool,
     pub deprecated: bool,
@@ -412,6 +415,7 @@ fn operation(api: &Api, op: &Operation) -> OperationSurface {
         method: op.name.clone(),
         operation_id: op.operation_id.clone(),
         http: format!("{} {}", op.method.as_str(), op.path),
+        summary: op.docs.summary.clone(),
         legacy: group.legacy,
         deprecated: op.docs.deprecated,
         idempotent: op.idempotent,

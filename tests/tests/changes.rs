@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 use generator::changes::{Bump, Change, ChangeKind, ChangeReport, Severity};
-use generator::surface::Surface;
+use generator::surface::{Surface, TypeShape};
 use heygen_codegen_tests::{full_spec, specs_copy, workspace_root};
 use serde_json::{json, Value};
 
@@ -535,4 +535,175 @@ fn only_additions_propose_a_minor_bump_and_other_a_patch() {
     let report = ChangeReport::compare(&before, &other);
     assert_eq!(report.bump(), Some(Bump::Patch), "{}", report.render(None));
     assert!(!report.has_at_least(Severity::Additive));
+}
+
+/// Generates `tests/fixtures/changes/names/<name>`, keeping the names of `previous`.
+fn names_surface(name: &str, previous: Option<&Surface>) -> (Surface, Vec<String>) {
+    let specs = workspace_root()
+        .join("tests/fixtures/changes/names")
+        .join(name);
+    let mut options = generator::Options::for_workspace(&specs);
+    options.previous = previous.cloned();
+    let generated = generator::generate(&options).unwrap_or_else(|e| panic!("{name}: {e}"));
+    (Surface::from_api(&generated.api), generated.report.notes)
+}
+
+fn type_at_origin<'a>(surface: &'a Surface, pointer: &str) -> &'a generator::surface::TypeSurface {
+    let origin = format!("openapi#{pointer}");
+    surface
+        .types
+        .iter()
+        .find(|t| t.origin == origin)
+        .unwrap_or_else(|| panic!("no type from {origin}"))
+}
+
+#[test]
+fn names_stay_across_an_update() {
+    let (before, _) = names_surface("before", None);
+    let (after, notes) = names_surface("after", Some(&before));
+
+    // Every type still at its place keeps its name; so does every method.
+    for def in &before.types {
+        let now = type_at_origin(&after, def.origin.trim_start_matches("openapi#"));
+        assert_eq!(now.name, def.name, "the type at {}", def.origin);
+    }
+    let calls: Vec<(&str, &str)> = after
+        .operations
+        .iter()
+        .map(|op| (op.operation_id.as_str(), op.call.as_str()))
+        .collect();
+    for (id, call) in [
+        ("listPaymentsV1", "client.payments().list_payments()"),
+        // Moved to another path, found by its operationId.
+        ("getPayment", "client.payments().get_payment()"),
+        // Renamed operationId, same place.
+        (
+            "listWebhookEventTypes",
+            "client.webhooks().list_webhook_events()",
+        ),
+        // The newcomer takes the version-suffixed name.
+        ("listPaymentsV2", "client.payments().list_payments_v2()"),
+    ] {
+        assert!(calls.contains(&(id, call)), "{id} -> {call} in {calls:?}");
+    }
+
+    // New component schemas that collide with the names of inline types are the ones renamed.
+    let card = type_at_origin(&after, "/components/schemas/Card");
+    let bank = type_at_origin(&after, "/components/schemas/BankAccount");
+    assert_eq!(
+        (card.name.as_str(), bank.name.as_str()),
+        ("Card2", "BankAccount2")
+    );
+    assert!(
+        notes.contains(&"type name `Card` was taken: named `Card2`".to_string()),
+        "{notes:?}"
+    );
+    // An inline enum now met first at a new place keeps the name of its old place.
+    let status = type_at_origin(&after, "/components/schemas/Payment/properties/status");
+    assert_eq!(status.name, "PaymentStatus");
+    let invoice = after.type_named("Invoice").expect("Invoice");
+    let TypeShape::Struct { fields, .. } = &invoice.shape else {
+        panic!("Invoice is a struct")
+    };
+    assert!(
+        fields
+            .iter()
+            .any(|f| f.wire == "status" && f.ty == "PaymentStatus"),
+        "{fields:?}"
+    );
+
+    // A single-variant union is its variant: no wrapper, no `EmailReceipt2`, and the
+    // struct keeps its discriminator field so that it still sends it.
+    let receipt = after.type_named("EmailReceipt").expect("EmailReceipt");
+    let TypeShape::Struct { fields, .. } = &receipt.shape else {
+        panic!("EmailReceipt is a struct: {:?}", receipt.shape)
+    };
+    assert!(
+        fields.iter().any(|f| f.wire == "type" && f.required),
+        "{fields:?}"
+    );
+    assert!(after.type_named("EmailReceipt2").is_none());
+    let payment = after.type_named("Payment").expect("Payment");
+    let TypeShape::Struct { fields, .. } = &payment.shape else {
+        panic!("Payment is a struct")
+    };
+    assert!(
+        fields
+            .iter()
+            .any(|f| f.wire == "receipt" && f.ty == "EmailReceipt"),
+        "{fields:?}"
+    );
+
+    // Without the lock, the same update renames what users already had.
+    let (unlocked, _) = names_surface("after", None);
+    let card = type_at_origin(
+        &unlocked,
+        "/components/schemas/Payment/properties/method/anyOf/0",
+    );
+    assert_eq!(card.name, "Card2");
+    let report = ChangeReport::compare(&before, &after);
+    assert!(
+        !report
+            .changes
+            .iter()
+            .any(|c| c.kind == ChangeKind::TypeRenamed),
+        "{}",
+        report.render(None)
+    );
+    insta::assert_snapshot!("names_update_report", report.render(Some("0.4.2")));
+}
+
+#[test]
+fn report_follows_renamed_types_and_moved_operations() {
+    // Without a lock (a first regen with this generator, or a hand-deleted
+    // api-surface.json) names do change: the report still lists what changed
+    // inside a renamed type, under its new name, and moved operations as moves.
+    let (before, _) = names_surface("before", None);
+    let (after, _) = names_surface("after", None);
+    let report = ChangeReport::compare(&before, &after);
+    let rendered = report.render(Some("0.4.2"));
+    let renamed = find(
+        &report,
+        ChangeKind::TypeRenamed,
+        "heygen::types::ListWebhookEventsDataItem",
+    );
+    assert!(
+        renamed
+            .message
+            .contains("renamed to `heygen::types::ListWebhookEventTypesDataItem`"),
+        "{rendered}"
+    );
+    let value = find(
+        &report,
+        ChangeKind::EnumValueAdded,
+        "heygen::types::ListWebhookEventTypesDataItem::RefundCreated",
+    );
+    assert_eq!(value.severity, Severity::Additive, "{rendered}");
+    let moved = find(
+        &report,
+        ChangeKind::OperationMoved,
+        "client.payments().get_payment()",
+    );
+    assert!(
+        moved.message.contains(
+            "moved from `GET /v3/payments/{payment_id}` to `GET /v3/payment-records/{payment_id}`"
+        ),
+        "{rendered}"
+    );
+    // Moved with another operationId: matched by summary, body and return type.
+    find(
+        &report,
+        ChangeKind::OperationMoved,
+        "client.payments().remove_payment()",
+    );
+    for kind in [ChangeKind::OperationAdded, ChangeKind::OperationRemoved] {
+        assert!(
+            !report
+                .changes
+                .iter()
+                .any(|c| c.kind == kind && c.item.contains("payment()")),
+            "{rendered}"
+        );
+    }
+    insta::assert_snapshot!("names_update_report_unlocked", rendered);
 }

@@ -66,6 +66,8 @@ pub enum ChangeKind {
     OperationRenamed,
     /// Same method name, another operationId.
     OperationIdChanged,
+    /// Another METHOD + path, the same operationId (or summary, body and return type).
+    OperationMoved,
     OperationDeprecated,
     ParameterAdded,
     ParameterRemoved,
@@ -83,6 +85,8 @@ pub enum ChangeKind {
     PollingMethodRemoved,
     TypeAdded,
     TypeRemoved,
+    /// Same spec location, another Rust name.
+    TypeRenamed,
     TypeKindChanged,
     TypeDeprecated,
     FieldAdded,
@@ -342,6 +346,13 @@ struct Sides {
 }
 
 impl Sides {
+    fn or(self, other: Sides) -> Sides {
+        Sides {
+            request: self.request || other.request,
+            response: self.response || other.response,
+        }
+    }
+
     fn note(self) -> &'static str {
         match (self.request, self.response) {
             (true, true) => " (request and response)",

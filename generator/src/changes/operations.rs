@@ -17,27 +17,48 @@ impl Diff {
             .iter()
             .map(|op| (op.http.as_str(), op))
             .collect();
-        for (http, op) in &new_ops {
-            if !old_ops.contains_key(http) {
+        let gone: Vec<&OperationSurface> = old_ops
+            .iter()
+            .filter(|(http, _)| !new_ops.contains_key(*http))
+            .map(|(_, op)| *op)
+            .collect();
+        let arrived: Vec<&OperationSurface> = new_ops
+            .iter()
+            .filter(|(http, _)| !old_ops.contains_key(*http))
+            .map(|(_, op)| *op)
+            .collect();
+        let moved = moved(&gone, &arrived);
+        for op in &arrived {
+            if !moved.iter().any(|(_, to)| to.http == op.http) {
                 self.push(
                     Severity::Additive,
                     ChangeKind::OperationAdded,
                     &op.call,
-                    format!("new operation `{http}` ({})", op.operation_id),
+                    format!("new operation `{}` ({})", op.http, op.operation_id),
                     &op.origin,
                 );
             }
         }
         for (http, op) in &old_ops {
-            match new_ops.get(http) {
-                None => self.push(
+            if let Some(new_op) = new_ops.get(http) {
+                self.operation(op, new_op);
+            } else if let Some((_, to)) = moved.iter().find(|(from, _)| from.http == op.http) {
+                self.push(
+                    Severity::Other,
+                    ChangeKind::OperationMoved,
+                    &to.call,
+                    format!("moved from `{}` to `{}`", op.http, to.http),
+                    &to.origin,
+                );
+                self.operation(op, to);
+            } else {
+                self.push(
                     Severity::Breaking,
                     ChangeKind::OperationRemoved,
                     &op.call,
                     format!("operation removed (`{http}`, {})", op.operation_id),
                     &op.origin,
-                ),
-                Some(new_op) => self.operation(op, new_op),
+                );
             }
         }
     }
@@ -509,6 +530,55 @@ impl Diff {
         }
     }
 }
+/// Operations that left a path paired with the one that arrived at another
+/// path in their place: the same operationId, or else the same summary, HTTP
+/// method, body and return type. A pair must be the only candidate both ways.
+fn moved<'a>(
+    gone: &[&'a OperationSurface],
+    arrived: &[&'a OperationSurface],
+) -> Vec<(&'a OperationSurface, &'a OperationSurface)> {
+    let mut pairs: Vec<(&OperationSurface, &OperationSurface)> = Vec::new();
+    let rules: [fn(&OperationSurface, &OperationSurface) -> bool; 2] = [same_id, same_shape];
+    for rule in rules {
+        let free_gone: Vec<&OperationSurface> = gone
+            .iter()
+            .copied()
+            .filter(|op| !pairs.iter().any(|(from, _)| from.http == op.http))
+            .collect();
+        let free_arrived: Vec<&OperationSurface> = arrived
+            .iter()
+            .copied()
+            .filter(|op| !pairs.iter().any(|(_, to)| to.http == op.http))
+            .collect();
+        for from in &free_gone {
+            let candidates: Vec<&OperationSurface> = free_arrived
+                .iter()
+                .copied()
+                .filter(|to| rule(from, to))
+                .collect();
+            if let [to] = candidates.as_slice() {
+                if free_gone.iter().filter(|other| rule(other, to)).count() == 1 {
+                    pairs.push((from, to));
+                }
+            }
+        }
+    }
+    pairs
+}
+
+fn same_id(a: &OperationSurface, b: &OperationSurface) -> bool {
+    a.operation_id == b.operation_id
+}
+
+fn same_shape(a: &OperationSurface, b: &OperationSurface) -> bool {
+    let verb = |op: &OperationSurface| op.http.split(' ').next().map(str::to_string);
+    a.summary.is_some()
+        && a.summary == b.summary
+        && verb(a) == verb(b)
+        && a.body == b.body
+        && a.returns == b.returns
+}
+
 fn param_noun(p: &ParamSurface) -> &'static str {
     match p.location.as_str() {
         "path" => "path parameter",

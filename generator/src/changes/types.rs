@@ -1,48 +1,84 @@
 //! Changes to types: their existence, shape, fields and variants.
 
-use std::collections::BTreeMap;
-
 use super::{pointer_escape, ChangeKind, Diff, Severity, Sides, TYPES};
 use crate::surface::{FieldSurface, Surface, TypeShape, TypeSurface, VariantSurface};
 
 impl Diff {
     pub(super) fn types(&mut self, old: &Surface, new: &Surface) {
-        let old_types: BTreeMap<&str, &TypeSurface> =
-            old.types.iter().map(|t| (t.name.as_str(), t)).collect();
-        let new_types: BTreeMap<&str, &TypeSurface> =
-            new.types.iter().map(|t| (t.name.as_str(), t)).collect();
-        for (name, def) in &new_types {
-            if !old_types.contains_key(name) {
-                let note = self.sides_of(name).note();
+        // The same type is the one at the same spec location (whatever its name
+        // now, so that what changed inside it is still listed), else the one
+        // with the same name.
+        let mut pairs: Vec<(&TypeSurface, &TypeSurface)> = Vec::new();
+        let mut removed: Vec<&TypeSurface> = Vec::new();
+        for def in &old.types {
+            match new.types.iter().find(|t| t.origin == def.origin) {
+                Some(new_def) => pairs.push((def, new_def)),
+                None => removed.push(def),
+            }
+        }
+        let paired = |pairs: &[(&TypeSurface, &TypeSurface)], def: &TypeSurface| {
+            pairs.iter().any(|(_, n)| n.origin == def.origin)
+        };
+        removed.retain(|def| {
+            match new
+                .types
+                .iter()
+                .find(|t| t.name == def.name && !paired(&pairs, t))
+            {
+                Some(new_def) => {
+                    pairs.push((def, new_def));
+                    false
+                }
+                None => true,
+            }
+        });
+        for def in &new.types {
+            if !paired(&pairs, def) {
+                let note = self.sides_of(&def.name).note();
                 self.push(
                     Severity::Additive,
                     ChangeKind::TypeAdded,
-                    format!("{TYPES}{name}"),
+                    format!("{TYPES}{}", def.name),
                     format!("new {}{note}", def.shape.kind()),
                     &def.origin,
                 );
             }
         }
-        for (name, def) in &old_types {
-            match new_types.get(name) {
-                None => {
-                    let note = self.sides_of(name).note();
-                    self.push(
-                        Severity::Breaking,
-                        ChangeKind::TypeRemoved,
-                        format!("{TYPES}{name}"),
-                        format!("{} removed{note}", def.shape.kind()),
-                        &def.origin,
-                    )
-                }
-                Some(new_def) => self.type_changes(def, new_def),
+        for def in removed {
+            let note = self.sides_of(&def.name).note();
+            self.push(
+                Severity::Breaking,
+                ChangeKind::TypeRemoved,
+                format!("{TYPES}{}", def.name),
+                format!("{} removed{note}", def.shape.kind()),
+                &def.origin,
+            )
+        }
+        for (def, new_def) in pairs {
+            if new_def.name != def.name {
+                let note = self
+                    .sides_of(&def.name)
+                    .or(self.sides_of(&new_def.name))
+                    .note();
+                self.push(
+                    Severity::Breaking,
+                    ChangeKind::TypeRenamed,
+                    format!("{TYPES}{}", def.name),
+                    format!(
+                        "{} renamed to `{TYPES}{}`{note}",
+                        def.shape.kind(),
+                        new_def.name
+                    ),
+                    &new_def.origin,
+                );
             }
+            self.type_changes(def, new_def)
         }
     }
 
     fn type_changes(&mut self, old: &TypeSurface, new: &TypeSurface) {
         let item = format!("{TYPES}{}", new.name);
-        let sides = self.sides_of(&new.name);
+        let sides = self.sides_of(&old.name).or(self.sides_of(&new.name));
         let note = sides.note();
         let origin = new.origin.as_str();
         if old.deprecated != new.deprecated {

@@ -41,3 +41,4 @@ snapshot!(request_body);
 snapshot!(responses);
 snapshot!(docs_page);
 snapshot!(recursion);
+snapshot!(pagination);

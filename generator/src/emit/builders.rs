@@ -11,7 +11,7 @@ use super::examples::call_example;
 use super::types::{ident, type_tokens, Scope};
 use crate::error::{Error, Result};
 use crate::ir::{
-    Api, ErrorShape, Operation, ParamLocation, RequestBody, Success, TypeKind, TypeRef,
+    Api, ErrorShape, Operation, PageShape, ParamLocation, RequestBody, Success, TypeKind, TypeRef,
 };
 use crate::naming::is_keyword;
 
@@ -491,15 +491,45 @@ fn stream_method(api: &Api, op: &Operation) -> Option<TokenStream> {
         .find(|p| p.wire == pagination.token_param && p.location == ParamLocation::Query)?;
     let token_field = field_name(&token.rust);
     let item = type_tokens(&api.types, &pagination.item, Scope::Crate);
+    let fetch = quote! {
+        move |token| {
+            let mut page = self.clone();
+            page.#token_field = token;
+            page.send()
+        }
+    };
+    let walk = match (&pagination.shape, &op.success) {
+        (
+            PageShape::Items {
+                items,
+                next_token,
+                has_more,
+            },
+            Success::Envelope(data),
+        ) => {
+            let data = type_tokens(&api.types, data, Scope::Crate);
+            let items = field_name(items);
+            let next_token = field_name(next_token);
+            let has_more = match has_more {
+                Some(field) => {
+                    let field = field_name(field);
+                    quote!(data.#field)
+                }
+                None => quote!(None::<bool>),
+            };
+            quote! {
+                crate::runtime::paginate_with(#fetch, |data: #data| {
+                    crate::Page::new(data.#items, #has_more, data.#next_token).into_parts()
+                })
+            }
+        }
+        _ => quote!(crate::runtime::paginate(#fetch)),
+    };
     Some(quote! {
         /// Every item of every page, following `next_token`; the stream ends
         /// after the last page, or with the first error.
         pub fn stream(self) -> impl futures_util::Stream<Item = crate::Result<#item>> + Send + 'static {
-            crate::runtime::paginate(move |token| {
-                let mut page = self.clone();
-                page.#token_field = token;
-                page.send()
-            })
+            #walk
         }
     })
 }

@@ -169,8 +169,23 @@ pub struct ErrorResponse {
 pub struct Pagination {
     /// Query parameter carrying the cursor (`token`).
     pub token_param: String,
-    /// The item type of `Page<T>`.
+    /// The type of one item.
     pub item: TypeRef,
+    pub shape: PageShape,
+}
+
+/// Where a page keeps its items and the next cursor.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageShape {
+    /// `{data: [T], has_more, next_token}`: the method returns `Page<T>`.
+    Top,
+    /// `{data: {items: [T], next_token, has_more?}}`: the method returns the
+    /// struct of `data`; these are the Rust names of its fields.
+    Items {
+        items: String,
+        next_token: String,
+        has_more: Option<String>,
+    },
 }
 
 /// A long job that can be polled until it reaches a terminal state (from `specs/client.yaml`).

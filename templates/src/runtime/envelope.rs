@@ -57,6 +57,26 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// A page from fields found elsewhere, as in `{"data": {"items": [...],
+    /// "next_token": "…"}}`; each may be optional in the type that holds it.
+    pub fn new(
+        items: impl Into<Option<Vec<T>>>,
+        has_more: impl Into<Option<bool>>,
+        next_token: impl Into<Option<String>>,
+    ) -> Self {
+        Page {
+            data: items.into().unwrap_or_default(),
+            has_more: has_more.into(),
+            next_token: next_token.into(),
+        }
+    }
+
+    /// The items and the cursor for the next page ([`next_cursor`](Self::next_cursor)).
+    pub fn into_parts(self) -> (Vec<T>, Option<String>) {
+        let next = self.next_cursor().map(str::to_owned);
+        (self.data, next)
+    }
+
     /// The cursor for the next page, or `None` if this is the last page
     /// (`has_more` is false, or the token is missing or empty).
     pub fn next_cursor(&self) -> Option<&str> {
@@ -78,6 +98,16 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_from_parts() {
+        let page = Page::new(vec![1u8], None, Some("t".to_string()));
+        assert_eq!(page.into_parts(), (vec![1], Some("t".to_string())));
+        let page = Page::new(None::<Vec<u8>>, Some(false), Some("t".to_string()));
+        assert_eq!(page.into_parts(), (vec![], None));
+        let page = Page::new(vec![2u8], true, None);
+        assert_eq!(page.into_parts(), (vec![2], None));
+    }
 
     #[test]
     fn page_defaults() {

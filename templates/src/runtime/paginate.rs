@@ -41,15 +41,14 @@ where
     F: FnMut(Option<String>) -> Fut,
     Fut: Future<Output = Result<Page<T>>>,
 {
-    paginate_with(fetch, |page: Page<T>| {
-        let next = page.next_cursor().map(str::to_owned);
-        (page.data, next)
-    })
+    paginate_with(fetch, Page::into_parts)
 }
 
 /// Like [`paginate`], for responses whose items and cursor live elsewhere:
 /// `split` takes a fetched page apart into its items and the next cursor
-/// (`None` or empty on the last page).
+/// (`None` or empty on the last page). For `{"data": {"items": [...],
+/// "has_more": …, "next_token": "…"}}`, split with
+/// `|data| Page::new(data.items, data.has_more, data.next_token).into_parts()`.
 pub fn paginate_with<P, T, F, Fut, S>(fetch: F, split: S) -> impl Stream<Item = Result<T>>
 where
     F: FnMut(Option<String>) -> Fut,

@@ -7,7 +7,10 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use super::Lowerer;
 use crate::config::ClientConfig;
 use crate::error::Result;
-use crate::ir::{Docs, Group, Operation, Pagination, ParamLocation, Polling, Success};
+use crate::ir::types::{Field, TypeKind, TypeRef};
+use crate::ir::{
+    Docs, Group, Operation, PageShape, Pagination, ParamLocation, Parameter, Polling, Success,
+};
 use crate::merge::{pointer_escape, MergedOperation};
 use crate::naming::{self, Namespace};
 
@@ -137,6 +140,46 @@ impl<'m> Lowerer<'m> {
         locked
     }
 
+    /// How `stream()` follows the pages of a response, if it is paginated: a
+    /// `token` (or `next_token`) query parameter, and a next token either beside
+    /// `data` or in it next to `items`. A cursor parameter without a next token
+    /// the detector recognises is noted for the report.
+    fn pagination(
+        &mut self,
+        params: &[Parameter],
+        success: &Success,
+        origin: &str,
+    ) -> Option<Pagination> {
+        let token_param = params
+            .iter()
+            .find(|p| {
+                p.location == ParamLocation::Query && CURSOR_PARAMS.contains(&p.wire.as_str())
+            })?
+            .wire
+            .clone();
+        let found = match success {
+            Success::Page(item) => Some((item.clone(), PageShape::Top)),
+            Success::Envelope(TypeRef::Named(id)) => match &self.types.get(*id).kind {
+                TypeKind::Struct { fields, .. } => items_page(fields),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some((item, shape)) = found else {
+            self.notes.push(format!(
+                "{origin}: takes a `{token_param}` query parameter, but the response has no \
+                 next-page token the generator recognises (`next_token` beside `data`, or \
+                 `data.items` with `data.next_token`): no `stream()`, the call returns one page"
+            ));
+            return None;
+        };
+        Some(Pagination {
+            token_param,
+            item,
+            shape,
+        })
+    }
+
     pub(super) fn operation(
         &mut self,
         op: &MergedOperation,
@@ -165,19 +208,7 @@ impl<'m> Lowerer<'m> {
         let idempotent = params.iter().any(|p| {
             p.location == ParamLocation::Header && p.wire.eq_ignore_ascii_case("idempotency-key")
         });
-        let pagination = match &success {
-            Success::Page(item)
-                if params
-                    .iter()
-                    .any(|p| p.location == ParamLocation::Query && p.wire == "token") =>
-            {
-                Some(Pagination {
-                    token_param: "token".into(),
-                    item: item.clone(),
-                })
-            }
-            _ => None,
-        };
+        let pagination = self.pagination(&params, &success, &self.origin(doc, &pointer));
         let polling = config.polling_for(&operation_id).map(|entry| Polling {
             status_field: entry.status_field.clone(),
             succeeded: entry.succeeded.clone(),
@@ -222,6 +253,27 @@ impl<'m> Lowerer<'m> {
             deprecation: None,
         })
     }
+}
+
+/// Query parameters that carry a page cursor.
+const CURSOR_PARAMS: &[&str] = &["token", "next_token"];
+
+/// `{items: [T], next_token, has_more?}`: the item type and the shape.
+fn items_page(fields: &[Field]) -> Option<(TypeRef, PageShape)> {
+    let field = |wire: &str| fields.iter().find(|f| f.wire == wire);
+    let TypeRef::Array(item) = field("items")?.ty.non_null() else {
+        return None;
+    };
+    let next_token = field("next_token").filter(|f| *f.ty.non_null() == TypeRef::String)?;
+    let has_more = field("has_more").filter(|f| *f.ty.non_null() == TypeRef::Boolean);
+    Some((
+        (**item).clone(),
+        PageShape::Items {
+            items: field("items")?.rust.clone(),
+            next_token: next_token.rust.clone(),
+            has_more: has_more.map(|f| f.rust.clone()),
+        },
+    ))
 }
 
 fn group_tag(op: &MergedOperation) -> String {

@@ -16,7 +16,13 @@
 //!   unknown values in its `Unknown` variant (and unions in `Unknown`/`Other`).
 //! - **other**: nothing to change in code, worth knowing: documented error
 //!   statuses and their headers, operationIds that do not change a method name,
-//!   deprecations, a field that is now always present in responses.
+//!   deprecations, a field that is now always present in responses, an
+//!   operation that moved to another path (matched by operationId, or by
+//!   summary, HTTP method, body and return type).
+//!
+//! Types are matched by spec location first, then by name: a type whose name
+//! changed is reported as renamed (breaking), and what changed inside it is
+//! listed under its new name.
 //!
 //! Whether a type is sent or received decides some of these: a type is
 //! *request-side* when it is reachable from an operation's parameters or body,

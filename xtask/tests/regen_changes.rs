@@ -85,11 +85,11 @@ fn report_bump_changelog_and_fail_on() {
     let (code, stdout, stderr) = regen(&s.specs, &s.out, &["--check"]);
     assert_eq!(code, Some(1), "{stdout}{stderr}");
     assert!(
-        stdout.contains("API changes: 9 breaking, 9 additive, 2 other."),
+        stdout.contains("API changes: 8 breaking, 9 additive, 3 other."),
         "{stdout}"
     );
     assert!(
-        stdout.contains("Proposed version bump: major (0.1.0 -> 1.0.0)."),
+        stdout.contains("Proposed version bump: major (0.1.0 -> 0.2.0)."),
         "{stdout}"
     );
     assert!(stderr.contains("out of date"), "{stderr}");
@@ -98,18 +98,18 @@ fn report_bump_changelog_and_fail_on() {
     let (code, stdout, stderr) = regen(&s.specs, &s.out, &["--bump", "--fail-on", "breaking"]);
     assert_eq!(code, Some(2), "{stdout}{stderr}");
     assert!(
-        stdout.contains("bumped crate_version 0.1.0 -> 1.0.0"),
+        stdout.contains("bumped crate_version 0.1.0 -> 0.2.0"),
         "{stdout}"
     );
     assert!(stderr.contains("breaking"), "{stderr}");
     let client = std::fs::read_to_string(s.specs.join("client.yaml")).unwrap();
-    assert!(client.contains("crate_version: 1.0.0\n"), "{client}");
-    assert_eq!(crate_version(&s.out), "1.0.0");
+    assert!(client.contains("crate_version: 0.2.0\n"), "{client}");
+    assert_eq!(crate_version(&s.out), "0.2.0");
     let changelog = std::fs::read_to_string(s.out.join("CHANGELOG.md")).unwrap();
     let today = generator::manifest::today_utc();
     assert!(changelog.starts_with("# Changelog\n"), "{changelog}");
     assert!(
-        changelog.contains(&format!("## 1.0.0 ({today})")),
+        changelog.contains(&format!("## 0.2.0 ({today})")),
         "{changelog}"
     );
     assert!(
@@ -123,7 +123,7 @@ fn report_bump_changelog_and_fail_on() {
     assert!(stdout.contains("No API changes."), "{stdout}");
     let (code, stdout, _) = regen(&s.specs, &s.out, &["--bump"]);
     assert_eq!(code, Some(0));
-    assert!(stdout.contains("crate_version stays 1.0.0"), "{stdout}");
+    assert!(stdout.contains("crate_version stays 0.2.0"), "{stdout}");
     assert_eq!(
         std::fs::read_to_string(s.out.join("CHANGELOG.md")).unwrap(),
         changelog,
@@ -140,13 +140,13 @@ fn report_bump_changelog_and_fail_on() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("bumped crate_version 1.0.0 -> 1.1.0"),
+        stdout.contains("bumped crate_version 0.2.0 -> 0.2.1"),
         "{stdout}"
     );
-    assert_eq!(crate_version(&s.out), "1.1.0");
+    assert_eq!(crate_version(&s.out), "0.2.1");
     let changelog = std::fs::read_to_string(s.out.join("CHANGELOG.md")).unwrap();
-    let newer = changelog.find("## 1.1.0").expect("new section");
-    let older = changelog.find("## 1.0.0").expect("old section");
+    let newer = changelog.find("## 0.2.1").expect("new section");
+    let older = changelog.find("## 0.2.0").expect("old section");
     assert!(newer < older, "{changelog}");
     assert_eq!(changelog.matches("# Changelog").count(), 1, "{changelog}");
 
@@ -155,7 +155,7 @@ fn report_bump_changelog_and_fail_on() {
     let (code, stdout, stderr) = regen(&s.specs, &s.out, &["--fail-on", "additive"]);
     assert_eq!(code, Some(2), "{stdout}{stderr}");
     assert!(stderr.contains("additive"), "{stderr}");
-    assert_eq!(crate_version(&s.out), "1.1.0", "no --bump, no new version");
+    assert_eq!(crate_version(&s.out), "0.2.1", "no --bump, no new version");
 }
 
 #[test]
@@ -179,4 +179,23 @@ fn unreadable_previous_surface_is_a_warning() {
         "{stdout}"
     );
     assert!(stdout.contains("api-surface.json"), "{stdout}");
+}
+
+#[test]
+fn regen_keeps_the_names_of_the_previous_surface() {
+    let s = setup(&fixture("names/before"));
+    let (code, stdout, stderr) = regen(&s.specs, &s.out, &[]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    std::fs::write(s.specs.join("openapi.yaml"), fixture("names/after")).unwrap();
+    let (code, stdout, stderr) = regen(&s.specs, &s.out, &[]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    // The inline `Card` users had stays `Card`; the new component is the one renamed.
+    assert!(
+        stdout.contains("type name `Card` was taken: named `Card2`"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("renamed to `heygen::types::"), "{stdout}");
+    let types = std::fs::read_to_string(s.out.join("src/types.rs")).unwrap();
+    assert!(types.contains("pub struct Card {"), "{types}");
+    assert!(types.contains("pub struct Card2 {"), "{types}");
 }

@@ -3,6 +3,7 @@
 //! and a test file from tests/fixture_client runs inside it against a local
 //! server. `union`: each discriminator goes out once. `path_params`: path
 //! parameters of every scalar shape reach the server as one segment.
+//! `pagination`: `stream()` follows pages whose items and cursor sit in `data`.
 
 use std::process::Command;
 
@@ -21,6 +22,11 @@ fn path_parameters_of_every_scalar_shape_are_one_segment() {
 #[test]
 fn a_large_union_variant_is_boxed_and_clippy_stays_quiet() {
     run_fixture_client("large_variant", 1, Clippy::Too);
+}
+
+#[test]
+fn stream_walks_pages_nested_in_data() {
+    run_fixture_client("pagination", 2, Clippy::Too);
 }
 
 /// Whether the fixture crate must also pass clippy with warnings denied.

@@ -1,10 +1,8 @@
 //! Pagination detection (tests/fixtures/pagination): items and cursor inside
 //! `data`, with or without `has_more`, get `stream()`; a cursor parameter
-//! without a recognisable next token is named in the regen report. The crate
-//! is built on its own and tests/fixture_client/pagination.rs walks pages of
-//! a local server with it.
-
-use std::process::Command;
+//! without a recognisable next token is named in the regen report.
+//! tests/fixture_crates.rs walks pages of a local server with the crate
+//! (tests/fixture_client/pagination.rs).
 
 use generator::ir::PageShape;
 use heygen_codegen_tests::workspace_root;
@@ -60,40 +58,4 @@ fn detects_items_in_data_and_reports_what_it_cannot() {
         1,
         "{notes:?}"
     );
-}
-
-#[test]
-fn stream_walks_pages_nested_in_data() {
-    let generated = generate();
-    let out = tempfile::tempdir().unwrap();
-    let crate_dir = out.path().join("heygen");
-    let lockfile = workspace_root().join("Cargo.lock");
-    generator::write::write_standalone(
-        &crate_dir,
-        &generated.files,
-        Some(&lockfile),
-        &[r#"wiremock = "0.6""#],
-    )
-    .unwrap();
-    std::fs::create_dir_all(crate_dir.join("tests")).unwrap();
-    std::fs::copy(
-        workspace_root().join("tests/fixture_client/pagination.rs"),
-        crate_dir.join("tests/pagination.rs"),
-    )
-    .unwrap();
-    // Shares target/e2e with the other standalone builds (tests/src/lib.rs).
-    let output = Command::new(env!("CARGO"))
-        .args(["test", "--quiet", "--test", "pagination"])
-        .current_dir(&crate_dir)
-        .env("CARGO_TARGET_DIR", workspace_root().join("target/e2e"))
-        .output()
-        .expect("run cargo");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the fixture crate's tests failed:\n{stdout}\n{stderr}"
-    );
-    assert!(stdout.contains("2 passed"), "both checks ran:\n{stdout}");
-    assert!(!stderr.contains("warning:"), "{stderr}");
 }

@@ -76,7 +76,10 @@ pub fn lower(merged: &Merged, config: &ClientConfig) -> Result<(Api, Vec<String>
         operations,
         groups,
         schema_types: lowerer.schema_types,
+        webhooks: None,
     };
+    let webhooks = super::webhooks::resolve(&api, config)?;
+    let api = Api { webhooks, ..api };
     Ok((api, notes))
 }
 

@@ -141,7 +141,10 @@ fn a_wrong_secret_is_a_bad_signature() {
     let signature = webhooks::sign(&body, "whsec_other");
     let error = verify_and_parse(&body, Some(&signature)).expect_err("wrong secret");
     assert!(matches!(error, WebhookError::BadSignature), "{error:?}");
-    assert!(error.to_string().contains("wrong endpoint secret"), "{error}");
+    assert!(
+        error.to_string().contains("wrong endpoint secret"),
+        "{error}"
+    );
 }
 
 #[test]

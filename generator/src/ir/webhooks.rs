@@ -209,28 +209,23 @@ fn check_delivery(def: &TypeDef, event_types: TypeId) -> std::result::Result<(),
     let TypeKind::Struct { fields, .. } = &def.kind else {
         return Err(format!("`{}` is not an object schema", def.name));
     };
-    let expected: [(&str, fn(&TypeRef) -> bool); 4] = [
-        ("event_id", |ty| *ty == TypeRef::String),
-        ("event_type", |ty| {
-            matches!(ty, TypeRef::String | TypeRef::Named(_))
-        }),
-        ("event_data", |ty| {
-            matches!(ty, TypeRef::JsonObject | TypeRef::Json | TypeRef::Map(_))
-        }),
-        ("created_at", |ty| *ty == TypeRef::String),
-    ];
-    for (name, fits) in expected {
+    // What each field must be: `event_type` a string or the event-type enum.
+    let fits = |name: &str, ty: &TypeRef| match name {
+        "event_type" => match ty {
+            TypeRef::Named(id) => *id == event_types,
+            other => *other == TypeRef::String,
+        },
+        "event_data" => matches!(ty, TypeRef::JsonObject | TypeRef::Json | TypeRef::Map(_)),
+        _ => *ty == TypeRef::String,
+    };
+    for name in ["event_id", "event_type", "event_data", "created_at"] {
         let Some(field) = fields.iter().find(|field| field.wire == name) else {
             return Err(format!(
                 "`{}` has no `{name}`: a delivery needs event_id, event_type, event_data and created_at",
                 def.name
             ));
         };
-        let typed_enum = match &field.ty {
-            TypeRef::Named(id) => *id == event_types,
-            _ => true,
-        };
-        if !field.required || !fits(&field.ty) || !typed_enum {
+        if !field.required || !fits(name, &field.ty) {
             return Err(format!(
                 "`{}.{name}` is not a required {}",
                 def.name,

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use futures_util::{Stream, StreamExt, TryStreamExt};
+use futures_util::{Stream, TryStreamExt};
 use heygen::types::{
     AssetId, AssetUrlOrIdOrBase64, CreateVideoFromAvatar, CreateVideoFromImage,
     CreateVideoV3RequestBody, UpdateAvatarLookRequest, VideoDetail, VideoStatus,

@@ -393,7 +393,7 @@ fn the_webhooks_data_shapes_the_generated_module() {
     assert!(module.contains("AvatarVideoSuccess(Delivery<AvatarVideoSuccess>)"));
     let manifest = &generated.files["Cargo.toml"];
     assert!(
-        manifest.contains(r#"webhooks = ["webhook-signatures"]"#),
+        manifest.contains(r#"webhooks = ["dep:hex", "dep:hmac", "dep:sha2"]"#),
         "the group's feature turns on the signature check:\n{manifest}"
     );
     assert!(generated.files["src/lib.rs"].contains("mod webhook_runtime;"));

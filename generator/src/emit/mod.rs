@@ -63,7 +63,10 @@ pub fn emit(api: &Api) -> Result<EmittedCrate> {
             modules.push(quote!(#gate pub mod #module;));
         }
         let implied = match webhooks::for_group(api, index) {
-            Some(_) => vec![webhooks::RUNTIME_FEATURE.to_string()],
+            Some(_) => webhooks::RUNTIME_DEPENDENCIES
+                .iter()
+                .map(|dependency| format!("dep:{dependency}"))
+                .collect(),
             None => Vec::new(),
         };
         features.push((feature, implied));

@@ -3,7 +3,8 @@
 //! payloads, the `Event` enum (one variant per value of the spec's event-type
 //! enum) and `parse` / `verify_and_parse`. The signature check itself and
 //! `Delivery<T>` are hand-written (`templates/src/runtime/webhook.rs`), compiled
-//! with the group's feature, which also turns on their optional dependencies.
+//! with the group's feature, which also turns on their optional dependencies
+//! ([`RUNTIME_DEPENDENCIES`]).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -13,9 +14,9 @@ use super::types::{ident, type_tokens, Scope};
 use crate::ir::webhooks::{Payload, WebhookApi, UNKNOWN_VARIANT};
 use crate::ir::Api;
 
-/// The feature of `templates/Cargo.toml` that enables the optional dependencies
-/// of the signature check (hmac, sha2, hex); the group's feature implies it.
-pub const RUNTIME_FEATURE: &str = "webhook-signatures";
+/// The optional dependencies of the signature check (`templates/Cargo.toml`
+/// declares them); the group's feature turns them on.
+pub const RUNTIME_DEPENDENCIES: &[&str] = &["hex", "hmac", "sha2"];
 
 /// The private module (in `lib.rs`) holding `templates/src/runtime/webhook.rs`.
 const RUNTIME_MODULE: &str = "webhook_runtime";

@@ -1,5 +1,6 @@
 //! `specs/client.yaml`: what the generated client does beyond what the spec says
-//! (which paths are legacy, which operations can be polled). Optional.
+//! (which paths are legacy, which operations can be polled, how webhook
+//! deliveries are signed and typed). Optional.
 
 use std::path::{Path, PathBuf};
 

@@ -4,6 +4,11 @@
 #![forbid(unsafe_code)]
 mod runtime;
 pub use runtime::*;
+/// Receiving webhooks: the signature check and `Delivery`, re-exported by
+/// the module that has the webhook API.
+#[cfg(feature = "webhooks")]
+#[path = "runtime/webhook.rs"]
+mod webhook_runtime;
 pub mod types;
 #[cfg(
     any(

@@ -7746,7 +7746,7 @@ pub struct WebhookEventResponse {
     /// ```json
     /// "avatar_video.success"
     /// ```
-    pub event_type: String,
+    pub event_type: WebhookEventType,
     /// The event payload data.
     ///
     /// Example:
@@ -7771,7 +7771,7 @@ impl WebhookEventResponse {
     /// A value with the required fields given and every optional field unset.
     pub fn new(
         event_id: impl Into<String>,
-        event_type: impl Into<String>,
+        event_type: impl Into<WebhookEventType>,
         event_data: impl Into<serde_json::Map<String, serde_json::Value>>,
         created_at: impl Into<String>,
     ) -> Self {
@@ -7790,7 +7790,7 @@ impl WebhookEventResponse {
     }
 
     /// Sets `event_type`.
-    pub fn event_type(mut self, value: impl Into<String>) -> Self {
+    pub fn event_type(mut self, value: impl Into<WebhookEventType>) -> Self {
         self.event_type = value.into();
         self
     }

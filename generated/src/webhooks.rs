@@ -11,6 +11,10 @@
 //! - [`list_webhook_events`](Webhooks::list_webhook_events) — `GET /v3/webhooks/events`: List webhook events
 //! - [`rotate_webhook_endpoint_secret`](Webhooks::rotate_webhook_endpoint_secret) — `POST /v3/webhooks/endpoints/{endpoint_id}/rotate-secret`: Rotate webhook signing secret
 //! - [`update_webhook_endpoint`](Webhooks::update_webhook_endpoint) — `PATCH /v3/webhooks/endpoints/{endpoint_id}`: Update a webhook endpoint
+//!
+//! # Receiving webhooks
+//!
+//! HeyGen signs every delivery with the `X-HeyGen-Signature` header, the hex HMAC-SHA256 of the raw body keyed with the endpoint's secret (returned when the endpoint is created or its secret rotated). [`verify_and_parse`] checks it in constant time and decodes the body into an [`Event`], with one variant per event type; [`verify`] and [`parse`] do one step each.
 
 impl crate::Client {
     /// Operations tagged `Webhooks`.
@@ -783,4 +787,360 @@ impl std::future::IntoFuture for UpdateWebhookEndpoint {
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
+}
+
+pub use crate::webhook_runtime::{sign, verify, Delivery, WebhookError};
+/// The request header carrying a delivery's signature: the hex HMAC-SHA256 of the raw body, keyed with the endpoint secret. Header names are case-insensitive (`x-heygen-signature` on the wire is the same header).
+pub const SIGNATURE_HEADER: &str = "X-HeyGen-Signature";
+/// The `event_data` of `avatar_video.success`, sent when an avatar video finished rendering.
+///
+/// Received as [`Event::AvatarVideoSuccess`]; keys HeyGen adds later land in `extra`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AvatarVideoSuccess {
+    /// The video that finished rendering.
+    pub video_id: String,
+    /// Where to download the rendered video (a signed URL that expires).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Where to download the video's GIF preview.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gif_download_url: Option<String>,
+    /// The video's page in the HeyGen app.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_page_url: Option<String>,
+    /// The video's public share page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_share_page_url: Option<String>,
+    /// The folder the video is in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder_id: Option<String>,
+    /// The `callback_id` given when the video was created, to match the event to your request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_id: Option<String>,
+    /// The keys of `event_data` not named above, as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A webhook delivery, by event type: one variant for each type the API
+/// lists, each with its [`Delivery`] (event id, creation time, typed data).
+///
+/// Get one from [`verify_and_parse`] (or [`parse`] for a body already
+/// verified). Match with a `_` arm: event types HeyGen adds become variants
+/// in later versions of the crate, and [`Event::Unknown`] until then.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Event {
+    /// `avatar_video.success`
+    ///
+    /// Its `event_data` is [`AvatarVideoSuccess`].
+    AvatarVideoSuccess(Delivery<AvatarVideoSuccess>),
+    /// `avatar_video.fail`
+    ///
+    /// Its `event_data` is the JSON object as received.
+    AvatarVideoFail(Delivery<serde_json::Map<String, serde_json::Value>>),
+    /// `avatar_video_gif.success`
+    ///
+    /// Its `event_data` is the JSON object as received.
+    AvatarVideoGifSuccess(Delivery<serde_json::Map<String, serde_json::Value>>),
+    /// `avatar_video_gif.fail`
+    ///
+    /// Its `event_data` is the JSON object as received.
+    AvatarVideoGifFail(Delivery<serde_json::Map<String, serde_json::Value>>),
+    /// `video_translate.success`
+    ///
+    /// Its `event_data` is the JSON object as received.
+    VideoTranslateSuccess(Delivery<serde_json::Map<String, serde_json::Value>>),
+    /// `video_translate.fail`
+    ///
+    /// Its `event_data` is the JSON object as received.
+    VideoTranslateFail(Delivery<serde_json::Map<String, serde_json::Value>>),
+    /// `personalized_video`
+    ///
+    /// Its `event_data` is the JSON object as received.
+    PersonalizedVideo(Delivery<serde_json::Map<String, serde_json::Value>>),
+    /// `instant_avatar.success`
+    ///
+    /// Its `event_data` is the JSON object as received.
+    InstantAvatarSuccess(Delivery<serde_json::Map<String, serde_json::Value>>),
+    /// `instant_avatar.fail`
+    ///
+    /// Its `event_data` is the JSON object as received.
+    InstantAvatarFail(Delivery<serde_json::Map<String, serde_json::Value>>),
+    /// `photo_avatar_generation.success`
+    ///
+    /// Its `event_data` is the JSON object as received.
+    PhotoAvatarGenerationSuccess(Delivery<serde_json::Map<String, serde_json::Value>>),
+    /// `photo_avatar_generation.fail`
+    ///
+    /// Its `event_data` is the JSON object as received.
+    PhotoAvatarGenerationFail(Delivery<serde_json::Map<String, serde_json::Value>>),
+    /// `photo_avatar_train.success`
+    ///
+    /// Its `event_data` is the JSON object as received.
+    PhotoAvatarTrainSuccess(Delivery<serde_json::Map<String, serde_json::Value>>),
+    /// `photo_avatar_train.fail`
+    ///
+    /// Its `event_data` is the JSON object as received.
+    PhotoAvatarTrainFail(Delivery<serde_json::Map<String, serde_json::Value>>),
+    /// `photo_avatar_add_motion.success`
+    ///
+    /// Its `event_data` is the JSON object as received.
+    PhotoAvatarAddMotionSuccess(Delivery<serde_json::Map<String, serde_json::Value>>),
+    /// `photo_avatar_add_motion.fail`
+    ///
+    /// Its `event_data` is the JSON object as received.
+    PhotoAvatarAddMotionFail(Delivery<serde_json::Map<String, serde_json::Value>>),
+    /// `proofread_creation.success`
+    ///
+    /// Its `event_data` is the JSON object as received.
+    ProofreadCreationSuccess(Delivery<serde_json::Map<String, serde_json::Value>>),
+    /// `proofread_creation.fail`
+    ///
+    /// Its `event_data` is the JSON object as received.
+    ProofreadCreationFail(Delivery<serde_json::Map<String, serde_json::Value>>),
+    /// `live_avatar.success`
+    ///
+    /// Its `event_data` is the JSON object as received.
+    LiveAvatarSuccess(Delivery<serde_json::Map<String, serde_json::Value>>),
+    /// `live_avatar.fail`
+    ///
+    /// Its `event_data` is the JSON object as received.
+    LiveAvatarFail(Delivery<serde_json::Map<String, serde_json::Value>>),
+    /// `avatar_video_caption.success`
+    ///
+    /// Its `event_data` is the JSON object as received.
+    AvatarVideoCaptionSuccess(Delivery<serde_json::Map<String, serde_json::Value>>),
+    /// `avatar_video_caption.fail`
+    ///
+    /// Its `event_data` is the JSON object as received.
+    AvatarVideoCaptionFail(Delivery<serde_json::Map<String, serde_json::Value>>),
+    /// `video_agent.success`
+    ///
+    /// Its `event_data` is the JSON object as received.
+    VideoAgentSuccess(Delivery<serde_json::Map<String, serde_json::Value>>),
+    /// `video_agent.fail`
+    ///
+    /// Its `event_data` is the JSON object as received.
+    VideoAgentFail(Delivery<serde_json::Map<String, serde_json::Value>>),
+    /// An event type this version of the crate does not know.
+    Unknown {
+        /// The `event_type` of the delivery.
+        event_type: String,
+        /// The whole delivery body.
+        raw: serde_json::Value,
+    },
+}
+
+impl Event {
+    /// The event type as on the wire, e.g. `avatar_video.success`.
+    pub fn event_type(&self) -> &str {
+        match self {
+            Event::AvatarVideoSuccess(_) => "avatar_video.success",
+            Event::AvatarVideoFail(_) => "avatar_video.fail",
+            Event::AvatarVideoGifSuccess(_) => "avatar_video_gif.success",
+            Event::AvatarVideoGifFail(_) => "avatar_video_gif.fail",
+            Event::VideoTranslateSuccess(_) => "video_translate.success",
+            Event::VideoTranslateFail(_) => "video_translate.fail",
+            Event::PersonalizedVideo(_) => "personalized_video",
+            Event::InstantAvatarSuccess(_) => "instant_avatar.success",
+            Event::InstantAvatarFail(_) => "instant_avatar.fail",
+            Event::PhotoAvatarGenerationSuccess(_) => "photo_avatar_generation.success",
+            Event::PhotoAvatarGenerationFail(_) => "photo_avatar_generation.fail",
+            Event::PhotoAvatarTrainSuccess(_) => "photo_avatar_train.success",
+            Event::PhotoAvatarTrainFail(_) => "photo_avatar_train.fail",
+            Event::PhotoAvatarAddMotionSuccess(_) => "photo_avatar_add_motion.success",
+            Event::PhotoAvatarAddMotionFail(_) => "photo_avatar_add_motion.fail",
+            Event::ProofreadCreationSuccess(_) => "proofread_creation.success",
+            Event::ProofreadCreationFail(_) => "proofread_creation.fail",
+            Event::LiveAvatarSuccess(_) => "live_avatar.success",
+            Event::LiveAvatarFail(_) => "live_avatar.fail",
+            Event::AvatarVideoCaptionSuccess(_) => "avatar_video_caption.success",
+            Event::AvatarVideoCaptionFail(_) => "avatar_video_caption.fail",
+            Event::VideoAgentSuccess(_) => "video_agent.success",
+            Event::VideoAgentFail(_) => "video_agent.fail",
+            Event::Unknown { event_type, .. } => event_type,
+        }
+    }
+
+    /// The id of this event (the same on a redelivery: use it to ignore
+    /// duplicates); `None` for an unknown event without a string `event_id`.
+    pub fn event_id(&self) -> Option<&str> {
+        match self {
+            Event::AvatarVideoSuccess(delivery) => Some(&delivery.event_id),
+            Event::AvatarVideoFail(delivery) => Some(&delivery.event_id),
+            Event::AvatarVideoGifSuccess(delivery) => Some(&delivery.event_id),
+            Event::AvatarVideoGifFail(delivery) => Some(&delivery.event_id),
+            Event::VideoTranslateSuccess(delivery) => Some(&delivery.event_id),
+            Event::VideoTranslateFail(delivery) => Some(&delivery.event_id),
+            Event::PersonalizedVideo(delivery) => Some(&delivery.event_id),
+            Event::InstantAvatarSuccess(delivery) => Some(&delivery.event_id),
+            Event::InstantAvatarFail(delivery) => Some(&delivery.event_id),
+            Event::PhotoAvatarGenerationSuccess(delivery) => Some(&delivery.event_id),
+            Event::PhotoAvatarGenerationFail(delivery) => Some(&delivery.event_id),
+            Event::PhotoAvatarTrainSuccess(delivery) => Some(&delivery.event_id),
+            Event::PhotoAvatarTrainFail(delivery) => Some(&delivery.event_id),
+            Event::PhotoAvatarAddMotionSuccess(delivery) => Some(&delivery.event_id),
+            Event::PhotoAvatarAddMotionFail(delivery) => Some(&delivery.event_id),
+            Event::ProofreadCreationSuccess(delivery) => Some(&delivery.event_id),
+            Event::ProofreadCreationFail(delivery) => Some(&delivery.event_id),
+            Event::LiveAvatarSuccess(delivery) => Some(&delivery.event_id),
+            Event::LiveAvatarFail(delivery) => Some(&delivery.event_id),
+            Event::AvatarVideoCaptionSuccess(delivery) => Some(&delivery.event_id),
+            Event::AvatarVideoCaptionFail(delivery) => Some(&delivery.event_id),
+            Event::VideoAgentSuccess(delivery) => Some(&delivery.event_id),
+            Event::VideoAgentFail(delivery) => Some(&delivery.event_id),
+            Event::Unknown { raw, .. } => {
+                raw.get("event_id").and_then(serde_json::Value::as_str)
+            }
+        }
+    }
+
+    /// Decodes a delivery already parsed as JSON (see [`parse`]).
+    ///
+    /// # Errors
+    ///
+    /// [`WebhookError::Body`] when `value` is not an object with a string
+    /// `event_type`, or when a known event lacks a field its type requires.
+    pub fn from_json(value: serde_json::Value) -> Result<Event, WebhookError> {
+        let event_type = crate::webhook_runtime::event_type(&value)?;
+        Ok(
+            match event_type.as_str() {
+                "avatar_video.success" => {
+                    Event::AvatarVideoSuccess(crate::webhook_runtime::decode(value)?)
+                }
+                "avatar_video.fail" => {
+                    Event::AvatarVideoFail(crate::webhook_runtime::decode(value)?)
+                }
+                "avatar_video_gif.success" => {
+                    Event::AvatarVideoGifSuccess(crate::webhook_runtime::decode(value)?)
+                }
+                "avatar_video_gif.fail" => {
+                    Event::AvatarVideoGifFail(crate::webhook_runtime::decode(value)?)
+                }
+                "video_translate.success" => {
+                    Event::VideoTranslateSuccess(crate::webhook_runtime::decode(value)?)
+                }
+                "video_translate.fail" => {
+                    Event::VideoTranslateFail(crate::webhook_runtime::decode(value)?)
+                }
+                "personalized_video" => {
+                    Event::PersonalizedVideo(crate::webhook_runtime::decode(value)?)
+                }
+                "instant_avatar.success" => {
+                    Event::InstantAvatarSuccess(crate::webhook_runtime::decode(value)?)
+                }
+                "instant_avatar.fail" => {
+                    Event::InstantAvatarFail(crate::webhook_runtime::decode(value)?)
+                }
+                "photo_avatar_generation.success" => {
+                    Event::PhotoAvatarGenerationSuccess(
+                        crate::webhook_runtime::decode(value)?,
+                    )
+                }
+                "photo_avatar_generation.fail" => {
+                    Event::PhotoAvatarGenerationFail(
+                        crate::webhook_runtime::decode(value)?,
+                    )
+                }
+                "photo_avatar_train.success" => {
+                    Event::PhotoAvatarTrainSuccess(
+                        crate::webhook_runtime::decode(value)?,
+                    )
+                }
+                "photo_avatar_train.fail" => {
+                    Event::PhotoAvatarTrainFail(crate::webhook_runtime::decode(value)?)
+                }
+                "photo_avatar_add_motion.success" => {
+                    Event::PhotoAvatarAddMotionSuccess(
+                        crate::webhook_runtime::decode(value)?,
+                    )
+                }
+                "photo_avatar_add_motion.fail" => {
+                    Event::PhotoAvatarAddMotionFail(
+                        crate::webhook_runtime::decode(value)?,
+                    )
+                }
+                "proofread_creation.success" => {
+                    Event::ProofreadCreationSuccess(
+                        crate::webhook_runtime::decode(value)?,
+                    )
+                }
+                "proofread_creation.fail" => {
+                    Event::ProofreadCreationFail(crate::webhook_runtime::decode(value)?)
+                }
+                "live_avatar.success" => {
+                    Event::LiveAvatarSuccess(crate::webhook_runtime::decode(value)?)
+                }
+                "live_avatar.fail" => {
+                    Event::LiveAvatarFail(crate::webhook_runtime::decode(value)?)
+                }
+                "avatar_video_caption.success" => {
+                    Event::AvatarVideoCaptionSuccess(
+                        crate::webhook_runtime::decode(value)?,
+                    )
+                }
+                "avatar_video_caption.fail" => {
+                    Event::AvatarVideoCaptionFail(crate::webhook_runtime::decode(value)?)
+                }
+                "video_agent.success" => {
+                    Event::VideoAgentSuccess(crate::webhook_runtime::decode(value)?)
+                }
+                "video_agent.fail" => {
+                    Event::VideoAgentFail(crate::webhook_runtime::decode(value)?)
+                }
+                _ => {
+                    Event::Unknown {
+                        event_type,
+                        raw: value,
+                    }
+                }
+            },
+        )
+    }
+}
+
+/// Types an event listed by the API (a [`WebhookEventResponse`](crate::types::WebhookEventResponse)) like a delivery.
+#[cfg(feature = "webhooks")]
+impl TryFrom<crate::types::WebhookEventResponse> for Event {
+    type Error = WebhookError;
+    fn try_from(
+        event: crate::types::WebhookEventResponse,
+    ) -> Result<Event, WebhookError> {
+        let value = serde_json::to_value(event).map_err(WebhookError::Body)?;
+        Event::from_json(value)
+    }
+}
+
+/// Parses a delivery body into an [`Event`], without checking its signature
+/// (see [`verify_and_parse`]).
+///
+/// An event type this version of the crate does not know becomes
+/// [`Event::Unknown`], keeping the JSON.
+///
+/// # Errors
+///
+/// [`WebhookError::Body`] when the body is not a JSON object with a string
+/// `event_type`, or when a known event lacks a field its type requires.
+pub fn parse(body: &[u8]) -> Result<Event, WebhookError> {
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(WebhookError::Body)?;
+    Event::from_json(value)
+}
+
+/// Checks a delivery's `X-HeyGen-Signature` header against its raw body, then parses the body into an [`Event`].
+///
+/// `header` looks a request header up by name: it is called once, with [`SIGNATURE_HEADER`]. HTTP header names are case-insensitive, so look it up the way your framework does (`http::HeaderMap::get` ignores case) or compare with `eq_ignore_ascii_case`. `body` must be the bytes as received, before any JSON parsing: the signature covers them exactly. `secret` is the endpoint's signing secret as HeyGen returned it.
+///
+/// # Errors
+///
+/// [`WebhookError::MissingSignature`], [`WebhookError::MalformedSignature`] or [`WebhookError::BadSignature`] when the delivery is not proven to come from HeyGen (answer 401 and ignore it), [`WebhookError::Body`] when a signed body is not a delivery.
+pub fn verify_and_parse<'a>(
+    body: &[u8],
+    header: impl FnOnce(&str) -> Option<&'a str>,
+    secret: &str,
+) -> Result<Event, WebhookError> {
+    verify(body, header(SIGNATURE_HEADER), secret)?;
+    parse(body)
 }

@@ -1,5 +1,6 @@
 //! `specs/client.yaml`: what the generated client does beyond what the spec says
-//! (which paths are legacy, which operations can be polled). Optional.
+//! (which paths are legacy, which operations can be polled, how webhook
+//! deliveries are signed and typed). Optional.
 
 use std::path::{Path, PathBuf};
 
@@ -21,6 +22,9 @@ pub struct ClientConfig {
     /// `cargo xtask regen --bump` raises it as the API changes call for.
     #[serde(default = "default_crate_version")]
     pub crate_version: String,
+    /// Receiving webhooks: how deliveries are signed and what their payloads are.
+    #[serde(default)]
+    pub webhooks: Option<Webhooks>,
     /// The file and text this was read from, to locate errors found later
     /// (an entry naming an operation that does not exist).
     #[serde(skip)]
@@ -46,6 +50,7 @@ impl Default for ClientConfig {
             legacy: Legacy::default(),
             polling: Vec::new(),
             crate_version: default_crate_version(),
+            webhooks: None,
             source: None,
         }
     }
@@ -105,6 +110,61 @@ pub struct PollingEntry {
     pub failure_message_field: Option<String>,
     /// Why this operation is pollable (kept for readers of the data file).
     pub reason: String,
+}
+
+/// The API for receiving webhook deliveries (signature check, typed events),
+/// added to the module of one operation group.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Webhooks {
+    /// Module name of the (v3) operation group that gets the API, e.g. `webhooks`.
+    pub group: String,
+    /// The request header carrying the hex HMAC-SHA256 of the body.
+    pub signature_header: String,
+    /// Component schema (a string enum) listing the event types: one `Event` variant each.
+    pub event_types: String,
+    /// Component schema of a delivered event (`event_id`, `event_type`,
+    /// `event_data`, `created_at`): the shape of a delivery body.
+    pub delivery: String,
+    /// Where the signing scheme is documented.
+    pub reason: String,
+    /// Typed `event_data` for the event types whose payload HeyGen documents;
+    /// the others carry the JSON object as received.
+    #[serde(default)]
+    pub payloads: Vec<WebhookPayload>,
+}
+
+/// The documented payload of one event type, emitted as a struct.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookPayload {
+    /// A value of the `event_types` enum.
+    pub event_type: String,
+    /// Rust name of the payload struct, UpperCamelCase.
+    pub name: String,
+    /// Its doc comment.
+    pub description: String,
+    pub fields: Vec<WebhookPayloadField>,
+    /// Where HeyGen documents the payload.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookPayloadField {
+    /// The JSON key (also the Rust field name: snake_case).
+    pub name: String,
+    /// `string` (the default), `integer`, `number` or `boolean`.
+    #[serde(default = "default_field_type", rename = "type")]
+    pub ty: String,
+    /// Present in every delivery; otherwise an `Option`.
+    #[serde(default)]
+    pub required: bool,
+    pub description: Option<String>,
+}
+
+fn default_field_type() -> String {
+    "string".to_string()
 }
 
 impl ClientConfig {

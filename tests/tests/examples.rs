@@ -12,6 +12,9 @@
 //! mounts the responses it needs, runs `Example::new("<name>")` (with `.arg`,
 //! `.env`, `.stdin`) against the server and checks the output and requests.
 //! [`every_example_has_a_test`] fails until the name is listed.
+//!
+//! `receive_webhook` is a server rather than a client: its test starts it on a
+//! free port, sends it deliveries and reads what it prints ([`Receiver`]).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -29,6 +32,7 @@ const EXAMPLES: &[&str] = &[
     "create_video_and_wait",
     "handle_errors",
     "list_videos",
+    "receive_webhook",
     "translate_video",
     "upload_asset",
 ];
@@ -730,4 +734,163 @@ async fn handle_errors_with_a_400_validation_error() {
 #[tokio::test]
 async fn handle_errors_with_a_422_validation_error() {
     handle_errors(422).await;
+}
+
+// ------------------------------------------------------------ receive_webhook
+
+/// The `receive_webhook` example, listening: killed when dropped (a failed test
+/// leaves no server behind).
+struct Receiver {
+    child: std::process::Child,
+    /// Where it receives deliveries, from its first line.
+    url: String,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl Receiver {
+    /// Starts the example with `secret`, to stop after `deliveries` requests.
+    async fn start(secret: &str, deliveries: usize) -> Receiver {
+        let binary = binaries().join(format!("receive_webhook{}", std::env::consts::EXE_SUFFIX));
+        let mut command = Command::new(&binary);
+        command
+            .args(["--listen", "127.0.0.1:0", "--deliveries"])
+            .arg(deliveries.to_string())
+            .env_clear()
+            .env("HEYGEN_WEBHOOK_SECRET", secret)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        tokio::task::spawn_blocking(move || {
+            use std::io::BufRead;
+            let mut child = command
+                .spawn()
+                .unwrap_or_else(|e| panic!("start {}: {e}", binary.display()));
+            let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+            let mut line = String::new();
+            stdout.read_line(&mut line).expect("read the first line");
+            let Some(url) = line.trim_end().strip_prefix("listening on ") else {
+                let _ = child.kill();
+                let output = child.wait_with_output().expect("output");
+                panic!(
+                    "receive_webhook did not listen: {line:?}\n--- stderr\n{}",
+                    String::from_utf8_lossy(&output.stderr)
+                );
+            };
+            Receiver {
+                url: url.to_owned(),
+                child,
+                stdout,
+            }
+        })
+        .await
+        .expect("the example's runner thread")
+    }
+
+    /// Waits for it to exit by itself and returns the rest of what it printed.
+    async fn finish(mut self) -> String {
+        tokio::task::spawn_blocking(move || {
+            use std::io::Read;
+            let start = Instant::now();
+            let status = loop {
+                if let Some(status) = self.child.try_wait().expect("wait") {
+                    break status;
+                }
+                assert!(
+                    start.elapsed() < DEADLINE,
+                    "receive_webhook still ran after {DEADLINE:?}"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            };
+            let mut rest = String::new();
+            self.stdout.read_to_string(&mut rest).expect("stdout");
+            assert!(
+                status.success(),
+                "receive_webhook exited with {status}\n{rest}"
+            );
+            rest
+        })
+        .await
+        .expect("the example's runner thread")
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+#[tokio::test]
+async fn receive_webhook() {
+    let secret = "whsec_example_secret";
+    let receiver = Receiver::start(secret, 4).await;
+    let url = receiver.url.clone();
+    assert!(url.ends_with("/webhooks/heygen"), "{url}");
+
+    let delivery = serde_json::to_vec(&json!({
+        "event_id": "evt_42",
+        "event_type": "avatar_video.success",
+        "event_data": {
+            "video_id": "v_42",
+            "url": "https://files.example/v_42.mp4",
+            "gif_download_url": null,
+            "callback_id": "order-7"
+        },
+        "created_at": "2024-04-01T12:00:00Z"
+    }))
+    .unwrap();
+    let http = reqwest::Client::new();
+    let post = |body: Vec<u8>, signature: Option<String>| {
+        let mut request = http
+            .post(&url)
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(signature) = signature {
+            request = request.header("X-HeyGen-Signature", signature);
+        }
+        async move {
+            request
+                .send()
+                .await
+                .expect("the example answers")
+                .status()
+                .as_u16()
+        }
+    };
+
+    // Signed with the endpoint's secret: accepted.
+    let signature = heygen::webhooks::sign(&delivery, secret);
+    assert_eq!(post(delivery.clone(), Some(signature)).await, 200);
+    // Signed with another secret, or not at all: refused.
+    let forged = heygen::webhooks::sign(&delivery, "whsec_someone_else");
+    assert_eq!(post(delivery.clone(), Some(forged)).await, 401);
+    assert_eq!(post(delivery.clone(), None).await, 401);
+    // Signed, but not a delivery.
+    let junk = b"{\"hello\": 1}".to_vec();
+    let signature = heygen::webhooks::sign(&junk, secret);
+    assert_eq!(post(junk, Some(signature)).await, 400);
+
+    let printed = receiver.finish().await;
+    let lines: Vec<&str> = printed.lines().collect();
+    assert_eq!(lines.len(), 5, "{printed}");
+    assert_eq!(
+        lines[0],
+        "avatar_video.success evt_42: video v_42 is ready at https://files.example/v_42.mp4"
+    );
+    assert_eq!(lines[1], "  callback_id: order-7");
+    assert!(
+        lines[2].starts_with("rejected (401): the webhook signature does not match the body"),
+        "{printed}"
+    );
+    assert!(
+        lines[3].starts_with("rejected (401): the webhook delivery has no signature header"),
+        "{printed}"
+    );
+    assert!(
+        lines[4].starts_with("rejected (400): the webhook body is not a valid delivery"),
+        "{printed}"
+    );
 }

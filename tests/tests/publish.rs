@@ -166,6 +166,7 @@ fn readme_is_a_guide_and_the_front_page() {
         "## Pagination",
         "## Polling",
         "## Uploads",
+        "## Webhooks",
         "## Cargo features",
         "## Legacy v1/v2 operations",
         "## How this crate is generated",
@@ -175,7 +176,7 @@ fn readme_is_a_guide_and_the_front_page() {
     }
     assert!(!readme.contains("{{"), "a placeholder was left unfilled");
     // Every example is a compiled doctest (the README is the crate's front page).
-    assert!(readme.matches("```rust,no_run").count() >= 7);
+    assert!(readme.matches("```rust,no_run").count() >= 8);
     assert!(!readme.contains("```rust,ignore"));
     let lib = std::fs::read_to_string(workspace_root().join("generated/src/lib.rs")).unwrap();
     assert!(lib.contains("#![doc = include_str!(\"../README.md\")]"));

@@ -7,6 +7,7 @@ pub mod examples;
 pub mod gates;
 pub mod operations;
 pub mod types;
+pub mod webhooks;
 
 use std::collections::BTreeMap;
 
@@ -61,7 +62,14 @@ pub fn emit(api: &Api) -> Result<EmittedCrate> {
             rust.insert(format!("src/{}.rs", group.module), tokens);
             modules.push(quote!(#gate pub mod #module;));
         }
-        features.push((feature, Vec::new()));
+        let implied = match webhooks::for_group(api, index) {
+            Some(_) => webhooks::RUNTIME_DEPENDENCIES
+                .iter()
+                .map(|dependency| format!("dep:{dependency}"))
+                .collect(),
+            None => Vec::new(),
+        };
+        features.push((feature, implied));
     }
     if !legacy_modules.is_empty() {
         rust.insert(
@@ -70,7 +78,14 @@ pub fn emit(api: &Api) -> Result<EmittedCrate> {
         );
         features.push(("legacy".to_string(), legacy_features.clone()));
     }
-    rust.insert("src/lib.rs".to_string(), lib_rs(&modules, &legacy_features));
+    let webhook_runtime = api
+        .webhooks
+        .as_ref()
+        .map(|webhooks| webhooks::runtime_module(&gates::feature(&api.groups[webhooks.group])));
+    rust.insert(
+        "src/lib.rs".to_string(),
+        lib_rs(&modules, &legacy_features, webhook_runtime),
+    );
     features.sort();
     let summary = summary(api);
     Ok(EmittedCrate {
@@ -127,7 +142,12 @@ fn legacy_module(modules: &[TokenStream]) -> TokenStream {
 
 /// `legacy_features`: the features of the legacy groups; `legacy` is compiled with any of them.
 /// The crate root. Its README is the front page: a guide whose examples compile as doctests.
-fn lib_rs(modules: &[TokenStream], legacy_features: &[String]) -> TokenStream {
+/// `webhook_runtime`: the hand-written part of the webhook API, when there is one.
+fn lib_rs(
+    modules: &[TokenStream],
+    legacy_features: &[String],
+    webhook_runtime: Option<TokenStream>,
+) -> TokenStream {
     let legacy = (!legacy_features.is_empty()).then(|| {
         let gate = gates::cfg_any(legacy_features);
         quote!(
@@ -141,6 +161,7 @@ fn lib_rs(modules: &[TokenStream], legacy_features: &[String]) -> TokenStream {
 
         mod runtime;
         pub use runtime::*;
+        #webhook_runtime
 
         pub mod types;
         #legacy

@@ -40,7 +40,13 @@ pub fn emit_group(api: &Api, group_index: usize) -> Result<TokenStream> {
         }
     }
     let group_doc = doc_attrs(&group_docs(group));
-    let module_doc = doc_inner_attrs(&module_docs(group, &ops));
+    let webhooks = super::webhooks::for_group(api, group_index);
+    let mut page = module_docs(group, &ops);
+    if let Some(webhooks) = webhooks {
+        page.push_str(&super::webhooks::module_docs(webhooks));
+    }
+    let module_doc = doc_inner_attrs(&page);
+    let webhook_items = webhooks.map(|webhooks| super::webhooks::emit(api, webhooks));
     let accessor_doc = format!(" Operations tagged `{}`.", group.tag);
     let accessor_impl = if group.legacy {
         quote! {
@@ -79,6 +85,8 @@ pub fn emit_group(api: &Api, group_index: usize) -> Result<TokenStream> {
         #( #builders )*
 
         #( #pollable )*
+
+        #webhook_items
     })
 }
 

@@ -7,6 +7,7 @@
 pub mod client_data;
 pub mod lower;
 pub mod types;
+pub mod webhooks;
 
 /// Naming lives beside the stages (merge names types too); callers outside the
 /// crate still reach it as `ir::naming`.
@@ -38,6 +39,8 @@ pub struct Api {
     /// The type of every schema node that was lowered, by `document-id#/pointer`,
     /// so that tools can find the Rust type for any place in the spec.
     pub schema_types: std::collections::BTreeMap<String, TypeRef>,
+    /// The API for receiving webhook deliveries (from `client.yaml`).
+    pub webhooks: Option<webhooks::WebhookApi>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

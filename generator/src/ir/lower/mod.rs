@@ -81,7 +81,10 @@ pub fn lower(
         operations,
         groups,
         schema_types: lowerer.schema_types,
+        webhooks: None,
     };
+    let webhooks = super::webhooks::resolve(&api, config)?;
+    let api = Api { webhooks, ..api };
     Ok((api, notes))
 }
 

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 /// The workspace root (the folder holding `generator/`, `specs/`, ...).
 pub mod examples;
+pub mod raw_http;
 
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

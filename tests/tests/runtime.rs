@@ -20,6 +20,7 @@ use heygen::{
     ErrorShape, FileUpload, Method, Multipart, Page, PollState, Pollable, Request, RetryPolicy,
     WaitOptions,
 };
+use heygen_codegen_tests::raw_http::{Cut, RawServer, Reply};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tokio::time::Instant;
@@ -464,6 +465,58 @@ async fn other_conflicts_are_not_retried() {
     assert_eq!(error.code(), Some("idempotency_key_reused"));
 }
 
+/// The 409 carries `Retry-After`: the retry waits exactly that long.
+#[tokio::test(start_paused = true)]
+async fn request_in_progress_honours_retry_after() {
+    let server = server().await;
+    let busy =
+        v3_error(409, "request_in_progress", "still running").insert_header("Retry-After", "2");
+    respond_in_turn(&server, "POST", "/v3/videos", busy, 1, ok_body()).await;
+    let client = paused_client(&server);
+
+    let start = Instant::now();
+    let request = Request::new(Method::POST, "/v3/videos").idempotent();
+    let _: Value = client.send_json(request).await.expect("retried after 409");
+
+    assert_elapsed(start.elapsed(), Duration::from_secs(2));
+    let keys = idempotency_keys(&requests_to(&server).await);
+    assert_eq!(keys.len(), 2);
+    assert_eq!(keys[0], keys[1], "the retry asks about the same key");
+}
+
+/// Without `Retry-After` the retry waits the policy's backoff, and a request
+/// that stays in progress fails after `max_retries` retries with the 409.
+#[tokio::test(start_paused = true)]
+async fn request_in_progress_backs_off_and_gives_up_by_the_policy() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .respond_with(v3_error(409, "request_in_progress", "still running"))
+        .expect(4)
+        .mount(&server)
+        .await;
+    let client = paused_builder(&server)
+        .retry_policy(
+            RetryPolicy::default()
+                .max_retries(3)
+                .initial_backoff(Duration::from_secs(1)),
+        )
+        .build()
+        .expect("client");
+
+    let start = Instant::now();
+    let request = Request::new(Method::POST, "/v3/videos").idempotent();
+    let error = client.send_empty(request).await.expect_err("never done");
+
+    assert_eq!(error.status(), Some(409));
+    assert_eq!(error.code(), Some("request_in_progress"));
+    // Backoffs of 1, 2 and 4 s, each less up to half of jitter.
+    let elapsed = start.elapsed();
+    assert!(
+        elapsed >= Duration::from_millis(3500) && elapsed <= Duration::from_secs(7),
+        "{elapsed:?}"
+    );
+}
+
 #[tokio::test(start_paused = true)]
 async fn refused_connections_are_retried_even_for_post() {
     let port = {
@@ -514,6 +567,244 @@ fn assert_is_uuid_v4(key: &str) {
         groups[3].starts_with(['8', '9', 'a', 'b']),
         "variant: {key}"
     );
+}
+
+// ----------------------------------------------------------------- faults
+
+/// A 200 that announces `body.len()` bytes, sends `sent` of them and resets
+/// the connection.
+fn reset_reply(body: &str, sent: usize) -> Reply {
+    Reply::new(200)
+        .header("content-type", "application/json")
+        .body(Arc::from(body.as_bytes()))
+        .cut_after(sent, Cut::Reset)
+}
+
+fn full_reply(body: &str) -> Reply {
+    Reply::new(200)
+        .header("content-type", "application/json")
+        .body(Arc::from(body.as_bytes()))
+}
+
+fn raw_client(server: &RawServer) -> Client {
+    Client::builder()
+        .api_key(KEY)
+        .base_url(server.url())
+        .disable_timeouts()
+        .http_client(http_without_timers())
+        .build()
+        .expect("client")
+}
+
+const PAGE: &str =
+    r#"{"data": {"ok": true, "padding": "0123456789012345678901234567890123456789"}}"#;
+
+#[tokio::test(start_paused = true)]
+async fn a_body_cut_by_a_reset_is_retried_for_get() {
+    let server = RawServer::start(|n, _| {
+        if n == 0 {
+            reset_reply(PAGE, 20)
+        } else {
+            full_reply(PAGE)
+        }
+    })
+    .await;
+    let client = raw_client(&server);
+
+    let body = get_ok(&client, "/v3/videos").await.expect("retried");
+
+    assert_eq!(body["data"]["ok"], true);
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_body_cut_by_a_reset_is_retried_for_a_post_with_a_key_only() {
+    let server = RawServer::start(|n, _| {
+        if n == 0 {
+            reset_reply(PAGE, 20)
+        } else {
+            full_reply(PAGE)
+        }
+    })
+    .await;
+    let client = raw_client(&server);
+
+    let keyed = Request::new(Method::POST, "/v3/videos")
+        .json(&json!({}))
+        .idempotent();
+    let _: Value = client.send_json(keyed).await.expect("retried with its key");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    let keys: Vec<_> = requests
+        .iter()
+        .map(|r| r.header("idempotency-key"))
+        .collect();
+    assert!(keys[0].is_some() && keys[0] == keys[1], "{keys:?}");
+
+    // Without a key the server may have done the work: no retry.
+    let server = RawServer::start(|n, _| {
+        if n == 0 {
+            reset_reply(PAGE, 20)
+        } else {
+            full_reply(PAGE)
+        }
+    })
+    .await;
+    let client = raw_client(&server);
+    let error = client
+        .send_empty(Request::new(Method::POST, "/v3/videos").json(&json!({})))
+        .await
+        .expect_err("not retried");
+    assert!(matches!(error, Error::BodyInterrupted { .. }), "{error:?}");
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_body_reset_every_time_fails_saying_the_connection_was_reset() {
+    let server = RawServer::start(|_, _| reset_reply(PAGE, 20)).await;
+    let client = raw_client(&server);
+
+    let error = get_ok(&client, "/v3/videos").await.expect_err("always cut");
+
+    assert_eq!(
+        server.requests().len(),
+        3,
+        "two retries, by the default policy"
+    );
+    let message = error.to_string();
+    assert!(message.contains("connection was reset"), "{message}");
+    assert!(!message.contains("decoding"), "{message}");
+    match error {
+        Error::BodyInterrupted {
+            status,
+            received,
+            expected,
+            ..
+        } => {
+            assert_eq!(status, 200);
+            assert_eq!(expected, Some(PAGE.len() as u64));
+            assert!(received <= 20, "{received}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn error_debug_output_shows_a_bounded_prefix_of_a_huge_body() {
+    let server = server().await;
+    let page = format!("<html>{}</html>", "x".repeat(20 << 20));
+    Mock::given(path("/v3/videos"))
+        .respond_with(ResponseTemplate::new(502).set_body_string(page.clone()))
+        .mount(&server)
+        .await;
+    let legacy =
+        json!({"code": 400123, "message": "bad", "trace": "y".repeat(1 << 20)}).to_string();
+    Mock::given(path("/v1/old"))
+        .respond_with(ResponseTemplate::new(400).set_body_string(legacy.clone()))
+        .mount(&server)
+        .await;
+    let client = paused_builder(&server)
+        .max_retries(0)
+        .build()
+        .expect("client");
+
+    let error = get_ok(&client, "/v3/videos").await.expect_err("502");
+    let Error::Api(api) = &error else {
+        panic!("unexpected {error:?}")
+    };
+    assert_eq!(api.body.len(), page.len(), "the field keeps the whole body");
+    let debug = format!("{error:?}");
+    assert!(
+        debug.len() < 2 * heygen::DEBUG_BODY_LEN,
+        "{} bytes",
+        debug.len()
+    );
+    assert!(debug.contains("<html>xxx"), "{debug}");
+    assert!(debug.contains(&format!("{} bytes", page.len())), "{debug}");
+
+    let error = get_ok(&client, "/v1/old").await.expect_err("400");
+    assert!(matches!(error, Error::LegacyApi(_)), "{error:?}");
+    let debug = format!("{error:?}");
+    assert!(
+        debug.len() < 2 * heygen::DEBUG_BODY_LEN,
+        "{} bytes",
+        debug.len()
+    );
+    assert!(
+        debug.contains(&format!("{} bytes", legacy.len())),
+        "{debug}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_response_over_the_size_limit_fails_clearly() {
+    let server = server().await;
+    Mock::given(path("/v3/videos"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("z".repeat(2 << 20)))
+        .mount(&server)
+        .await;
+    Mock::given(path("/v3/small"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"n": 1})))
+        .mount(&server)
+        .await;
+    let client = paused_builder(&server)
+        .max_response_size(1 << 20)
+        .build()
+        .expect("client");
+
+    let error = get_ok(&client, "/v3/videos").await.expect_err("too large");
+    match &error {
+        Error::ResponseTooLarge {
+            status,
+            limit,
+            content_length,
+        } => {
+            assert_eq!((*status, *limit), (200, 1 << 20));
+            assert_eq!(*content_length, Some(2 << 20));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(error.to_string().contains("max_response_size"), "{error}");
+    assert!(!error.is_retryable());
+    assert_eq!(requests_to(&server).await.len(), 1, "not retried");
+    // A body within the limit is read as before.
+    assert_eq!(get_ok(&client, "/v3/small").await.expect("small")["n"], 1);
+}
+
+/// Without a `Content-Length` the body is read as it arrives and reading
+/// stops past the limit: the server, which would send 256 MiB, gets to send
+/// only what the socket buffers hold beyond the limit.
+#[tokio::test(start_paused = true)]
+async fn an_endless_body_is_not_read_past_the_limit() {
+    let chunk: Arc<[u8]> = Arc::from(vec![b'a'; 64 * 1024]);
+    let server =
+        RawServer::start(move |_, _| Reply::new(200).body(chunk.clone()).endless_chunked()).await;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.url())
+        .disable_timeouts()
+        .http_client(http_without_timers())
+        .max_response_size(1 << 20)
+        .build()
+        .expect("client");
+
+    let error = get_ok(&client, "/v3/videos").await.expect_err("too large");
+
+    assert!(
+        matches!(
+            error,
+            Error::ResponseTooLarge {
+                content_length: None,
+                limit: 0x10_0000,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    // An upper bound whenever it is read: the server stops at the first
+    // write after the client dropped the connection.
+    let sent = server.body_bytes_sent();
+    assert!(sent < 64 << 20, "the server sent {sent} bytes");
 }
 
 // --------------------------------------------------------------- timeouts

@@ -20,6 +20,9 @@ const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(300);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_USER_AGENT: &str = concat!("heygen-rust/", env!("CARGO_PKG_VERSION"));
 const MAX_REDIRECTS: usize = 10;
+/// 64 MiB: far above any JSON the API returns, low enough that a runaway
+/// body cannot exhaust memory.
+const DEFAULT_MAX_RESPONSE_SIZE: u64 = 64 * 1024 * 1024;
 
 /// A HeyGen API client.
 ///
@@ -78,6 +81,8 @@ pub(crate) struct Inner {
     pub(crate) timeout: Option<Duration>,
     pub(crate) upload_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
+    /// The largest response body read into memory, in bytes.
+    pub(crate) max_response_size: u64,
     /// Sent on every request for the API's origin that does not set the
     /// same header itself.
     pub(crate) default_headers: HeaderMap,
@@ -188,6 +193,7 @@ impl fmt::Debug for Client {
             .field("timeout", &self.timeout_for(false))
             .field("upload_timeout", &self.timeout_for(true))
             .field("retry_policy", self.retry_policy())
+            .field("max_response_size", &self.inner.max_response_size)
             .finish_non_exhaustive()
     }
 }
@@ -195,7 +201,8 @@ impl fmt::Debug for Client {
 /// Configures a [`Client`]; start with [`Client::builder`].
 ///
 /// Defaults: base URL [`DEFAULT_BASE_URL`], 60 s timeout, 300 s for
-/// uploads, 30 s to connect, [`RetryPolicy::default`].
+/// uploads, 30 s to connect, [`RetryPolicy::default`], responses of at most
+/// 64 MiB.
 #[derive(Clone)]
 pub struct ClientBuilder {
     auth: Option<Credential>,
@@ -204,6 +211,7 @@ pub struct ClientBuilder {
     upload_timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     retry: RetryPolicy,
+    max_response_size: u64,
     user_agent: String,
     http_client: Option<reqwest::Client>,
     default_headers: Vec<(String, String)>,
@@ -225,6 +233,7 @@ impl Default for ClientBuilder {
             upload_timeout: Some(DEFAULT_UPLOAD_TIMEOUT),
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
             retry: RetryPolicy::default(),
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             http_client: None,
             default_headers: Vec::new(),
@@ -299,6 +308,24 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body, in bytes, that a call reads into memory
+    /// (default 64 MiB). The body is read as it arrives and reading stops
+    /// once it passes the limit (or at once, when `Content-Length` announces
+    /// more): the call fails with [`Error::ResponseTooLarge`]. Error bodies
+    /// count too. [`Client::download`] streams and has no such limit.
+    ///
+    /// ```
+    /// let client = heygen::Client::builder()
+    ///     .api_key("your-key")
+    ///     .max_response_size(8 * 1024 * 1024)
+    ///     .build()?;
+    /// # Ok::<(), heygen::Error>(())
+    /// ```
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.max_response_size = bytes;
+        self
+    }
+
     /// Sets the `User-Agent` header (default `heygen-rust/<version>`).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
@@ -367,6 +394,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 upload_timeout: self.upload_timeout,
                 retry: self.retry,
+                max_response_size: self.max_response_size,
                 default_headers,
             }),
             timeout_override: None,
@@ -389,6 +417,7 @@ impl fmt::Debug for ClientBuilder {
             .field("upload_timeout", &self.upload_timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry_policy", &self.retry)
+            .field("max_response_size", &self.max_response_size)
             .field("user_agent", &self.user_agent)
             .field("custom_http_client", &self.http_client.is_some())
             .field(

@@ -45,6 +45,42 @@ pub enum Error {
     /// The HTTP exchange itself failed (connection refused or reset, TLS, …).
     #[error("transport error: {0}")]
     Transport(#[source] reqwest::Error),
+    /// The connection failed while the response body was being read: the
+    /// status and headers had arrived, the body did not. Retried like a
+    /// connection error when repeating the request is safe (GET, or a POST
+    /// with an `Idempotency-Key`).
+    #[error(
+        "{reason} while reading the HTTP {status} response body (after {received}{} bytes)",
+        .expected.map(|n| format!(" of {n}")).unwrap_or_default()
+    )]
+    BodyInterrupted {
+        /// The HTTP status of the response.
+        status: u16,
+        /// The body bytes received before the failure.
+        received: u64,
+        /// The body's announced length (`Content-Length`), if any.
+        expected: Option<u64>,
+        /// What happened, e.g. "the connection was reset".
+        reason: String,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The response body is larger than the client's
+    /// [`max_response_size`](crate::ClientBuilder::max_response_size); it
+    /// was not read past that limit.
+    #[error(
+        "the HTTP {status} response is larger than the limit of {limit} bytes{} (see ClientBuilder::max_response_size)",
+        .content_length.map(|n| format!(" (Content-Length: {n})")).unwrap_or_default()
+    )]
+    ResponseTooLarge {
+        /// The HTTP status of the response.
+        status: u16,
+        /// The limit in force, in bytes.
+        limit: u64,
+        /// The length the server announced, if it did.
+        content_length: Option<u64>,
+    },
     /// The request did not complete within its timeout.
     #[error("request timed out")]
     Timeout,
@@ -100,6 +136,7 @@ impl Error {
             Error::LegacyApi(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
             Error::Transport(e) => e.status().map(|s| s.as_u16()),
+            Error::BodyInterrupted { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -124,8 +161,8 @@ impl Error {
         }
     }
 
-    /// Whether retrying the same request might succeed: connection errors,
-    /// timeouts, 408, 429, 5xx, and 409 `request_in_progress`.
+    /// Whether retrying the same request might succeed: connection errors
+    /// (a body cut off by the connection included), timeouts, 408, 429, 5xx, and 409 `request_in_progress`.
     ///
     /// This ignores the HTTP method; the client's automatic retries also
     /// check that repeating the request is safe (see [`RetryPolicy`](crate::runtime::RetryPolicy)).
@@ -180,6 +217,21 @@ impl Error {
         }
     }
 
+    /// A failure while reading a response body: a timeout stays one, anything
+    /// else becomes [`Error::BodyInterrupted`], saying why in plain words.
+    pub(crate) fn from_body(error: reqwest::Error, status: u16, received: u64, expected: Option<u64>) -> Self {
+        if error.is_timeout() {
+            return Error::Timeout;
+        }
+        Error::BodyInterrupted {
+            status,
+            received,
+            expected,
+            reason: interruption_reason(&error, received, expected),
+            source: error,
+        }
+    }
+
     /// Maps a reqwest error, turning its timeouts into [`Error::Timeout`] so
     /// callers see one kind of timeout whichever layer noticed it.
     pub(crate) fn from_reqwest(error: reqwest::Error) -> Self {
@@ -188,6 +240,29 @@ impl Error {
         } else {
             Error::Transport(error)
         }
+    }
+}
+
+/// Why a body read failed, from the I/O error at the bottom of the chain.
+fn interruption_reason(error: &reqwest::Error, received: u64, expected: Option<u64>) -> String {
+    use std::io::ErrorKind;
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            return match io.kind() {
+                ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => {
+                    "the connection was reset".to_owned()
+                }
+                ErrorKind::UnexpectedEof => "the connection closed early".to_owned(),
+                _ => format!("the connection failed ({io})"),
+            };
+        }
+        source = cause.source();
+    }
+    if expected.is_some_and(|expected| received < expected) {
+        "the connection closed early".to_owned()
+    } else {
+        format!("the connection failed ({error})")
     }
 }
 
@@ -202,7 +277,10 @@ fn describe_failure(code: Option<&str>, message: Option<&str>) -> String {
 
 /// A non-2xx response in the v3 shape `{"error": {"code", "message", "param", "doc_url"}}`,
 /// or in no recognised shape at all (then only `status` and `body` are set).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// Its `Debug` output shows at most [`DEBUG_BODY_LEN`] bytes of the body,
+/// and the body's length.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status code.
@@ -248,7 +326,10 @@ impl fmt::Display for ApiError {
 
 /// A non-2xx response in a legacy shape: v1 `{"code": 400569, "message": "…"}`
 /// or v2 `{"data": null, "error": {"code": "…", "message": "…"}}`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// Its `Debug` output shows at most [`DEBUG_BODY_LEN`] bytes of the body,
+/// and the body's length.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub struct LegacyApiError {
     /// The HTTP status code.
@@ -274,6 +355,54 @@ impl fmt::Display for LegacyApiError {
             write!(f, ": {message}")?;
         }
         write_request_id(f, self.request_id.as_deref())
+    }
+}
+
+/// The most bytes of an error body that the `Debug` output of [`ApiError`]
+/// and [`LegacyApiError`] shows (the whole body stays in their `body` field).
+pub const DEBUG_BODY_LEN: usize = 4096;
+
+/// Shows the start of a body and its length, never the whole of a large one.
+struct BodyPreview<'a>(&'a str);
+
+impl fmt::Debug for BodyPreview<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = snippet(self.0, DEBUG_BODY_LEN);
+        if shown.len() == self.0.len() {
+            fmt::Debug::fmt(self.0, f)
+        } else {
+            write!(f, "{shown:?}… ({} bytes in all)", self.0.len())
+        }
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("param", &self.param)
+            .field("doc_url", &self.doc_url)
+            .field("request_id", &self.request_id)
+            .field("retry_after", &self.retry_after)
+            .field("body", &BodyPreview(&self.body))
+            .field("headers", &self.headers)
+            .finish()
+    }
+}
+
+impl fmt::Debug for LegacyApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LegacyApiError")
+            .field("status", &self.status)
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("request_id", &self.request_id)
+            .field("retry_after", &self.retry_after)
+            .field("body", &BodyPreview(&self.body))
+            .field("headers", &self.headers)
+            .finish()
     }
 }
 

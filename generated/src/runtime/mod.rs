@@ -23,7 +23,7 @@ mod upload;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use envelope::{DataEnvelope, Page};
-pub use error::{ApiError, DecodeError, Error, ErrorShape, LegacyApiError, Result};
+pub use error::{ApiError, DecodeError, Error, ErrorShape, LegacyApiError, Result, DEBUG_BODY_LEN};
 pub use nullable::Nullable;
 pub use options::{BoxFuture, RequestOptions};
 // Unused in a build with no operation group enabled.
@@ -38,6 +38,26 @@ pub use upload::{FileUpload, Multipart};
 
 /// The HTTP method type taken by [`Request::new`] (re-exported from reqwest).
 pub use reqwest::Method;
+
+/// The reqwest version this crate is built on, for a client of your own
+/// ([`ClientBuilder::http_client`]) or its types (`reqwest::Proxy`,
+/// `reqwest::Certificate`, …) without a second, mismatched reqwest
+/// dependency.
+///
+/// ```no_run
+/// use heygen::reqwest;
+///
+/// # fn run() -> heygen::Result<()> {
+/// let http = reqwest::Client::builder()
+///     .proxy(reqwest::Proxy::https("http://proxy.internal:3128").expect("proxy URL"))
+///     .build()
+///     .expect("reqwest client");
+/// let client = heygen::Client::builder().api_key("your-key").http_client(http).build()?;
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
+pub use reqwest;
 
 /// The stream traits a user needs for the `*_stream` methods (`TryStreamExt`
 /// and friends), re-exported so that no extra dependency is needed.

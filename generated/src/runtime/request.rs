@@ -5,7 +5,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
@@ -461,7 +461,7 @@ impl Client {
             retry_after: header_text(response.headers(), RETRY_AFTER.as_str())
                 .and_then(|value| parse_retry_after(&value, SystemTime::now())),
         };
-        let body = response.bytes().await.map_err(Error::from_reqwest)?;
+        let body = read_body(response, self.inner.max_response_size).await?;
         if status.is_success() {
             return Ok(RawResponse {
                 status,
@@ -522,22 +522,84 @@ impl Client {
     }
 }
 
+/// Decodes a 2xx body. The fast path is plain `serde_json`; only a body that
+/// fails is decoded a second time, through `serde_path_to_error`, to name
+/// where it went wrong (tracking the path slows every decode down by half).
 fn decode_json<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T> {
-    let decode_error =
-        |path: String, message: String| Error::Decode(Box::new(DecodeError::new(status, path, message, body)));
     let json = if body.iter().all(u8::is_ascii_whitespace) {
         &b"null"[..]
     } else {
         body
     };
+    // `from_slice` also rejects trailing garbage after the JSON value.
+    match serde_json::from_slice(json) {
+        Ok(value) => Ok(value),
+        Err(error) => Err(locate_decode_error::<T>(status, body, json, error)),
+    }
+}
+
+/// The [`DecodeError`] of a body that failed to decode into `T`, with the
+/// path of the failure.
+#[cold]
+fn locate_decode_error<T: DeserializeOwned>(
+    status: u16,
+    body: &[u8],
+    json: &[u8],
+    first: serde_json::Error,
+) -> Error {
+    let decode_error =
+        |path: String, message: String| Error::Decode(Box::new(DecodeError::new(status, path, message, body)));
     let mut deserializer = serde_json::Deserializer::from_slice(json);
-    let value = serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|e| decode_error(e.path().to_string(), e.into_inner().to_string()))?;
-    // Trailing garbage after the JSON value is an error too.
-    deserializer
-        .end()
-        .map_err(|e| decode_error(".".to_owned(), e.to_string()))?;
-    Ok(value)
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(e) => decode_error(e.path().to_string(), e.into_inner().to_string()),
+        // The value itself decodes: what failed is what follows it.
+        Ok(_) => match deserializer.end() {
+            Err(e) => decode_error(".".to_owned(), e.to_string()),
+            Ok(()) => decode_error(".".to_owned(), first.to_string()),
+        },
+    }
+}
+
+/// Reads a whole body as it arrives, stopping once it passes `limit` bytes.
+async fn read_body(mut response: reqwest::Response, limit: u64) -> Result<Bytes> {
+    let status = response.status().as_u16();
+    let expected = response.content_length();
+    let too_large = || Error::ResponseTooLarge {
+        status,
+        limit,
+        content_length: expected,
+    };
+    if expected.is_some_and(|length| length > limit) {
+        return Err(too_large());
+    }
+    // One chunk, the usual case for a small body, is kept without a copy.
+    let mut first: Option<Bytes> = None;
+    let mut body = BytesMut::new();
+    loop {
+        let received = first.as_ref().map_or(0, Bytes::len) + body.len();
+        let chunk = match response.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(error) => return Err(Error::from_body(error, status, received as u64, expected)),
+        };
+        if (received + chunk.len()) as u64 > limit {
+            return Err(too_large());
+        }
+        match first.take() {
+            None if body.is_empty() => first = Some(chunk),
+            taken => {
+                if let Some(taken) = taken {
+                    body.reserve(expected.map_or(0, |n| n as usize).max(taken.len() + chunk.len()));
+                    body.extend_from_slice(&taken);
+                }
+                body.extend_from_slice(&chunk);
+            }
+        }
+    }
+    Ok(match first {
+        Some(only) => only,
+        None => body.freeze(),
+    })
 }
 
 fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -549,22 +611,12 @@ fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter(|value| !value.is_empty())
 }
 
-/// A random UUID (version 4), drawn from `fastrand`: idempotency keys need
-/// to be unique, not unguessable, and this spares the `uuid` and
-/// `getrandom` crates.
+/// A random UUID (version 4) from the operating system's random source, so
+/// that no two keys repeat, whichever process or machine draws them: HeyGen
+/// replays the first response to a key for 24 hours, and a repeated key would
+/// hand one caller another's result.
 fn new_idempotency_key() -> String {
-    let mut bits = fastrand::u128(..);
-    bits = (bits & !(0xF << 76)) | (0x4 << 76); // version 4
-    bits = (bits & !(0x3 << 62)) | (0x2 << 62); // RFC 4122 variant
-    let hex = format!("{bits:032x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
+    uuid::Uuid::new_v4().hyphenated().to_string()
 }
 
 #[cfg(test)]

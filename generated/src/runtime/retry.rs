@@ -11,9 +11,12 @@ use super::error::Error;
 
 /// How the client retries failed requests.
 ///
-/// Retried: connection errors, timeouts, 408, 429, 5xx, and 409 whose error
-/// code is `request_in_progress` (an earlier request with the same
-/// Idempotency-Key is still running). A `Retry-After` header (seconds or an
+/// Retried: connection errors (a response body cut off by the connection
+/// included), timeouts, 408, 429, 5xx, and 409 whose error code is
+/// `request_in_progress`: HeyGen answers it to a request whose
+/// `Idempotency-Key` belongs to an earlier request that is still running
+/// (once that one ends, the key replays its response for 24 hours), so the
+/// retry waits for it. Any other 409 is final. A `Retry-After` header (seconds or an
 /// HTTP date) replaces the exponential backoff, capped at
 /// [`max_retry_after`](Self::max_retry_after).
 ///
@@ -118,7 +121,7 @@ fn jitter(base: Duration) -> Duration {
 /// whether repeating the request is safe (see [`safe_to_repeat`]).
 pub(crate) fn is_retryable(error: &Error) -> bool {
     match error {
-        Error::Timeout => true,
+        Error::Timeout | Error::BodyInterrupted { .. } => true,
         Error::Transport(e) => !(e.is_builder() || e.is_redirect() || e.is_decode()),
         Error::Api(_) | Error::LegacyApi(_) => {
             let status = error.status().unwrap_or_default();

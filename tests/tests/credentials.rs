@@ -330,3 +330,61 @@ async fn another_host_name_for_the_same_server_is_another_origin() {
         .unwrap();
     assert_every_request_has(&api, 1, "x-api-key", KEY).await;
 }
+
+/// Downloads follow the same rule: a result URL on another origin (a video
+/// on a CDN) gets no credential, streamed or saved, and neither does the
+/// target of a redirect from the API to another origin, which a download
+/// follows (the API's own request carries the key).
+#[tokio::test]
+async fn downloads_carry_credentials_only_to_the_api_origin() {
+    let (api, foreign) = (server().await, answering_server().await);
+    Mock::given(path("/v3/files/redirect"))
+        .respond_with(ResponseTemplate::new(302).insert_header(
+            "location",
+            format!("{}/cdn/video.mp4", foreign.uri()).as_str(),
+        ))
+        .mount(&api)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    for client in [
+        builder(&api)
+            .default_header("x-proxy-secret", "proxy-secret")
+            .build()
+            .unwrap(),
+        builder(&api).bearer_token(TOKEN).build().unwrap(),
+    ] {
+        client
+            .download(format!("{}/video.mp4", foreign.uri()))
+            .to_file(dir.path().join("a.mp4"))
+            .await
+            .expect("to_file");
+        let chunks: Vec<_> = heygen::futures_util::TryStreamExt::try_collect(
+            client
+                .download(format!("{}/video.mp4", foreign.uri()))
+                .stream(),
+        )
+        .await
+        .expect("stream");
+        assert_eq!(chunks.concat(), b"{}");
+        client
+            .download("/v3/files/redirect")
+            .to_file(dir.path().join("b.mp4"))
+            .await
+            .expect("redirected download");
+        assert_eq!(std::fs::read(dir.path().join("b.mp4")).unwrap(), b"{}");
+    }
+
+    assert_no_secrets(&foreign, 6).await;
+    let api_requests = received(&api).await;
+    assert_eq!(api_requests.len(), 2);
+    assert_eq!(header(&api_requests[0], "x-api-key"), Some(KEY));
+    assert_eq!(
+        header(&api_requests[0], "x-proxy-secret"),
+        Some("proxy-secret")
+    );
+    let bearer = format!("Bearer {TOKEN}");
+    assert_eq!(
+        header(&api_requests[1], "authorization"),
+        Some(bearer.as_str())
+    );
+}

@@ -2,13 +2,15 @@
 // Copied from templates/src/runtime/mod.rs.
 
 //! The hand-written runtime shared by every generated operation: the
-//! [`Client`], requests and retries, errors, pagination, polling, uploads.
+//! [`Client`], requests and retries, errors, pagination, polling, uploads
+//! and downloads.
 //!
 //! Generated code reaches these items as `crate::runtime::…`; all of them
 //! are re-exported at the crate root.
 
 pub(crate) mod codec;
 mod client;
+mod download;
 mod envelope;
 mod error;
 mod nullable;
@@ -22,6 +24,7 @@ pub(crate) mod retry;
 mod upload;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use download::Download;
 pub use envelope::{DataEnvelope, Page};
 pub use error::{ApiError, DecodeError, Error, ErrorShape, LegacyApiError, Result, DEBUG_BODY_LEN};
 pub use nullable::Nullable;

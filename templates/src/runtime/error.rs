@@ -97,6 +97,21 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A file being downloaded could not be written (see
+    /// [`Download::to_file`](crate::Download::to_file)).
+    #[error("cannot write `{}`: {source}", .path.display())]
+    WriteFile {
+        /// The file that could not be written.
+        path: PathBuf,
+        /// What went wrong.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A download could not go on: the server answered a resumed request
+    /// with a range other than the one asked for, or the file changed
+    /// between two attempts.
+    #[error("download failed: {0}")]
+    Download(String),
     /// A 2xx response whose `{"data": …}` envelope had no (or a null) `data`.
     #[error("the response has no `data`")]
     MissingData,

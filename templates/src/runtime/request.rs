@@ -451,13 +451,7 @@ impl Client {
         };
         let response = builder.send().await.map_err(Error::from_reqwest)?;
         let status = response.status();
-        let meta = ErrorMeta {
-            status: status.as_u16(),
-            headers: response.headers().clone(),
-            request_id: header_text(response.headers(), REQUEST_ID),
-            retry_after: header_text(response.headers(), RETRY_AFTER.as_str())
-                .and_then(|value| parse_retry_after(&value, SystemTime::now())),
-        };
+        let meta = error_meta(&response);
         let body = read_body(response, self.inner.max_response_size).await?;
         if status.is_success() {
             return Ok(RawResponse {
@@ -473,7 +467,7 @@ impl Client {
     /// Headers sent on every attempt; also fixes the Idempotency-Key once, so
     /// that every retry repeats it. The credentials and the client's default
     /// headers only when the request goes `to_api` (the base URL's origin).
-    fn headers_for(&self, request: &Request, to_api: bool) -> Result<HeaderMap> {
+    pub(crate) fn headers_for(&self, request: &Request, to_api: bool) -> Result<HeaderMap> {
         let mut headers = HeaderMap::new();
         if to_api {
             let (auth_name, auth_value) = self.inner.auth.header();
@@ -507,7 +501,7 @@ impl Client {
 
     /// The URL a request goes to, parsed here (and handed to reqwest as is)
     /// so that the origin check sees exactly the URL that is sent.
-    fn url_for(&self, path: &str) -> Result<Url> {
+    pub(crate) fn url_for(&self, path: &str) -> Result<Url> {
         let url = if path.starts_with("https://") || path.starts_with("http://") {
             path.to_owned()
         } else if path.starts_with('/') {
@@ -557,8 +551,19 @@ fn locate_decode_error<T: DeserializeOwned>(
     }
 }
 
+/// What an error needs from a response besides its body.
+pub(crate) fn error_meta(response: &reqwest::Response) -> ErrorMeta {
+    ErrorMeta {
+        status: response.status().as_u16(),
+        headers: response.headers().clone(),
+        request_id: header_text(response.headers(), REQUEST_ID),
+        retry_after: header_text(response.headers(), RETRY_AFTER.as_str())
+            .and_then(|value| parse_retry_after(&value, SystemTime::now())),
+    }
+}
+
 /// Reads a whole body as it arrives, stopping once it passes `limit` bytes.
-async fn read_body(mut response: reqwest::Response, limit: u64) -> Result<Bytes> {
+pub(crate) async fn read_body(mut response: reqwest::Response, limit: u64) -> Result<Bytes> {
     let status = response.status().as_u16();
     let expected = response.content_length();
     let too_large = || Error::ResponseTooLarge {

@@ -167,6 +167,7 @@ fn readme_is_a_guide_and_the_front_page() {
         "## Polling",
         "## Uploads",
         "## Webhooks",
+        "## Downloads",
         "## Cargo features",
         "## Legacy v1/v2 operations",
         "## How this crate is generated",

@@ -307,3 +307,29 @@ async fn a_download_cut_every_time_gives_up_by_the_policy() {
     );
     assert_eq!(server.requests().len(), 4);
 }
+
+/// A server that ignores `Range` and drops the file at the same place every
+/// time makes no progress: the download gives up by the policy instead of
+/// starting over forever.
+#[tokio::test(start_paused = true)]
+async fn restarts_that_never_get_further_give_up() {
+    let body = file_body();
+    let server = RawServer::start(move |_, _| {
+        Reply::new(200)
+            .body(body.clone())
+            .cut_after(1 << 20, Cut::Close)
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+
+    let error = client()
+        .download(format!("{}/v.mp4", server.url()))
+        .max_retries(2)
+        .to_file(dir.path().join("v.mp4"))
+        .await
+        .expect_err("never complete");
+
+    assert!(matches!(error, Error::BodyInterrupted { .. }), "{error:?}");
+    assert_eq!(server.requests().len(), 3);
+    assert!(leftovers(dir.path()).is_empty());
+}

@@ -47,8 +47,9 @@ type Progress = Box<dyn FnMut(u64, Option<u64>) + Send>;
 /// [`stream`](Self::stream) skips what it already yielded). Connection
 /// errors, timeouts, 408, 429 and 5xx are retried by the client's
 /// [`RetryPolicy`] (or [`retry_policy`](Self::retry_policy)); the count of
-/// retries starts again whenever a retry brings new bytes, so a long
-/// download on a flaky network goes on as long as it makes progress.
+/// retries starts again whenever a retry gets further into the file than any
+/// attempt before, so a long download on a flaky network goes on as long as
+/// it makes progress.
 ///
 /// **Timeouts.** The client's timeout bounds each wait for the server (the
 /// response, then each chunk), not the whole download.
@@ -296,7 +297,9 @@ struct Fetcher {
     /// The first response's `ETag` (strong only) or `Last-Modified`, sent
     /// as `If-Range` when resuming.
     validator: Option<HeaderValue>,
-    /// Failed attempts since the last one that brought bytes.
+    /// The furthest byte of the file ever reached, over restarts.
+    furthest: u64,
+    /// Failed attempts since the last one that reached past `furthest`.
     failures: u32,
     done: bool,
 }
@@ -312,6 +315,7 @@ impl Fetcher {
             offset: 0,
             total: None,
             validator: None,
+            furthest: 0,
             failures: 0,
             done: false,
         }
@@ -353,7 +357,13 @@ impl Fetcher {
             match read {
                 Ok(Some(chunk)) => {
                     self.offset += chunk.len() as u64;
-                    self.failures = 0;
+                    // Only new ground counts as progress: a server that
+                    // restarts the file and drops it at the same place
+                    // every time must not be retried forever.
+                    if self.offset > self.furthest {
+                        self.furthest = self.offset;
+                        self.failures = 0;
+                    }
                     return Some(Ok(Event::Data(chunk)));
                 }
                 Ok(None) => {

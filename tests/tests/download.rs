@@ -322,11 +322,19 @@ async fn restarts_that_never_get_further_give_up() {
     .await;
     let dir = tempfile::tempdir().unwrap();
 
-    let error = client()
+    // Backoffs of at least 0.5 and 1 s: 30 virtual seconds are plenty for
+    // three attempts, and end a loop after a few dozen.
+    let download = client()
         .download(format!("{}/v.mp4", server.url()))
-        .max_retries(2)
-        .to_file(dir.path().join("v.mp4"))
+        .retry_policy(
+            RetryPolicy::default()
+                .max_retries(2)
+                .initial_backoff(Duration::from_secs(1)),
+        )
+        .to_file(dir.path().join("v.mp4"));
+    let error = tokio::time::timeout(Duration::from_secs(30), download)
         .await
+        .expect("gave up instead of starting over forever")
         .expect_err("never complete");
 
     assert!(matches!(error, Error::BodyInterrupted { .. }), "{error:?}");

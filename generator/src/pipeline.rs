@@ -233,6 +233,8 @@ fn parse(document: Document) -> Result<SourceDoc> {
         path: document.path,
         date: document.date,
         api,
+        text: document.text,
+        first_line: document.first_line,
     })
 }
 

@@ -68,16 +68,7 @@ impl Document {
 
     /// Like [`Document::line_of`], but falls back to the closest ancestor that can be found.
     pub fn line_of_nearest(&self, pointer: &str) -> Option<usize> {
-        let mut pointer = pointer;
-        loop {
-            if let Some(line) = self.line_of(pointer) {
-                return Some(line);
-            }
-            match pointer.rfind('/') {
-                Some(cut) => pointer = &pointer[..cut],
-                None => return None,
-            }
-        }
+        crate::text::line_of_nearest(&self.text, self.first_line, pointer)
     }
 
     /// A location inside this document, with the line when it can be found.

@@ -13,6 +13,21 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Location, Result};
 
+/// The line in a file of the node at `pointer`, or of its closest ancestor
+/// that can be found, in `text`, which starts at line `first_line` of the file.
+pub fn line_of_nearest(text: &str, first_line: usize, pointer: &str) -> Option<usize> {
+    let mut pointer = pointer;
+    loop {
+        if let Some(line) = line_in_text(text, pointer) {
+            return Some(line + first_line - 1);
+        }
+        match pointer.rfind('/') {
+            Some(cut) => pointer = &pointer[..cut],
+            None => return None,
+        }
+    }
+}
+
 /// The text of an input file. Bytes that are not UTF-8 are an error naming the
 /// file, the line, the column and the byte offset of the first bad byte.
 pub fn read_text(path: &Path) -> Result<String> {

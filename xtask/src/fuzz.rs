@@ -733,7 +733,7 @@ pub fn run(options: &FuzzOptions) -> Result<FuzzReport, String> {
     }
     let next = AtomicUsize::new(0);
     let report = Mutex::new(FuzzReport::default());
-    let outputs: Mutex<BTreeMap<u64, (u64, BTreeMap<String, String>)>> =
+    let outputs: Mutex<BTreeMap<u64, (bool, u64, BTreeMap<String, String>)>> =
         Mutex::new(BTreeMap::new());
     std::fs::create_dir_all(&options.work)
         .map_err(|e| format!("{}: {e}", options.work.display()))?;
@@ -771,11 +771,15 @@ pub fn run(options: &FuzzOptions) -> Result<FuzzReport, String> {
                         report.generated += 1;
                         let key =
                             generator::naming::stable_hash(format!("{generated:?}").as_bytes());
+                        // Outputs of the mutations that once broke the build go first.
+                        let plain = !done.iter().any(|m| {
+                            ["cyclic-ref", "absurd-name", "huge-enum", "deep-nesting"].contains(m)
+                        });
                         outputs
                             .lock()
                             .unwrap()
                             .entry(key)
-                            .or_insert((number, generated));
+                            .or_insert((plain, number, generated));
                     }
                     Ok(None) => report.rejected += 1,
                     Err(problem) => {

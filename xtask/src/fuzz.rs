@@ -61,7 +61,7 @@ impl Rng {
         Rng(seed)
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -74,18 +74,24 @@ impl Rng {
         if n == 0 {
             0
         } else {
-            (self.next() % n as u64) as usize
+            (self.next_u64() % n as u64) as usize
         }
     }
 
     pub fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
+        self.next_u64() % 100 < percent
     }
 
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 }
+
+/// The files of a case, (file name, bytes), and the mutations made.
+pub type Case = (Vec<(String, Vec<u8>)>, Vec<&'static str>);
+
+/// Distinct outputs by hash: (no interesting mutation, case number, files).
+type Outputs = BTreeMap<u64, (bool, u64, BTreeMap<String, String>)>;
 
 /// One input file, parsed where it is JSON or YAML.
 #[derive(Clone)]
@@ -186,7 +192,7 @@ fn random_scalar(rng: &mut Rng) -> Value {
     match rng.below(7) {
         0 => Value::Null,
         1 => Value::Bool(rng.chance(50)),
-        2 => Value::from(rng.next() as i64),
+        2 => Value::from(rng.next_u64() as i64),
         3 => Value::from(-1.5e300),
         4 => Value::String(absurd_name(rng)),
         5 => Value::Array(Vec::new()),
@@ -536,10 +542,7 @@ fn corrupt_bytes(bytes: &mut Vec<u8>, rng: &mut Rng) -> &'static str {
             "bytes-invalid-utf8"
         }
         2 => {
-            bytes.insert(
-                at,
-                *rng.pick(&[b'{', b'}', b'[', b']', b'"', b':', b'\n', b'\t']),
-            );
+            bytes.insert(at, *rng.pick(b"{}[]\":\n\t"));
             "bytes-stray"
         }
         3 => {
@@ -569,11 +572,7 @@ fn corrupt_bytes(bytes: &mut Vec<u8>, rng: &mut Rng) -> &'static str {
 }
 
 /// One case: the mutated inputs (file name -> bytes) and what was done.
-fn make_case(
-    inputs: &[Input],
-    seed: u64,
-    number: u64,
-) -> (Vec<(String, Vec<u8>)>, Vec<&'static str>) {
+fn make_case(inputs: &[Input], seed: u64, number: u64) -> Case {
     let mut rng = Rng::new(seed ^ number.wrapping_mul(0xd134_2543_de82_ef95));
     let mut files: Vec<(String, Vec<u8>)> = inputs
         .iter()
@@ -625,11 +624,7 @@ fn make_case(
 }
 
 /// The files of case `number` of `seed`: (file name, bytes), and the mutations made.
-pub fn case_files(
-    specs: &Path,
-    seed: u64,
-    number: u64,
-) -> Result<(Vec<(String, Vec<u8>)>, Vec<&'static str>), String> {
+pub fn case_files(specs: &Path, seed: u64, number: u64) -> Result<Case, String> {
     Ok(make_case(&read_inputs(specs)?, seed, number))
 }
 
@@ -733,8 +728,7 @@ pub fn run(options: &FuzzOptions) -> Result<FuzzReport, String> {
     }
     let next = AtomicUsize::new(0);
     let report = Mutex::new(FuzzReport::default());
-    let outputs: Mutex<BTreeMap<u64, (bool, u64, BTreeMap<String, String>)>> =
-        Mutex::new(BTreeMap::new());
+    let outputs: Mutex<Outputs> = Mutex::new(BTreeMap::new());
     std::fs::create_dir_all(&options.work)
         .map_err(|e| format!("{}: {e}", options.work.display()))?;
     let previous_hook = std::panic::take_hook();

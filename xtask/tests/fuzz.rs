@@ -6,8 +6,8 @@
 
 use xtask::fuzz::{run, FuzzOptions};
 
-/// Cases per CI run: about 30 s of a debug build on two cores.
-const CASES: u64 = 150;
+/// Cases per CI run: about 20 s of a debug build on two cores.
+const CASES: u64 = 200;
 
 #[test]
 fn seeded_mutations_of_the_real_inputs_fail_cleanly_or_generate() {

@@ -94,12 +94,13 @@ fn non_utf8_input_names_the_line_and_byte_offset() {
 #[test]
 fn an_emit_error_names_the_file_not_the_document_id() {
     assert_eq!(
-        error_of(&fixture("object_path_parameter")),
+        error_of(&fixture("list_path_parameter")),
         located(
-            "object_path_parameter",
+            "list_path_parameter",
             9,
             "/paths/~1v3~1a~1{filter}/get",
-            "path parameter `filter` must be a string, number, boolean or string enum"
+            "path parameter `filter` must be a single value (a string, number, boolean, or a \
+             named type or union of those), not a list or an object"
         )
     );
 }

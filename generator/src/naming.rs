@@ -73,12 +73,57 @@ pub fn stable_hash(bytes: &[u8]) -> u64 {
     })
 }
 
+/// Type names the generated code uses unqualified (`Self` and the prelude's): a
+/// type of the API with one of these names would shadow it.
+const RESERVED_TYPES: &[&str] = &[
+    "Self",
+    "AsMut",
+    "AsRef",
+    "Box",
+    "Clone",
+    "Copy",
+    "Default",
+    "DoubleEndedIterator",
+    "Drop",
+    "Eq",
+    "Err",
+    "ExactSizeIterator",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromIterator",
+    "Into",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
+];
+
 /// A type name: kept as written when it already is an UpperCamelCase identifier
-/// (so `V1APIError` keeps its acronym), otherwise converted with heck.
+/// (so `V1APIError` keeps its acronym), otherwise converted with heck. A name
+/// of [`RESERVED_TYPES`] gets `Value` after it (`String` -> `StringValue`).
 pub fn type_ident(name: &str) -> String {
     let is_ident = name.starts_with(|c: char| c.is_ascii_uppercase())
         && name.chars().all(|c| c.is_ascii_alphanumeric())
-        && name != "Self";
+        && !RESERVED_TYPES.contains(&name);
     if is_ident {
         return name.to_string();
     }
@@ -89,7 +134,7 @@ pub fn type_ident(name: &str) -> String {
     if converted.starts_with(|c: char| c.is_ascii_digit()) {
         converted = format!("T{converted}");
     }
-    if converted == "Self" {
+    if RESERVED_TYPES.contains(&converted.as_str()) {
         converted.push_str("Value");
     }
     converted
@@ -312,6 +357,8 @@ mod tests {
         assert_ne!(name, other, "distinct long tags stay distinct");
         assert_eq!(type_ident("Self"), "SelfValue");
         assert_eq!(type_ident("self"), "SelfValue");
+        assert_eq!(type_ident("String"), "StringValue");
+        assert_eq!(type_ident("option"), "OptionValue");
     }
 
     #[test]

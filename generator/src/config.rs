@@ -173,7 +173,7 @@ impl ClientConfig {
         if !path.exists() {
             return Ok(ClientConfig::default());
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let text = crate::text::read_text(&path)?;
         let config: ClientConfig = serde_yaml::from_str(&text).map_err(|e| {
             let line = e.location().map(|l| l.line());
             Error::spec(Location::new(&path, "").with_line(line), e.to_string())

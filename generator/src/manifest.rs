@@ -221,7 +221,7 @@ pub fn read(dir: &Path) -> Result<Option<Manifest>> {
     if !path.exists() {
         return Ok(None);
     }
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    let text = crate::text::read_text(&path)?;
     parse(&text, &path).map(Some)
 }
 

@@ -47,6 +47,18 @@ pub struct SourceDoc {
     pub path: PathBuf,
     pub date: Option<String>,
     pub api: OpenAPI,
+    /// The text the document was read from and the file line where it starts
+    /// (empty for a document built in memory): later stages name lines with it.
+    pub text: String,
+    pub first_line: usize,
+}
+
+impl SourceDoc {
+    /// A place in this document: its file, the pointer and, when found, the line.
+    pub fn location(&self, pointer: &str) -> crate::error::Location {
+        let line = crate::text::line_of_nearest(&self.text, self.first_line, pointer);
+        crate::error::Location::new(&self.path, pointer).with_line(line)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -110,6 +122,7 @@ pub fn merge(mut docs: Vec<SourceDoc>) -> Result<Merged> {
     docs.sort_by(|a, b| a.id.cmp(&b.id));
     let mut notes = Vec::new();
     let operations = merge_operations(&docs, &mut notes)?;
+    check_operation_ids(&docs, &operations)?;
     let (schemas, schema_names) = merge_schemas(&docs, &mut notes);
     let tags = merge_tags(&docs);
     let credentials = merge_credentials(&docs, &mut notes);
@@ -122,6 +135,43 @@ pub fn merge(mut docs: Vec<SourceDoc>) -> Result<Merged> {
         credentials,
         notes,
     })
+}
+
+/// Two operations with one operationId would get one method name (the second
+/// silently suffixed): an error naming the second, and how to fix it in data.
+fn check_operation_ids(docs: &[SourceDoc], operations: &[MergedOperation]) -> Result<()> {
+    let mut seen: BTreeMap<&str, &MergedOperation> = BTreeMap::new();
+    for op in operations {
+        let Some(id) = op.operation.operation_id.as_deref() else {
+            continue;
+        };
+        let Some(first) = seen.insert(id, op) else {
+            continue;
+        };
+        let pointer = |op: &MergedOperation| {
+            format!(
+                "/paths/{}/{}",
+                pointer_escape(&op.path),
+                op.method.as_str().to_ascii_lowercase()
+            )
+        };
+        let doc = &docs[op.doc];
+        let first_location = docs[first.doc].location(&format!("{}/operationId", pointer(first)));
+        let id_pointer = format!("{}/operationId", pointer(op));
+        return Err(Error::spec(
+            doc.location(&id_pointer),
+            format!(
+                "operationId `{id}` is also the operationId of {} {} ({first_location}); \
+                 operationIds must be unique. Rename one with a fix in quirks.yaml: \
+                 `{{id: rename-{id}, document: {}, pointer: {id_pointer}, action: replace, \
+                 value: <a new operationId>, reason: ...}}`",
+                first.method.as_str(),
+                first.path,
+                doc.id,
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn methods(item: &openapiv3::PathItem) -> Vec<(Method, &Operation)> {
@@ -208,13 +258,20 @@ fn pick_newer(
             ));
             Ok(winner)
         }
-        _ => Err(Error::Input(format!(
-            "{} {path} is defined in both {} and {}, and no manifest date decides which is newer; \
-             give both documents a different `date` in specs/manifest.yaml",
-            method.as_str(),
-            a.path.display(),
-            b.path.display()
-        ))),
+        _ => Err(Error::spec(
+            b.location(&format!(
+                "/paths/{}/{}",
+                pointer_escape(path),
+                method.as_str().to_ascii_lowercase()
+            )),
+            format!(
+                "{} {path} is defined in both {} and {}, and no manifest date decides which is \
+                 newer; give both documents a different `date` in specs/manifest.yaml",
+                method.as_str(),
+                a.path.display(),
+                b.path.display()
+            ),
+        )),
     }
 }
 

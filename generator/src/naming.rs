@@ -40,11 +40,90 @@ pub fn snake_ident(wire: &str) -> String {
     name
 }
 
+/// The longest module (and so file and feature) name made from a tag; longer
+/// ones are cut and end in a hash of the whole name.
+pub const MAX_MODULE_LEN: usize = 48;
+
+/// A module name for a tag: like [`snake_ident`], but never a keyword (`mod` ->
+/// `mod_`, since a module cannot be a raw identifier in a file name), never
+/// `mod` (whose file would be `mod.rs`), and at most [`MAX_MODULE_LEN`]
+/// characters: a longer name keeps its start and ends in `_` and 8 hex digits
+/// of a stable hash of the whole name, so distinct long tags stay distinct.
+pub fn module_ident(tag: &str) -> String {
+    let mut name = snake_ident(tag);
+    if is_keyword(&name) {
+        name.push('_');
+    }
+    if name.len() > MAX_MODULE_LEN {
+        let hash = format!("{:08x}", stable_hash(name.as_bytes()) as u32);
+        let keep = MAX_MODULE_LEN - hash.len() - 1;
+        name.truncate(keep);
+        let trimmed = name.trim_end_matches('_').len();
+        name.truncate(trimmed);
+        name.push('_');
+        name.push_str(&hash);
+    }
+    name
+}
+
+/// FNV-1a (64 bits): the same on every platform and release, unlike `std`'s hasher.
+pub fn stable_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Type names the generated code uses unqualified (`Self` and the prelude's): a
+/// type of the API with one of these names would shadow it.
+const RESERVED_TYPES: &[&str] = &[
+    "Self",
+    "AsMut",
+    "AsRef",
+    "Box",
+    "Clone",
+    "Copy",
+    "Default",
+    "DoubleEndedIterator",
+    "Drop",
+    "Eq",
+    "Err",
+    "ExactSizeIterator",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromIterator",
+    "Into",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
+];
+
 /// A type name: kept as written when it already is an UpperCamelCase identifier
-/// (so `V1APIError` keeps its acronym), otherwise converted with heck.
+/// (so `V1APIError` keeps its acronym), otherwise converted with heck. A name
+/// of [`RESERVED_TYPES`] gets `Value` after it (`String` -> `StringValue`).
 pub fn type_ident(name: &str) -> String {
     let is_ident = name.starts_with(|c: char| c.is_ascii_uppercase())
-        && name.chars().all(|c| c.is_ascii_alphanumeric());
+        && name.chars().all(|c| c.is_ascii_alphanumeric())
+        && !RESERVED_TYPES.contains(&name);
     if is_ident {
         return name.to_string();
     }
@@ -54,6 +133,9 @@ pub fn type_ident(name: &str) -> String {
     }
     if converted.starts_with(|c: char| c.is_ascii_digit()) {
         converted = format!("T{converted}");
+    }
+    if RESERVED_TYPES.contains(&converted.as_str()) {
+        converted.push_str("Value");
     }
     converted
 }
@@ -128,12 +210,13 @@ impl Namespace {
         if self.taken.insert(wanted.to_string()) {
             return wanted.to_string();
         }
-        let separator =
-            if wanted.contains('_') || wanted.starts_with(|c: char| c.is_ascii_lowercase()) {
-                "_"
-            } else {
-                ""
-            };
+        let separator = if wanted.ends_with('_') {
+            ""
+        } else if wanted.contains('_') || wanted.starts_with(|c: char| c.is_ascii_lowercase()) {
+            "_"
+        } else {
+            ""
+        };
         let mut n = 2;
         loop {
             let candidate = format!("{wanted}{separator}{n}");
@@ -257,6 +340,25 @@ mod tests {
         assert_eq!(ns.claim("list_videos"), "list_videos");
         assert_eq!(ns.claim("list_videos"), "list_videos_2");
         assert_eq!(ns.collisions.len(), 2);
+    }
+
+    #[test]
+    fn module_names_are_never_keywords_nor_long() {
+        assert_eq!(module_ident("mod"), "mod_");
+        assert_eq!(module_ident("Self"), "self_");
+        assert_eq!(module_ident("loop"), "loop_");
+        assert_eq!(module_ident("Video Translate"), "video_translate");
+        let long = format!("Very long tag {}", "x".repeat(286));
+        let name = module_ident(&long);
+        assert_eq!(name.len(), MAX_MODULE_LEN);
+        assert!(name.starts_with("very_long_tag_xxx"), "{name}");
+        assert_eq!(name, module_ident(&long), "stable");
+        let other = module_ident(&format!("{long}y"));
+        assert_ne!(name, other, "distinct long tags stay distinct");
+        assert_eq!(type_ident("Self"), "SelfValue");
+        assert_eq!(type_ident("self"), "SelfValue");
+        assert_eq!(type_ident("String"), "StringValue");
+        assert_eq!(type_ident("option"), "OptionValue");
     }
 
     #[test]

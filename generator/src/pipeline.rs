@@ -81,22 +81,56 @@ pub struct Generated {
     pub report: Report,
 }
 
+/// The stack the pipeline runs on. Its stages walk documents recursively, and
+/// [`crate::text::MAX_DEPTH`] levels of nesting need far more than a test
+/// thread's 2 MiB in a debug build; the memory is only reserved, and touched
+/// only as deep as an input really nests.
+pub const STACK_SIZE: usize = 1 << 30;
+
+/// Runs `work` on a thread with a [`STACK_SIZE`] stack; a panic in it goes on
+/// in the caller. Where no such thread can be made, `work` runs here.
+pub fn with_large_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    let slot = std::sync::Mutex::new(Some(work));
+    let take = || slot.lock().ok().and_then(|mut work| work.take());
+    let ran = std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("heygen-codegen".into())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || take().map(|work| work()));
+        match spawned.map(|handle| handle.join()) {
+            Ok(Ok(result)) => result,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(_) => None,
+        }
+    });
+    match ran {
+        Some(result) => result,
+        None => {
+            let work = take().expect("no thread took the work, so it is still in its slot");
+            work()
+        }
+    }
+}
+
 pub fn generate(options: &Options) -> Result<Generated> {
-    let started = Instant::now();
-    let documents = crate::load::load_dir(&options.specs)?;
-    let load = started.elapsed();
-    let mut generated = generate_from_documents(documents, options)?;
-    generated.report.timings.load = load;
-    Ok(generated)
+    with_large_stack(|| {
+        let started = Instant::now();
+        let documents = crate::load::load_dir(&options.specs)?;
+        let load = started.elapsed();
+        let mut generated = generate_after_load(documents, options)?;
+        generated.report.timings.load = load;
+        Ok(generated)
+    })
 }
 
 /// The pipeline after loading: quirks -> normalise -> lint -> merge -> IR -> emit ->
 /// format. The order of `documents` never changes the output (they are sorted by id; two
 /// documents with the same id are an error).
-pub fn generate_from_documents(
-    mut documents: Vec<Document>,
-    options: &Options,
-) -> Result<Generated> {
+pub fn generate_from_documents(documents: Vec<Document>, options: &Options) -> Result<Generated> {
+    with_large_stack(|| generate_after_load(documents, options))
+}
+
+fn generate_after_load(mut documents: Vec<Document>, options: &Options) -> Result<Generated> {
     documents.sort_by(|a, b| a.id.cmp(&b.id));
     if let Some(pair) = documents.windows(2).find(|pair| pair[0].id == pair[1].id) {
         return Err(Error::Input(format!(
@@ -199,6 +233,8 @@ fn parse(document: Document) -> Result<SourceDoc> {
         path: document.path,
         date: document.date,
         api,
+        text: document.text,
+        first_line: document.first_line,
     })
 }
 

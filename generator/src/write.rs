@@ -11,11 +11,23 @@ use crate::error::{Error, Result};
 pub const KEPT_FILES: &[&str] = &["CHANGELOG.md"];
 
 /// Replaces `out` with exactly `files` (plus any kept files already there).
+///
+/// One writer at a time: a lock on `.<name>.regen.lock` beside `out` makes a
+/// second regen into the same output wait for the first. Holding it, the
+/// writer removes what a crashed run left beside `out` (its `.regen-<name>.*`
+/// staging and backup folders) before staging its own.
 pub fn write_all(out: &Path, files: &BTreeMap<String, String>) -> Result<()> {
     let parent = parent_dir(out);
     std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+    let name = out
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let _lock = lock(&parent.join(format!(".{name}.regen.lock")))?;
+    let prefix = format!(".regen-{name}.");
+    remove_stale(&parent, &prefix)?;
     let staging = tempfile::Builder::new()
-        .prefix(".regen-")
+        .prefix(&prefix)
         .tempdir_in(&parent)
         .map_err(|e| Error::io(&parent, e))?;
     for (relative, text) in files {
@@ -33,7 +45,7 @@ pub fn write_all(out: &Path, files: &BTreeMap<String, String>) -> Result<()> {
         }
     }
     let staged = staging.keep();
-    let backup = parent.join(format!(".regen-old-{}", std::process::id()));
+    let backup = parent.join(format!("{prefix}old"));
     if out.exists() {
         std::fs::rename(out, &backup).map_err(|e| Error::io(out, e))?;
     }
@@ -45,6 +57,39 @@ pub fn write_all(out: &Path, files: &BTreeMap<String, String>) -> Result<()> {
     }
     if backup.exists() {
         std::fs::remove_dir_all(&backup).map_err(|e| Error::io(&backup, e))?;
+    }
+    Ok(())
+}
+
+/// An exclusive lock on `path` (created if needed), held until the file is
+/// dropped; waits while another writer, in this process or another, holds it.
+fn lock(path: &Path) -> Result<std::fs::File> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::io(path, e))?;
+    file.lock().map_err(|e| Error::io(path, e))?;
+    Ok(file)
+}
+
+/// Removes the staging and backup folders of earlier runs into the same output
+/// (`<prefix>` and then only letters and digits, as `tempfile` names them, or
+/// `old`): under the lock, none of them belongs to a running writer.
+fn remove_stale(parent: &Path, prefix: &str) -> Result<()> {
+    let entries = std::fs::read_dir(parent).map_err(|e| Error::io(parent, e))?;
+    for entry in entries {
+        let path = entry.map_err(|e| Error::io(parent, e))?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let ours = name.strip_prefix(prefix).is_some_and(|rest| {
+            !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric())
+        });
+        if ours && path.is_dir() {
+            std::fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+        }
     }
     Ok(())
 }
@@ -351,11 +396,69 @@ mod tests {
         assert!(error.to_string().contains("a.rs"), "{error}");
 
         assert_eq!(contents(&out), old);
-        let beside: Vec<_> = std::fs::read_dir(dir.path())
+        assert_eq!(
+            beside(dir.path()),
+            [".out.regen.lock", "out"],
+            "no staging or backup folder is left"
+        );
+    }
+
+    /// The names in `dir`, sorted.
+    fn beside(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
-            .map(|entry| entry.unwrap().file_name())
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(beside, ["out"], "no staging or backup folder is left");
+        names.sort();
+        names
+    }
+
+    /// Writers racing into one output take turns: every write succeeds, the
+    /// output is one writer's whole, and no staging folder is left. What a
+    /// crashed run left (its staging and backup folders) is removed, and the
+    /// folders of another output beside it are not.
+    #[test]
+    fn concurrent_writers_take_turns_and_clean_up_after_crashed_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        for stale in [
+            ".regen-out.a1B2c3",
+            ".regen-out.old",
+            ".regen-out.x.keep1",
+            ".regen-other.abc",
+        ] {
+            std::fs::create_dir_all(dir.path().join(stale).join("src")).unwrap();
+        }
+        let writers: Vec<_> = (0..4)
+            .map(|writer| {
+                let out = out.clone();
+                std::thread::spawn(move || {
+                    for round in 0..15 {
+                        let text = format!("writer {writer} round {round}");
+                        let wanted = files(&[("src/lib.rs", &text), ("Cargo.toml", &text)]);
+                        write_all(&out, &wanted).map_err(|e| e.to_string())?;
+                    }
+                    Ok::<(), String>(())
+                })
+            })
+            .collect();
+        for writer in writers {
+            writer.join().unwrap().unwrap();
+        }
+        let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("Cargo.toml")).unwrap(),
+            lib
+        );
+        assert_eq!(
+            beside(dir.path()),
+            [
+                ".out.regen.lock",
+                ".regen-other.abc",
+                ".regen-out.x.keep1",
+                "out"
+            ]
+        );
     }
 
     /// A reader that looks at the output while it is rewritten, again and

@@ -186,6 +186,8 @@ fn security_schemes_with_other_names_are_one_credential() {
             path: document.path.clone(),
             date: document.date.clone(),
             api: serde_json::from_value(document.value).expect("parses"),
+            text: document.text,
+            first_line: document.first_line,
         });
     }
     let merged = generator::merge::merge(sources).expect("merges");

@@ -2,4 +2,5 @@
 //! generator, kept here so that tests can drive them.
 
 pub mod fetch;
+pub mod fuzz;
 pub mod update;

@@ -32,6 +32,33 @@ enum Command {
     /// Mutation testing (cargo-mutants) of one scope: the runtime, emit or
     /// write; every mutant must make a test fail. Not part of CI.
     Mutants(mutants::MutantsArgs),
+    /// Run the generator on N seeded mutations of specs/: no panic, --out kept
+    /// on failure, every error located, a sample of the outputs builds.
+    Fuzz(FuzzArgs),
+}
+
+#[derive(clap::Args)]
+struct FuzzArgs {
+    /// How many cases.
+    cases: u64,
+    /// The seed: the same seed gives the same cases.
+    #[arg(long, default_value_t = 14)]
+    seed: u64,
+    /// The number of the first case (to rerun one case: `fuzz 1 --first N`).
+    #[arg(long, default_value_t = 0)]
+    first: u64,
+    /// How many distinct successful outputs to build with `cargo check`.
+    #[arg(long, default_value_t = 10)]
+    check: usize,
+    /// Folder of the inputs to mutate.
+    #[arg(long, default_value = "specs")]
+    specs: PathBuf,
+    /// Worker threads.
+    #[arg(long, default_value_t = 2)]
+    threads: usize,
+    /// Keep the specs of each failing case in target/fuzz.
+    #[arg(long)]
+    keep: bool,
 }
 
 #[derive(clap::Args)]
@@ -89,6 +116,56 @@ fn main() -> ExitCode {
         Command::Bench(args) => bench::run(args),
         Command::Contract(args) => contract::run(args),
         Command::Mutants(args) => mutants::run(args),
+        Command::Fuzz(args) => fuzz(args),
+    }
+}
+
+fn fuzz(args: FuzzArgs) -> ExitCode {
+    let started = Instant::now();
+    let options = xtask::fuzz::FuzzOptions {
+        specs: resolve(&args.specs, "specs"),
+        seed: args.seed,
+        first: args.first,
+        cases: args.cases,
+        check: args.check,
+        work: generator::pipeline::workspace_root().join("target/fuzz"),
+        threads: args.threads,
+        keep: args.keep,
+    };
+    let report = match xtask::fuzz::run(&options) {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for failure in &report.failures {
+        eprintln!("FAIL {failure}");
+    }
+    let mutations: Vec<String> = report
+        .mutations
+        .iter()
+        .map(|(name, count)| format!("{name} {count}"))
+        .collect();
+    println!("mutations: {}", mutations.join(", "));
+    println!(
+        "{} cases (seed {}): {} generated, {} rejected with a located error, {} outputs built; {:.0?}",
+        report.cases,
+        args.seed,
+        report.generated,
+        report.rejected,
+        report.checked,
+        started.elapsed()
+    );
+    println!(
+        "{} passed, {} failed",
+        report.cases as usize + report.checked - report.failures.len(),
+        report.failures.len()
+    );
+    if report.failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 

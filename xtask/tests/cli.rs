@@ -156,3 +156,41 @@ fn check_mode_lists_stale_missing_and_extra_files() {
         "// edited\n"
     );
 }
+
+/// Regens racing into one `--out`, as separate processes, take turns: every
+/// one succeeds, the output is whole, and nothing but the lock file is left
+/// beside it.
+#[test]
+fn concurrent_regens_into_one_output_all_succeed_and_leave_no_staging() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/union");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    // A crashed run's staging folder, to be cleaned up.
+    std::fs::create_dir_all(dir.path().join(".regen-out.Crash1/src")).unwrap();
+    let runs: Vec<std::process::Child> = (0..4)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_xtask"))
+                .arg("regen")
+                .arg("--specs")
+                .arg(&fixture)
+                .arg("--out")
+                .arg(&out)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("run xtask")
+        })
+        .collect();
+    for run in runs {
+        let output = run.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "a regen failed:\n{stderr}");
+    }
+    assert!(out.join("src/lib.rs").is_file());
+    let mut beside: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    beside.sort();
+    assert_eq!(beside, [".out.regen.lock", "out"]);
+}

@@ -137,11 +137,14 @@ fn inputs(api: &Api, op: &Operation) -> Result<Vec<Input>> {
                 (ty.clone(), quote!(impl Into<#ty>), Conversion::Into)
             }
             _ => {
-                return Err(Error::Input(format!(
-                    "{}: path parameter `{}` must be a single value (a string, number, \
-                     boolean, or a named type or union of those), not a list or an object",
-                    op.origin, param.wire
-                )))
+                return Err(Error::spec(
+                    api.location(&op.origin),
+                    format!(
+                        "path parameter `{}` must be a single value (a string, number, \
+                         boolean, or a named type or union of those), not a list or an object",
+                        param.wire
+                    ),
+                ))
             }
         };
         inputs.push(Input {

@@ -100,9 +100,11 @@ fn value(api: &Api, ty: &TypeRef, depth: usize, hint: &str) -> String {
                 TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants, .. } => {
                     // `From` exists for a variant whose type no other variant has,
                     // and it boxes the large variants the union holds in a `Box`.
-                    let unique = variants
-                        .iter()
-                        .find(|v| variants.iter().filter(|o| o.ty == v.ty).count() == 1);
+                    // (Not the union itself: that `From` is std's identity.)
+                    let unique = variants.iter().find(|v| {
+                        v.ty != TypeRef::Named(*id)
+                            && variants.iter().filter(|o| o.ty == v.ty).count() == 1
+                    });
                     match (unique, variants.first()) {
                         (Some(variant), _) => {
                             format!("{path}::from({})", value(api, &variant.ty, depth + 1, hint))
@@ -114,6 +116,9 @@ fn value(api: &Api, ty: &TypeRef, depth: usize, hint: &str) -> String {
                         ),
                         (None, None) => "Default::default()".into(),
                     }
+                }
+                TypeKind::Alias(_) if super::types::is_newtype(&api.types, *id) => {
+                    format!("{path}::default()")
                 }
                 TypeKind::Alias(inner) => value(api, inner, depth, hint),
             }

@@ -231,24 +231,24 @@ fn emit_polling(api: &Api, op: &Operation) -> Result<Option<Polled>> {
     };
     let (Success::Envelope(TypeRef::Named(id)) | Success::Json(TypeRef::Named(id))) = &op.success
     else {
-        return Err(Error::Input(format!(
-            "{}: polling is configured but the response is not an object type",
-            op.origin
-        )));
+        return Err(Error::spec(
+            api.location(&op.origin),
+            "polling is configured but the response is not an object type",
+        ));
     };
     let def = api.types.get(*id);
     let TypeKind::Struct { fields, .. } = &def.kind else {
-        return Err(Error::Input(format!(
-            "{}: polling is configured but `{}` is not a struct",
-            op.origin, def.name
-        )));
+        return Err(Error::spec(
+            api.location(&op.origin),
+            format!("polling is configured but `{}` is not a struct", def.name),
+        ));
     };
     let field = |wire: &str| -> Result<TokenStream> {
         let found = fields.iter().find(|f| f.wire == wire).ok_or_else(|| {
-            Error::Input(format!(
-                "{}: polling field `{wire}` is not a property of `{}`",
-                op.origin, def.name
-            ))
+            Error::spec(
+                api.location(&op.origin),
+                format!("polling field `{wire}` is not a property of `{}`", def.name),
+            )
         })?;
         let name = ident(&found.rust);
         Ok(quote!(crate::runtime::codec::text_of(&self.#name)))
@@ -297,10 +297,10 @@ fn emit_polling(api: &Api, op: &Operation) -> Result<Option<Polled>> {
                 | Some(RequestBody::Raw { .. })
         )
     {
-        return Err(Error::Input(format!(
-            "{}: polling needs an operation whose only required inputs are path parameters",
-            op.origin
-        )));
+        return Err(Error::spec(
+            api.location(&op.origin),
+            "polling needs an operation whose only required inputs are path parameters",
+        ));
     }
     let builder = super::builders::builder_name(api, op);
     let (signature, names): (Vec<TokenStream>, Vec<TokenStream>) = path

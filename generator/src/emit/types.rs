@@ -65,6 +65,9 @@ pub fn type_tokens(types: &TypeSpace, ty: &TypeRef, scope: Scope) -> TokenStream
 pub struct TypeFacts {
     /// (struct, field index) pairs that must be boxed to break a recursive type.
     boxed: BTreeSet<(TypeId, usize)>,
+    /// Aliases that expand to themselves (`ListNode = Vec<ListNode>`): a type
+    /// alias cannot, so they are written as newtypes.
+    newtypes: BTreeSet<TypeId>,
     /// Types reachable from a PATCH request body: their optional nullable fields
     /// distinguish "absent" from "null".
     patch: BTreeSet<TypeId>,
@@ -107,9 +110,11 @@ impl TypeFacts {
             }
         }
         let patch = types.reachable(patch_roots);
-        let boxed_variants = large_variants(types, &boxed);
+        let mut boxed_variants = large_variants(types, &boxed);
+        boxed_variants.extend(recursive_variants(types));
         TypeFacts {
             boxed,
+            newtypes: alias_cycles(types),
             patch,
             gates: super::gates::Gates::new(api),
             boxed_variants,
@@ -210,6 +215,63 @@ fn estimated_size(
     }
 }
 
+/// The variants of every union that hold the union itself without a `Vec`/map
+/// indirection: they go into a `Box` (`Node(Box<Node>)`), or the type would be
+/// infinitely large.
+fn recursive_variants(types: &TypeSpace) -> BTreeSet<(TypeId, usize)> {
+    let mut boxed = BTreeSet::new();
+    for (id, def) in types.iter_by_name() {
+        let (TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants, .. }) = &def.kind
+        else {
+            continue;
+        };
+        for (index, variant) in variants.iter().enumerate() {
+            if let TypeRef::Named(target) = variant.ty.non_null() {
+                if reaches_inline(types, *target, id, &mut BTreeSet::new()) {
+                    boxed.insert((id, index));
+                }
+            }
+        }
+    }
+    boxed
+}
+
+/// Whether `id` is written as a newtype: an alias that expands to itself.
+pub fn is_newtype(types: &TypeSpace, id: TypeId) -> bool {
+    alias_cycles(types).contains(&id)
+}
+
+/// Every alias that reaches itself through aliases alone (inside `Vec`,
+/// maps and `Option`); iterative, so no input can overflow the stack.
+fn alias_cycles(types: &TypeSpace) -> BTreeSet<TypeId> {
+    let alias_targets = |id: TypeId| -> Vec<TypeId> {
+        let mut ids = Vec::new();
+        if let TypeKind::Alias(ty) = &types.get(id).kind {
+            ty.named_ids(&mut ids);
+            ids.retain(|id| matches!(types.get(*id).kind, TypeKind::Alias(_)));
+        }
+        ids
+    };
+    let mut cycles = BTreeSet::new();
+    for (start, def) in types.iter_by_name() {
+        if !matches!(def.kind, TypeKind::Alias(_)) {
+            continue;
+        }
+        let mut seen = BTreeSet::new();
+        let mut stack = alias_targets(start);
+        while let Some(id) = stack.pop() {
+            if id == start {
+                cycles.insert(start);
+                break;
+            }
+            if seen.insert(id) {
+                stack.extend(alias_targets(id));
+            }
+        }
+    }
+    cycles
+}
+
 /// Whether `from` contains `target` without a `Vec`/map indirection.
 fn reaches_inline(
     types: &TypeSpace,
@@ -291,6 +353,15 @@ fn emit_type(types: &TypeSpace, facts: &TypeFacts, id: TypeId, def: &TypeDef) ->
                 pub enum #name { #( #variants, )* #fallback }
 
                 #( #from_variants )*
+            }
+        }
+        TypeKind::Alias(ty) if facts.newtypes.contains(&id) => {
+            let ty = type_tokens(types, ty, Scope::Types);
+            quote! {
+                #docs
+                #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #ty);
             }
         }
         TypeKind::Alias(ty) => {
@@ -652,7 +723,8 @@ fn emit_tagged(
 }
 
 /// `From<Variant> for Union` for every variant whose type no other variant
-/// shares (two `From` impls for one type would conflict).
+/// shares (two `From` impls for one type would conflict) and is not the union
+/// itself (`std` has that one).
 fn from_variants(
     types: &TypeSpace,
     name: &Ident,
@@ -673,11 +745,12 @@ fn from_variants(
     tokens
         .iter()
         .filter(|(_, ty, _)| {
-            tokens
-                .iter()
-                .filter(|(_, other, _)| other.to_string() == ty.to_string())
-                .count()
-                == 1
+            *name != ty.to_string()
+                && tokens
+                    .iter()
+                    .filter(|(_, other, _)| other.to_string() == ty.to_string())
+                    .count()
+                    == 1
         })
         .map(|(variant, ty, boxed)| {
             let value = if *boxed {

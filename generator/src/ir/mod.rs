@@ -41,6 +41,32 @@ pub struct Api {
     pub schema_types: std::collections::BTreeMap<String, TypeRef>,
     /// The API for receiving webhook deliveries (from `client.yaml`).
     pub webhooks: Option<webhooks::WebhookApi>,
+    /// The documents the API was read from, so that a later stage can name the
+    /// file and line of an `origin` (`document-id#/pointer`).
+    pub sources: Vec<Source>,
+}
+
+/// One input document: its id, file and text.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub id: String,
+    pub path: std::path::PathBuf,
+    pub text: String,
+    pub first_line: usize,
+}
+
+impl Api {
+    /// The file, pointer and line of an origin (`document-id#/pointer`).
+    pub fn location(&self, origin: &str) -> crate::error::Location {
+        let (id, pointer) = origin.split_once('#').unwrap_or((origin, ""));
+        match self.sources.iter().find(|source| source.id == id) {
+            Some(source) => {
+                let line = crate::text::line_of_nearest(&source.text, source.first_line, pointer);
+                crate::error::Location::new(&source.path, pointer).with_line(line)
+            }
+            None => crate::error::Location::new(id, pointer),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

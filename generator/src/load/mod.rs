@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Location, Result};
 use crate::manifest;
-use crate::text::{line_in_text, yaml_to_json};
+use crate::text::{line_in_text, read_text, too_deep, yaml_to_json, MAX_DEPTH};
 use pages::extract_from_page;
 
 /// File names in a specs directory that hold data for the generator, never OpenAPI documents.
@@ -68,16 +68,7 @@ impl Document {
 
     /// Like [`Document::line_of`], but falls back to the closest ancestor that can be found.
     pub fn line_of_nearest(&self, pointer: &str) -> Option<usize> {
-        let mut pointer = pointer;
-        loop {
-            if let Some(line) = self.line_of(pointer) {
-                return Some(line);
-            }
-            match pointer.rfind('/') {
-                Some(cut) => pointer = &pointer[..cut],
-                None => return None,
-            }
-        }
+        crate::text::line_of_nearest(&self.text, self.first_line, pointer)
     }
 
     /// A location inside this document, with the line when it can be found.
@@ -88,7 +79,7 @@ impl Document {
 
 /// Read one file. `id` becomes the document id; date and url are left empty.
 pub fn load_file(path: &Path, id: String) -> Result<Document> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = read_text(path)?;
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
@@ -219,9 +210,27 @@ fn input_files(dir: &Path) -> Result<Vec<PathBuf>> {
 // ---------------------------------------------------------------------------------------
 // Parsing
 
-/// Parse JSON text; `first_line` is the file line where `text` starts.
+/// Parse JSON text; `first_line` is the file line where `text` starts. Any
+/// depth up to [`MAX_DEPTH`] parses (serde_json alone stops at 128), on a stack
+/// that grows as needed; deeper is an error at the first too deep value.
 fn parse_json(text: &str, path: &Path, first_line: usize) -> Result<Value> {
-    serde_json::from_str(text).map_err(|e| {
+    if let Some((pointer, line, _)) = too_deep(text, MAX_DEPTH) {
+        let line = first_line + line - 1;
+        return Err(Error::spec(
+            Location::new(path, pointer).with_line(Some(line)),
+            format!(
+                "nested deeper than {MAX_DEPTH} levels (line {line}): no OpenAPI document \
+                 needs this much"
+            ),
+        ));
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    deserializer.disable_recursion_limit();
+    let parsed = <Value as serde::Deserialize>::deserialize(serde_stacker::Deserializer::new(
+        &mut deserializer,
+    ))
+    .and_then(|value| deserializer.end().map(|()| value));
+    parsed.map_err(|e| {
         let line = first_line + e.line().saturating_sub(1);
         let message = strip_position(&e.to_string(), e.line(), e.column());
         Error::spec(

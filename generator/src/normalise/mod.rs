@@ -23,6 +23,7 @@
 //! | `contentMediaType`, `prefixItems`, ... | `x-content-media-type`, `x-prefix-items`, ... |
 //! | `openapi: 3.1.x` | `openapi: 3.0.3, x-original-openapi: 3.1.x` |
 
+mod paths;
 mod rewrites;
 mod walk;
 
@@ -123,6 +124,9 @@ impl fmt::Display for NormaliseStats {
 
 /// Normalise a document in place (idempotent: a second run changes nothing).
 pub fn normalise(doc: &mut Document) -> Result<NormaliseStats> {
+    if let Err((pointer, message)) = paths::check(&doc.value) {
+        return Err(Error::spec(doc.location(&pointer), message));
+    }
     let mut stats = NormaliseStats::default();
     let mut walker = Walker {
         stats: &mut stats,

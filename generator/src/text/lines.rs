@@ -57,7 +57,7 @@ struct JsonScan<'a> {
 }
 
 impl JsonScan<'_> {
-    const MAX_DEPTH: usize = 512;
+    const MAX_DEPTH: usize = super::MAX_DEPTH + 1;
 
     fn peek(&self) -> Result<u8, Stop> {
         self.bytes.get(self.i).copied().ok_or(Stop::Invalid)

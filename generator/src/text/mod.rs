@@ -1,13 +1,51 @@
 //! The text of spec files, below every stage: JSON pointers, YAML read as JSON,
 //! and the line a pointer sits on.
 
+mod depth;
 mod lines;
 
+pub use depth::{line_and_column, too_deep, MAX_DEPTH};
 pub use lines::line_in_text;
+
+use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use crate::error::Result;
+use crate::error::{Error, Location, Result};
+
+/// The line in a file of the node at `pointer`, or of its closest ancestor
+/// that can be found, in `text`, which starts at line `first_line` of the file.
+pub fn line_of_nearest(text: &str, first_line: usize, pointer: &str) -> Option<usize> {
+    let mut pointer = pointer;
+    loop {
+        if let Some(line) = line_in_text(text, pointer) {
+            return Some(line + first_line - 1);
+        }
+        match pointer.rfind('/') {
+            Some(cut) => pointer = &pointer[..cut],
+            None => return None,
+        }
+    }
+}
+
+/// The text of an input file. Bytes that are not UTF-8 are an error naming the
+/// file, the line, the column and the byte offset of the first bad byte.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let (line, column) = line_and_column(bytes, offset);
+        Error::spec(
+            Location::new(path, "").with_line(Some(line)),
+            format!(
+                "the file is not UTF-8: byte 0x{:02x} at byte offset {offset} (line {line}, \
+                 column {column}) starts no UTF-8 character",
+                bytes[offset]
+            ),
+        )
+    })
+}
 
 /// Convert a YAML value into JSON. Scalar keys become strings (`200:` -> `"200"`).
 /// On failure: (JSON pointer, message).

@@ -46,3 +46,38 @@ fn json_scanner_handles_escapes_and_arrays() {
     let value: Value = serde_json::from_str(text).expect("valid");
     assert_eq!(value["é"], json!(2));
 }
+
+#[test]
+fn depth_is_found_without_recursion_with_pointer_line_and_offset() {
+    let text = "{\"a\": [1, {\"b\\\"c\": {\n\"d\": [[]]}}]}";
+    assert_eq!(too_deep(text, 6), None);
+    assert_eq!(
+        too_deep(text, 5),
+        Some(("/a/1/b\"c/d/0".to_string(), 2, text.rfind("[]").unwrap()))
+    );
+    // A bracket inside a string does not count.
+    assert_eq!(too_deep("[\"[[[[\"]", 1), None);
+    // A million levels: no recursion, so no overflow.
+    let deep = "[".repeat(1_000_000);
+    assert_eq!(
+        too_deep(&deep, MAX_DEPTH).map(|(p, line, offset)| (p.len() > MAX_DEPTH, line, offset)),
+        Some((true, 1, MAX_DEPTH))
+    );
+}
+
+#[test]
+fn non_utf8_names_line_column_and_offset() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.json");
+    std::fs::write(&path, b"{\n  \"a\": \"x\xff\"\n}").unwrap();
+    let error = read_text(&path).unwrap_err().to_string();
+    assert!(
+        error.starts_with(&format!("{}:2 at #/: ", path.display())),
+        "{error}"
+    );
+    assert!(
+        error.contains("byte 0xff at byte offset 11 (line 2, column 10)"),
+        "{error}"
+    );
+    assert_eq!(line_and_column(b"ab\ncd", 4), (2, 2));
+}

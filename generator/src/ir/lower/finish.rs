@@ -113,15 +113,12 @@ impl<'m> Lowerer<'m> {
                 };
                 if !seen.insert(*next) {
                     let (doc, pointer) = def.origin.split_once('#').unwrap_or((&def.origin, ""));
-                    let file = self
-                        .merged
-                        .docs
-                        .iter()
-                        .find(|d| d.id == doc)
-                        .map(|d| d.path.clone())
-                        .unwrap_or_default();
+                    let location = match self.merged.docs.iter().find(|d| d.id == doc) {
+                        Some(doc) => doc.location(pointer),
+                        None => Location::new(doc, pointer),
+                    };
                     return Err(Error::spec(
-                        Location::new(file, pointer),
+                        location,
                         "`$ref` cycle: the schema refers to itself only through references",
                     ));
                 }

@@ -82,6 +82,16 @@ pub fn lower(
         groups,
         schema_types: lowerer.schema_types,
         webhooks: None,
+        sources: merged
+            .docs
+            .iter()
+            .map(|doc| crate::ir::Source {
+                id: doc.id.clone(),
+                path: doc.path.clone(),
+                text: doc.text.clone(),
+                first_line: doc.first_line,
+            })
+            .collect(),
     };
     let webhooks = super::webhooks::resolve(&api, config)?;
     let api = Api { webhooks, ..api };
@@ -163,7 +173,7 @@ impl<'m> Lowerer<'m> {
     }
 
     fn location(&self, doc: usize, pointer: &str) -> Location {
-        Location::new(&self.merged.docs[doc].path, pointer)
+        self.merged.docs[doc].location(pointer)
     }
 
     fn origin(&self, doc: usize, pointer: &str) -> String {

@@ -25,8 +25,9 @@ impl<'m> Lowerer<'m> {
             group_keys.insert((config.is_legacy(&op.path), group_tag(op)));
         }
         // v3 and legacy groups live in different modules, so each has its own namespace.
-        let reserved =
-            || Namespace::with_taken(["legacy", "types", "runtime", "lib"].map(String::from));
+        let reserved = || {
+            Namespace::with_taken(["legacy", "types", "runtime", "lib", "mod"].map(String::from))
+        };
         let (mut modules, mut legacy_modules) = (reserved(), reserved());
         let groups: Vec<Group> = group_keys
             .iter()
@@ -36,7 +37,7 @@ impl<'m> Lowerer<'m> {
                 } else {
                     &mut modules
                 };
-                let module = namespace.claim(&naming::snake_ident(tag));
+                let module = namespace.claim(&naming::module_ident(tag));
                 let camel = naming::type_ident(&module);
                 Group {
                     type_name: if *legacy {

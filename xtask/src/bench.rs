@@ -70,6 +70,10 @@ pub struct BenchArgs {
     /// --client: requests in flight at once for the memory figures.
     #[arg(long, default_value_t = 64)]
     pub(crate) client_in_flight: usize,
+    /// --client: only this call (`video`: the small GET, `page`: the list page),
+    /// e.g. under a profiler.
+    #[arg(long, value_parser = ["video", "page"])]
+    pub(crate) client_only: Option<String>,
     /// --client: also measure variants that take the runtime apart (timeouts
     /// off, raw bytes, path-tracking decode), to see where its time goes.
     #[arg(long)]

@@ -86,6 +86,14 @@ impl Call {
         }
     }
 
+    /// Its name for `--client-only`.
+    fn id(self) -> &'static str {
+        match self {
+            Call::Video => "video",
+            Call::Page => "page",
+        }
+    }
+
     fn short(self) -> &'static str {
         match self {
             Call::Video => "small GET",
@@ -716,6 +724,7 @@ fn measure_memory(
     runtime: &Runtime,
     server: &Server,
     variants: &[Variant],
+    calls: &[Call],
     n: usize,
 ) -> Result<Vec<(Call, Vec<Memory>)>, String> {
     let callers = variants
@@ -723,7 +732,7 @@ fn measure_memory(
         .map(|v| v.caller(&server.hold_url()).map(Arc::new))
         .collect::<Result<Vec<_>, _>>()?;
     let mut out = Vec::new();
-    for call in Call::ALL {
+    for &call in calls {
         let mut samples = vec![Vec::new(); variants.len()];
         for caller in &callers {
             held_batch(runtime, server, caller, call, n, false)?;
@@ -1012,7 +1021,15 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
         .collect::<Result<Vec<_>, _>>()?;
     let batch_seconds = args.client_batch_ms as f64 / 1e3;
     let mut scenarios = Vec::new();
-    for call in Call::ALL {
+    let calls: Vec<Call> = Call::ALL
+        .into_iter()
+        .filter(|call| {
+            args.client_only
+                .as_deref()
+                .is_none_or(|only| only == call.id())
+        })
+        .collect();
+    for &call in &calls {
         for concurrency in CONCURRENCY {
             scenarios.push(measure_scenario(
                 &runtime,
@@ -1029,7 +1046,7 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
         "bench: memory, {} requests in flight",
         args.client_in_flight
     );
-    let memory = measure_memory(&runtime, &server, &variants, args.client_in_flight)?;
+    let memory = measure_memory(&runtime, &server, &variants, &calls, args.client_in_flight)?;
     let bad = server.shared.bad_requests.load(Relaxed);
     if bad > 0 {
         return Err(format!("the server answered {bad} requests with 401/404"));

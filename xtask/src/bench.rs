@@ -11,6 +11,7 @@
 //! than seconds do. Timings live here, never in `#[test]`s.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -32,7 +33,7 @@ pub struct BenchArgs {
     runs: usize,
     /// Specs folder holding external-api.json, the docs pages, quirks and client data (default specs/).
     #[arg(long)]
-    specs: Option<PathBuf>,
+    pub(crate) specs: Option<PathBuf>,
     /// Replication factors of the scaling benchmark.
     #[arg(long, value_delimiter = ',', default_value = "1,4,16")]
     scale: Vec<usize>,
@@ -47,13 +48,36 @@ pub struct BenchArgs {
     feature_loop: bool,
     /// Where the tables are written; `-` writes nothing.
     #[arg(long, default_value = "BENCHMARKS.md")]
-    out: PathBuf,
+    pub(crate) out: PathBuf,
     /// Measure in this binary even when it is a debug build.
     #[arg(long)]
     allow_debug: bool,
     /// Internal: generate once from this specs folder and print the process's peak RSS.
     #[arg(long, hide = true)]
     child: Option<PathBuf>,
+    /// Instead of the generator: the generated client's runtime against plain
+    /// reqwest + serde_json on a local server (see xtask/src/bench_client.rs);
+    /// writes its own section of BENCHMARKS.md.
+    #[arg(long)]
+    pub(crate) client: bool,
+    /// --client: interleaved rounds per call and concurrency.
+    #[arg(long, default_value_t = 15)]
+    pub(crate) client_rounds: usize,
+    /// --client: the length of one side of a round (its request count is fixed
+    /// from this by a calibration run).
+    #[arg(long, default_value_t = 250)]
+    pub(crate) client_batch_ms: u64,
+    /// --client: requests in flight at once for the memory figures.
+    #[arg(long, default_value_t = 64)]
+    pub(crate) client_in_flight: usize,
+    /// --client: only this call (`video`: the small GET, `page`: the list page),
+    /// e.g. under a profiler.
+    #[arg(long, value_parser = ["video", "page"])]
+    pub(crate) client_only: Option<String>,
+    /// --client: also measure variants that take the runtime apart (timeouts
+    /// off, raw bytes, path-tracking decode), to see where its time goes.
+    #[arg(long)]
+    pub(crate) ablation: bool,
 }
 
 // ----- heap accounting ----------------------------------------------------------------------
@@ -69,17 +93,30 @@ static COUNTING: AtomicBool = AtomicBool::new(false);
 static CURRENT: AtomicIsize = AtomicIsize::new(0);
 static PEAK: AtomicIsize = AtomicIsize::new(0);
 static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    /// Set on threads whose allocations are never counted (the client benchmark's
+    /// local server). Const-initialised and without a destructor: reading it
+    /// allocates nothing, so the allocator may.
+    static UNCOUNTED: Cell<bool> = const { Cell::new(false) };
+}
+
+fn counting() -> bool {
+    COUNTING.load(Relaxed) && !UNCOUNTED.try_with(Cell::get).unwrap_or(false)
+}
 
 fn grew(bytes: usize) {
-    if COUNTING.load(Relaxed) {
+    if counting() {
         let now = CURRENT.fetch_add(bytes as isize, Relaxed) + bytes as isize;
         PEAK.fetch_max(now, Relaxed);
         ALLOCATIONS.fetch_add(1, Relaxed);
+        ALLOCATED.fetch_add(bytes, Relaxed);
     }
 }
 
 fn shrank(bytes: usize) {
-    if COUNTING.load(Relaxed) {
+    if counting() {
         CURRENT.fetch_sub(bytes as isize, Relaxed);
     }
 }
@@ -124,25 +161,51 @@ unsafe impl GlobalAlloc for CountingAlloc {
     }
 }
 
-/// Heap use of one measured closure: the peak growth over the heap at its start.
+/// Heap use of one measured stretch: the peak growth over the heap at its start,
+/// the number of allocations and the bytes they asked for.
 #[derive(Debug, Clone, Copy, Default)]
-struct Heap {
-    peak: usize,
-    allocations: usize,
+pub(crate) struct Heap {
+    pub(crate) peak: usize,
+    pub(crate) allocations: usize,
+    #[cfg_attr(not(feature = "client-bench"), allow(dead_code))]
+    pub(crate) allocated: usize,
 }
 
-fn measure_heap<T>(f: impl FnOnce() -> T) -> (T, Heap) {
+/// Starts counting from zero (every thread but the [`uncounted`](uncount_this_thread) ones).
+pub(crate) fn start_counting() {
     CURRENT.store(0, Relaxed);
     PEAK.store(0, Relaxed);
     ALLOCATIONS.store(0, Relaxed);
+    ALLOCATED.store(0, Relaxed);
     COUNTING.store(true, Relaxed);
-    let out = f();
+}
+
+/// Stops counting; what was counted since [`start_counting`].
+pub(crate) fn stop_counting() -> Heap {
     COUNTING.store(false, Relaxed);
-    let heap = Heap {
+    Heap {
         peak: PEAK.load(Relaxed).max(0) as usize,
         allocations: ALLOCATIONS.load(Relaxed),
-    };
-    (out, heap)
+        allocated: ALLOCATED.load(Relaxed),
+    }
+}
+
+/// Bytes allocated and not yet freed since [`start_counting`], now.
+#[cfg_attr(not(feature = "client-bench"), allow(dead_code))]
+pub(crate) fn live_bytes() -> isize {
+    CURRENT.load(Relaxed)
+}
+
+/// The allocations of the calling thread are never counted from now on.
+#[cfg_attr(not(feature = "client-bench"), allow(dead_code))]
+pub(crate) fn uncount_this_thread() {
+    UNCOUNTED.with(|uncounted| uncounted.set(true));
+}
+
+fn measure_heap<T>(f: impl FnOnce() -> T) -> (T, Heap) {
+    start_counting();
+    let out = f();
+    (out, stop_counting())
 }
 
 /// This process's peak resident set (`VmHWM`), in bytes.
@@ -156,16 +219,16 @@ fn peak_rss() -> Option<usize> {
 // ----- statistics ---------------------------------------------------------------------------
 
 #[derive(Debug, Clone, Copy, Default)]
-struct Stats {
-    median: f64,
-    min: f64,
-    max: f64,
-    q1: f64,
-    q3: f64,
+pub(crate) struct Stats {
+    pub(crate) median: f64,
+    pub(crate) min: f64,
+    pub(crate) max: f64,
+    pub(crate) q1: f64,
+    pub(crate) q3: f64,
     n: usize,
 }
 
-fn stats(samples: &[f64]) -> Stats {
+pub(crate) fn stats(samples: &[f64]) -> Stats {
     let mut sorted = samples.to_vec();
     sorted.sort_by(f64::total_cmp);
     let at = |q: f64| {
@@ -216,10 +279,18 @@ pub fn run(args: BenchArgs) -> ExitCode {
     if let Some(specs) = &args.child {
         return child(specs);
     }
-    if cfg!(debug_assertions) && !args.allow_debug {
-        return rerun_in_release();
+    // The client benchmark needs the `client-bench` feature (the generated
+    // crate, reqwest and tokio), which a plain `cargo xtask` build leaves out.
+    let needs_feature = args.client && !cfg!(feature = "client-bench");
+    if needs_feature || (cfg!(debug_assertions) && !args.allow_debug) {
+        return rerun_in_release(args.client);
     }
-    match bench(&args) {
+    let result = if args.client {
+        client_bench(&args)
+    } else {
+        bench(&args)
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");
@@ -228,21 +299,39 @@ pub fn run(args: BenchArgs) -> ExitCode {
     }
 }
 
-fn cargo_bin() -> PathBuf {
+pub(crate) fn cargo_bin() -> PathBuf {
     std::env::var_os("CARGO")
         .map(PathBuf::from)
         .unwrap_or_else(|| "cargo".into())
 }
 
-/// `cargo run --release -p xtask -- bench <the same flags>`.
-fn rerun_in_release() -> ExitCode {
+#[cfg(feature = "client-bench")]
+fn client_bench(args: &BenchArgs) -> Result<(), String> {
+    crate::bench_client::run(args)
+}
+
+#[cfg(not(feature = "client-bench"))]
+fn client_bench(_: &BenchArgs) -> Result<(), String> {
+    Err("this xtask was built without the `client-bench` feature".into())
+}
+
+/// `cargo run --release -p xtask [--features client-bench] -- bench <the same flags>`.
+fn rerun_in_release(client: bool) -> ExitCode {
     let forwarded: Vec<String> = std::env::args().skip(1).collect();
+    let features: &[&str] = if client {
+        &["--features", "client-bench"]
+    } else {
+        &[]
+    };
     eprintln!(
-        "bench: building and running xtask in release (cargo run --release -p xtask -- {})",
+        "bench: building and running xtask in release (cargo run --release -p xtask {}-- {})",
+        features.iter().map(|f| format!("{f} ")).collect::<String>(),
         forwarded.join(" ")
     );
     let status = Command::new(cargo_bin())
-        .args(["run", "--release", "--quiet", "--package", "xtask", "--"])
+        .args(["run", "--release", "--quiet", "--package", "xtask"])
+        .args(features)
+        .arg("--")
         .args(&forwarded)
         .current_dir(generator::pipeline::workspace_root())
         .status();
@@ -982,13 +1071,13 @@ fn command_output(program: &str, args: &[&str]) -> String {
         .unwrap_or_default()
 }
 
-fn load_average() -> String {
+pub(crate) fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|t| t.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_default()
 }
 
-fn environment() -> Vec<(String, String)> {
+pub(crate) fn environment() -> Vec<(String, String)> {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|t| {
@@ -1584,10 +1673,24 @@ fn render(
 
 /// Replaces the text between the markers of `path` (or writes a new file).
 fn write_report(path: &Path, body: &str) -> Result<(), String> {
-    let block = format!("{BEGIN}\n\n{body}\n{END}");
+    write_section(path, (BEGIN, END), body)
+}
+
+/// Replaces the text between the markers `begin` and `end` of `path`; a file
+/// without them gets them at its end (a missing file is created).
+pub(crate) fn write_section(
+    path: &Path,
+    (begin_marker, end_marker): (&str, &str),
+    body: &str,
+) -> Result<(), String> {
+    let block = format!("{begin_marker}\n\n{body}\n{end_marker}");
     let text = match std::fs::read_to_string(path) {
-        Ok(existing) => match (existing.find(BEGIN), existing.find(END)) {
-            (Some(begin), Some(end)) if begin < end => format!("{}{block}{}", &existing[..begin], &existing[end + END.len()..]),
+        Ok(existing) => match (existing.find(begin_marker), existing.find(end_marker)) {
+            (Some(begin), Some(end)) if begin < end => format!(
+                "{}{block}{}",
+                &existing[..begin],
+                &existing[end + end_marker.len()..]
+            ),
             _ => format!("{existing}\n{block}\n"),
         },
         Err(_) => format!("# Benchmarks\n\nMeasured by `cargo xtask bench`; see xtask/src/bench.rs for what each figure is.\n\n{block}\n"),

@@ -7,6 +7,8 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 
 mod bench;
+#[cfg(feature = "client-bench")]
+mod bench_client;
 mod contract;
 mod mutants;
 
@@ -25,6 +27,7 @@ enum Command {
     /// (all or nothing), recording `fetched` and `sha256` in the manifest.
     FetchSpecs(FetchArgs),
     /// Measure generation speed, scaling and the generated crate's build cost; write BENCHMARKS.md.
+    /// With --client: the generated client's runtime against plain reqwest on a local server.
     Bench(bench::BenchArgs),
     /// Call every operation of the full generated client against the Prism
     /// mock server (static, error and dynamic passes).

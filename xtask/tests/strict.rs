@@ -124,7 +124,7 @@ fn report_is_short_and_deterministic() {
             .iter()
             .filter(|l| l.starts_with("  applied fix `"))
             .count(),
-        25,
+        26,
         "{stdout}"
     );
     assert!(!stdout.contains("skipped"), "{stdout}");

@@ -768,8 +768,3 @@ fn from_variants(
         })
         .collect()
 }
-
-/// Docs for things outside types.rs that want the same rendering.
-pub fn docs_text(docs: &Docs) -> String {
-    render(docs)
-}

@@ -6,9 +6,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, render};
-use crate::ir::{
-    Api, Docs, Field, Method, RequestBody, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace,
-};
+use crate::ir::{Api, Field, Method, RequestBody, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace};
 use crate::naming::is_keyword;
 
 /// A field or variable identifier; keywords become raw identifiers (`r#type`).

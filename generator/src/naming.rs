@@ -119,7 +119,7 @@ const RESERVED_TYPES: &[&str] = &[
 
 /// A type name: kept as written when it already is an UpperCamelCase identifier
 /// (so `V1APIError` keeps its acronym), otherwise converted with heck. A name
-/// of [`RESERVED_TYPES`] gets `Value` after it (`String` -> `StringValue`).
+/// that names a prelude or std type gets `Value` after it (`String` -> `StringValue`).
 pub fn type_ident(name: &str) -> String {
     let is_ident = name.starts_with(|c: char| c.is_ascii_uppercase())
         && name.chars().all(|c| c.is_ascii_alphanumeric())

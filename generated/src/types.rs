@@ -7,7 +7,8 @@
 
 /// Asset input via base64-encoded content.
 #[cfg(any(feature = "avatars", feature = "video-agent", feature = "videos"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AssetBase64 {
     /// MIME type of the encoded content (e.g. "image/png")
@@ -49,7 +50,8 @@ impl AssetBase64 {
         feature = "videos"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AssetId {
     /// HeyGen asset ID from POST /v1/asset upload endpoint
@@ -90,7 +92,8 @@ impl AssetId {
         feature = "videos"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AssetUrl {
     /// Publicly accessible HTTPS URL for the asset
@@ -164,6 +167,7 @@ impl serde::Serialize for AssetUrlOrId {
 }
 
 #[cfg(any(feature = "lipsync", feature = "video-translate"))]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AssetUrlOrId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -240,6 +244,7 @@ impl serde::Serialize for AssetUrlOrIdOrBase64 {
 }
 
 #[cfg(any(feature = "avatars", feature = "video-agent", feature = "videos"))]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AssetUrlOrIdOrBase64 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -266,7 +271,8 @@ impl<'de> serde::Deserialize<'de> for AssetUrlOrIdOrBase64 {
 
 /// A single voice in the listing response.
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AudioVoiceItem {
     /// Unique voice identifier.
@@ -403,57 +409,25 @@ impl AudioVoiceItem {
 
 /// The `AudioVoiceType` schema.
 #[cfg(any(feature = "avatars", feature = "voices", feature = "legacy-voices"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AudioVoiceType {
     /// `public`
-    #[serde(rename = "public")]
     Public,
     /// `private`
-    #[serde(rename = "private")]
     Private,
     /// A value this version of the crate does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
 #[cfg(any(feature = "avatars", feature = "voices", feature = "legacy-voices"))]
-impl AudioVoiceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            AudioVoiceType::Public => "public",
-            AudioVoiceType::Private => "private",
-            AudioVoiceType::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(any(feature = "avatars", feature = "voices", feature = "legacy-voices"))]
-impl std::fmt::Display for AudioVoiceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "avatars", feature = "voices", feature = "legacy-voices"))]
-impl std::str::FromStr for AudioVoiceType {
-    /// Never fails: a value this version does not know is `Unknown`.
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "public" => AudioVoiceType::Public,
-                "private" => AudioVoiceType::Private,
-                other => AudioVoiceType::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-
+crate::runtime::string_enum!(
+    AudioVoiceType { Public => "public", Private => "private" }
+);
 /// The `AutoReloadInfo` schema.
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AutoReloadInfo {
     /// Example:
@@ -507,7 +481,8 @@ impl AutoReloadInfo {
 
 /// Error details for a failed avatar creation.
 #[cfg(feature = "avatars")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AvatarError {
     /// Machine-readable error code.
@@ -554,7 +529,8 @@ impl AvatarError {
 /// Groups are containers for looks (outfits/styles). To determine avatar type
 /// and engine compatibility, fetch the looks via GET /v3/avatars/looks.
 #[cfg(feature = "avatars")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AvatarGroupItem {
     /// Unique avatar group identifier.
@@ -734,7 +710,8 @@ impl AvatarGroupItem {
 /// The ``id`` field is the look-level identifier to pass as ``avatar_id``
 /// to POST /v3/videos.
 #[cfg(feature = "avatars")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AvatarLookItem {
     /// Unique look identifier. Pass this as avatar_id to POST /v3/videos.
@@ -975,177 +952,70 @@ impl AvatarLookItem {
 
 /// Preferred orientation of the look: 'portrait', 'landscape', or 'square'.
 #[cfg(feature = "avatars")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AvatarLookItemPreferredOrientation {
     /// `portrait`
-    #[serde(rename = "portrait")]
     Portrait,
     /// `landscape`
-    #[serde(rename = "landscape")]
     Landscape,
     /// `square`
-    #[serde(rename = "square")]
     Square,
     /// A value this version of the crate does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
 #[cfg(feature = "avatars")]
-impl AvatarLookItemPreferredOrientation {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            AvatarLookItemPreferredOrientation::Portrait => "portrait",
-            AvatarLookItemPreferredOrientation::Landscape => "landscape",
-            AvatarLookItemPreferredOrientation::Square => "square",
-            AvatarLookItemPreferredOrientation::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "avatars")]
-impl std::fmt::Display for AvatarLookItemPreferredOrientation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "avatars")]
-impl std::str::FromStr for AvatarLookItemPreferredOrientation {
-    /// Never fails: a value this version does not know is `Unknown`.
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "portrait" => AvatarLookItemPreferredOrientation::Portrait,
-                "landscape" => AvatarLookItemPreferredOrientation::Landscape,
-                "square" => AvatarLookItemPreferredOrientation::Square,
-                other => AvatarLookItemPreferredOrientation::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-
+crate::runtime::string_enum!(
+    AvatarLookItemPreferredOrientation { Portrait => "portrait", Landscape =>
+    "landscape", Square => "square" }
+);
 /// Avatar look type — determines engine compatibility with POST /v3/videos.
 #[cfg(feature = "avatars")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AvatarLookType {
     /// `studio_avatar`
-    #[serde(rename = "studio_avatar")]
     StudioAvatar,
     /// `video_avatar`
-    #[serde(rename = "video_avatar")]
     VideoAvatar,
     /// `photo_avatar`
-    #[serde(rename = "photo_avatar")]
     PhotoAvatar,
     /// A value this version of the crate does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
 #[cfg(feature = "avatars")]
-impl AvatarLookType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            AvatarLookType::StudioAvatar => "studio_avatar",
-            AvatarLookType::VideoAvatar => "video_avatar",
-            AvatarLookType::PhotoAvatar => "photo_avatar",
-            AvatarLookType::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "avatars")]
-impl std::fmt::Display for AvatarLookType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "avatars")]
-impl std::str::FromStr for AvatarLookType {
-    /// Never fails: a value this version does not know is `Unknown`.
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "studio_avatar" => AvatarLookType::StudioAvatar,
-                "video_avatar" => AvatarLookType::VideoAvatar,
-                "photo_avatar" => AvatarLookType::PhotoAvatar,
-                other => AvatarLookType::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-
+crate::runtime::string_enum!(
+    AvatarLookType { StudioAvatar => "studio_avatar", VideoAvatar => "video_avatar",
+    PhotoAvatar => "photo_avatar" }
+);
 /// Training/creation status of an avatar group or look.
 #[cfg(feature = "avatars")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AvatarStatus {
     /// `processing`
-    #[serde(rename = "processing")]
     Processing,
     /// `pending_consent`
-    #[serde(rename = "pending_consent")]
     PendingConsent,
     /// `failed`
-    #[serde(rename = "failed")]
     Failed,
     /// `completed`
-    #[serde(rename = "completed")]
     Completed,
     /// A value this version of the crate does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
 #[cfg(feature = "avatars")]
-impl AvatarStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            AvatarStatus::Processing => "processing",
-            AvatarStatus::PendingConsent => "pending_consent",
-            AvatarStatus::Failed => "failed",
-            AvatarStatus::Completed => "completed",
-            AvatarStatus::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "avatars")]
-impl std::fmt::Display for AvatarStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "avatars")]
-impl std::str::FromStr for AvatarStatus {
-    /// Never fails: a value this version does not know is `Unknown`.
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "processing" => AvatarStatus::Processing,
-                "pending_consent" => AvatarStatus::PendingConsent,
-                "failed" => AvatarStatus::Failed,
-                "completed" => AvatarStatus::Completed,
-                other => AvatarStatus::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-
+crate::runtime::string_enum!(
+    AvatarStatus { Processing => "processing", PendingConsent => "pending_consent",
+    Failed => "failed", Completed => "completed" }
+);
 /// Background configuration for the generated video.
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BackgroundSetting {
     /// Background type. 'color' uses a solid hex color; 'image' uses an image from url or asset_id.
@@ -1200,116 +1070,49 @@ impl BackgroundSetting {
 
 /// Background type. 'color' uses a solid hex color; 'image' uses an image from url or asset_id.
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BackgroundSettingType {
     /// `color`
-    #[serde(rename = "color")]
     Color,
     /// `image`
-    #[serde(rename = "image")]
     Image,
     /// A value this version of the crate does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
-impl BackgroundSettingType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            BackgroundSettingType::Color => "color",
-            BackgroundSettingType::Image => "image",
-            BackgroundSettingType::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(any(feature = "videos", feature = "legacy-videos"))]
-impl std::fmt::Display for BackgroundSettingType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "videos", feature = "legacy-videos"))]
-impl std::str::FromStr for BackgroundSettingType {
-    /// Never fails: a value this version does not know is `Unknown`.
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "color" => BackgroundSettingType::Color,
-                "image" => BackgroundSettingType::Image,
-                other => BackgroundSettingType::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-
+crate::runtime::string_enum!(
+    BackgroundSettingType { Color => "color", Image => "image" }
+);
 /// Discriminator for billing fields.  Exactly one of wallet / subscription /
 /// usage_based is populated depending on this value.
 /// - wallet: prepaid balance in USD (or credits for Enterprise), API key auth
 /// - subscription: per-pool credit balances, OAuth integration apps
 /// - usage_based: metered billing with optional spending cap
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BillingType {
     /// `wallet`
-    #[serde(rename = "wallet")]
     Wallet,
     /// `subscription`
-    #[serde(rename = "subscription")]
     Subscription,
     /// `usage_based`
-    #[serde(rename = "usage_based")]
     UsageBased,
     /// A value this version of the crate does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-impl BillingType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            BillingType::Wallet => "wallet",
-            BillingType::Subscription => "subscription",
-            BillingType::UsageBased => "usage_based",
-            BillingType::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(any(feature = "user", feature = "legacy-user"))]
-impl std::fmt::Display for BillingType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "user", feature = "legacy-user"))]
-impl std::str::FromStr for BillingType {
-    /// Never fails: a value this version does not know is `Unknown`.
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "wallet" => BillingType::Wallet,
-                "subscription" => BillingType::Subscription,
-                "usage_based" => BillingType::UsageBased,
-                other => BillingType::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-
+crate::runtime::string_enum!(
+    BillingType { Wallet => "wallet", Subscription => "subscription", UsageBased =>
+    "usage_based" }
+);
 /// Request body for POST /v3/avatars/{group_id}/consent.
 #[cfg(feature = "avatars")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateAvatarConsentRequest {
     /// Callback URL where the user is redirected after completing consent. Defaults to HeyGen's consent completion page.
@@ -1333,7 +1136,8 @@ impl CreateAvatarConsentRequest {
 
 /// Response body for POST /v3/avatars/{group_id}/consent.
 #[cfg(feature = "avatars")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateAvatarConsentResponse {
     /// The avatar group associated with this consent.
@@ -1425,6 +1229,7 @@ impl serde::Serialize for CreateAvatarRequestBody {
 }
 
 #[cfg(feature = "avatars")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateAvatarRequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1452,7 +1257,8 @@ impl<'de> serde::Deserialize<'de> for CreateAvatarRequestBody {
 
 /// The `CreateAvatarResponse` schema.
 #[cfg(feature = "avatars")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateAvatarResponse {
     /// The avatar item.
@@ -1485,7 +1291,8 @@ impl CreateAvatarResponse {
 
 /// Request body for POST /v2/videos — unified video creation.
 #[cfg(feature = "legacy-videos")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateAvatarVideoRequest {
     /// HeyGen avatar ID (photo avatar or video avatar). Mutually exclusive with image_url and image_asset_id.
@@ -1653,7 +1460,8 @@ impl CreateAvatarVideoRequest {
 
 /// The `CreateAvatarVideoResponse` schema.
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateAvatarVideoResponse {
     /// Unique identifier for the created video.
@@ -1697,7 +1505,8 @@ impl CreateAvatarVideoResponse {
 
 /// Request body for multi-workflow graph execution via POST /v1/workflows/graph-executions.
 #[cfg(feature = "legacy-workflows")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateGraphExecutionRequest {
     /// Workflows to execute as a DAG
@@ -1722,7 +1531,8 @@ impl CreateGraphExecutionRequest {
 
 /// Request body for POST /v3/lipsyncs.
 #[cfg(feature = "lipsync")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateLipsyncRequest {
     /// Source video — provide as {type: 'url', url: '...'} or {type: 'asset_id', asset_id: '...'}
@@ -1908,7 +1718,8 @@ impl CreateLipsyncRequest {
 
 /// The `CreatePhotoAvatarRequest` schema.
 #[cfg(feature = "avatars")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreatePhotoAvatarRequest {
     /// Name of the avatar.
@@ -1952,7 +1763,8 @@ impl CreatePhotoAvatarRequest {
 
 /// The `CreatePromptAvatarRequest` schema.
 #[cfg(feature = "avatars")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreatePromptAvatarRequest {
     /// Name of the avatar.
@@ -2009,7 +1821,8 @@ impl CreatePromptAvatarRequest {
 
 /// Request body for POST /v3/video-translations/proofreads.
 #[cfg(feature = "video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateProofreadRequest {
     /// Source video — provide as {type: 'url', url: '...'} or {type: 'asset_id', asset_id: '...'}
@@ -2156,7 +1969,8 @@ impl CreateProofreadRequest {
 
 /// Response for POST /v3/video-translations/proofreads.
 #[cfg(feature = "video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateProofreadResponse {
     /// Proofread IDs, one per target language
@@ -2193,7 +2007,8 @@ impl CreateProofreadResponse {
 
 /// Request body for creating an interactive Video Agent session.
 #[cfg(feature = "video-agent")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateSessionRequest {
     /// Initial message to the Video Agent (1-10000 characters)
@@ -2315,57 +2130,25 @@ impl CreateSessionRequest {
 
 /// Video orientation. If not provided, auto-detected from content.
 #[cfg(any(feature = "video-agent", feature = "legacy-video-agent"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateSessionRequestOrientation {
     /// `landscape`
-    #[serde(rename = "landscape")]
     Landscape,
     /// `portrait`
-    #[serde(rename = "portrait")]
     Portrait,
     /// A value this version of the crate does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
 #[cfg(any(feature = "video-agent", feature = "legacy-video-agent"))]
-impl CreateSessionRequestOrientation {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateSessionRequestOrientation::Landscape => "landscape",
-            CreateSessionRequestOrientation::Portrait => "portrait",
-            CreateSessionRequestOrientation::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(any(feature = "video-agent", feature = "legacy-video-agent"))]
-impl std::fmt::Display for CreateSessionRequestOrientation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "video-agent", feature = "legacy-video-agent"))]
-impl std::str::FromStr for CreateSessionRequestOrientation {
-    /// Never fails: a value this version does not know is `Unknown`.
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "landscape" => CreateSessionRequestOrientation::Landscape,
-                "portrait" => CreateSessionRequestOrientation::Portrait,
-                other => CreateSessionRequestOrientation::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-
+crate::runtime::string_enum!(
+    CreateSessionRequestOrientation { Landscape => "landscape", Portrait => "portrait" }
+);
 /// Response from creating an interactive video agent session.
 #[cfg(feature = "video-agent")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateSessionResponse {
     /// Session ID — primary identifier for this session
@@ -2402,7 +2185,8 @@ impl CreateSessionResponse {
 /// All configuration is flat (no nested config object). Files use the
 /// type-discriminated AssetInput union for flexible asset inputs.
 #[cfg(feature = "video-agent")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateVideoAgentRequest {
     /// The message/prompt for video generation (1-10000 characters)
@@ -2515,7 +2299,8 @@ impl CreateVideoAgentRequest {
 /// Designed as a session resource for future extensibility — GET /v3/video-agents/{session_id}
 /// can return the same shape enriched with more fields (messages, video URL, etc.).
 #[cfg(feature = "video-agent")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateVideoAgentResponse {
     /// Session ID — primary identifier for this video agent session
@@ -2592,62 +2377,28 @@ impl CreateVideoAgentResponse {
 
 /// Session status
 #[cfg(feature = "video-agent")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateVideoAgentResponseStatus {
     /// `generating`
-    #[serde(rename = "generating")]
     Generating,
     /// `completed`
-    #[serde(rename = "completed")]
     Completed,
     /// `failed`
-    #[serde(rename = "failed")]
     Failed,
     /// A value this version of the crate does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
 #[cfg(feature = "video-agent")]
-impl CreateVideoAgentResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateVideoAgentResponseStatus::Generating => "generating",
-            CreateVideoAgentResponseStatus::Completed => "completed",
-            CreateVideoAgentResponseStatus::Failed => "failed",
-            CreateVideoAgentResponseStatus::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "video-agent")]
-impl std::fmt::Display for CreateVideoAgentResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "video-agent")]
-impl std::str::FromStr for CreateVideoAgentResponseStatus {
-    /// Never fails: a value this version does not know is `Unknown`.
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "generating" => CreateVideoAgentResponseStatus::Generating,
-                "completed" => CreateVideoAgentResponseStatus::Completed,
-                "failed" => CreateVideoAgentResponseStatus::Failed,
-                other => CreateVideoAgentResponseStatus::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-
+crate::runtime::string_enum!(
+    CreateVideoAgentResponseStatus { Generating => "generating", Completed =>
+    "completed", Failed => "failed" }
+);
 /// The `CreateVideoAvatarRequest` schema.
 #[cfg(feature = "avatars")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateVideoAvatarRequest {
     /// Name of the avatar.
@@ -2695,7 +2446,8 @@ impl CreateVideoAvatarRequest {
 /// automatically selects the appropriate engine based on the avatar type
 /// (video avatar or photo avatar).
 #[cfg(feature = "videos")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateVideoFromAvatar {
     /// Display title for the video in the HeyGen dashboard.
@@ -2863,7 +2615,8 @@ impl CreateVideoFromAvatar {
 /// Provide an image via URL, asset ID, or inline base64. The image will be
 /// animated with lip-sync to the provided audio or generated speech.
 #[cfg(feature = "videos")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateVideoFromImage {
     /// Display title for the video in the HeyGen dashboard.
@@ -3028,7 +2781,8 @@ impl CreateVideoFromImage {
 
 /// Request body for POST /v3/video-translations.
 #[cfg(feature = "video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateVideoTranslationRequest {
     /// Source video — provide as {type: 'url', url: '...'} or {type: 'asset_id', asset_id: '...'}
@@ -3292,54 +3046,21 @@ impl CreateVideoTranslationRequest {
 
 /// Which video the subtitle applies to: 'input' (source) or 'output' (translated). Enterprise plan only.
 #[cfg(any(feature = "video-translate", feature = "legacy-video-translate"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateVideoTranslationRequestSrtRole {
     /// `input`
-    #[serde(rename = "input")]
     Input,
     /// `output`
-    #[serde(rename = "output")]
     Output,
     /// A value this version of the crate does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
 #[cfg(any(feature = "video-translate", feature = "legacy-video-translate"))]
-impl CreateVideoTranslationRequestSrtRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateVideoTranslationRequestSrtRole::Input => "input",
-            CreateVideoTranslationRequestSrtRole::Output => "output",
-            CreateVideoTranslationRequestSrtRole::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(any(feature = "video-translate", feature = "legacy-video-translate"))]
-impl std::fmt::Display for CreateVideoTranslationRequestSrtRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "video-translate", feature = "legacy-video-translate"))]
-impl std::str::FromStr for CreateVideoTranslationRequestSrtRole {
-    /// Never fails: a value this version does not know is `Unknown`.
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "input" => CreateVideoTranslationRequestSrtRole::Input,
-                "output" => CreateVideoTranslationRequestSrtRole::Output,
-                other => CreateVideoTranslationRequestSrtRole::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-
+crate::runtime::string_enum!(
+    CreateVideoTranslationRequestSrtRole { Input => "input", Output => "output" }
+);
 /// Discriminated union for POST /v3/videos request body.
 #[cfg(feature = "videos")]
 #[derive(Debug, Clone, PartialEq)]
@@ -3385,6 +3106,7 @@ impl serde::Serialize for CreateVideoV3RequestBody {
 }
 
 #[cfg(feature = "videos")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateVideoV3RequestBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3408,7 +3130,8 @@ impl<'de> serde::Deserialize<'de> for CreateVideoV3RequestBody {
 
 /// Request body for POST /v3/webhooks/endpoints.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateWebhookEndpointRequest {
     /// Publicly accessible HTTPS URL that will receive webhook POST requests.
@@ -3453,7 +3176,8 @@ impl CreateWebhookEndpointRequest {
 
 /// Request body for single-workflow execution via POST /v1/workflows/executions.
 #[cfg(feature = "legacy-workflows")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateWorkflowExecutionRequest {
     /// The workflow type to execute (e.g., 'GenerateImageNode', 'GenerateVideoNode')
@@ -3493,7 +3217,8 @@ impl CreateWorkflowExecutionRequest {
 
 /// The `CreditPool` schema.
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreditPool {
     /// Example:
@@ -3532,7 +3257,8 @@ impl CreditPool {
 
 /// The `DeleteVideoResponse` schema.
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteVideoResponse {
     /// ID of the deleted video
@@ -3579,7 +3305,8 @@ impl DeleteVideoResponse {
 
 /// The 200 response of `DELETE /v3/webhooks/endpoints/{endpoint_id}`.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteWebhookEndpointResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3616,7 +3343,8 @@ impl DeleteWebhookEndpointResponse {
 
 /// Request body for POST /v3/voices — design a voice via semantic search.
 #[cfg(feature = "voices")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DesignVoiceRequest {
     /// Natural language description of the desired voice (e.g., 'warm, confident female narrator').
@@ -3673,7 +3401,8 @@ impl DesignVoiceRequest {
 
 /// Response payload for POST /v3/voices.
 #[cfg(feature = "voices")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DesignVoiceResponseData {
     /// Matching voices for the given prompt, ordered by relevance.
@@ -3707,7 +3436,8 @@ impl DesignVoiceResponseData {
 
 /// Response for GET /v3/video-translations/proofreads/{id}/srt.
 #[cfg(feature = "video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DownloadSRTResponse {
     /// Presigned URL to download the edited SRT file
@@ -3742,62 +3472,27 @@ impl DownloadSRTResponse {
 
 /// Avatar expressiveness level for photo avatars.
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Expressiveness {
     /// `high`
-    #[serde(rename = "high")]
     High,
     /// `medium`
-    #[serde(rename = "medium")]
     Medium,
     /// `low`
-    #[serde(rename = "low")]
     Low,
     /// A value this version of the crate does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
-impl Expressiveness {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Expressiveness::High => "high",
-            Expressiveness::Medium => "medium",
-            Expressiveness::Low => "low",
-            Expressiveness::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(any(feature = "videos", feature = "legacy-videos"))]
-impl std::fmt::Display for Expressiveness {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "videos", feature = "legacy-videos"))]
-impl std::str::FromStr for Expressiveness {
-    /// Never fails: a value this version does not know is `Unknown`.
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "high" => Expressiveness::High,
-                "medium" => Expressiveness::Medium,
-                "low" => Expressiveness::Low,
-                other => Expressiveness::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-
+crate::runtime::string_enum!(
+    Expressiveness { High => "high", Medium => "medium", Low => "low" }
+);
 /// Request body for creating a video from a prompt using Video Agent V2A.
 #[cfg(feature = "legacy-video-agent")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ExternalCreateVideoAgentSessionRequest {
     /// The message/prompt for video generation (1-10000 characters)
@@ -3917,7 +3612,8 @@ impl ExternalCreateVideoAgentSessionRequest {
 
 /// Response from creating a video.
 #[cfg(feature = "legacy-video-agent")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ExternalCreateVideoAgentSessionResponse {
     /// Video ID. Use with GET /v2/videos/{video_id} for polling
@@ -3951,7 +3647,8 @@ impl ExternalCreateVideoAgentSessionResponse {
 
 /// Input file attachment for video generation.
 #[cfg(feature = "legacy-video-agent")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct FileInput {
     /// HeyGen asset ID (from /v1/asset upload endpoint). Supported types: image (png, jpeg), video (mp4, webm), pdf.
@@ -3976,7 +3673,8 @@ impl FileInput {
 
 /// Request body for POST /v3/video-translations/proofreads/{id}/generate.
 #[cfg(feature = "video-translate")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GenerateVideoRequest {
     /// Generate captions for the translated video
@@ -4031,7 +3729,8 @@ impl GenerateVideoRequest {
 
 /// Response for POST /v3/video-translations/proofreads/{id}/generate.
 #[cfg(feature = "video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GenerateVideoResponse {
     /// Video translation ID — use GET /v3/video-translations/{id} to poll status
@@ -4068,7 +3767,8 @@ impl GenerateVideoResponse {
 
 /// Response from getting session resources.
 #[cfg(feature = "video-agent")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetResourcesResponse {
     /// Session resources
@@ -4101,7 +3801,8 @@ impl GetResourcesResponse {
 
 /// Response from getting a video agent session.
 #[cfg(feature = "video-agent")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetSessionResponse {
     /// Session ID
@@ -4190,72 +3891,32 @@ impl GetSessionResponse {
 
 /// Session status
 #[cfg(feature = "video-agent")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetSessionResponseStatus {
     /// `processing`
-    #[serde(rename = "processing")]
     Processing,
     /// `reviewing`
-    #[serde(rename = "reviewing")]
     Reviewing,
     /// `generating`
-    #[serde(rename = "generating")]
     Generating,
     /// `completed`
-    #[serde(rename = "completed")]
     Completed,
     /// `failed`
-    #[serde(rename = "failed")]
     Failed,
     /// A value this version of the crate does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
 #[cfg(feature = "video-agent")]
-impl GetSessionResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            GetSessionResponseStatus::Processing => "processing",
-            GetSessionResponseStatus::Reviewing => "reviewing",
-            GetSessionResponseStatus::Generating => "generating",
-            GetSessionResponseStatus::Completed => "completed",
-            GetSessionResponseStatus::Failed => "failed",
-            GetSessionResponseStatus::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "video-agent")]
-impl std::fmt::Display for GetSessionResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "video-agent")]
-impl std::str::FromStr for GetSessionResponseStatus {
-    /// Never fails: a value this version does not know is `Unknown`.
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "processing" => GetSessionResponseStatus::Processing,
-                "reviewing" => GetSessionResponseStatus::Reviewing,
-                "generating" => GetSessionResponseStatus::Generating,
-                "completed" => GetSessionResponseStatus::Completed,
-                "failed" => GetSessionResponseStatus::Failed,
-                other => GetSessionResponseStatus::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-
+crate::runtime::string_enum!(
+    GetSessionResponseStatus { Processing => "processing", Reviewing => "reviewing",
+    Generating => "generating", Completed => "completed", Failed => "failed" }
+);
 /// `code` of the 200 response of `DELETE /v1/video.delete`.
 #[cfg(any(feature = "legacy-photo-avatar", feature = "legacy-video"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[serde(untagged)]
 pub enum IntegerOrString {
     Integer(i64),
@@ -4320,7 +3981,8 @@ impl LegacyAPIError {
 
 /// The 200 response of `POST /v1/video_agent/generate`.
 #[cfg(feature = "legacy-video-agent")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LegacyCreateVideoAgentResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4357,7 +4019,8 @@ impl LegacyCreateVideoAgentResponse {
 
 /// The 200 response of `DELETE /v1/video.delete`.
 #[cfg(feature = "legacy-video")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LegacyDeleteAVideoResponse {
     /// Status code indicating the result of the API request. A 100 indicates a successful response. Other codes might indicate different types of errors. Refer to the [error responses](https://docs.heygen.com/reference/errors) for more details.
@@ -4415,7 +4078,8 @@ impl LegacyDeleteAVideoResponse {
 
 /// Contains details of the delete operation.
 #[cfg(feature = "legacy-video")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LegacyDeleteAVideoResponseData {
     /// ID(s) of the deleted video(s).
@@ -4450,7 +4114,8 @@ impl LegacyDeleteAVideoResponseData {
 
 /// The 200 response of `DELETE /v2/photo_avatar/{avatar_id}`.
 #[cfg(feature = "legacy-photo-avatar")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LegacyDeletePhotoAvatarByIdResponse {
     /// Status code indicating the result of the API request. A 100 indicates a successful response. Other codes might indicate different types of errors. Refer to the [Error Responses](https://docs.heygen.com/reference/errors) for more details.
@@ -4614,7 +4279,8 @@ impl LegacyFlatError {
 
 /// The 200 response of `GET /v1/user/me`.
 #[cfg(feature = "legacy-user")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LegacyGetUserMeResponse {
     /// API status code (100 = success)
@@ -4659,59 +4325,25 @@ impl LegacyGetUserMeResponse {
 
 /// A parameter of `GET /v2/video_translate/caption`.
 #[cfg(any(feature = "video-translate", feature = "legacy-video-translate"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LegacyGetVideoTranslateCaptionCaptionType {
     /// `vtt`
-    #[serde(rename = "vtt")]
     Vtt,
     /// `srt`
-    #[serde(rename = "srt")]
     Srt,
     /// A value this version of the crate does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
 #[cfg(any(feature = "video-translate", feature = "legacy-video-translate"))]
-impl LegacyGetVideoTranslateCaptionCaptionType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            LegacyGetVideoTranslateCaptionCaptionType::Vtt => "vtt",
-            LegacyGetVideoTranslateCaptionCaptionType::Srt => "srt",
-            LegacyGetVideoTranslateCaptionCaptionType::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(any(feature = "video-translate", feature = "legacy-video-translate"))]
-impl std::fmt::Display for LegacyGetVideoTranslateCaptionCaptionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "video-translate", feature = "legacy-video-translate"))]
-impl std::str::FromStr for LegacyGetVideoTranslateCaptionCaptionType {
-    /// Never fails: a value this version does not know is `Unknown`.
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "vtt" => LegacyGetVideoTranslateCaptionCaptionType::Vtt,
-                "srt" => LegacyGetVideoTranslateCaptionCaptionType::Srt,
-                other => {
-                    LegacyGetVideoTranslateCaptionCaptionType::Unknown(other.to_string())
-                }
-            },
-        )
-    }
-}
-
+crate::runtime::string_enum!(
+    LegacyGetVideoTranslateCaptionCaptionType { Vtt => "vtt", Srt => "srt" }
+);
 /// Response for POST /v3/lipsyncs.
 #[cfg(feature = "lipsync")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LipsyncCreateResponse {
     /// Lipsync ID — use GET /v3/lipsyncs/{id} to poll status
@@ -4736,7 +4368,8 @@ impl LipsyncCreateResponse {
 
 /// Response for DELETE /v3/lipsyncs/{id}.
 #[cfg(feature = "lipsync")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LipsyncDeleteResponse {
     /// ID of the deleted lipsync
@@ -4858,7 +4491,8 @@ impl LipsyncDetail {
 
 /// The `ListTargetLanguageResponse` schema.
 #[cfg(feature = "legacy-video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTargetLanguageResponse {
     /// Example:
@@ -4893,7 +4527,8 @@ impl ListTargetLanguageResponse {
 
 /// Request body for creating a video translation job via the MCP server.
 #[cfg(feature = "legacy-video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MCPVideoTranslateCreateRequest {
     /// URL of the source video to translate
@@ -5165,7 +4800,8 @@ impl MCPVideoTranslateCreateRequest {
 
 /// Detailed proofread resource.
 #[cfg(feature = "video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProofreadDetail {
     /// Unique proofread identifier
@@ -5259,62 +4895,28 @@ impl ProofreadDetail {
 
 /// The `ProofreadStatus` schema.
 #[cfg(feature = "video-translate")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ProofreadStatus {
     /// `processing`
-    #[serde(rename = "processing")]
     Processing,
     /// `completed`
-    #[serde(rename = "completed")]
     Completed,
     /// `failed`
-    #[serde(rename = "failed")]
     Failed,
     /// A value this version of the crate does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
 #[cfg(feature = "video-translate")]
-impl ProofreadStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ProofreadStatus::Processing => "processing",
-            ProofreadStatus::Completed => "completed",
-            ProofreadStatus::Failed => "failed",
-            ProofreadStatus::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "video-translate")]
-impl std::fmt::Display for ProofreadStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "video-translate")]
-impl std::str::FromStr for ProofreadStatus {
-    /// Never fails: a value this version does not know is `Unknown`.
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "processing" => ProofreadStatus::Processing,
-                "completed" => ProofreadStatus::Completed,
-                "failed" => ProofreadStatus::Failed,
-                other => ProofreadStatus::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-
+crate::runtime::string_enum!(
+    ProofreadStatus { Processing => "processing", Completed => "completed", Failed =>
+    "failed" }
+);
 /// Response from rotating a webhook endpoint's signing secret.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RotateSecretResponseData {
     /// The endpoint whose secret was rotated.
@@ -5358,7 +4960,8 @@ impl RotateSecretResponseData {
 
 /// Request body for sending a follow-up message to a session.
 #[cfg(feature = "video-agent")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SendMessageRequest {
     /// Text message to the agent
@@ -5425,7 +5028,8 @@ impl SendMessageRequest {
 
 /// Response from sending a message to a session.
 #[cfg(feature = "video-agent")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SendMessageResponse {
     /// Session ID
@@ -5469,7 +5073,8 @@ impl SendMessageResponse {
 
 /// Simplified chat message for external consumers.
 #[cfg(feature = "video-agent")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SessionMessage {
     /// Message author: 'user' or 'model'
@@ -5536,62 +5141,27 @@ impl SessionMessage {
 
 /// Public message types exposed to external consumers.
 #[cfg(feature = "video-agent")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionMessageType {
     /// `text`
-    #[serde(rename = "text")]
     Text,
     /// `resource`
-    #[serde(rename = "resource")]
     Resource,
     /// `error`
-    #[serde(rename = "error")]
     Error,
     /// A value this version of the crate does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
 #[cfg(feature = "video-agent")]
-impl SessionMessageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            SessionMessageType::Text => "text",
-            SessionMessageType::Resource => "resource",
-            SessionMessageType::Error => "error",
-            SessionMessageType::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "video-agent")]
-impl std::fmt::Display for SessionMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "video-agent")]
-impl std::str::FromStr for SessionMessageType {
-    /// Never fails: a value this version does not know is `Unknown`.
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "text" => SessionMessageType::Text,
-                "resource" => SessionMessageType::Resource,
-                "error" => SessionMessageType::Error,
-                other => SessionMessageType::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-
+crate::runtime::string_enum!(
+    SessionMessageType { Text => "text", Resource => "resource", Error => "error" }
+);
 /// Simplified session resource for external consumers.
 #[cfg(feature = "video-agent")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SessionResource {
     /// Resource identifier
@@ -5757,7 +5327,8 @@ pub type StopSessionRequest = serde_json::Map<String, serde_json::Value>;
 
 /// Response from stopping a session.
 #[cfg(feature = "video-agent")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StopSessionResponse {
     /// Session ID
@@ -5782,7 +5353,8 @@ impl StopSessionResponse {
 
 /// A single style in the listing response.
 #[cfg(feature = "video-agent")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StyleItem {
     /// Unique style identifier. Pass to POST /v3/video-agents as style_id.
@@ -5856,7 +5428,8 @@ impl StyleItem {
 
 /// The `SubscriptionCredits` schema.
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubscriptionCredits {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5887,7 +5460,8 @@ impl SubscriptionCredits {
 
 /// The `SubscriptionInfo` schema.
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubscriptionInfo {
     /// Example:
@@ -5926,82 +5500,36 @@ impl SubscriptionInfo {
 
 /// The `SubscriptionTier` schema.
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscriptionTier {
     /// `free`
-    #[serde(rename = "free")]
     Free,
     /// `starter`
-    #[serde(rename = "starter")]
     Starter,
     /// `creator`
-    #[serde(rename = "creator")]
     Creator,
     /// `pro`
-    #[serde(rename = "pro")]
     Pro,
     /// `team`
-    #[serde(rename = "team")]
     Team,
     /// `enterprise`
-    #[serde(rename = "enterprise")]
     Enterprise,
     /// `business_plus`
-    #[serde(rename = "business_plus")]
     BusinessPlus,
     /// A value this version of the crate does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-impl SubscriptionTier {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            SubscriptionTier::Free => "free",
-            SubscriptionTier::Starter => "starter",
-            SubscriptionTier::Creator => "creator",
-            SubscriptionTier::Pro => "pro",
-            SubscriptionTier::Team => "team",
-            SubscriptionTier::Enterprise => "enterprise",
-            SubscriptionTier::BusinessPlus => "business_plus",
-            SubscriptionTier::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(any(feature = "user", feature = "legacy-user"))]
-impl std::fmt::Display for SubscriptionTier {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "user", feature = "legacy-user"))]
-impl std::str::FromStr for SubscriptionTier {
-    /// Never fails: a value this version does not know is `Unknown`.
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "free" => SubscriptionTier::Free,
-                "starter" => SubscriptionTier::Starter,
-                "creator" => SubscriptionTier::Creator,
-                "pro" => SubscriptionTier::Pro,
-                "team" => SubscriptionTier::Team,
-                "enterprise" => SubscriptionTier::Enterprise,
-                "business_plus" => SubscriptionTier::BusinessPlus,
-                other => SubscriptionTier::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-
+crate::runtime::string_enum!(
+    SubscriptionTier { Free => "free", Starter => "starter", Creator => "creator", Pro =>
+    "pro", Team => "team", Enterprise => "enterprise", BusinessPlus => "business_plus" }
+);
 /// Request body for POST /v1/audio/text_to_speech.
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct TextToSpeechRequest {
     /// Text to synthesize (1-5000 characters).
@@ -6079,7 +5607,8 @@ impl TextToSpeechRequest {
 
 /// Response payload for POST /v1/audio/text_to_speech.
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TextToSpeechResponseData {
     /// URL of the generated audio file.
@@ -6148,7 +5677,8 @@ impl TextToSpeechResponseData {
 
 /// Request body for PATCH /v3/avatars/looks/&lt;look_id&gt;.
 #[cfg(feature = "avatars")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateAvatarLookRequest {
     /// New display name for the look.
@@ -6182,7 +5712,8 @@ impl UpdateAvatarLookRequest {
 
 /// Request body for PATCH /v3/lipsyncs/{id}.
 #[cfg(feature = "lipsync")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateLipsyncRequest {
     /// New title for the lipsync
@@ -6207,7 +5738,8 @@ impl UpdateLipsyncRequest {
 
 /// Request body for PATCH /v3/video-translations/{id}.
 #[cfg(feature = "video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateVideoTranslationRequest {
     /// New title for the video translation
@@ -6232,7 +5764,8 @@ impl UpdateVideoTranslationRequest {
 
 /// Request body for PATCH /v3/webhooks/endpoints/{endpoint_id}.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateWebhookEndpointRequest {
     /// New URL for the endpoint. Must be publicly accessible HTTPS.
@@ -6285,7 +5818,8 @@ impl UpdateWebhookEndpointRequest {
 
 /// Response from uploading an asset via POST /v3/assets.
 #[cfg(feature = "assets")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UploadAssetV3Response {
     /// Unique asset identifier for use in other endpoints like POST /v3/video-agents
@@ -6342,7 +5876,8 @@ impl UploadAssetV3Response {
 
 /// Request body for PUT /v3/video-translations/proofreads/{id}/srt.
 #[cfg(feature = "video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UploadSRTRequest {
     /// SRT file — provide as {type: 'url', url: '...'} or {type: 'asset_id', asset_id: '...'}
@@ -6367,7 +5902,8 @@ impl UploadSRTRequest {
 
 /// The `UsageBasedInfo` schema.
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UsageBasedInfo {
     /// Example:
@@ -6406,7 +5942,8 @@ impl UsageBasedInfo {
 
 /// The `UserInfoResponse` schema.
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UserInfoResponse {
     /// Example:
@@ -6557,7 +6094,8 @@ impl V1APIError {
 
 /// Configuration options for video generation.
 #[cfg(feature = "legacy-video-agent")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VideoAgentConfig {
     /// Approximate video duration in seconds (minimum 5)
@@ -6611,54 +6149,21 @@ impl VideoAgentConfig {
 
 /// Output video aspect ratio.
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VideoAspectRatio {
     /// `16:9`
-    #[serde(rename = "16:9")]
     Ratio16By9,
     /// `9:16`
-    #[serde(rename = "9:16")]
     Ratio9By16,
     /// A value this version of the crate does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
-impl VideoAspectRatio {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            VideoAspectRatio::Ratio16By9 => "16:9",
-            VideoAspectRatio::Ratio9By16 => "9:16",
-            VideoAspectRatio::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(any(feature = "videos", feature = "legacy-videos"))]
-impl std::fmt::Display for VideoAspectRatio {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "videos", feature = "legacy-videos"))]
-impl std::str::FromStr for VideoAspectRatio {
-    /// Never fails: a value this version does not know is `Unknown`.
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "16:9" => VideoAspectRatio::Ratio16By9,
-                "9:16" => VideoAspectRatio::Ratio9By16,
-                other => VideoAspectRatio::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-
+crate::runtime::string_enum!(
+    VideoAspectRatio { Ratio16By9 => "16:9", Ratio9By16 => "9:16" }
+);
 /// Video resource returned by list and detail endpoints.
 ///
 /// If ``output_language`` is present the video is a translated video;
@@ -6918,122 +6423,50 @@ impl VideoDetail {
 
 /// Output video resolution.
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VideoResolution {
     /// `4k`
-    #[serde(rename = "4k")]
     Resolution4k,
     /// `1080p`
-    #[serde(rename = "1080p")]
     Resolution1080p,
     /// `720p`
-    #[serde(rename = "720p")]
     Resolution720p,
     /// A value this version of the crate does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
-impl VideoResolution {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            VideoResolution::Resolution4k => "4k",
-            VideoResolution::Resolution1080p => "1080p",
-            VideoResolution::Resolution720p => "720p",
-            VideoResolution::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(any(feature = "videos", feature = "legacy-videos"))]
-impl std::fmt::Display for VideoResolution {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "videos", feature = "legacy-videos"))]
-impl std::str::FromStr for VideoResolution {
-    /// Never fails: a value this version does not know is `Unknown`.
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "4k" => VideoResolution::Resolution4k,
-                "1080p" => VideoResolution::Resolution1080p,
-                "720p" => VideoResolution::Resolution720p,
-                other => VideoResolution::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-
+crate::runtime::string_enum!(
+    VideoResolution { Resolution4k => "4k", Resolution1080p => "1080p", Resolution720p =>
+    "720p" }
+);
 /// The `VideoStatus` schema.
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VideoStatus {
     /// `pending`
-    #[serde(rename = "pending")]
     Pending,
     /// `processing`
-    #[serde(rename = "processing")]
     Processing,
     /// `completed`
-    #[serde(rename = "completed")]
     Completed,
     /// `failed`
-    #[serde(rename = "failed")]
     Failed,
     /// A value this version of the crate does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
-impl VideoStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            VideoStatus::Pending => "pending",
-            VideoStatus::Processing => "processing",
-            VideoStatus::Completed => "completed",
-            VideoStatus::Failed => "failed",
-            VideoStatus::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(any(feature = "videos", feature = "legacy-videos"))]
-impl std::fmt::Display for VideoStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "videos", feature = "legacy-videos"))]
-impl std::str::FromStr for VideoStatus {
-    /// Never fails: a value this version does not know is `Unknown`.
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "pending" => VideoStatus::Pending,
-                "processing" => VideoStatus::Processing,
-                "completed" => VideoStatus::Completed,
-                "failed" => VideoStatus::Failed,
-                other => VideoStatus::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-
+crate::runtime::string_enum!(
+    VideoStatus { Pending => "pending", Processing => "processing", Completed =>
+    "completed", Failed => "failed" }
+);
 /// The `VideoTranslateCaptionGetResponse` schema.
 #[cfg(feature = "legacy-video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VideoTranslateCaptionGetResponse {
     /// Example:
@@ -7061,7 +6494,8 @@ impl VideoTranslateCaptionGetResponse {
 
 /// The `VideoTranslateCreateResponse` schema.
 #[cfg(feature = "legacy-video-translate")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VideoTranslateCreateResponse {
     /// Example:
@@ -7103,7 +6537,8 @@ impl VideoTranslateCreateResponse {
 
 /// Response for GET /v3/video-translations/{id}/caption.
 #[cfg(feature = "video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VideoTranslationCaptionResponse {
     /// Presigned URL to download the caption file
@@ -7128,7 +6563,8 @@ impl VideoTranslationCaptionResponse {
 
 /// Response for POST /v3/video-translations.
 #[cfg(feature = "video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VideoTranslationCreateResponse {
     /// Video translation IDs, one per target language
@@ -7153,7 +6589,8 @@ impl VideoTranslationCreateResponse {
 
 /// Response for DELETE /v3/video-translations/{id}.
 #[cfg(feature = "video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VideoTranslationDeleteResponse {
     /// ID of the deleted video translation
@@ -7315,7 +6752,8 @@ impl VideoTranslationDetail {
 
 /// Response for GET /v3/video-translations/languages.
 #[cfg(feature = "video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VideoTranslationLanguagesResponse {
     /// List of supported target language codes
@@ -7346,17 +6784,14 @@ impl VideoTranslationLanguagesResponse {
         feature = "legacy-video-translate"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VideoTranslationMode {
     /// `speed`
-    #[serde(rename = "speed")]
     Speed,
     /// `precision`
-    #[serde(rename = "precision")]
     Precision,
     /// A value this version of the crate does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -7367,114 +6802,35 @@ pub enum VideoTranslationMode {
         feature = "legacy-video-translate"
     )
 )]
-impl VideoTranslationMode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            VideoTranslationMode::Speed => "speed",
-            VideoTranslationMode::Precision => "precision",
-            VideoTranslationMode::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "lipsync",
-        feature = "video-translate",
-        feature = "legacy-video-translate"
-    )
-)]
-impl std::fmt::Display for VideoTranslationMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "lipsync",
-        feature = "video-translate",
-        feature = "legacy-video-translate"
-    )
-)]
-impl std::str::FromStr for VideoTranslationMode {
-    /// Never fails: a value this version does not know is `Unknown`.
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "speed" => VideoTranslationMode::Speed,
-                "precision" => VideoTranslationMode::Precision,
-                other => VideoTranslationMode::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-
+crate::runtime::string_enum!(
+    VideoTranslationMode { Speed => "speed", Precision => "precision" }
+);
 /// The `VideoTranslationStatus` schema.
 #[cfg(any(feature = "lipsync", feature = "video-translate"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VideoTranslationStatus {
     /// `pending`
-    #[serde(rename = "pending")]
     Pending,
     /// `running`
-    #[serde(rename = "running")]
     Running,
     /// `completed`
-    #[serde(rename = "completed")]
     Completed,
     /// `failed`
-    #[serde(rename = "failed")]
     Failed,
     /// A value this version of the crate does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
 #[cfg(any(feature = "lipsync", feature = "video-translate"))]
-impl VideoTranslationStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            VideoTranslationStatus::Pending => "pending",
-            VideoTranslationStatus::Running => "running",
-            VideoTranslationStatus::Completed => "completed",
-            VideoTranslationStatus::Failed => "failed",
-            VideoTranslationStatus::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(any(feature = "lipsync", feature = "video-translate"))]
-impl std::fmt::Display for VideoTranslationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "lipsync", feature = "video-translate"))]
-impl std::str::FromStr for VideoTranslationStatus {
-    /// Never fails: a value this version does not know is `Unknown`.
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "pending" => VideoTranslationStatus::Pending,
-                "running" => VideoTranslationStatus::Running,
-                "completed" => VideoTranslationStatus::Completed,
-                "failed" => VideoTranslationStatus::Failed,
-                other => VideoTranslationStatus::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-
+crate::runtime::string_enum!(
+    VideoTranslationStatus { Pending => "pending", Running => "running", Completed =>
+    "completed", Failed => "failed" }
+);
 /// Voice tuning parameters for text-to-speech.
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceSettingsInput {
     /// Playback speed multiplier. 0.5 (half speed) to 1.5 (1.5x speed).
@@ -7520,57 +6876,23 @@ impl VoiceSettingsInput {
 
 /// The `WalletCurrency` schema.
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WalletCurrency {
     /// `usd`
-    #[serde(rename = "usd")]
     Usd,
     /// `credits`
-    #[serde(rename = "credits")]
     Credits,
     /// A value this version of the crate does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-impl WalletCurrency {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            WalletCurrency::Usd => "usd",
-            WalletCurrency::Credits => "credits",
-            WalletCurrency::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(any(feature = "user", feature = "legacy-user"))]
-impl std::fmt::Display for WalletCurrency {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "user", feature = "legacy-user"))]
-impl std::str::FromStr for WalletCurrency {
-    /// Never fails: a value this version does not know is `Unknown`.
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "usd" => WalletCurrency::Usd,
-                "credits" => WalletCurrency::Credits,
-                other => WalletCurrency::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-
+crate::runtime::string_enum!(WalletCurrency { Usd => "usd", Credits => "credits" });
 /// The `WalletInfo` schema.
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WalletInfo {
     /// Example:
@@ -7620,7 +6942,8 @@ impl WalletInfo {
 
 /// A registered webhook endpoint.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookEndpointResponse {
     /// Unique identifier for this webhook endpoint.
@@ -7813,178 +7136,82 @@ impl WebhookEventResponse {
 
 /// The `WebhookEventType` schema.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebhookEventType {
     /// `avatar_video.success`
-    #[serde(rename = "avatar_video.success")]
     AvatarVideoSuccess,
     /// `avatar_video.fail`
-    #[serde(rename = "avatar_video.fail")]
     AvatarVideoFail,
     /// `avatar_video_gif.success`
-    #[serde(rename = "avatar_video_gif.success")]
     AvatarVideoGifSuccess,
     /// `avatar_video_gif.fail`
-    #[serde(rename = "avatar_video_gif.fail")]
     AvatarVideoGifFail,
     /// `video_translate.success`
-    #[serde(rename = "video_translate.success")]
     VideoTranslateSuccess,
     /// `video_translate.fail`
-    #[serde(rename = "video_translate.fail")]
     VideoTranslateFail,
     /// `personalized_video`
-    #[serde(rename = "personalized_video")]
     PersonalizedVideo,
     /// `instant_avatar.success`
-    #[serde(rename = "instant_avatar.success")]
     InstantAvatarSuccess,
     /// `instant_avatar.fail`
-    #[serde(rename = "instant_avatar.fail")]
     InstantAvatarFail,
     /// `photo_avatar_generation.success`
-    #[serde(rename = "photo_avatar_generation.success")]
     PhotoAvatarGenerationSuccess,
     /// `photo_avatar_generation.fail`
-    #[serde(rename = "photo_avatar_generation.fail")]
     PhotoAvatarGenerationFail,
     /// `photo_avatar_train.success`
-    #[serde(rename = "photo_avatar_train.success")]
     PhotoAvatarTrainSuccess,
     /// `photo_avatar_train.fail`
-    #[serde(rename = "photo_avatar_train.fail")]
     PhotoAvatarTrainFail,
     /// `photo_avatar_add_motion.success`
-    #[serde(rename = "photo_avatar_add_motion.success")]
     PhotoAvatarAddMotionSuccess,
     /// `photo_avatar_add_motion.fail`
-    #[serde(rename = "photo_avatar_add_motion.fail")]
     PhotoAvatarAddMotionFail,
     /// `proofread_creation.success`
-    #[serde(rename = "proofread_creation.success")]
     ProofreadCreationSuccess,
     /// `proofread_creation.fail`
-    #[serde(rename = "proofread_creation.fail")]
     ProofreadCreationFail,
     /// `live_avatar.success`
-    #[serde(rename = "live_avatar.success")]
     LiveAvatarSuccess,
     /// `live_avatar.fail`
-    #[serde(rename = "live_avatar.fail")]
     LiveAvatarFail,
     /// `avatar_video_caption.success`
-    #[serde(rename = "avatar_video_caption.success")]
     AvatarVideoCaptionSuccess,
     /// `avatar_video_caption.fail`
-    #[serde(rename = "avatar_video_caption.fail")]
     AvatarVideoCaptionFail,
     /// `video_agent.success`
-    #[serde(rename = "video_agent.success")]
     VideoAgentSuccess,
     /// `video_agent.fail`
-    #[serde(rename = "video_agent.fail")]
     VideoAgentFail,
     /// A value this version of the crate does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
 #[cfg(feature = "webhooks")]
-impl WebhookEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            WebhookEventType::AvatarVideoSuccess => "avatar_video.success",
-            WebhookEventType::AvatarVideoFail => "avatar_video.fail",
-            WebhookEventType::AvatarVideoGifSuccess => "avatar_video_gif.success",
-            WebhookEventType::AvatarVideoGifFail => "avatar_video_gif.fail",
-            WebhookEventType::VideoTranslateSuccess => "video_translate.success",
-            WebhookEventType::VideoTranslateFail => "video_translate.fail",
-            WebhookEventType::PersonalizedVideo => "personalized_video",
-            WebhookEventType::InstantAvatarSuccess => "instant_avatar.success",
-            WebhookEventType::InstantAvatarFail => "instant_avatar.fail",
-            WebhookEventType::PhotoAvatarGenerationSuccess => {
-                "photo_avatar_generation.success"
-            }
-            WebhookEventType::PhotoAvatarGenerationFail => "photo_avatar_generation.fail",
-            WebhookEventType::PhotoAvatarTrainSuccess => "photo_avatar_train.success",
-            WebhookEventType::PhotoAvatarTrainFail => "photo_avatar_train.fail",
-            WebhookEventType::PhotoAvatarAddMotionSuccess => {
-                "photo_avatar_add_motion.success"
-            }
-            WebhookEventType::PhotoAvatarAddMotionFail => "photo_avatar_add_motion.fail",
-            WebhookEventType::ProofreadCreationSuccess => "proofread_creation.success",
-            WebhookEventType::ProofreadCreationFail => "proofread_creation.fail",
-            WebhookEventType::LiveAvatarSuccess => "live_avatar.success",
-            WebhookEventType::LiveAvatarFail => "live_avatar.fail",
-            WebhookEventType::AvatarVideoCaptionSuccess => "avatar_video_caption.success",
-            WebhookEventType::AvatarVideoCaptionFail => "avatar_video_caption.fail",
-            WebhookEventType::VideoAgentSuccess => "video_agent.success",
-            WebhookEventType::VideoAgentFail => "video_agent.fail",
-            WebhookEventType::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "webhooks")]
-impl std::fmt::Display for WebhookEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "webhooks")]
-impl std::str::FromStr for WebhookEventType {
-    /// Never fails: a value this version does not know is `Unknown`.
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "avatar_video.success" => WebhookEventType::AvatarVideoSuccess,
-                "avatar_video.fail" => WebhookEventType::AvatarVideoFail,
-                "avatar_video_gif.success" => WebhookEventType::AvatarVideoGifSuccess,
-                "avatar_video_gif.fail" => WebhookEventType::AvatarVideoGifFail,
-                "video_translate.success" => WebhookEventType::VideoTranslateSuccess,
-                "video_translate.fail" => WebhookEventType::VideoTranslateFail,
-                "personalized_video" => WebhookEventType::PersonalizedVideo,
-                "instant_avatar.success" => WebhookEventType::InstantAvatarSuccess,
-                "instant_avatar.fail" => WebhookEventType::InstantAvatarFail,
-                "photo_avatar_generation.success" => {
-                    WebhookEventType::PhotoAvatarGenerationSuccess
-                }
-                "photo_avatar_generation.fail" => {
-                    WebhookEventType::PhotoAvatarGenerationFail
-                }
-                "photo_avatar_train.success" => WebhookEventType::PhotoAvatarTrainSuccess,
-                "photo_avatar_train.fail" => WebhookEventType::PhotoAvatarTrainFail,
-                "photo_avatar_add_motion.success" => {
-                    WebhookEventType::PhotoAvatarAddMotionSuccess
-                }
-                "photo_avatar_add_motion.fail" => {
-                    WebhookEventType::PhotoAvatarAddMotionFail
-                }
-                "proofread_creation.success" => {
-                    WebhookEventType::ProofreadCreationSuccess
-                }
-                "proofread_creation.fail" => WebhookEventType::ProofreadCreationFail,
-                "live_avatar.success" => WebhookEventType::LiveAvatarSuccess,
-                "live_avatar.fail" => WebhookEventType::LiveAvatarFail,
-                "avatar_video_caption.success" => {
-                    WebhookEventType::AvatarVideoCaptionSuccess
-                }
-                "avatar_video_caption.fail" => WebhookEventType::AvatarVideoCaptionFail,
-                "video_agent.success" => WebhookEventType::VideoAgentSuccess,
-                "video_agent.fail" => WebhookEventType::VideoAgentFail,
-                other => WebhookEventType::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-
+crate::runtime::string_enum!(
+    WebhookEventType { AvatarVideoSuccess => "avatar_video.success", AvatarVideoFail =>
+    "avatar_video.fail", AvatarVideoGifSuccess => "avatar_video_gif.success",
+    AvatarVideoGifFail => "avatar_video_gif.fail", VideoTranslateSuccess =>
+    "video_translate.success", VideoTranslateFail => "video_translate.fail",
+    PersonalizedVideo => "personalized_video", InstantAvatarSuccess =>
+    "instant_avatar.success", InstantAvatarFail => "instant_avatar.fail",
+    PhotoAvatarGenerationSuccess => "photo_avatar_generation.success",
+    PhotoAvatarGenerationFail => "photo_avatar_generation.fail", PhotoAvatarTrainSuccess
+    => "photo_avatar_train.success", PhotoAvatarTrainFail => "photo_avatar_train.fail",
+    PhotoAvatarAddMotionSuccess => "photo_avatar_add_motion.success",
+    PhotoAvatarAddMotionFail => "photo_avatar_add_motion.fail", ProofreadCreationSuccess
+    => "proofread_creation.success", ProofreadCreationFail => "proofread_creation.fail",
+    LiveAvatarSuccess => "live_avatar.success", LiveAvatarFail => "live_avatar.fail",
+    AvatarVideoCaptionSuccess => "avatar_video_caption.success", AvatarVideoCaptionFail
+    => "avatar_video_caption.fail", VideoAgentSuccess => "video_agent.success",
+    VideoAgentFail => "video_agent.fail" }
+);
 /// A webhook event type with its description.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookEventTypeItem {
     /// The event type identifier, e.g. 'avatar_video.success'.
@@ -8028,7 +7255,8 @@ impl WebhookEventTypeItem {
 
 /// Word-level timing data from TTS generation.
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WordWithTimestamp {
     /// The word.
@@ -8090,7 +7318,8 @@ impl WordWithTimestamp {
 
 /// Schema information for a single exposed workflow.
 #[cfg(feature = "legacy-workflows")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkflowCatalogEntry {
     /// The workflow type identifier
@@ -8217,7 +7446,8 @@ impl WorkflowCatalogEntry {
 
 /// Response for polling a workflow execution (GET /v1/workflows/executions/&lt;execution_id&gt;).
 #[cfg(feature = "legacy-workflows")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkflowExecutionDetailResponse {
     /// The execution ID
@@ -8313,7 +7543,8 @@ impl WorkflowExecutionDetailResponse {
 
 /// Structured error detail for a workflow execution.
 #[cfg(feature = "legacy-workflows")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkflowExecutionError {
     /// Machine-readable error code
@@ -8357,7 +7588,8 @@ impl WorkflowExecutionError {
 
 /// Response after submitting a workflow execution (POST /v1/workflows/executions).
 #[cfg(feature = "legacy-workflows")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkflowExecutionResponse {
     /// The execution ID to poll for results
@@ -8404,7 +7636,8 @@ impl WorkflowExecutionResponse {
 
 /// A single workflow within a multi-workflow graph submission.
 #[cfg(feature = "legacy-workflows")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WorkflowRequestEntry {
     /// The workflow type (e.g., 'TTSNode', 'TrimVideoNode')

@@ -178,6 +178,9 @@ fn round_trip_every_example(specs: &Path, api: &generator::ir::Api, crate_dir: &
         .args([
             "test",
             "--quiet",
+            // A round trip encodes what it decoded: every type needs both traits.
+            "--features",
+            "full-serde",
             "--test",
             "examples",
             "--test",

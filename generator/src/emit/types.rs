@@ -71,6 +71,8 @@ pub struct TypeFacts {
     patch: BTreeSet<TypeId>,
     /// The `#[cfg(feature = ...)]` of each type (see `gates.rs`).
     gates: super::gates::Gates,
+    /// The serde traits of each type (see `directions.rs`).
+    directions: super::directions::Directions,
     /// (union, variant index) pairs held in a `Box`: a variant much larger
     /// than the others would make every value of the union that large
     /// (clippy's `large_enum_variant`).
@@ -115,6 +117,7 @@ impl TypeFacts {
             newtypes: alias_cycles(types),
             patch,
             gates: super::gates::Gates::new(api),
+            directions: super::directions::Directions::new(api),
             boxed_variants,
         }
     }
@@ -318,6 +321,9 @@ pub fn emit_types(api: &Api, facts: &TypeFacts) -> TokenStream {
 fn emit_type(types: &TypeSpace, facts: &TypeFacts, id: TypeId, def: &TypeDef) -> TokenStream {
     let docs = doc_attrs(&type_docs(def));
     let name = format_ident!("{}", def.name);
+    let serde_traits = facts.directions.traits(id);
+    let serde_derives = serde_traits.derives();
+    let full_serde = serde_traits.full_serde_derive();
     match &def.kind {
         TypeKind::Struct { fields, extra } => {
             emit_struct(types, facts, id, &name, docs, fields, extra.as_ref())
@@ -325,7 +331,7 @@ fn emit_type(types: &TypeSpace, facts: &TypeFacts, id: TypeId, def: &TypeDef) ->
         TypeKind::Enum { values } => emit_enum(&name, docs, values),
         TypeKind::Tagged { tag, variants } => {
             let boxed = boxed_indices(facts, id, variants.len());
-            emit_tagged(types, &name, docs, tag, variants, &boxed)
+            emit_tagged(types, &name, docs, tag, variants, &boxed, serde_traits)
         }
         TypeKind::Untagged {
             variants,
@@ -346,7 +352,8 @@ fn emit_type(types: &TypeSpace, facts: &TypeFacts, id: TypeId, def: &TypeDef) ->
             });
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #( #serde_derives ),*)]
+                #full_serde
                 #[serde(untagged)]
                 pub enum #name { #( #variants, )* #fallback }
 
@@ -357,7 +364,8 @@ fn emit_type(types: &TypeSpace, facts: &TypeFacts, id: TypeId, def: &TypeDef) ->
             let ty = type_tokens(types, ty, Scope::Types);
             quote! {
                 #docs
-                #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[derive(Debug, Clone, Default, PartialEq, #( #serde_derives ),*)]
+                #full_serde
                 #[serde(transparent)]
                 pub struct #name(pub #ty);
             }
@@ -413,9 +421,13 @@ fn emit_struct(
     let default = all_optional.then(|| quote!(Default,));
     let new = constructor(types, facts, id, name, fields, extra.is_some());
     let setters = setters(types, facts, id, fields);
+    let serde_traits = facts.directions.traits(id);
+    let serde_derives = serde_traits.derives();
+    let full_serde = serde_traits.full_serde_derive();
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default #( #serde_derives ),*)]
+        #full_serde
         // A field added in a later release must not break callers: values are
         // built with `new` and the setters, never with a struct literal.
         #[non_exhaustive]
@@ -588,60 +600,27 @@ fn setters(types: &TypeSpace, facts: &TypeFacts, id: TypeId, fields: &[Field]) -
 fn emit_enum(name: &Ident, docs: TokenStream, values: &[crate::ir::EnumValue]) -> TokenStream {
     let variants = values.iter().map(|v| {
         let variant = format_ident!("{}", v.rust);
-        let wire = &v.wire;
-        let doc = format!(" `{wire}`");
-        quote! { #[doc = #doc] #[serde(rename = #wire)] #variant }
+        let doc = format!(" `{}`", v.wire);
+        quote! { #[doc = #doc] #variant }
     });
-    let arms = values.iter().map(|v| {
+    let wires = values.iter().map(|v| {
         let variant = format_ident!("{}", v.rust);
         let wire = &v.wire;
-        quote!(#name::#variant => #wire)
-    });
-    let parse_arms = values.iter().map(|v| {
-        let variant = format_ident!("{}", v.rust);
-        let wire = &v.wire;
-        quote!(#wire => #name::#variant)
+        quote!(#variant => #wire)
     });
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         // New server values arrive as new variants in a later release; a `match`
         // outside the crate keeps a wildcard arm so that this is not breaking.
         #[non_exhaustive]
         pub enum #name {
             #( #variants, )*
             /// A value this version of the crate does not know yet.
-            #[serde(untagged)]
             Unknown(String),
         }
 
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( #arms, )*
-                    #name::Unknown(value) => value,
-                }
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl std::str::FromStr for #name {
-            /// Never fails: a value this version does not know is `Unknown`.
-            type Err = std::convert::Infallible;
-
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(match value {
-                    #( #parse_arms, )*
-                    other => #name::Unknown(other.to_string()),
-                })
-            }
-        }
+        crate::runtime::string_enum!(#name { #( #wires ),* });
     }
 }
 
@@ -669,7 +648,10 @@ fn emit_tagged(
     tag: &str,
     variants: &[crate::ir::Variant],
     boxed: &[bool],
+    serde_traits: super::directions::SerdeTraits,
 ) -> TokenStream {
+    let serialize_gate = super::directions::SerdeTraits::impl_gate(serde_traits.serialize);
+    let deserialize_gate = super::directions::SerdeTraits::impl_gate(serde_traits.deserialize);
     let declarations = variants.iter().enumerate().map(|(index, v)| {
         let variant = format_ident!("{}", v.rust);
         let ty = variant_type(types, v, boxed[index]);
@@ -699,6 +681,7 @@ fn emit_tagged(
 
         #( #from_variants )*
 
+        #serialize_gate
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -708,6 +691,7 @@ fn emit_tagged(
             }
         }
 
+        #deserialize_gate
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;

@@ -8,6 +8,7 @@
 pub(crate) mod codec;
 mod client;
 mod download;
+pub(crate) mod enums;
 mod envelope;
 mod error;
 mod nullable;
@@ -29,6 +30,8 @@ pub use options::{BoxFuture, RequestOptions};
 // Unused in a build with no operation group enabled.
 #[allow(unused_imports)]
 pub(crate) use options::call_options;
+#[allow(unused_imports)]
+pub(crate) use enums::string_enum;
 pub use paginate::{paginate, paginate_with};
 pub use poll::{wait_until_done, PollState, Pollable, WaitOptions};
 pub use request::{encode_path_segment, path_segment, Request};

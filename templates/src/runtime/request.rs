@@ -449,19 +449,16 @@ impl Client {
                 builder.header(CONTENT_TYPE, content_type).body(body)
             }
         };
-        let response = builder.send().await.map_err(Error::from_reqwest)?;
+        let mut response = builder.send().await.map_err(Error::from_reqwest)?;
         let status = response.status();
-        let meta = error_meta(&response);
+        // Moved out, not cloned: reading the body does not need them.
+        let headers = std::mem::take(response.headers_mut());
         let body = read_body(response, self.inner.max_response_size).await?;
         if status.is_success() {
-            return Ok(RawResponse {
-                status,
-                headers: meta.headers,
-                body,
-            });
+            return Ok(RawResponse { status, headers, body });
         }
         let declared = request.declared_shape(status.as_u16());
-        Err(decode_error(meta, &body, declared))
+        Err(decode_error(ErrorMeta::new(status.as_u16(), headers), &body, declared))
     }
 
     /// Headers sent on every attempt; also fixes the Idempotency-Key once, so
@@ -553,12 +550,18 @@ fn locate_decode_error<T: DeserializeOwned>(
 
 /// What an error needs from a response besides its body.
 pub(crate) fn error_meta(response: &reqwest::Response) -> ErrorMeta {
-    ErrorMeta {
-        status: response.status().as_u16(),
-        headers: response.headers().clone(),
-        request_id: header_text(response.headers(), REQUEST_ID),
-        retry_after: header_text(response.headers(), RETRY_AFTER.as_str())
-            .and_then(|value| parse_retry_after(&value, SystemTime::now())),
+    ErrorMeta::new(response.status().as_u16(), response.headers().clone())
+}
+
+impl ErrorMeta {
+    pub(crate) fn new(status: u16, headers: HeaderMap) -> ErrorMeta {
+        ErrorMeta {
+            status,
+            request_id: header_text(&headers, REQUEST_ID),
+            retry_after: header_text(&headers, RETRY_AFTER.as_str())
+                .and_then(|value| parse_retry_after(&value, SystemTime::now())),
+            headers,
+        }
     }
 }
 

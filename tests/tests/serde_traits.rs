@@ -1,0 +1,58 @@
+//! Each generated type implements the serde traits the client needs of it
+//! (issue 15: the derives are most of the crate's compile time), and the
+//! `full-serde` feature adds the other one.
+
+use heygen_codegen_tests::workspace_root;
+
+/// The attribute lines right above `pub struct <name>`, joined.
+fn attributes_of(types_rs: &str, name: &str) -> String {
+    let declaration = format!("pub struct {name} ");
+    let at = types_rs
+        .find(&declaration)
+        .unwrap_or_else(|| panic!("no struct {name}"));
+    types_rs[..at]
+        .lines()
+        .rev()
+        .take_while(|line| line.starts_with("#["))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn types_derive_what_the_client_does_with_them() {
+    let specs = workspace_root().join("tests/fixtures/serde_traits");
+    let generated =
+        generator::generate(&generator::Options::for_workspace(specs)).expect("generate");
+    let types_rs = &generated.files["src/types.rs"];
+    let both = "serde::Serialize, serde::Deserialize)]";
+    let full_serde = "#[cfg_attr(feature = \"full-serde\"";
+
+    // Sent only: Serialize, and Deserialize with the feature.
+    let input = attributes_of(types_rs, "ThingInput");
+    assert!(input.contains("PartialEq, serde::Serialize)]"), "{input}");
+    assert!(
+        input.contains(&format!("{full_serde}, derive(serde::Deserialize))]")),
+        "{input}"
+    );
+    // Received only: Deserialize, and Serialize with the feature.
+    let thing = attributes_of(types_rs, "Thing");
+    assert!(thing.contains("PartialEq, serde::Deserialize)]"), "{thing}");
+    assert!(
+        thing.contains(&format!("{full_serde}, derive(serde::Serialize))]")),
+        "{thing}"
+    );
+    // Sent and received; reached by no operation; sent, but also held by a
+    // type no operation reaches (which has both, so its fields need both).
+    for name in ["Shared", "Lonely", "SentOnly"] {
+        let attributes = attributes_of(types_rs, name);
+        assert!(attributes.contains(both), "{name}: {attributes}");
+        assert!(!attributes.contains(full_serde), "{name}: {attributes}");
+    }
+
+    let manifest = &generated.files["Cargo.toml"];
+    assert!(manifest.contains("\nfull-serde = []\n"), "{manifest}");
+    assert!(
+        !manifest.contains("\"full-serde\", ") && !manifest.contains(", \"full-serde\""),
+        "full-serde is not a default feature:\n{manifest}"
+    );
+}

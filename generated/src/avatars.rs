@@ -263,28 +263,28 @@ impl CreateAvatar {
     }
 
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::CreateAvatarResponse> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::CreateAvatarResponse>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CreateAvatarResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::CreateAvatarResponse>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::CreateAvatarResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::CreateAvatarResponse>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::CreateAvatarResponse>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::CreateAvatarResponse>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -336,28 +336,30 @@ impl CreateAvatarConsent {
     }
 
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::CreateAvatarConsentResponse> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::CreateAvatarConsentResponse>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CreateAvatarConsentResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::CreateAvatarConsentResponse>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::CreateAvatarConsentResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::CreateAvatarConsentResponse>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<crate::types::CreateAvatarConsentResponse>,
+        >,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::CreateAvatarConsentResponse>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -403,28 +405,28 @@ pub struct GetAvatarGroup {
 
 impl GetAvatarGroup {
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::AvatarGroupItem> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::AvatarGroupItem>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AvatarGroupItem>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::AvatarGroupItem>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::AvatarGroupItem>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::AvatarGroupItem>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::AvatarGroupItem>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::AvatarGroupItem>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -465,28 +467,28 @@ pub struct GetAvatarLook {
 
 impl GetAvatarLook {
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::AvatarLookItem> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::AvatarLookItem>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AvatarLookItem>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::AvatarLookItem>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::AvatarLookItem>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::AvatarLookItem>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::AvatarLookItem>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::AvatarLookItem>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -555,24 +557,30 @@ impl ListAvatarGroups {
     }
 
     /// Sends the request and returns the decoded value.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Page<crate::types::AvatarGroupItem>> {
-        let (client, request) = self.into_request()?;
-        client.send_json::<crate::Page<crate::types::AvatarGroupItem>>(request).await
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Page<crate::types::AvatarGroupItem>>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::json::<crate::Page<crate::types::AvatarGroupItem>>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::Page<crate::types::AvatarGroupItem>>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::Page<crate::types::AvatarGroupItem>,
-            >(request)
-            .await
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<crate::Page<crate::types::AvatarGroupItem>>,
+        >,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::json::<crate::Page<crate::types::AvatarGroupItem>>,
+        )
     }
 
     /// Every item of every page, following `next_token`; the stream ends
@@ -679,22 +687,30 @@ impl ListAvatarLooks {
     }
 
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::Page<crate::types::AvatarLookItem>> {
-        let (client, request) = self.into_request()?;
-        client.send_json::<crate::Page<crate::types::AvatarLookItem>>(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Page<crate::types::AvatarLookItem>>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::json::<crate::Page<crate::types::AvatarLookItem>>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::Page<crate::types::AvatarLookItem>>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::Page<crate::types::AvatarLookItem>,
-            >(request)
-            .await
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<crate::Page<crate::types::AvatarLookItem>>,
+        >,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::json::<crate::Page<crate::types::AvatarLookItem>>,
+        )
     }
 
     /// Every item of every page, following `next_token`; the stream ends
@@ -755,28 +771,28 @@ pub struct UpdateAvatarLook {
 
 impl UpdateAvatarLook {
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::AvatarLookItem> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::AvatarLookItem>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AvatarLookItem>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::AvatarLookItem>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::AvatarLookItem>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::AvatarLookItem>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::AvatarLookItem>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::AvatarLookItem>,
+        )
     }
 
     /// The client and the runtime request this call sends.

@@ -203,28 +203,28 @@ impl CreateLipsync {
     }
 
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::LipsyncCreateResponse> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::LipsyncCreateResponse>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::LipsyncCreateResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::LipsyncCreateResponse>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::LipsyncCreateResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::LipsyncCreateResponse>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::LipsyncCreateResponse>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::LipsyncCreateResponse>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -266,28 +266,28 @@ pub struct DeleteLipsync {
 
 impl DeleteLipsync {
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::LipsyncDeleteResponse> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::LipsyncDeleteResponse>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::LipsyncDeleteResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::LipsyncDeleteResponse>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::LipsyncDeleteResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::LipsyncDeleteResponse>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::LipsyncDeleteResponse>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::LipsyncDeleteResponse>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -328,28 +328,28 @@ pub struct GetLipsync {
 
 impl GetLipsync {
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::LipsyncDetail> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::LipsyncDetail>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::LipsyncDetail>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::LipsyncDetail>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::LipsyncDetail>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::LipsyncDetail>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::LipsyncDetail>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::LipsyncDetail>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -419,20 +419,28 @@ impl ListLipsyncs {
     }
 
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::Page<crate::types::LipsyncDetail>> {
-        let (client, request) = self.into_request()?;
-        client.send_json::<crate::Page<crate::types::LipsyncDetail>>(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Page<crate::types::LipsyncDetail>>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::json::<crate::Page<crate::types::LipsyncDetail>>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::Page<crate::types::LipsyncDetail>>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<crate::Page<crate::types::LipsyncDetail>>(request)
-            .await
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::Page<crate::types::LipsyncDetail>>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::json::<crate::Page<crate::types::LipsyncDetail>>,
+        )
     }
 
     /// Every item of every page, following `next_token`; the stream ends
@@ -490,28 +498,28 @@ pub struct UpdateLipsync {
 
 impl UpdateLipsync {
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::LipsyncDetail> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::LipsyncDetail>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::LipsyncDetail>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::LipsyncDetail>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::LipsyncDetail>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::LipsyncDetail>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::LipsyncDetail>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::LipsyncDetail>,
+        )
     }
 
     /// The client and the runtime request this call sends.

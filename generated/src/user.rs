@@ -57,28 +57,28 @@ pub struct GetUserMe {
 
 impl GetUserMe {
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::UserInfoResponse> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::UserInfoResponse>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::UserInfoResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::UserInfoResponse>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::UserInfoResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::UserInfoResponse>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::UserInfoResponse>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::UserInfoResponse>,
+        )
     }
 
     /// The client and the runtime request this call sends.

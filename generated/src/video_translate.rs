@@ -436,28 +436,28 @@ impl CreateProofread {
     }
 
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::CreateProofreadResponse> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::CreateProofreadResponse>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CreateProofreadResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::CreateProofreadResponse>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::CreateProofreadResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::CreateProofreadResponse>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::CreateProofreadResponse>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::CreateProofreadResponse>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -508,34 +508,30 @@ impl CreateVideoTranslation {
     }
 
     /// Sends the request and returns the decoded value.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::VideoTranslationCreateResponse> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<
-                    crate::types::VideoTranslationCreateResponse,
-                >,
-            >(request)
-            .await?
-            .into_data()
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VideoTranslationCreateResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::VideoTranslationCreateResponse>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::VideoTranslationCreateResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<
-                    crate::types::VideoTranslationCreateResponse,
-                >,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<crate::types::VideoTranslationCreateResponse>,
+        >,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::VideoTranslationCreateResponse>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -579,34 +575,30 @@ pub struct DeleteVideoTranslation {
 
 impl DeleteVideoTranslation {
     /// Sends the request and returns the decoded value.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::VideoTranslationDeleteResponse> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<
-                    crate::types::VideoTranslationDeleteResponse,
-                >,
-            >(request)
-            .await?
-            .into_data()
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VideoTranslationDeleteResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::VideoTranslationDeleteResponse>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::VideoTranslationDeleteResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<
-                    crate::types::VideoTranslationDeleteResponse,
-                >,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<crate::types::VideoTranslationDeleteResponse>,
+        >,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::VideoTranslationDeleteResponse>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -651,28 +643,28 @@ pub struct DownloadProofreadSrt {
 
 impl DownloadProofreadSrt {
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::DownloadSRTResponse> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::DownloadSRTResponse>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::DownloadSRTResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::DownloadSRTResponse>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::DownloadSRTResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::DownloadSRTResponse>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::DownloadSRTResponse>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::DownloadSRTResponse>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -723,28 +715,28 @@ impl GenerateFromProofread {
     }
 
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::GenerateVideoResponse> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::GenerateVideoResponse>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::GenerateVideoResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::GenerateVideoResponse>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::GenerateVideoResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::GenerateVideoResponse>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::GenerateVideoResponse>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::GenerateVideoResponse>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -788,28 +780,28 @@ pub struct GetProofread {
 
 impl GetProofread {
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::ProofreadDetail> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::ProofreadDetail>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ProofreadDetail>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::ProofreadDetail>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::ProofreadDetail>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::ProofreadDetail>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::ProofreadDetail>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::ProofreadDetail>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -850,28 +842,28 @@ pub struct GetVideoTranslation {
 
 impl GetVideoTranslation {
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::VideoTranslationDetail> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::VideoTranslationDetail>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VideoTranslationDetail>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::VideoTranslationDetail>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::VideoTranslationDetail>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::VideoTranslationDetail>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::VideoTranslationDetail>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::VideoTranslationDetail>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -925,34 +917,30 @@ pub struct GetVideoTranslationCaption {
 
 impl GetVideoTranslationCaption {
     /// Sends the request and returns the decoded value.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::VideoTranslationCaptionResponse> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<
-                    crate::types::VideoTranslationCaptionResponse,
-                >,
-            >(request)
-            .await?
-            .into_data()
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VideoTranslationCaptionResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::VideoTranslationCaptionResponse>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::VideoTranslationCaptionResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<
-                    crate::types::VideoTranslationCaptionResponse,
-                >,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<crate::types::VideoTranslationCaptionResponse>,
+        >,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::VideoTranslationCaptionResponse>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -997,36 +985,30 @@ pub struct ListVideoTranslationLanguages {
 
 impl ListVideoTranslationLanguages {
     /// Sends the request and returns the decoded value.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::VideoTranslationLanguagesResponse> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<
-                    crate::types::VideoTranslationLanguagesResponse,
-                >,
-            >(request)
-            .await?
-            .into_data()
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VideoTranslationLanguagesResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::VideoTranslationLanguagesResponse>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<
-        crate::Response<crate::types::VideoTranslationLanguagesResponse>,
-    > {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<
-                    crate::types::VideoTranslationLanguagesResponse,
-                >,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<crate::types::VideoTranslationLanguagesResponse>,
+        >,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::VideoTranslationLanguagesResponse>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -1086,28 +1068,34 @@ impl ListVideoTranslations {
     }
 
     /// Sends the request and returns the decoded value.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Page<crate::types::VideoTranslationDetail>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<crate::Page<crate::types::VideoTranslationDetail>>(request)
-            .await
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Page<crate::types::VideoTranslationDetail>>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::json::<
+                crate::Page<crate::types::VideoTranslationDetail>,
+            >,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<
-        crate::Response<crate::Page<crate::types::VideoTranslationDetail>>,
-    > {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<crate::Page<crate::types::VideoTranslationDetail>>,
+        >,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::json::<
                 crate::Page<crate::types::VideoTranslationDetail>,
-            >(request)
-            .await
+            >,
+        )
     }
 
     /// Every item of every page, following `next_token`; the stream ends
@@ -1165,28 +1153,28 @@ pub struct UpdateVideoTranslation {
 
 impl UpdateVideoTranslation {
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::VideoTranslationDetail> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::VideoTranslationDetail>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VideoTranslationDetail>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::VideoTranslationDetail>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::VideoTranslationDetail>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::VideoTranslationDetail>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::VideoTranslationDetail>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::VideoTranslationDetail>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -1231,28 +1219,28 @@ pub struct UploadProofreadSrt {
 
 impl UploadProofreadSrt {
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::ProofreadDetail> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::ProofreadDetail>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ProofreadDetail>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::ProofreadDetail>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::ProofreadDetail>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::ProofreadDetail>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::ProofreadDetail>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::ProofreadDetail>,
+        )
     }
 
     /// The client and the runtime request this call sends.

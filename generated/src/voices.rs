@@ -123,28 +123,28 @@ pub struct CreateSpeech {
 
 impl CreateSpeech {
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::TextToSpeechResponseData> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::TextToSpeechResponseData>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TextToSpeechResponseData>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::TextToSpeechResponseData>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::TextToSpeechResponseData>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::TextToSpeechResponseData>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::TextToSpeechResponseData>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::TextToSpeechResponseData>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -184,28 +184,28 @@ pub struct DesignVoice {
 
 impl DesignVoice {
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::DesignVoiceResponseData> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::DesignVoiceResponseData>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::DesignVoiceResponseData>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::DesignVoiceResponseData>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::DesignVoiceResponseData>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::DesignVoiceResponseData>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::DesignVoiceResponseData>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::DesignVoiceResponseData>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -302,22 +302,30 @@ impl ListVoices {
     }
 
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::Page<crate::types::AudioVoiceItem>> {
-        let (client, request) = self.into_request()?;
-        client.send_json::<crate::Page<crate::types::AudioVoiceItem>>(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Page<crate::types::AudioVoiceItem>>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::json::<crate::Page<crate::types::AudioVoiceItem>>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::Page<crate::types::AudioVoiceItem>>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::Page<crate::types::AudioVoiceItem>,
-            >(request)
-            .await
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<crate::Page<crate::types::AudioVoiceItem>>,
+        >,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::json::<crate::Page<crate::types::AudioVoiceItem>>,
+        )
     }
 
     /// Every item of every page, following `next_token`; the stream ends

@@ -262,28 +262,28 @@ impl CreateWebhookEndpoint {
     }
 
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::WebhookEndpointResponse> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::WebhookEndpointResponse>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::WebhookEndpointResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::WebhookEndpointResponse>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::WebhookEndpointResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::WebhookEndpointResponse>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::WebhookEndpointResponse>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::WebhookEndpointResponse>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -325,24 +325,30 @@ pub struct DeleteWebhookEndpoint {
 
 impl DeleteWebhookEndpoint {
     /// Sends the request and returns the decoded value.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::DeleteWebhookEndpointResponse> {
-        let (client, request) = self.into_request()?;
-        client.send_json::<crate::types::DeleteWebhookEndpointResponse>(request).await
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::DeleteWebhookEndpointResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::json::<crate::types::DeleteWebhookEndpointResponse>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::DeleteWebhookEndpointResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::types::DeleteWebhookEndpointResponse,
-            >(request)
-            .await
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<crate::types::DeleteWebhookEndpointResponse>,
+        >,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::json::<crate::types::DeleteWebhookEndpointResponse>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -404,28 +410,34 @@ impl ListWebhookEndpoints {
     }
 
     /// Sends the request and returns the decoded value.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Page<crate::types::WebhookEndpointResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<crate::Page<crate::types::WebhookEndpointResponse>>(request)
-            .await
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Page<crate::types::WebhookEndpointResponse>>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::json::<
+                crate::Page<crate::types::WebhookEndpointResponse>,
+            >,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<
-        crate::Response<crate::Page<crate::types::WebhookEndpointResponse>>,
-    > {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<crate::Page<crate::types::WebhookEndpointResponse>>,
+        >,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::json::<
                 crate::Page<crate::types::WebhookEndpointResponse>,
-            >(request)
-            .await
+            >,
+        )
     }
 
     /// Every item of every page, following `next_token`; the stream ends
@@ -481,28 +493,30 @@ pub struct ListWebhookEventTypes {
 
 impl ListWebhookEventTypes {
     /// Sends the request and returns the decoded value.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Page<crate::types::WebhookEventTypeItem>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<crate::Page<crate::types::WebhookEventTypeItem>>(request)
-            .await
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Page<crate::types::WebhookEventTypeItem>>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::json::<crate::Page<crate::types::WebhookEventTypeItem>>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<
-        crate::Response<crate::Page<crate::types::WebhookEventTypeItem>>,
-    > {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::Page<crate::types::WebhookEventTypeItem>,
-            >(request)
-            .await
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<crate::Page<crate::types::WebhookEventTypeItem>>,
+        >,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::json::<crate::Page<crate::types::WebhookEventTypeItem>>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -583,28 +597,30 @@ impl ListWebhookEvents {
     }
 
     /// Sends the request and returns the decoded value.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Page<crate::types::WebhookEventResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<crate::Page<crate::types::WebhookEventResponse>>(request)
-            .await
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Page<crate::types::WebhookEventResponse>>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::json::<crate::Page<crate::types::WebhookEventResponse>>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<
-        crate::Response<crate::Page<crate::types::WebhookEventResponse>>,
-    > {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::Page<crate::types::WebhookEventResponse>,
-            >(request)
-            .await
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<crate::Page<crate::types::WebhookEventResponse>>,
+        >,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::json::<crate::Page<crate::types::WebhookEventResponse>>,
+        )
     }
 
     /// Every item of every page, following `next_token`; the stream ends
@@ -672,28 +688,28 @@ impl RotateWebhookEndpointSecret {
     }
 
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::RotateSecretResponseData> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::RotateSecretResponseData>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::RotateSecretResponseData>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::RotateSecretResponseData>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::RotateSecretResponseData>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::RotateSecretResponseData>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::RotateSecretResponseData>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::RotateSecretResponseData>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -737,28 +753,28 @@ pub struct UpdateWebhookEndpoint {
 
 impl UpdateWebhookEndpoint {
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::WebhookEndpointResponse> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::WebhookEndpointResponse>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::WebhookEndpointResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::WebhookEndpointResponse>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::WebhookEndpointResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::WebhookEndpointResponse>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::WebhookEndpointResponse>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::WebhookEndpointResponse>,
+        )
     }
 
     /// The client and the runtime request this call sends.

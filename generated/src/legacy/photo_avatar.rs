@@ -76,28 +76,34 @@ pub struct DeletePhotoAvatarById {
 
 impl DeletePhotoAvatarById {
     /// Sends the request and returns the decoded value.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::LegacyDeletePhotoAvatarByIdResponse> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<crate::types::LegacyDeletePhotoAvatarByIdResponse>(request)
-            .await
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::LegacyDeletePhotoAvatarByIdResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::json::<
+                crate::types::LegacyDeletePhotoAvatarByIdResponse,
+            >,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<
-        crate::Response<crate::types::LegacyDeletePhotoAvatarByIdResponse>,
-    > {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<crate::types::LegacyDeletePhotoAvatarByIdResponse>,
+        >,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::json::<
                 crate::types::LegacyDeletePhotoAvatarByIdResponse,
-            >(request)
-            .await
+            >,
+        )
     }
 
     /// The client and the runtime request this call sends.

@@ -72,20 +72,28 @@ pub struct GetUserMe {
 
 impl GetUserMe {
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::LegacyGetUserMeResponse> {
-        let (client, request) = self.into_request()?;
-        client.send_json::<crate::types::LegacyGetUserMeResponse>(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::LegacyGetUserMeResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::json::<crate::types::LegacyGetUserMeResponse>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::LegacyGetUserMeResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<crate::types::LegacyGetUserMeResponse>(request)
-            .await
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::LegacyGetUserMeResponse>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::json::<crate::types::LegacyGetUserMeResponse>,
+        )
     }
 
     /// The client and the runtime request this call sends.

@@ -77,24 +77,30 @@ pub struct CreateVideoAgent {
 
 impl CreateVideoAgent {
     /// Sends the request and returns the decoded value.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::LegacyCreateVideoAgentResponse> {
-        let (client, request) = self.into_request()?;
-        client.send_json::<crate::types::LegacyCreateVideoAgentResponse>(request).await
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::LegacyCreateVideoAgentResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::json::<crate::types::LegacyCreateVideoAgentResponse>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::LegacyCreateVideoAgentResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::types::LegacyCreateVideoAgentResponse,
-            >(request)
-            .await
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<crate::types::LegacyCreateVideoAgentResponse>,
+        >,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::json::<crate::types::LegacyCreateVideoAgentResponse>,
+        )
     }
 
     /// The client and the runtime request this call sends.

@@ -162,30 +162,30 @@ pub struct CreateVideoTranslate {
 
 impl CreateVideoTranslate {
     /// Sends the request and returns the decoded value.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::VideoTranslateCreateResponse> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::VideoTranslateCreateResponse>,
-            >(request)
-            .await?
-            .into_data()
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VideoTranslateCreateResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::VideoTranslateCreateResponse>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::VideoTranslateCreateResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::VideoTranslateCreateResponse>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<crate::types::VideoTranslateCreateResponse>,
+        >,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::VideoTranslateCreateResponse>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -228,34 +228,30 @@ pub struct GetVideoTranslateCaption {
 
 impl GetVideoTranslateCaption {
     /// Sends the request and returns the decoded value.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::VideoTranslateCaptionGetResponse> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<
-                    crate::types::VideoTranslateCaptionGetResponse,
-                >,
-            >(request)
-            .await?
-            .into_data()
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VideoTranslateCaptionGetResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::VideoTranslateCaptionGetResponse>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::VideoTranslateCaptionGetResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<
-                    crate::types::VideoTranslateCaptionGetResponse,
-                >,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<crate::types::VideoTranslateCaptionGetResponse>,
+        >,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::VideoTranslateCaptionGetResponse>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -297,28 +293,28 @@ pub struct ListVideoTranslateLanguages {
 
 impl ListVideoTranslateLanguages {
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::ListTargetLanguageResponse> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::ListTargetLanguageResponse>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ListTargetLanguageResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::ListTargetLanguageResponse>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::ListTargetLanguageResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::ListTargetLanguageResponse>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::ListTargetLanguageResponse>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::ListTargetLanguageResponse>,
+        )
     }
 
     /// The client and the runtime request this call sends.

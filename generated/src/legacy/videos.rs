@@ -192,28 +192,28 @@ pub struct CreateAvatarVideo {
 
 impl CreateAvatarVideo {
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::CreateAvatarVideoResponse> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::CreateAvatarVideoResponse>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CreateAvatarVideoResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::CreateAvatarVideoResponse>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::CreateAvatarVideoResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::CreateAvatarVideoResponse>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::CreateAvatarVideoResponse>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::CreateAvatarVideoResponse>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -253,28 +253,28 @@ pub struct DeleteVideo {
 
 impl DeleteVideo {
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::DeleteVideoResponse> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::DeleteVideoResponse>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::DeleteVideoResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::DeleteVideoResponse>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::DeleteVideoResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::DeleteVideoResponse>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::DeleteVideoResponse>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::DeleteVideoResponse>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -315,28 +315,28 @@ pub struct GetVideo {
 
 impl GetVideo {
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::VideoDetail> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::VideoDetail>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VideoDetail>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::VideoDetail>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::VideoDetail>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::VideoDetail>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::VideoDetail>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::VideoDetail>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -414,20 +414,28 @@ impl ListVideos {
     }
 
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::Page<crate::types::VideoDetail>> {
-        let (client, request) = self.into_request()?;
-        client.send_json::<crate::Page<crate::types::VideoDetail>>(request).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Page<crate::types::VideoDetail>>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::json::<crate::Page<crate::types::VideoDetail>>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::Page<crate::types::VideoDetail>>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<crate::Page<crate::types::VideoDetail>>(request)
-            .await
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::Page<crate::types::VideoDetail>>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::json::<crate::Page<crate::types::VideoDetail>>,
+        )
     }
 
     /// Every item of every page, following `next_token`; the stream ends

@@ -192,28 +192,28 @@ pub struct CreateGraphExecution {
 
 impl CreateGraphExecution {
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::WorkflowExecutionResponse> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::WorkflowExecutionResponse>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::WorkflowExecutionResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::WorkflowExecutionResponse>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::WorkflowExecutionResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::WorkflowExecutionResponse>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::WorkflowExecutionResponse>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::WorkflowExecutionResponse>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -253,28 +253,28 @@ pub struct CreateWorkflowExecution {
 
 impl CreateWorkflowExecution {
     /// Sends the request and returns the decoded value.
-    pub async fn send(self) -> crate::Result<crate::types::WorkflowExecutionResponse> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<crate::types::WorkflowExecutionResponse>,
-            >(request)
-            .await?
-            .into_data()
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::WorkflowExecutionResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::WorkflowExecutionResponse>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::WorkflowExecutionResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<crate::types::WorkflowExecutionResponse>,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Response<crate::types::WorkflowExecutionResponse>>,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::WorkflowExecutionResponse>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -314,34 +314,30 @@ pub struct GetWorkflowExecution {
 
 impl GetWorkflowExecution {
     /// Sends the request and returns the decoded value.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::types::WorkflowExecutionDetailResponse> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<
-                crate::runtime::DataEnvelope<
-                    crate::types::WorkflowExecutionDetailResponse,
-                >,
-            >(request)
-            .await?
-            .into_data()
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::WorkflowExecutionDetailResponse>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::WorkflowExecutionDetailResponse>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<crate::Response<crate::types::WorkflowExecutionDetailResponse>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::runtime::DataEnvelope<
-                    crate::types::WorkflowExecutionDetailResponse,
-                >,
-            >(request)
-            .await?
-            .try_map(crate::runtime::DataEnvelope::into_data)
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<crate::types::WorkflowExecutionDetailResponse>,
+        >,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::data::<crate::types::WorkflowExecutionDetailResponse>,
+        )
     }
 
     /// The client and the runtime request this call sends.
@@ -383,28 +379,30 @@ pub struct ListWorkflows {
 
 impl ListWorkflows {
     /// Sends the request and returns the decoded value.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::Page<crate::types::WorkflowCatalogEntry>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json::<crate::Page<crate::types::WorkflowCatalogEntry>>(request)
-            .await
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::Page<crate::types::WorkflowCatalogEntry>>,
+    > + Send + 'static {
+        crate::runtime::call::send(
+            self.into_request(),
+            crate::runtime::call::json::<crate::Page<crate::types::WorkflowCatalogEntry>>,
+        )
     }
 
     /// Sends the request and returns the value with the response's
     /// status, headers and request id.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> crate::Result<
-        crate::Response<crate::Page<crate::types::WorkflowCatalogEntry>>,
-    > {
-        let (client, request) = self.into_request()?;
-        client
-            .send_json_with_response::<
-                crate::Page<crate::types::WorkflowCatalogEntry>,
-            >(request)
-            .await
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Response<crate::Page<crate::types::WorkflowCatalogEntry>>,
+        >,
+    > + Send + 'static {
+        crate::runtime::call::send_with_response(
+            self.into_request(),
+            crate::runtime::call::json::<crate::Page<crate::types::WorkflowCatalogEntry>>,
+        )
     }
 
     /// The client and the runtime request this call sends.

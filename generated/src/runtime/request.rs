@@ -257,10 +257,10 @@ pub fn encode_path_segment(segment: &str) -> String {
 }
 
 /// A 2xx response, fully read.
-struct RawResponse {
-    status: reqwest::StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
+pub(crate) struct RawResponse {
+    pub(crate) status: reqwest::StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
 }
 
 impl Client {
@@ -298,14 +298,7 @@ impl Client {
     /// Like [`send_text`](Self::send_text), with the response's status and headers.
     pub async fn send_text_with_response(&self, request: Request) -> Result<Response<String>> {
         let response = self.execute(request).await?;
-        let text = String::from_utf8(response.body.to_vec()).map_err(|e| {
-            Error::Decode(Box::new(DecodeError::new(
-                response.status.as_u16(),
-                ".".to_owned(),
-                format!("the body is not UTF-8: {e}"),
-                &response.body,
-            )))
-        })?;
+        let text = decode_text(response.status.as_u16(), response.body)?;
         Ok(Response::new(text, response.status, response.headers))
     }
 
@@ -355,7 +348,7 @@ impl Client {
 
     /// Sends the request, retrying by the retry policy, until a 2xx
     /// response or a final error.
-    async fn execute(&self, mut request: Request) -> Result<RawResponse> {
+    pub(crate) async fn execute(&self, mut request: Request) -> Result<RawResponse> {
         if let Some(message) = request.error.take() {
             return Err(Error::InvalidRequest(message));
         }
@@ -516,7 +509,7 @@ impl Client {
 /// Decodes a 2xx body. The fast path is plain `serde_json`; only a body that
 /// fails is decoded a second time, through `serde_path_to_error`, to name
 /// where it went wrong (tracking the path slows every decode down by half).
-fn decode_json<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T> {
+pub(crate) fn decode_json<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T> {
     let json = if body.iter().all(u8::is_ascii_whitespace) {
         &b"null"[..]
     } else {
@@ -527,6 +520,18 @@ fn decode_json<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T> {
         Ok(value) => Ok(value),
         Err(error) => Err(locate_decode_error::<T>(status, body, json, error)),
     }
+}
+
+/// A 2xx body as UTF-8 text.
+pub(crate) fn decode_text(status: u16, body: Bytes) -> Result<String> {
+    String::from_utf8(body.to_vec()).map_err(|e| {
+        Error::Decode(Box::new(DecodeError::new(
+            status,
+            ".".to_owned(),
+            format!("the body is not UTF-8: {e}"),
+            &body,
+        )))
+    })
 }
 
 /// The [`DecodeError`] of a body that failed to decode into `T`, with the

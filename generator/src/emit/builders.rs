@@ -296,7 +296,7 @@ pub fn emit(api: &Api, op: &Operation, method_docs: &str) -> Result<(TokenStream
         .any(|i| i.stored.to_string().contains("FileUpload"));
     let clone = (!has_file).then(|| quote!(Clone,));
     let into_request = into_request(api, op);
-    let (value, send, send_with_response) = response_handling(api, &op.success);
+    let (value, decoder) = response_handling(api, &op.success);
     let stream = stream_method(api, op);
     let doc = format!(
         " The call [`{}`]({}::{}) builds: set optional parameters and per-call options, then `.await` it.",
@@ -318,16 +318,16 @@ pub fn emit(api: &Api, op: &Operation, method_docs: &str) -> Result<(TokenStream
             #( #setters )*
 
             /// Sends the request and returns the decoded value.
-            pub async fn send(self) -> crate::Result<#value> {
-                let (client, request) = self.into_request()?;
-                #send
+            pub fn send(self) -> impl std::future::Future<Output = crate::Result<#value>> + Send + 'static {
+                crate::runtime::call::send(self.into_request(), #decoder)
             }
 
             /// Sends the request and returns the value with the response's
             /// status, headers and request id.
-            pub async fn send_with_response(self) -> crate::Result<crate::Response<#value>> {
-                let (client, request) = self.into_request()?;
-                #send_with_response
+            pub fn send_with_response(
+                self,
+            ) -> impl std::future::Future<Output = crate::Result<crate::Response<#value>>> + Send + 'static {
+                crate::runtime::call::send_with_response(self.into_request(), #decoder)
             }
 
             #stream
@@ -438,49 +438,28 @@ fn into_request(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-/// The value type, and the expressions that send `request` with `client`
-/// for it and for it with the response.
-fn response_handling(api: &Api, success: &Success) -> (TokenStream, TokenStream, TokenStream) {
+/// The value an operation returns, and the runtime decoder (in
+/// `runtime::call`) that makes it from a 2xx body.
+fn response_handling(api: &Api, success: &Success) -> (TokenStream, TokenStream) {
     match success {
         Success::Envelope(ty) => {
             let ty = type_tokens(&api.types, ty, Scope::Crate);
-            (
-                ty.clone(),
-                quote!(client.send_json::<crate::runtime::DataEnvelope<#ty>>(request).await?.into_data()),
-                quote!(client.send_json_with_response::<crate::runtime::DataEnvelope<#ty>>(request).await?.try_map(crate::runtime::DataEnvelope::into_data)),
-            )
+            (ty.clone(), quote!(crate::runtime::call::data::<#ty>))
         }
         Success::Page(item) => {
             let item = type_tokens(&api.types, item, Scope::Crate);
             (
                 quote!(crate::Page<#item>),
-                quote!(client.send_json::<crate::Page<#item>>(request).await),
-                quote!(client.send_json_with_response::<crate::Page<#item>>(request).await),
+                quote!(crate::runtime::call::json::<crate::Page<#item>>),
             )
         }
         Success::Json(ty) => {
             let ty = type_tokens(&api.types, ty, Scope::Crate);
-            (
-                ty.clone(),
-                quote!(client.send_json::<#ty>(request).await),
-                quote!(client.send_json_with_response::<#ty>(request).await),
-            )
+            (ty.clone(), quote!(crate::runtime::call::json::<#ty>))
         }
-        Success::Text => (
-            quote!(String),
-            quote!(client.send_text(request).await),
-            quote!(client.send_text_with_response(request).await),
-        ),
-        Success::Bytes => (
-            quote!(bytes::Bytes),
-            quote!(client.send_bytes(request).await),
-            quote!(client.send_bytes_with_response(request).await),
-        ),
-        Success::Empty => (
-            quote!(()),
-            quote!(client.send_empty(request).await),
-            quote!(client.send_empty_with_response(request).await),
-        ),
+        Success::Text => (quote!(String), quote!(crate::runtime::call::text)),
+        Success::Bytes => (quote!(bytes::Bytes), quote!(crate::runtime::call::bytes)),
+        Success::Empty => (quote!(()), quote!(crate::runtime::call::empty)),
     }
 }
 

@@ -5,6 +5,7 @@
 //! Generated code reaches these items as `crate::runtime::…`; all of them
 //! are re-exported at the crate root.
 
+pub(crate) mod call;
 pub(crate) mod codec;
 mod client;
 mod download;

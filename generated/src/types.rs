@@ -8,13 +8,60 @@
 /// Asset input via base64-encoded content.
 #[cfg(any(feature = "avatars", feature = "video-agent", feature = "videos"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AssetBase64 {
     /// MIME type of the encoded content (e.g. "image/png")
     pub media_type: String,
     /// Base64-encoded file content
     pub data: String,
+}
+
+#[cfg(any(feature = "avatars", feature = "video-agent", feature = "videos"))]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for AssetBase64 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["media_type", "data"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AssetBase64;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct AssetBase64")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssetBase64, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "media_type",
+                            )?
+                        }
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "data")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AssetBase64 {
+                    media_type: crate::runtime::de::required(slot_0, "media_type")?,
+                    data: crate::runtime::de::required(slot_1, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AssetBase64", FIELDS, Visitor)
+    }
 }
 
 #[cfg(any(feature = "avatars", feature = "video-agent", feature = "videos"))]
@@ -51,11 +98,59 @@ impl AssetBase64 {
     )
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AssetId {
     /// HeyGen asset ID from POST /v1/asset upload endpoint
     pub asset_id: String,
+}
+
+#[cfg(
+    any(
+        feature = "avatars",
+        feature = "lipsync",
+        feature = "video-agent",
+        feature = "video-translate",
+        feature = "videos"
+    )
+)]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for AssetId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["asset_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AssetId;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct AssetId")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssetId, A::Error> {
+                let mut slot_0: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(&mut map, &mut slot_0, "asset_id")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AssetId {
+                    asset_id: crate::runtime::de::required(slot_0, "asset_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AssetId", FIELDS, Visitor)
+    }
 }
 
 #[cfg(
@@ -93,11 +188,57 @@ impl AssetId {
     )
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AssetUrl {
     /// Publicly accessible HTTPS URL for the asset
     pub url: String,
+}
+
+#[cfg(
+    any(
+        feature = "avatars",
+        feature = "lipsync",
+        feature = "video-agent",
+        feature = "video-translate",
+        feature = "videos"
+    )
+)]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for AssetUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["url"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AssetUrl;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct AssetUrl")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssetUrl, A::Error> {
+                let mut slot_0: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "url")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AssetUrl {
+                    url: crate::runtime::de::required(slot_0, "url")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AssetUrl", FIELDS, Visitor)
+    }
 }
 
 #[cfg(
@@ -271,7 +412,7 @@ impl<'de> serde::Deserialize<'de> for AssetUrlOrIdOrBase64 {
 
 /// A single voice in the listing response.
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AudioVoiceItem {
@@ -309,7 +450,7 @@ pub struct AudioVoiceItem {
     /// ```json
     /// "https://files.heygen.ai/voice/preview_sara.mp3"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub preview_audio_url: Option<String>,
     /// Whether the voice supports SSML pause/break tags.
     ///
@@ -332,6 +473,102 @@ pub struct AudioVoiceItem {
     /// "public"
     /// ```
     pub r#type: AudioVoiceType,
+}
+
+#[cfg(any(feature = "voices", feature = "legacy-voices"))]
+impl<'de> serde::Deserialize<'de> for AudioVoiceItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "voice_id",
+            "name",
+            "language",
+            "gender",
+            "preview_audio_url",
+            "support_pause",
+            "support_locale",
+            "type",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AudioVoiceItem;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct AudioVoiceItem")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AudioVoiceItem, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<String> = None;
+                let mut slot_3: Option<String> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<bool> = None;
+                let mut slot_6: Option<bool> = None;
+                let mut slot_7: Option<AudioVoiceType> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(&mut map, &mut slot_0, "voice_id")?
+                        }
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "name")?,
+                        2 => {
+                            crate::runtime::de::field(&mut map, &mut slot_2, "language")?
+                        }
+                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "gender")?,
+                        4 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_4,
+                                "preview_audio_url",
+                            )?
+                        }
+                        5 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_5,
+                                "support_pause",
+                            )?
+                        }
+                        6 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_6,
+                                "support_locale",
+                            )?
+                        }
+                        7 => crate::runtime::de::field(&mut map, &mut slot_7, "type")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AudioVoiceItem {
+                    voice_id: crate::runtime::de::required(slot_0, "voice_id")?,
+                    name: crate::runtime::de::required(slot_1, "name")?,
+                    language: crate::runtime::de::required(slot_2, "language")?,
+                    gender: crate::runtime::de::required(slot_3, "gender")?,
+                    preview_audio_url: slot_4.flatten(),
+                    support_pause: crate::runtime::de::required(
+                        slot_5,
+                        "support_pause",
+                    )?,
+                    support_locale: crate::runtime::de::required(
+                        slot_6,
+                        "support_locale",
+                    )?,
+                    r#type: crate::runtime::de::required(slot_7, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AudioVoiceItem", FIELDS, Visitor)
+    }
 }
 
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
@@ -426,7 +663,7 @@ crate::runtime::string_enum!(
 );
 /// The `AutoReloadInfo` schema.
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AutoReloadInfo {
@@ -439,14 +676,70 @@ pub struct AutoReloadInfo {
     /// ```json
     /// 10.0
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub threshold_usd: Option<f64>,
     /// Example:
     /// ```json
     /// 50.0
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_usd: Option<f64>,
+}
+
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+impl<'de> serde::Deserialize<'de> for AutoReloadInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["enabled", "threshold_usd", "amount_usd"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AutoReloadInfo;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct AutoReloadInfo")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AutoReloadInfo, A::Error> {
+                let mut slot_0: Option<bool> = None;
+                let mut slot_1: Option<Option<f64>> = None;
+                let mut slot_2: Option<Option<f64>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "enabled")?,
+                        1 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_1,
+                                "threshold_usd",
+                            )?
+                        }
+                        2 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_2,
+                                "amount_usd",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AutoReloadInfo {
+                    enabled: crate::runtime::de::required(slot_0, "enabled")?,
+                    threshold_usd: slot_1.flatten(),
+                    amount_usd: slot_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("AutoReloadInfo", FIELDS, Visitor)
+    }
 }
 
 #[cfg(any(feature = "user", feature = "legacy-user"))]
@@ -481,7 +774,7 @@ impl AutoReloadInfo {
 
 /// Error details for a failed avatar creation.
 #[cfg(feature = "avatars")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AvatarError {
@@ -499,6 +792,47 @@ pub struct AvatarError {
     /// "Footage duration must be between 15s and 600s"
     /// ```
     pub message: String,
+}
+
+#[cfg(feature = "avatars")]
+impl<'de> serde::Deserialize<'de> for AvatarError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code", "message"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AvatarError;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct AvatarError")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AvatarError, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "code")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "message")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AvatarError {
+                    code: crate::runtime::de::required(slot_0, "code")?,
+                    message: crate::runtime::de::required(slot_1, "message")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AvatarError", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "avatars")]
@@ -529,7 +863,7 @@ impl AvatarError {
 /// Groups are containers for looks (outfits/styles). To determine avatar type
 /// and engine compatibility, fetch the looks via GET /v3/avatars/looks.
 #[cfg(feature = "avatars")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AvatarGroupItem {
@@ -553,7 +887,7 @@ pub struct AvatarGroupItem {
     /// ```json
     /// "https://files.heygen.ai/avatar/anna_preview.jpg"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub preview_image_url: Option<String>,
     /// URL to the avatar preview video.
     ///
@@ -561,7 +895,7 @@ pub struct AvatarGroupItem {
     /// ```json
     /// "https://files.heygen.ai/avatar/anna_preview.mp4"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub preview_video_url: Option<String>,
     /// Gender of the avatar.
     ///
@@ -569,7 +903,7 @@ pub struct AvatarGroupItem {
     /// ```json
     /// "female"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub gender: Option<String>,
     /// Unix timestamp (seconds) when the avatar was created.
     ///
@@ -591,7 +925,7 @@ pub struct AvatarGroupItem {
     /// ```json
     /// "1bd001e7e50f421d891986aad5c8bbd2"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_voice_id: Option<String>,
     /// The status of consent for the group. None means consent is not required.
     ///
@@ -599,7 +933,7 @@ pub struct AvatarGroupItem {
     /// ```json
     /// "approved"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub consent_status: Option<String>,
     /// Training status of the avatar group. Only present for private avatars.
     ///
@@ -607,11 +941,127 @@ pub struct AvatarGroupItem {
     /// ```json
     /// "completed"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<AvatarStatus>,
     /// Error details. Only present when status is 'failed'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error: Option<AvatarError>,
+}
+
+#[cfg(feature = "avatars")]
+impl<'de> serde::Deserialize<'de> for AvatarGroupItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "preview_image_url",
+            "preview_video_url",
+            "gender",
+            "created_at",
+            "looks_count",
+            "default_voice_id",
+            "consent_status",
+            "status",
+            "error",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AvatarGroupItem;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct AvatarGroupItem")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AvatarGroupItem, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<i64> = None;
+                let mut slot_6: Option<i64> = None;
+                let mut slot_7: Option<Option<String>> = None;
+                let mut slot_8: Option<Option<String>> = None;
+                let mut slot_9: Option<Option<AvatarStatus>> = None;
+                let mut slot_10: Option<Option<AvatarError>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "id")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "name")?,
+                        2 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_2,
+                                "preview_image_url",
+                            )?
+                        }
+                        3 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_3,
+                                "preview_video_url",
+                            )?
+                        }
+                        4 => crate::runtime::de::field(&mut map, &mut slot_4, "gender")?,
+                        5 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_5,
+                                "created_at",
+                            )?
+                        }
+                        6 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_6,
+                                "looks_count",
+                            )?
+                        }
+                        7 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_7,
+                                "default_voice_id",
+                            )?
+                        }
+                        8 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_8,
+                                "consent_status",
+                            )?
+                        }
+                        9 => crate::runtime::de::field(&mut map, &mut slot_9, "status")?,
+                        10 => crate::runtime::de::field(&mut map, &mut slot_10, "error")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AvatarGroupItem {
+                    id: crate::runtime::de::required(slot_0, "id")?,
+                    name: crate::runtime::de::required(slot_1, "name")?,
+                    preview_image_url: slot_2.flatten(),
+                    preview_video_url: slot_3.flatten(),
+                    gender: slot_4.flatten(),
+                    created_at: crate::runtime::de::required(slot_5, "created_at")?,
+                    looks_count: crate::runtime::de::required(slot_6, "looks_count")?,
+                    default_voice_id: slot_7.flatten(),
+                    consent_status: slot_8.flatten(),
+                    status: slot_9.flatten(),
+                    error: slot_10.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("AvatarGroupItem", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "avatars")]
@@ -710,7 +1160,7 @@ impl AvatarGroupItem {
 /// The ``id`` field is the look-level identifier to pass as ``avatar_id``
 /// to POST /v3/videos.
 #[cfg(feature = "avatars")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AvatarLookItem {
@@ -741,7 +1191,7 @@ pub struct AvatarLookItem {
     /// ```json
     /// "ag_abc123"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub group_id: Option<String>,
     /// URL to the look preview image.
     ///
@@ -749,7 +1199,7 @@ pub struct AvatarLookItem {
     /// ```json
     /// "https://files.heygen.ai/look/business_preview.jpg"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub preview_image_url: Option<String>,
     /// URL to the look preview video.
     ///
@@ -757,7 +1207,7 @@ pub struct AvatarLookItem {
     /// ```json
     /// "https://files.heygen.ai/look/business_preview.mp4"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub preview_video_url: Option<String>,
     /// Gender of the avatar.
     ///
@@ -765,7 +1215,7 @@ pub struct AvatarLookItem {
     /// ```json
     /// "female"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub gender: Option<String>,
     /// Tags associated with the look.
     ///
@@ -776,7 +1226,7 @@ pub struct AvatarLookItem {
     ///   "formal"
     /// ]
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<String>>,
     /// Default voice ID for this look.
     ///
@@ -784,7 +1234,7 @@ pub struct AvatarLookItem {
     /// ```json
     /// "1bd001e7e50f421d891986aad5c8bbd2"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_voice_id: Option<String>,
     /// Engine values this look supports for POST /v3/videos.
     ///
@@ -795,7 +1245,7 @@ pub struct AvatarLookItem {
     ///   "avatar_4_turbo"
     /// ]
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub supported_api_engines: Option<Vec<String>>,
     /// Native width of the look in pixels.
     ///
@@ -803,7 +1253,7 @@ pub struct AvatarLookItem {
     /// ```json
     /// 1920
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub image_width: Option<i64>,
     /// Native height of the look in pixels.
     ///
@@ -811,10 +1261,10 @@ pub struct AvatarLookItem {
     /// ```json
     /// 1080
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub image_height: Option<i64>,
     /// Preferred orientation of the look: 'portrait', 'landscape', or 'square'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub preferred_orientation: Option<AvatarLookItemPreferredOrientation>,
     /// Training status of the avatar look: 'processing', 'completed', or 'failed'. Only present for private avatars.
     ///
@@ -822,11 +1272,159 @@ pub struct AvatarLookItem {
     /// ```json
     /// "completed"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<AvatarStatus>,
     /// Error details. Only present when status is 'failed'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error: Option<AvatarError>,
+}
+
+#[cfg(feature = "avatars")]
+impl<'de> serde::Deserialize<'de> for AvatarLookItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "avatar_type",
+            "group_id",
+            "preview_image_url",
+            "preview_video_url",
+            "gender",
+            "tags",
+            "default_voice_id",
+            "supported_api_engines",
+            "image_width",
+            "image_height",
+            "preferred_orientation",
+            "status",
+            "error",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AvatarLookItem;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct AvatarLookItem")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AvatarLookItem, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<AvatarLookType> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<String>> = None;
+                let mut slot_7: Option<Option<Vec<String>>> = None;
+                let mut slot_8: Option<Option<String>> = None;
+                let mut slot_9: Option<Option<Vec<String>>> = None;
+                let mut slot_10: Option<Option<i64>> = None;
+                let mut slot_11: Option<Option<i64>> = None;
+                let mut slot_12: Option<Option<AvatarLookItemPreferredOrientation>> = None;
+                let mut slot_13: Option<Option<AvatarStatus>> = None;
+                let mut slot_14: Option<Option<AvatarError>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "id")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "name")?,
+                        2 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_2,
+                                "avatar_type",
+                            )?
+                        }
+                        3 => {
+                            crate::runtime::de::field(&mut map, &mut slot_3, "group_id")?
+                        }
+                        4 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_4,
+                                "preview_image_url",
+                            )?
+                        }
+                        5 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_5,
+                                "preview_video_url",
+                            )?
+                        }
+                        6 => crate::runtime::de::field(&mut map, &mut slot_6, "gender")?,
+                        7 => crate::runtime::de::field(&mut map, &mut slot_7, "tags")?,
+                        8 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_8,
+                                "default_voice_id",
+                            )?
+                        }
+                        9 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_9,
+                                "supported_api_engines",
+                            )?
+                        }
+                        10 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_10,
+                                "image_width",
+                            )?
+                        }
+                        11 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_11,
+                                "image_height",
+                            )?
+                        }
+                        12 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_12,
+                                "preferred_orientation",
+                            )?
+                        }
+                        13 => {
+                            crate::runtime::de::field(&mut map, &mut slot_13, "status")?
+                        }
+                        14 => crate::runtime::de::field(&mut map, &mut slot_14, "error")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(AvatarLookItem {
+                    id: crate::runtime::de::required(slot_0, "id")?,
+                    name: crate::runtime::de::required(slot_1, "name")?,
+                    avatar_type: crate::runtime::de::required(slot_2, "avatar_type")?,
+                    group_id: slot_3.flatten(),
+                    preview_image_url: slot_4.flatten(),
+                    preview_video_url: slot_5.flatten(),
+                    gender: slot_6.flatten(),
+                    tags: slot_7.flatten(),
+                    default_voice_id: slot_8.flatten(),
+                    supported_api_engines: slot_9.flatten(),
+                    image_width: slot_10.flatten(),
+                    image_height: slot_11.flatten(),
+                    preferred_orientation: slot_12.flatten(),
+                    status: slot_13.flatten(),
+                    error: slot_14.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("AvatarLookItem", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "avatars")]
@@ -1015,20 +1613,69 @@ crate::runtime::string_enum!(
 /// Background configuration for the generated video.
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BackgroundSetting {
     /// Background type. 'color' uses a solid hex color; 'image' uses an image from url or asset_id.
     pub r#type: BackgroundSettingType,
     /// Hex color code (e.g. '#ff0000'). Required when type is 'color'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// URL of the background image. Used when type is 'image'. Mutually exclusive with asset_id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// HeyGen asset ID of the background image. Used when type is 'image'. Mutually exclusive with url.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
+}
+
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for BackgroundSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["type", "value", "url", "asset_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BackgroundSetting;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct BackgroundSetting")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BackgroundSetting, A::Error> {
+                let mut slot_0: Option<BackgroundSettingType> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "type")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "value")?,
+                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "url")?,
+                        3 => {
+                            crate::runtime::de::field(&mut map, &mut slot_3, "asset_id")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(BackgroundSetting {
+                    r#type: crate::runtime::de::required(slot_0, "type")?,
+                    value: slot_1.flatten(),
+                    url: slot_2.flatten(),
+                    asset_id: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("BackgroundSetting", FIELDS, Visitor)
+    }
 }
 
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
@@ -1112,12 +1759,56 @@ crate::runtime::string_enum!(
 /// Request body for POST /v3/avatars/{group_id}/consent.
 #[cfg(feature = "avatars")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateAvatarConsentRequest {
     /// Callback URL where the user is redirected after completing consent. Defaults to HeyGen's consent completion page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reroute_url: Option<String>,
+}
+
+#[cfg(feature = "avatars")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateAvatarConsentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["reroute_url"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateAvatarConsentRequest;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct CreateAvatarConsentRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateAvatarConsentRequest, A::Error> {
+                let mut slot_0: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "reroute_url",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateAvatarConsentRequest {
+                    reroute_url: slot_0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateAvatarConsentRequest", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "avatars")]
@@ -1136,7 +1827,7 @@ impl CreateAvatarConsentRequest {
 
 /// Response body for POST /v3/avatars/{group_id}/consent.
 #[cfg(feature = "avatars")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateAvatarConsentResponse {
@@ -1144,6 +1835,53 @@ pub struct CreateAvatarConsentResponse {
     pub avatar_group: AvatarGroupItem,
     /// URL to the consent page.
     pub url: String,
+}
+
+#[cfg(feature = "avatars")]
+impl<'de> serde::Deserialize<'de> for CreateAvatarConsentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["avatar_group", "url"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateAvatarConsentResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct CreateAvatarConsentResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateAvatarConsentResponse, A::Error> {
+                let mut slot_0: Option<AvatarGroupItem> = None;
+                let mut slot_1: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "avatar_group",
+                            )?
+                        }
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "url")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateAvatarConsentResponse {
+                    avatar_group: crate::runtime::de::required(slot_0, "avatar_group")?,
+                    url: crate::runtime::de::required(slot_1, "url")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateAvatarConsentResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "avatars")]
@@ -1257,16 +1995,69 @@ impl<'de> serde::Deserialize<'de> for CreateAvatarRequestBody {
 
 /// The `CreateAvatarResponse` schema.
 #[cfg(feature = "avatars")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateAvatarResponse {
     /// The avatar item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub avatar_item: Option<AvatarLookItem>,
     /// The avatar group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub avatar_group: Option<AvatarGroupItem>,
+}
+
+#[cfg(feature = "avatars")]
+impl<'de> serde::Deserialize<'de> for CreateAvatarResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["avatar_item", "avatar_group"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateAvatarResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct CreateAvatarResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateAvatarResponse, A::Error> {
+                let mut slot_0: Option<Option<AvatarLookItem>> = None;
+                let mut slot_1: Option<Option<AvatarGroupItem>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "avatar_item",
+                            )?
+                        }
+                        1 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_1,
+                                "avatar_group",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateAvatarResponse {
+                    avatar_item: slot_0.flatten(),
+                    avatar_group: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateAvatarResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "avatars")]
@@ -1292,60 +2083,250 @@ impl CreateAvatarResponse {
 /// Request body for POST /v2/videos — unified video creation.
 #[cfg(feature = "legacy-videos")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateAvatarVideoRequest {
     /// HeyGen avatar ID (photo avatar or video avatar). Mutually exclusive with image_url and image_asset_id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_id: Option<String>,
     /// Public URL of an image to animate. Mutually exclusive with avatar_id and image_asset_id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// HeyGen asset ID of an uploaded image. Mutually exclusive with avatar_id and image_url.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_asset_id: Option<String>,
     /// Text script for the avatar to speak. Requires voice_id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub script: Option<String>,
     /// Voice ID for text-to-speech or speech-to-speech. Required when script is provided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_id: Option<String>,
     /// Public URL of an audio file to lip-sync. Mutually exclusive with script.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_url: Option<String>,
     /// HeyGen asset ID of an uploaded audio file. Mutually exclusive with script.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_asset_id: Option<String>,
     /// Display title for the video in the HeyGen dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Output video resolution.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<VideoResolution>,
     /// Output video aspect ratio.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<VideoAspectRatio>,
     /// Natural-language prompt controlling avatar body motion. Photo avatars only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub motion_prompt: Option<String>,
     /// Avatar expressiveness level: 'high', 'medium', or 'low'. Photo avatars only. Defaults to 'low' when omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expressiveness: Option<Expressiveness>,
     /// Remove the avatar background. Video avatars must be trained with matting enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remove_background: Option<bool>,
     /// Background settings for the video.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<BackgroundSetting>,
     /// Voice tuning parameters (speed, pitch, locale).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_settings: Option<VoiceSettingsInput>,
     /// Webhook URL to receive a POST notification when the video is ready.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
     /// Caller-defined identifier echoed back in the webhook payload.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_id: Option<String>,
+}
+
+#[cfg(feature = "legacy-videos")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateAvatarVideoRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "avatar_id",
+            "image_url",
+            "image_asset_id",
+            "script",
+            "voice_id",
+            "audio_url",
+            "audio_asset_id",
+            "title",
+            "resolution",
+            "aspect_ratio",
+            "motion_prompt",
+            "expressiveness",
+            "remove_background",
+            "background",
+            "voice_settings",
+            "callback_url",
+            "callback_id",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateAvatarVideoRequest;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct CreateAvatarVideoRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateAvatarVideoRequest, A::Error> {
+                let mut slot_0: Option<Option<String>> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<String>> = None;
+                let mut slot_7: Option<Option<String>> = None;
+                let mut slot_8: Option<Option<VideoResolution>> = None;
+                let mut slot_9: Option<Option<VideoAspectRatio>> = None;
+                let mut slot_10: Option<Option<String>> = None;
+                let mut slot_11: Option<Option<Expressiveness>> = None;
+                let mut slot_12: Option<Option<bool>> = None;
+                let mut slot_13: Option<Option<BackgroundSetting>> = None;
+                let mut slot_14: Option<Option<VoiceSettingsInput>> = None;
+                let mut slot_15: Option<Option<String>> = None;
+                let mut slot_16: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "avatar_id",
+                            )?
+                        }
+                        1 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_1,
+                                "image_url",
+                            )?
+                        }
+                        2 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_2,
+                                "image_asset_id",
+                            )?
+                        }
+                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "script")?,
+                        4 => {
+                            crate::runtime::de::field(&mut map, &mut slot_4, "voice_id")?
+                        }
+                        5 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_5,
+                                "audio_url",
+                            )?
+                        }
+                        6 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_6,
+                                "audio_asset_id",
+                            )?
+                        }
+                        7 => crate::runtime::de::field(&mut map, &mut slot_7, "title")?,
+                        8 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_8,
+                                "resolution",
+                            )?
+                        }
+                        9 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_9,
+                                "aspect_ratio",
+                            )?
+                        }
+                        10 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_10,
+                                "motion_prompt",
+                            )?
+                        }
+                        11 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_11,
+                                "expressiveness",
+                            )?
+                        }
+                        12 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_12,
+                                "remove_background",
+                            )?
+                        }
+                        13 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_13,
+                                "background",
+                            )?
+                        }
+                        14 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_14,
+                                "voice_settings",
+                            )?
+                        }
+                        15 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_15,
+                                "callback_url",
+                            )?
+                        }
+                        16 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_16,
+                                "callback_id",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateAvatarVideoRequest {
+                    avatar_id: slot_0.flatten(),
+                    image_url: slot_1.flatten(),
+                    image_asset_id: slot_2.flatten(),
+                    script: slot_3.flatten(),
+                    voice_id: slot_4.flatten(),
+                    audio_url: slot_5.flatten(),
+                    audio_asset_id: slot_6.flatten(),
+                    title: slot_7.flatten(),
+                    resolution: slot_8.flatten(),
+                    aspect_ratio: slot_9.flatten(),
+                    motion_prompt: slot_10.flatten(),
+                    expressiveness: slot_11.flatten(),
+                    remove_background: slot_12.flatten(),
+                    background: slot_13.flatten(),
+                    voice_settings: slot_14.flatten(),
+                    callback_url: slot_15.flatten(),
+                    callback_id: slot_16.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateAvatarVideoRequest", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "legacy-videos")]
@@ -1460,7 +2441,7 @@ impl CreateAvatarVideoRequest {
 
 /// The `CreateAvatarVideoResponse` schema.
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateAvatarVideoResponse {
@@ -1478,6 +2459,49 @@ pub struct CreateAvatarVideoResponse {
     /// "waiting"
     /// ```
     pub status: String,
+}
+
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+impl<'de> serde::Deserialize<'de> for CreateAvatarVideoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["video_id", "status"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateAvatarVideoResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct CreateAvatarVideoResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateAvatarVideoResponse, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(&mut map, &mut slot_0, "video_id")?
+                        }
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "status")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateAvatarVideoResponse {
+                    video_id: crate::runtime::de::required(slot_0, "video_id")?,
+                    status: crate::runtime::de::required(slot_1, "status")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateAvatarVideoResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
@@ -1506,11 +2530,55 @@ impl CreateAvatarVideoResponse {
 /// Request body for multi-workflow graph execution via POST /v1/workflows/graph-executions.
 #[cfg(feature = "legacy-workflows")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateGraphExecutionRequest {
     /// Workflows to execute as a DAG
     pub workflows: Vec<WorkflowRequestEntry>,
+}
+
+#[cfg(feature = "legacy-workflows")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateGraphExecutionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["workflows"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateGraphExecutionRequest;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct CreateGraphExecutionRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateGraphExecutionRequest, A::Error> {
+                let mut slot_0: Option<Vec<WorkflowRequestEntry>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "workflows",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateGraphExecutionRequest {
+                    workflows: crate::runtime::de::required(slot_0, "workflows")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateGraphExecutionRequest", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "legacy-workflows")]
@@ -1532,7 +2600,6 @@ impl CreateGraphExecutionRequest {
 /// Request body for POST /v3/lipsyncs.
 #[cfg(feature = "lipsync")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateLipsyncRequest {
     /// Source video — provide as {type: 'url', url: '...'} or {type: 'asset_id', asset_id: '...'}
@@ -1540,59 +2607,232 @@ pub struct CreateLipsyncRequest {
     /// Replacement audio — provide as {type: 'url', url: '...'} or {type: 'asset_id', asset_id: '...'}
     pub audio: AssetUrlOrId,
     /// Title for the lipsync job
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Quality mode: 'speed' (faster) or 'precision' (higher quality, uses avatar inference)
     ///
     /// Default: `"speed"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<VideoTranslationMode>,
     /// Webhook URL for completion notifications
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
     /// ID included in webhook payload
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_id: Option<String>,
     /// Generate captions for the output video
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_caption: Option<bool>,
     /// Preserve the source video's encoding specs (resolution, bitrate).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keep_the_same_format: Option<bool>,
     /// Allow dynamic duration adjustment
     ///
     /// Default: `true`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_dynamic_duration: Option<bool>,
     /// Remove background music
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_music_track: Option<bool>,
     /// Enhance speech quality
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_speech_enhancement: Option<bool>,
     /// Add watermark to output
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_watermark: Option<bool>,
     /// Start time in seconds for partial lipsync
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<f64>,
     /// End time in seconds for partial lipsync
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<f64>,
     /// Frame rate mode: 'vfr', 'cfr', or 'passthrough'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fps_mode: Option<String>,
     /// Project/folder ID to organize lipsync into
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_id: Option<String>,
+}
+
+#[cfg(feature = "lipsync")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateLipsyncRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "video",
+            "audio",
+            "title",
+            "mode",
+            "callback_url",
+            "callback_id",
+            "enable_caption",
+            "keep_the_same_format",
+            "enable_dynamic_duration",
+            "disable_music_track",
+            "enable_speech_enhancement",
+            "enable_watermark",
+            "start_time",
+            "end_time",
+            "fps_mode",
+            "folder_id",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateLipsyncRequest;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct CreateLipsyncRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateLipsyncRequest, A::Error> {
+                let mut slot_0: Option<AssetUrlOrId> = None;
+                let mut slot_1: Option<AssetUrlOrId> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<VideoTranslationMode>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<bool>> = None;
+                let mut slot_7: Option<Option<bool>> = None;
+                let mut slot_8: Option<Option<bool>> = None;
+                let mut slot_9: Option<Option<bool>> = None;
+                let mut slot_10: Option<Option<bool>> = None;
+                let mut slot_11: Option<Option<bool>> = None;
+                let mut slot_12: Option<Option<f64>> = None;
+                let mut slot_13: Option<Option<f64>> = None;
+                let mut slot_14: Option<Option<String>> = None;
+                let mut slot_15: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "video")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "audio")?,
+                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "title")?,
+                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "mode")?,
+                        4 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_4,
+                                "callback_url",
+                            )?
+                        }
+                        5 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_5,
+                                "callback_id",
+                            )?
+                        }
+                        6 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_6,
+                                "enable_caption",
+                            )?
+                        }
+                        7 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_7,
+                                "keep_the_same_format",
+                            )?
+                        }
+                        8 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_8,
+                                "enable_dynamic_duration",
+                            )?
+                        }
+                        9 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_9,
+                                "disable_music_track",
+                            )?
+                        }
+                        10 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_10,
+                                "enable_speech_enhancement",
+                            )?
+                        }
+                        11 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_11,
+                                "enable_watermark",
+                            )?
+                        }
+                        12 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_12,
+                                "start_time",
+                            )?
+                        }
+                        13 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_13,
+                                "end_time",
+                            )?
+                        }
+                        14 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_14,
+                                "fps_mode",
+                            )?
+                        }
+                        15 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_15,
+                                "folder_id",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateLipsyncRequest {
+                    video: crate::runtime::de::required(slot_0, "video")?,
+                    audio: crate::runtime::de::required(slot_1, "audio")?,
+                    title: slot_2.flatten(),
+                    mode: slot_3.flatten(),
+                    callback_url: slot_4.flatten(),
+                    callback_id: slot_5.flatten(),
+                    enable_caption: slot_6.flatten(),
+                    keep_the_same_format: slot_7.flatten(),
+                    enable_dynamic_duration: slot_8.flatten(),
+                    disable_music_track: slot_9.flatten(),
+                    enable_speech_enhancement: slot_10.flatten(),
+                    enable_watermark: slot_11.flatten(),
+                    start_time: slot_12.flatten(),
+                    end_time: slot_13.flatten(),
+                    fps_mode: slot_14.flatten(),
+                    folder_id: slot_15.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateLipsyncRequest", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "lipsync")]
@@ -1719,7 +2959,6 @@ impl CreateLipsyncRequest {
 /// The `CreatePhotoAvatarRequest` schema.
 #[cfg(feature = "avatars")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreatePhotoAvatarRequest {
     /// Name of the avatar.
@@ -1727,8 +2966,59 @@ pub struct CreatePhotoAvatarRequest {
     /// Photo asset of the avatar.
     pub file: AssetUrlOrIdOrBase64,
     /// Optional identity you would like to attach the photo avatar to. By default it will create a new identity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_group_id: Option<String>,
+}
+
+#[cfg(feature = "avatars")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreatePhotoAvatarRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "file", "avatar_group_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreatePhotoAvatarRequest;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct CreatePhotoAvatarRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePhotoAvatarRequest, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<AssetUrlOrIdOrBase64> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "name")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "file")?,
+                        2 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_2,
+                                "avatar_group_id",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreatePhotoAvatarRequest {
+                    name: crate::runtime::de::required(slot_0, "name")?,
+                    file: crate::runtime::de::required(slot_1, "file")?,
+                    avatar_group_id: slot_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreatePhotoAvatarRequest", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "avatars")]
@@ -1764,7 +3054,6 @@ impl CreatePhotoAvatarRequest {
 /// The `CreatePromptAvatarRequest` schema.
 #[cfg(feature = "avatars")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreatePromptAvatarRequest {
     /// Name of the avatar.
@@ -1772,11 +3061,76 @@ pub struct CreatePromptAvatarRequest {
     /// Prompt for avatar generation.
     pub prompt: String,
     /// Reference images you want to be included in the avatar. Max 3. Will only work with an avatar_group_id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_images: Option<Vec<AssetUrlOrIdOrBase64>>,
     /// Optional identity you would like to attach the prompted avatar to. By default it will create a new identity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_group_id: Option<String>,
+}
+
+#[cfg(feature = "avatars")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreatePromptAvatarRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "name",
+            "prompt",
+            "reference_images",
+            "avatar_group_id",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreatePromptAvatarRequest;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct CreatePromptAvatarRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePromptAvatarRequest, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<Option<Vec<AssetUrlOrIdOrBase64>>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "name")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "prompt")?,
+                        2 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_2,
+                                "reference_images",
+                            )?
+                        }
+                        3 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_3,
+                                "avatar_group_id",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreatePromptAvatarRequest {
+                    name: crate::runtime::de::required(slot_0, "name")?,
+                    prompt: crate::runtime::de::required(slot_1, "prompt")?,
+                    reference_images: slot_2.flatten(),
+                    avatar_group_id: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreatePromptAvatarRequest", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "avatars")]
@@ -1822,7 +3176,6 @@ impl CreatePromptAvatarRequest {
 /// Request body for POST /v3/video-translations/proofreads.
 #[cfg(feature = "video-translate")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateProofreadRequest {
     /// Source video — provide as {type: 'url', url: '...'} or {type: 'asset_id', asset_id: '...'}
@@ -1832,42 +3185,178 @@ pub struct CreateProofreadRequest {
     /// Title for the proofread job
     pub title: String,
     /// Custom brand voice ID. Requires brand voice setup.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub brand_voice_id: Option<String>,
     /// Number of speakers (improves speaker separation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub speaker_num: Option<i64>,
     /// Project/folder ID to organize proofread into
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_id: Option<String>,
     /// Allow dynamic duration adjustment
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_video_stretching: Option<bool>,
     /// Remove background music
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_music_track: Option<bool>,
     /// Enhance speech quality
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_speech_enhancement: Option<bool>,
     /// Initial SRT file — provide as {type: 'url', url: '...'} or {type: 'asset_id', asset_id: '...'}
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub srt: Option<AssetUrlOrId>,
     /// Translation quality mode: 'speed' (faster) or 'precision' (higher quality)
     ///
     /// Default: `"speed"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<VideoTranslationMode>,
     /// Preserve the source video's encoding specs (resolution, bitrate)
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keep_the_same_format: Option<bool>,
+}
+
+#[cfg(feature = "video-translate")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateProofreadRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "video",
+            "output_languages",
+            "title",
+            "brand_voice_id",
+            "speaker_num",
+            "folder_id",
+            "enable_video_stretching",
+            "disable_music_track",
+            "enable_speech_enhancement",
+            "srt",
+            "mode",
+            "keep_the_same_format",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateProofreadRequest;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct CreateProofreadRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateProofreadRequest, A::Error> {
+                let mut slot_0: Option<AssetUrlOrId> = None;
+                let mut slot_1: Option<Vec<String>> = None;
+                let mut slot_2: Option<String> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<i64>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<bool>> = None;
+                let mut slot_7: Option<Option<bool>> = None;
+                let mut slot_8: Option<Option<bool>> = None;
+                let mut slot_9: Option<Option<AssetUrlOrId>> = None;
+                let mut slot_10: Option<Option<VideoTranslationMode>> = None;
+                let mut slot_11: Option<Option<bool>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "video")?,
+                        1 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_1,
+                                "output_languages",
+                            )?
+                        }
+                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "title")?,
+                        3 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_3,
+                                "brand_voice_id",
+                            )?
+                        }
+                        4 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_4,
+                                "speaker_num",
+                            )?
+                        }
+                        5 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_5,
+                                "folder_id",
+                            )?
+                        }
+                        6 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_6,
+                                "enable_video_stretching",
+                            )?
+                        }
+                        7 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_7,
+                                "disable_music_track",
+                            )?
+                        }
+                        8 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_8,
+                                "enable_speech_enhancement",
+                            )?
+                        }
+                        9 => crate::runtime::de::field(&mut map, &mut slot_9, "srt")?,
+                        10 => crate::runtime::de::field(&mut map, &mut slot_10, "mode")?,
+                        11 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_11,
+                                "keep_the_same_format",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateProofreadRequest {
+                    video: crate::runtime::de::required(slot_0, "video")?,
+                    output_languages: crate::runtime::de::required(
+                        slot_1,
+                        "output_languages",
+                    )?,
+                    title: crate::runtime::de::required(slot_2, "title")?,
+                    brand_voice_id: slot_3.flatten(),
+                    speaker_num: slot_4.flatten(),
+                    folder_id: slot_5.flatten(),
+                    enable_video_stretching: slot_6.flatten(),
+                    disable_music_track: slot_7.flatten(),
+                    enable_speech_enhancement: slot_8.flatten(),
+                    srt: slot_9.flatten(),
+                    mode: slot_10.flatten(),
+                    keep_the_same_format: slot_11.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateProofreadRequest", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-translate")]
@@ -1969,7 +3458,7 @@ impl CreateProofreadRequest {
 
 /// Response for POST /v3/video-translations/proofreads.
 #[cfg(feature = "video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateProofreadResponse {
@@ -1977,6 +3466,56 @@ pub struct CreateProofreadResponse {
     pub proofread_ids: Vec<String>,
     /// Initial status (always processing)
     pub status: ProofreadStatus,
+}
+
+#[cfg(feature = "video-translate")]
+impl<'de> serde::Deserialize<'de> for CreateProofreadResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["proofread_ids", "status"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateProofreadResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct CreateProofreadResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateProofreadResponse, A::Error> {
+                let mut slot_0: Option<Vec<String>> = None;
+                let mut slot_1: Option<ProofreadStatus> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "proofread_ids",
+                            )?
+                        }
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "status")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateProofreadResponse {
+                    proofread_ids: crate::runtime::de::required(
+                        slot_0,
+                        "proofread_ids",
+                    )?,
+                    status: crate::runtime::de::required(slot_1, "status")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateProofreadResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-translate")]
@@ -2008,42 +3547,158 @@ impl CreateProofreadResponse {
 /// Request body for creating an interactive Video Agent session.
 #[cfg(feature = "video-agent")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateSessionRequest {
     /// Initial message to the Video Agent (1-10000 characters)
     pub prompt: String,
     /// Specific avatar ID to use
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_id: Option<String>,
     /// Specific voice ID to use for narration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_id: Option<String>,
     /// Style ID from GET /v3/video-agents/styles. Applies a curated visual template to the generated video.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub style_id: Option<String>,
     /// Video orientation. If not provided, auto-detected from content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub orientation: Option<CreateSessionRequestOrientation>,
     /// Optional file attachments (max 20 files)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<AssetUrlOrIdOrBase64>>,
     /// If true, skip interactive review and go straight to video generation (no storyboard approval step)
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_proceed: Option<bool>,
     /// Persisted for future webhook delivery — not active in v1
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
     /// Persisted alongside callback_url for future use
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_id: Option<String>,
     /// When enabled, disables memory injection and extraction for this session
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub incognito_mode: Option<bool>,
+}
+
+#[cfg(feature = "video-agent")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateSessionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "prompt",
+            "avatar_id",
+            "voice_id",
+            "style_id",
+            "orientation",
+            "files",
+            "auto_proceed",
+            "callback_url",
+            "callback_id",
+            "incognito_mode",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSessionRequest;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct CreateSessionRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSessionRequest, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<CreateSessionRequestOrientation>> = None;
+                let mut slot_5: Option<Option<Vec<AssetUrlOrIdOrBase64>>> = None;
+                let mut slot_6: Option<Option<bool>> = None;
+                let mut slot_7: Option<Option<String>> = None;
+                let mut slot_8: Option<Option<String>> = None;
+                let mut slot_9: Option<Option<bool>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "prompt")?,
+                        1 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_1,
+                                "avatar_id",
+                            )?
+                        }
+                        2 => {
+                            crate::runtime::de::field(&mut map, &mut slot_2, "voice_id")?
+                        }
+                        3 => {
+                            crate::runtime::de::field(&mut map, &mut slot_3, "style_id")?
+                        }
+                        4 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_4,
+                                "orientation",
+                            )?
+                        }
+                        5 => crate::runtime::de::field(&mut map, &mut slot_5, "files")?,
+                        6 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_6,
+                                "auto_proceed",
+                            )?
+                        }
+                        7 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_7,
+                                "callback_url",
+                            )?
+                        }
+                        8 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_8,
+                                "callback_id",
+                            )?
+                        }
+                        9 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_9,
+                                "incognito_mode",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateSessionRequest {
+                    prompt: crate::runtime::de::required(slot_0, "prompt")?,
+                    avatar_id: slot_1.flatten(),
+                    voice_id: slot_2.flatten(),
+                    style_id: slot_3.flatten(),
+                    orientation: slot_4.flatten(),
+                    files: slot_5.flatten(),
+                    auto_proceed: slot_6.flatten(),
+                    callback_url: slot_7.flatten(),
+                    callback_id: slot_8.flatten(),
+                    incognito_mode: slot_9.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateSessionRequest", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-agent")]
@@ -2147,7 +3802,7 @@ crate::runtime::string_enum!(
 );
 /// Response from creating an interactive video agent session.
 #[cfg(feature = "video-agent")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateSessionResponse {
@@ -2155,6 +3810,59 @@ pub struct CreateSessionResponse {
     pub session_id: String,
     /// Unix timestamp of session creation
     pub created_at: i64,
+}
+
+#[cfg(feature = "video-agent")]
+impl<'de> serde::Deserialize<'de> for CreateSessionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["session_id", "created_at"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSessionResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct CreateSessionResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSessionResponse, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<i64> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "session_id",
+                            )?
+                        }
+                        1 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_1,
+                                "created_at",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateSessionResponse {
+                    session_id: crate::runtime::de::required(slot_0, "session_id")?,
+                    created_at: crate::runtime::de::required(slot_1, "created_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateSessionResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-agent")]
@@ -2186,37 +3894,143 @@ impl CreateSessionResponse {
 /// type-discriminated AssetInput union for flexible asset inputs.
 #[cfg(feature = "video-agent")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateVideoAgentRequest {
     /// The message/prompt for video generation (1-10000 characters)
     pub prompt: String,
     /// Specific avatar ID to use
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_id: Option<String>,
     /// Specific voice ID to use for narration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_id: Option<String>,
     /// Style ID from GET /v3/video-agents/styles. Applies a curated visual template to the generated video.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub style_id: Option<String>,
     /// Video orientation. If not provided, auto-detected from content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub orientation: Option<CreateSessionRequestOrientation>,
     /// Optional file attachments (max 20 files)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<AssetUrlOrIdOrBase64>>,
     /// Webhook URL for completion/failure notifications
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
     /// Optional callback ID included in webhook payload
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_id: Option<String>,
     /// When enabled, disables memory injection and extraction for this session
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub incognito_mode: Option<bool>,
+}
+
+#[cfg(feature = "video-agent")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateVideoAgentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "prompt",
+            "avatar_id",
+            "voice_id",
+            "style_id",
+            "orientation",
+            "files",
+            "callback_url",
+            "callback_id",
+            "incognito_mode",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateVideoAgentRequest;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct CreateVideoAgentRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateVideoAgentRequest, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<CreateSessionRequestOrientation>> = None;
+                let mut slot_5: Option<Option<Vec<AssetUrlOrIdOrBase64>>> = None;
+                let mut slot_6: Option<Option<String>> = None;
+                let mut slot_7: Option<Option<String>> = None;
+                let mut slot_8: Option<Option<bool>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "prompt")?,
+                        1 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_1,
+                                "avatar_id",
+                            )?
+                        }
+                        2 => {
+                            crate::runtime::de::field(&mut map, &mut slot_2, "voice_id")?
+                        }
+                        3 => {
+                            crate::runtime::de::field(&mut map, &mut slot_3, "style_id")?
+                        }
+                        4 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_4,
+                                "orientation",
+                            )?
+                        }
+                        5 => crate::runtime::de::field(&mut map, &mut slot_5, "files")?,
+                        6 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_6,
+                                "callback_url",
+                            )?
+                        }
+                        7 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_7,
+                                "callback_id",
+                            )?
+                        }
+                        8 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_8,
+                                "incognito_mode",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateVideoAgentRequest {
+                    prompt: crate::runtime::de::required(slot_0, "prompt")?,
+                    avatar_id: slot_1.flatten(),
+                    voice_id: slot_2.flatten(),
+                    style_id: slot_3.flatten(),
+                    orientation: slot_4.flatten(),
+                    files: slot_5.flatten(),
+                    callback_url: slot_6.flatten(),
+                    callback_id: slot_7.flatten(),
+                    incognito_mode: slot_8.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateVideoAgentRequest", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-agent")]
@@ -2299,7 +4113,7 @@ impl CreateVideoAgentRequest {
 /// Designed as a session resource for future extensibility — GET /v3/video-agents/{session_id}
 /// can return the same shape enriched with more fields (messages, video URL, etc.).
 #[cfg(feature = "video-agent")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateVideoAgentResponse {
@@ -2323,7 +4137,7 @@ pub struct CreateVideoAgentResponse {
     /// ```json
     /// "v_abc123def456"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub video_id: Option<String>,
     /// Unix timestamp of session creation
     ///
@@ -2332,6 +4146,67 @@ pub struct CreateVideoAgentResponse {
     /// 1711929600
     /// ```
     pub created_at: i64,
+}
+
+#[cfg(feature = "video-agent")]
+impl<'de> serde::Deserialize<'de> for CreateVideoAgentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["session_id", "status", "video_id", "created_at"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateVideoAgentResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct CreateVideoAgentResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateVideoAgentResponse, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<CreateVideoAgentResponseStatus> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<i64> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "session_id",
+                            )?
+                        }
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "status")?,
+                        2 => {
+                            crate::runtime::de::field(&mut map, &mut slot_2, "video_id")?
+                        }
+                        3 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_3,
+                                "created_at",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateVideoAgentResponse {
+                    session_id: crate::runtime::de::required(slot_0, "session_id")?,
+                    status: crate::runtime::de::required(slot_1, "status")?,
+                    video_id: slot_2.flatten(),
+                    created_at: crate::runtime::de::required(slot_3, "created_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateVideoAgentResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-agent")]
@@ -2398,7 +4273,6 @@ crate::runtime::string_enum!(
 /// The `CreateVideoAvatarRequest` schema.
 #[cfg(feature = "avatars")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateVideoAvatarRequest {
     /// Name of the avatar.
@@ -2406,8 +4280,59 @@ pub struct CreateVideoAvatarRequest {
     /// Footage of the avatar.
     pub file: AssetUrlOrIdOrBase64,
     /// Optional identity you would like to attach the video avatar to. By default it will create a new identity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_group_id: Option<String>,
+}
+
+#[cfg(feature = "avatars")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateVideoAvatarRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "file", "avatar_group_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateVideoAvatarRequest;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct CreateVideoAvatarRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateVideoAvatarRequest, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<AssetUrlOrIdOrBase64> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "name")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "file")?,
+                        2 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_2,
+                                "avatar_group_id",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateVideoAvatarRequest {
+                    name: crate::runtime::de::required(slot_0, "name")?,
+                    file: crate::runtime::de::required(slot_1, "file")?,
+                    avatar_group_id: slot_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateVideoAvatarRequest", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "avatars")]
@@ -2447,53 +4372,223 @@ impl CreateVideoAvatarRequest {
 /// (video avatar or photo avatar).
 #[cfg(feature = "videos")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateVideoFromAvatar {
     /// Display title for the video in the HeyGen dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Output video resolution.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<VideoResolution>,
     /// Output video aspect ratio.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<VideoAspectRatio>,
     /// Background settings for the video.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<BackgroundSetting>,
     /// Remove the avatar background. Video avatars must be trained with matting enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remove_background: Option<bool>,
     /// Webhook URL to receive a POST notification when the video is ready.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
     /// Caller-defined identifier echoed back in the webhook payload.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_id: Option<String>,
     /// Text script for the avatar to speak. Requires voice_id. Mutually exclusive with audio_url/audio_asset_id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub script: Option<String>,
     /// Voice ID for text-to-speech. Required when script is provided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_id: Option<String>,
     /// Public URL of an audio file to lip-sync. Mutually exclusive with script.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_url: Option<String>,
     /// HeyGen asset ID of an uploaded audio file. Mutually exclusive with script.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_asset_id: Option<String>,
     /// Voice tuning parameters (speed, pitch, locale).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_settings: Option<VoiceSettingsInput>,
     /// HeyGen avatar ID (video avatar or photo avatar look ID).
     pub avatar_id: String,
     /// Natural-language prompt controlling avatar body motion. Photo avatars only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub motion_prompt: Option<String>,
     /// Avatar expressiveness level. Photo avatars only. Defaults to 'low' when omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expressiveness: Option<Expressiveness>,
+}
+
+#[cfg(feature = "videos")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateVideoFromAvatar {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "title",
+            "resolution",
+            "aspect_ratio",
+            "background",
+            "remove_background",
+            "callback_url",
+            "callback_id",
+            "script",
+            "voice_id",
+            "audio_url",
+            "audio_asset_id",
+            "voice_settings",
+            "avatar_id",
+            "motion_prompt",
+            "expressiveness",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateVideoFromAvatar;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct CreateVideoFromAvatar")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateVideoFromAvatar, A::Error> {
+                let mut slot_0: Option<Option<String>> = None;
+                let mut slot_1: Option<Option<VideoResolution>> = None;
+                let mut slot_2: Option<Option<VideoAspectRatio>> = None;
+                let mut slot_3: Option<Option<BackgroundSetting>> = None;
+                let mut slot_4: Option<Option<bool>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<String>> = None;
+                let mut slot_7: Option<Option<String>> = None;
+                let mut slot_8: Option<Option<String>> = None;
+                let mut slot_9: Option<Option<String>> = None;
+                let mut slot_10: Option<Option<String>> = None;
+                let mut slot_11: Option<Option<VoiceSettingsInput>> = None;
+                let mut slot_12: Option<String> = None;
+                let mut slot_13: Option<Option<String>> = None;
+                let mut slot_14: Option<Option<Expressiveness>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "title")?,
+                        1 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_1,
+                                "resolution",
+                            )?
+                        }
+                        2 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_2,
+                                "aspect_ratio",
+                            )?
+                        }
+                        3 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_3,
+                                "background",
+                            )?
+                        }
+                        4 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_4,
+                                "remove_background",
+                            )?
+                        }
+                        5 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_5,
+                                "callback_url",
+                            )?
+                        }
+                        6 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_6,
+                                "callback_id",
+                            )?
+                        }
+                        7 => crate::runtime::de::field(&mut map, &mut slot_7, "script")?,
+                        8 => {
+                            crate::runtime::de::field(&mut map, &mut slot_8, "voice_id")?
+                        }
+                        9 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_9,
+                                "audio_url",
+                            )?
+                        }
+                        10 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_10,
+                                "audio_asset_id",
+                            )?
+                        }
+                        11 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_11,
+                                "voice_settings",
+                            )?
+                        }
+                        12 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_12,
+                                "avatar_id",
+                            )?
+                        }
+                        13 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_13,
+                                "motion_prompt",
+                            )?
+                        }
+                        14 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_14,
+                                "expressiveness",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateVideoFromAvatar {
+                    title: slot_0.flatten(),
+                    resolution: slot_1.flatten(),
+                    aspect_ratio: slot_2.flatten(),
+                    background: slot_3.flatten(),
+                    remove_background: slot_4.flatten(),
+                    callback_url: slot_5.flatten(),
+                    callback_id: slot_6.flatten(),
+                    script: slot_7.flatten(),
+                    voice_id: slot_8.flatten(),
+                    audio_url: slot_9.flatten(),
+                    audio_asset_id: slot_10.flatten(),
+                    voice_settings: slot_11.flatten(),
+                    avatar_id: crate::runtime::de::required(slot_12, "avatar_id")?,
+                    motion_prompt: slot_13.flatten(),
+                    expressiveness: slot_14.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateVideoFromAvatar", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "videos")]
@@ -2616,53 +4711,217 @@ impl CreateVideoFromAvatar {
 /// animated with lip-sync to the provided audio or generated speech.
 #[cfg(feature = "videos")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateVideoFromImage {
     /// Display title for the video in the HeyGen dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Output video resolution.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<VideoResolution>,
     /// Output video aspect ratio.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<VideoAspectRatio>,
     /// Background settings for the video.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<BackgroundSetting>,
     /// Remove the avatar background. Video avatars must be trained with matting enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remove_background: Option<bool>,
     /// Webhook URL to receive a POST notification when the video is ready.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
     /// Caller-defined identifier echoed back in the webhook payload.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_id: Option<String>,
     /// Text script for the avatar to speak. Requires voice_id. Mutually exclusive with audio_url/audio_asset_id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub script: Option<String>,
     /// Voice ID for text-to-speech. Required when script is provided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_id: Option<String>,
     /// Public URL of an audio file to lip-sync. Mutually exclusive with script.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_url: Option<String>,
     /// HeyGen asset ID of an uploaded audio file. Mutually exclusive with script.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_asset_id: Option<String>,
     /// Voice tuning parameters (speed, pitch, locale).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_settings: Option<VoiceSettingsInput>,
     /// Image to animate. Accepts URL, asset ID, or base64-encoded data.
     pub image: AssetUrlOrIdOrBase64,
     /// Natural-language prompt controlling avatar body motion.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub motion_prompt: Option<String>,
     /// Avatar expressiveness level. Defaults to 'low' when omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expressiveness: Option<Expressiveness>,
+}
+
+#[cfg(feature = "videos")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateVideoFromImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "title",
+            "resolution",
+            "aspect_ratio",
+            "background",
+            "remove_background",
+            "callback_url",
+            "callback_id",
+            "script",
+            "voice_id",
+            "audio_url",
+            "audio_asset_id",
+            "voice_settings",
+            "image",
+            "motion_prompt",
+            "expressiveness",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateVideoFromImage;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct CreateVideoFromImage")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateVideoFromImage, A::Error> {
+                let mut slot_0: Option<Option<String>> = None;
+                let mut slot_1: Option<Option<VideoResolution>> = None;
+                let mut slot_2: Option<Option<VideoAspectRatio>> = None;
+                let mut slot_3: Option<Option<BackgroundSetting>> = None;
+                let mut slot_4: Option<Option<bool>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<String>> = None;
+                let mut slot_7: Option<Option<String>> = None;
+                let mut slot_8: Option<Option<String>> = None;
+                let mut slot_9: Option<Option<String>> = None;
+                let mut slot_10: Option<Option<String>> = None;
+                let mut slot_11: Option<Option<VoiceSettingsInput>> = None;
+                let mut slot_12: Option<AssetUrlOrIdOrBase64> = None;
+                let mut slot_13: Option<Option<String>> = None;
+                let mut slot_14: Option<Option<Expressiveness>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "title")?,
+                        1 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_1,
+                                "resolution",
+                            )?
+                        }
+                        2 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_2,
+                                "aspect_ratio",
+                            )?
+                        }
+                        3 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_3,
+                                "background",
+                            )?
+                        }
+                        4 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_4,
+                                "remove_background",
+                            )?
+                        }
+                        5 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_5,
+                                "callback_url",
+                            )?
+                        }
+                        6 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_6,
+                                "callback_id",
+                            )?
+                        }
+                        7 => crate::runtime::de::field(&mut map, &mut slot_7, "script")?,
+                        8 => {
+                            crate::runtime::de::field(&mut map, &mut slot_8, "voice_id")?
+                        }
+                        9 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_9,
+                                "audio_url",
+                            )?
+                        }
+                        10 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_10,
+                                "audio_asset_id",
+                            )?
+                        }
+                        11 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_11,
+                                "voice_settings",
+                            )?
+                        }
+                        12 => crate::runtime::de::field(&mut map, &mut slot_12, "image")?,
+                        13 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_13,
+                                "motion_prompt",
+                            )?
+                        }
+                        14 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_14,
+                                "expressiveness",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateVideoFromImage {
+                    title: slot_0.flatten(),
+                    resolution: slot_1.flatten(),
+                    aspect_ratio: slot_2.flatten(),
+                    background: slot_3.flatten(),
+                    remove_background: slot_4.flatten(),
+                    callback_url: slot_5.flatten(),
+                    callback_id: slot_6.flatten(),
+                    script: slot_7.flatten(),
+                    voice_id: slot_8.flatten(),
+                    audio_url: slot_9.flatten(),
+                    audio_asset_id: slot_10.flatten(),
+                    voice_settings: slot_11.flatten(),
+                    image: crate::runtime::de::required(slot_12, "image")?,
+                    motion_prompt: slot_13.flatten(),
+                    expressiveness: slot_14.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateVideoFromImage", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "videos")]
@@ -2782,90 +5041,329 @@ impl CreateVideoFromImage {
 /// Request body for POST /v3/video-translations.
 #[cfg(feature = "video-translate")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateVideoTranslationRequest {
     /// Source video — provide as {type: 'url', url: '...'} or {type: 'asset_id', asset_id: '...'}
     pub video: AssetUrlOrId,
     /// Title for the translation job
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Target language names (e.g. 'Chinese (Cantonese, Traditional)', 'Spanish (Spain)', 'English'). Use GET /v3/video-translations/languages for valid values. Use one for single translation, multiple for batch.
     pub output_languages: Vec<String>,
     /// Custom audio for dubbing — provide as {type: 'url', url: '...'} or {type: 'asset_id', asset_id: '...'}
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio: Option<AssetUrlOrId>,
     /// Source language code (auto-detected if omitted)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_language: Option<String>,
     /// Only translate audio, keep original video
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub translate_audio_only: Option<bool>,
     /// Number of speakers (improves speaker separation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub speaker_num: Option<i64>,
     /// Translation quality mode: 'speed' (faster) or 'precision' (higher quality, uses avatar inference)
     ///
     /// Default: `"speed"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<VideoTranslationMode>,
     /// Webhook URL for completion notifications
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
     /// ID included in webhook payload
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_id: Option<String>,
     /// Generate captions for translated video
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_caption: Option<bool>,
     /// Preserve the source video's encoding specs (resolution, bitrate).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keep_the_same_format: Option<bool>,
     /// Allow dynamic duration adjustment
     ///
     /// Default: `true`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_dynamic_duration: Option<bool>,
     /// Remove background music
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_music_track: Option<bool>,
     /// Enhance speech quality
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_speech_enhancement: Option<bool>,
     /// Add watermark to output
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_watermark: Option<bool>,
     /// Start time in seconds for partial translation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<f64>,
     /// End time in seconds for partial translation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<f64>,
     /// Custom brand voice ID. Requires brand voice setup.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub brand_voice_id: Option<String>,
     /// Custom subtitle file — provide as {type: 'url', url: '...'} or {type: 'asset_id', asset_id: '...'}. Enterprise plan only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub srt: Option<AssetUrlOrId>,
     /// Which video the subtitle applies to: 'input' (source) or 'output' (translated). Enterprise plan only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub srt_role: Option<CreateVideoTranslationRequestSrtRole>,
     /// Frame rate mode: 'vfr', 'cfr', or 'passthrough'. Only valid with audio.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fps_mode: Option<String>,
     /// Project/folder ID to organize translation into
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_id: Option<String>,
+}
+
+#[cfg(feature = "video-translate")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateVideoTranslationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "video",
+            "title",
+            "output_languages",
+            "audio",
+            "input_language",
+            "translate_audio_only",
+            "speaker_num",
+            "mode",
+            "callback_url",
+            "callback_id",
+            "enable_caption",
+            "keep_the_same_format",
+            "enable_dynamic_duration",
+            "disable_music_track",
+            "enable_speech_enhancement",
+            "enable_watermark",
+            "start_time",
+            "end_time",
+            "brand_voice_id",
+            "srt",
+            "srt_role",
+            "fps_mode",
+            "folder_id",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateVideoTranslationRequest;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct CreateVideoTranslationRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateVideoTranslationRequest, A::Error> {
+                let mut slot_0: Option<AssetUrlOrId> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Vec<String>> = None;
+                let mut slot_3: Option<Option<AssetUrlOrId>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<bool>> = None;
+                let mut slot_6: Option<Option<i64>> = None;
+                let mut slot_7: Option<Option<VideoTranslationMode>> = None;
+                let mut slot_8: Option<Option<String>> = None;
+                let mut slot_9: Option<Option<String>> = None;
+                let mut slot_10: Option<Option<bool>> = None;
+                let mut slot_11: Option<Option<bool>> = None;
+                let mut slot_12: Option<Option<bool>> = None;
+                let mut slot_13: Option<Option<bool>> = None;
+                let mut slot_14: Option<Option<bool>> = None;
+                let mut slot_15: Option<Option<bool>> = None;
+                let mut slot_16: Option<Option<f64>> = None;
+                let mut slot_17: Option<Option<f64>> = None;
+                let mut slot_18: Option<Option<String>> = None;
+                let mut slot_19: Option<Option<AssetUrlOrId>> = None;
+                let mut slot_20: Option<Option<CreateVideoTranslationRequestSrtRole>> = None;
+                let mut slot_21: Option<Option<String>> = None;
+                let mut slot_22: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "video")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "title")?,
+                        2 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_2,
+                                "output_languages",
+                            )?
+                        }
+                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "audio")?,
+                        4 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_4,
+                                "input_language",
+                            )?
+                        }
+                        5 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_5,
+                                "translate_audio_only",
+                            )?
+                        }
+                        6 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_6,
+                                "speaker_num",
+                            )?
+                        }
+                        7 => crate::runtime::de::field(&mut map, &mut slot_7, "mode")?,
+                        8 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_8,
+                                "callback_url",
+                            )?
+                        }
+                        9 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_9,
+                                "callback_id",
+                            )?
+                        }
+                        10 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_10,
+                                "enable_caption",
+                            )?
+                        }
+                        11 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_11,
+                                "keep_the_same_format",
+                            )?
+                        }
+                        12 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_12,
+                                "enable_dynamic_duration",
+                            )?
+                        }
+                        13 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_13,
+                                "disable_music_track",
+                            )?
+                        }
+                        14 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_14,
+                                "enable_speech_enhancement",
+                            )?
+                        }
+                        15 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_15,
+                                "enable_watermark",
+                            )?
+                        }
+                        16 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_16,
+                                "start_time",
+                            )?
+                        }
+                        17 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_17,
+                                "end_time",
+                            )?
+                        }
+                        18 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_18,
+                                "brand_voice_id",
+                            )?
+                        }
+                        19 => crate::runtime::de::field(&mut map, &mut slot_19, "srt")?,
+                        20 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_20,
+                                "srt_role",
+                            )?
+                        }
+                        21 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_21,
+                                "fps_mode",
+                            )?
+                        }
+                        22 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_22,
+                                "folder_id",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateVideoTranslationRequest {
+                    video: crate::runtime::de::required(slot_0, "video")?,
+                    title: slot_1.flatten(),
+                    output_languages: crate::runtime::de::required(
+                        slot_2,
+                        "output_languages",
+                    )?,
+                    audio: slot_3.flatten(),
+                    input_language: slot_4.flatten(),
+                    translate_audio_only: slot_5.flatten(),
+                    speaker_num: slot_6.flatten(),
+                    mode: slot_7.flatten(),
+                    callback_url: slot_8.flatten(),
+                    callback_id: slot_9.flatten(),
+                    enable_caption: slot_10.flatten(),
+                    keep_the_same_format: slot_11.flatten(),
+                    enable_dynamic_duration: slot_12.flatten(),
+                    disable_music_track: slot_13.flatten(),
+                    enable_speech_enhancement: slot_14.flatten(),
+                    enable_watermark: slot_15.flatten(),
+                    start_time: slot_16.flatten(),
+                    end_time: slot_17.flatten(),
+                    brand_voice_id: slot_18.flatten(),
+                    srt: slot_19.flatten(),
+                    srt_role: slot_20.flatten(),
+                    fps_mode: slot_21.flatten(),
+                    folder_id: slot_22.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateVideoTranslationRequest", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-translate")]
@@ -3131,17 +5629,67 @@ impl<'de> serde::Deserialize<'de> for CreateVideoV3RequestBody {
 /// Request body for POST /v3/webhooks/endpoints.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateWebhookEndpointRequest {
     /// Publicly accessible HTTPS URL that will receive webhook POST requests.
     pub url: String,
     /// Event types to subscribe to. Omit or set to null to receive all events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<WebhookEventType>>,
     /// Optional entity ID to scope this endpoint to a specific resource (e.g. a personalized video project).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
+}
+
+#[cfg(feature = "webhooks")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateWebhookEndpointRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["url", "events", "entity_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateWebhookEndpointRequest;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct CreateWebhookEndpointRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateWebhookEndpointRequest, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<Vec<WebhookEventType>>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "url")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "events")?,
+                        2 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_2,
+                                "entity_id",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateWebhookEndpointRequest {
+                    url: crate::runtime::de::required(slot_0, "url")?,
+                    events: slot_1.flatten(),
+                    entity_id: slot_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateWebhookEndpointRequest", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "webhooks")]
@@ -3177,13 +5725,64 @@ impl CreateWebhookEndpointRequest {
 /// Request body for single-workflow execution via POST /v1/workflows/executions.
 #[cfg(feature = "legacy-workflows")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateWorkflowExecutionRequest {
     /// The workflow type to execute (e.g., 'GenerateImageNode', 'GenerateVideoNode')
     pub workflow_type: String,
     /// Workflow-specific input matching the workflow's input schema
     pub input: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "legacy-workflows")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateWorkflowExecutionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["workflow_type", "input"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateWorkflowExecutionRequest;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct CreateWorkflowExecutionRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateWorkflowExecutionRequest, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<serde_json::Map<String, serde_json::Value>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "workflow_type",
+                            )?
+                        }
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "input")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateWorkflowExecutionRequest {
+                    workflow_type: crate::runtime::de::required(
+                        slot_0,
+                        "workflow_type",
+                    )?,
+                    input: crate::runtime::de::required(slot_1, "input")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("CreateWorkflowExecutionRequest", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "legacy-workflows")]
@@ -3217,7 +5816,7 @@ impl CreateWorkflowExecutionRequest {
 
 /// The `CreditPool` schema.
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreditPool {
@@ -3225,14 +5824,67 @@ pub struct CreditPool {
     /// ```json
     /// 500
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remaining: Option<i64>,
     /// Example:
     /// ```json
     /// "2024-05-01T00:00:00Z"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resets_at: Option<String>,
+}
+
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+impl<'de> serde::Deserialize<'de> for CreditPool {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["remaining", "resets_at"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreditPool;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct CreditPool")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreditPool, A::Error> {
+                let mut slot_0: Option<Option<i64>> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "remaining",
+                            )?
+                        }
+                        1 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_1,
+                                "resets_at",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreditPool {
+                    remaining: slot_0.flatten(),
+                    resets_at: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreditPool", FIELDS, Visitor)
+    }
 }
 
 #[cfg(any(feature = "user", feature = "legacy-user"))]
@@ -3257,7 +5909,7 @@ impl CreditPool {
 
 /// The `DeleteVideoResponse` schema.
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteVideoResponse {
@@ -3276,8 +5928,49 @@ pub struct DeleteVideoResponse {
     /// ```json
     /// true
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub deleted: Option<bool>,
+}
+
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+impl<'de> serde::Deserialize<'de> for DeleteVideoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "deleted"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DeleteVideoResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct DeleteVideoResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteVideoResponse, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<bool>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "id")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "deleted")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DeleteVideoResponse {
+                    id: crate::runtime::de::required(slot_0, "id")?,
+                    deleted: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("DeleteVideoResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
@@ -3305,14 +5998,59 @@ impl DeleteVideoResponse {
 
 /// The 200 response of `DELETE /v3/webhooks/endpoints/{endpoint_id}`.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteWebhookEndpointResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[cfg(feature = "webhooks")]
+impl<'de> serde::Deserialize<'de> for DeleteWebhookEndpointResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["error", "data"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DeleteWebhookEndpointResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct DeleteWebhookEndpointResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteWebhookEndpointResponse, A::Error> {
+                let mut slot_0: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut slot_1: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "error")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "data")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DeleteWebhookEndpointResponse {
+                    error: slot_0.flatten(),
+                    data: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("DeleteWebhookEndpointResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "webhooks")]
@@ -3344,22 +6082,69 @@ impl DeleteWebhookEndpointResponse {
 /// Request body for POST /v3/voices — design a voice via semantic search.
 #[cfg(feature = "voices")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DesignVoiceRequest {
     /// Natural language description of the desired voice (e.g., 'warm, confident female narrator').
     pub prompt: String,
     /// Filter by gender: 'male' or 'female'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gender: Option<String>,
     /// BCP-47 locale tag to filter by (e.g., 'en-US', 'pt-BR').
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// Controls which batch of results to return. seed=0 returns the top matches, seed=1 the next batch, etc. Same prompt + seed always returns the same voices.
     ///
     /// Default: `0`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<i64>,
+}
+
+#[cfg(feature = "voices")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for DesignVoiceRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["prompt", "gender", "locale", "seed"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DesignVoiceRequest;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct DesignVoiceRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DesignVoiceRequest, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<i64>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "prompt")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "gender")?,
+                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "locale")?,
+                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "seed")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DesignVoiceRequest {
+                    prompt: crate::runtime::de::required(slot_0, "prompt")?,
+                    gender: slot_1.flatten(),
+                    locale: slot_2.flatten(),
+                    seed: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("DesignVoiceRequest", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "voices")]
@@ -3401,7 +6186,7 @@ impl DesignVoiceRequest {
 
 /// Response payload for POST /v3/voices.
 #[cfg(feature = "voices")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DesignVoiceResponseData {
@@ -3409,6 +6194,47 @@ pub struct DesignVoiceResponseData {
     pub voices: Vec<AudioVoiceItem>,
     /// The seed used for this request. Increment to get different voices.
     pub seed: i64,
+}
+
+#[cfg(feature = "voices")]
+impl<'de> serde::Deserialize<'de> for DesignVoiceResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["voices", "seed"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DesignVoiceResponseData;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct DesignVoiceResponseData")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DesignVoiceResponseData, A::Error> {
+                let mut slot_0: Option<Vec<AudioVoiceItem>> = None;
+                let mut slot_1: Option<i64> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "voices")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "seed")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DesignVoiceResponseData {
+                    voices: crate::runtime::de::required(slot_0, "voices")?,
+                    seed: crate::runtime::de::required(slot_1, "seed")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DesignVoiceResponseData", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "voices")]
@@ -3436,15 +6262,62 @@ impl DesignVoiceResponseData {
 
 /// Response for GET /v3/video-translations/proofreads/{id}/srt.
 #[cfg(feature = "video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DownloadSRTResponse {
     /// Presigned URL to download the edited SRT file
     pub srt_url: String,
     /// Presigned URL for the original SRT file (if provided at creation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub original_srt_url: Option<String>,
+}
+
+#[cfg(feature = "video-translate")]
+impl<'de> serde::Deserialize<'de> for DownloadSRTResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["srt_url", "original_srt_url"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DownloadSRTResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct DownloadSRTResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DownloadSRTResponse, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "srt_url")?,
+                        1 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_1,
+                                "original_srt_url",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(DownloadSRTResponse {
+                    srt_url: crate::runtime::de::required(slot_0, "srt_url")?,
+                    original_srt_url: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("DownloadSRTResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-translate")]
@@ -3492,40 +6365,159 @@ crate::runtime::string_enum!(
 /// Request body for creating a video from a prompt using Video Agent V2A.
 #[cfg(feature = "legacy-video-agent")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ExternalCreateVideoAgentSessionRequest {
     /// The message/prompt for video generation (1-10000 characters)
     pub prompt: String,
     /// Specific avatar ID to use
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_id: Option<String>,
     /// Specific voice ID to use for narration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_id: Option<String>,
     /// Video orientation. If not provided, auto-detected from content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub orientation: Option<CreateSessionRequestOrientation>,
     /// Approximate video duration in seconds (minimum 5)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_sec: Option<i64>,
     /// Deprecated. Use top-level avatar_id, orientation, and duration_sec instead. Video generation configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<VideoAgentConfig>,
     /// Optional file attachments (max 20 files)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<FileInput>>,
     /// Webhook URL for completion/failure notifications
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
     /// Optional callback ID included in webhook payload
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_id: Option<String>,
     /// When enabled, disables memory injection and extraction for this session
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub incognito_mode: Option<bool>,
+}
+
+#[cfg(feature = "legacy-video-agent")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ExternalCreateVideoAgentSessionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "prompt",
+            "avatar_id",
+            "voice_id",
+            "orientation",
+            "duration_sec",
+            "config",
+            "files",
+            "callback_url",
+            "callback_id",
+            "incognito_mode",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ExternalCreateVideoAgentSessionRequest;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct ExternalCreateVideoAgentSessionRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalCreateVideoAgentSessionRequest, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<CreateSessionRequestOrientation>> = None;
+                let mut slot_4: Option<Option<i64>> = None;
+                let mut slot_5: Option<Option<VideoAgentConfig>> = None;
+                let mut slot_6: Option<Option<Vec<FileInput>>> = None;
+                let mut slot_7: Option<Option<String>> = None;
+                let mut slot_8: Option<Option<String>> = None;
+                let mut slot_9: Option<Option<bool>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "prompt")?,
+                        1 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_1,
+                                "avatar_id",
+                            )?
+                        }
+                        2 => {
+                            crate::runtime::de::field(&mut map, &mut slot_2, "voice_id")?
+                        }
+                        3 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_3,
+                                "orientation",
+                            )?
+                        }
+                        4 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_4,
+                                "duration_sec",
+                            )?
+                        }
+                        5 => crate::runtime::de::field(&mut map, &mut slot_5, "config")?,
+                        6 => crate::runtime::de::field(&mut map, &mut slot_6, "files")?,
+                        7 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_7,
+                                "callback_url",
+                            )?
+                        }
+                        8 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_8,
+                                "callback_id",
+                            )?
+                        }
+                        9 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_9,
+                                "incognito_mode",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalCreateVideoAgentSessionRequest {
+                    prompt: crate::runtime::de::required(slot_0, "prompt")?,
+                    avatar_id: slot_1.flatten(),
+                    voice_id: slot_2.flatten(),
+                    orientation: slot_3.flatten(),
+                    duration_sec: slot_4.flatten(),
+                    config: slot_5.flatten(),
+                    files: slot_6.flatten(),
+                    callback_url: slot_7.flatten(),
+                    callback_id: slot_8.flatten(),
+                    incognito_mode: slot_9.flatten(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ExternalCreateVideoAgentSessionRequest",
+                FIELDS,
+                Visitor,
+            )
+    }
 }
 
 #[cfg(feature = "legacy-video-agent")]
@@ -3612,7 +6604,7 @@ impl ExternalCreateVideoAgentSessionRequest {
 
 /// Response from creating a video.
 #[cfg(feature = "legacy-video-agent")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ExternalCreateVideoAgentSessionResponse {
@@ -3620,6 +6612,60 @@ pub struct ExternalCreateVideoAgentSessionResponse {
     pub video_id: String,
     /// Video Agent session ID
     pub session_id: String,
+}
+
+#[cfg(feature = "legacy-video-agent")]
+impl<'de> serde::Deserialize<'de> for ExternalCreateVideoAgentSessionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["video_id", "session_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ExternalCreateVideoAgentSessionResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct ExternalCreateVideoAgentSessionResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalCreateVideoAgentSessionResponse, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(&mut map, &mut slot_0, "video_id")?
+                        }
+                        1 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_1,
+                                "session_id",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalCreateVideoAgentSessionResponse {
+                    video_id: crate::runtime::de::required(slot_0, "video_id")?,
+                    session_id: crate::runtime::de::required(slot_1, "session_id")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ExternalCreateVideoAgentSessionResponse",
+                FIELDS,
+                Visitor,
+            )
+    }
 }
 
 #[cfg(feature = "legacy-video-agent")]
@@ -3648,11 +6694,51 @@ impl ExternalCreateVideoAgentSessionResponse {
 /// Input file attachment for video generation.
 #[cfg(feature = "legacy-video-agent")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct FileInput {
     /// HeyGen asset ID (from /v1/asset upload endpoint). Supported types: image (png, jpeg), video (mp4, webm), pdf.
     pub asset_id: String,
+}
+
+#[cfg(feature = "legacy-video-agent")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for FileInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["asset_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FileInput;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct FileInput")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FileInput, A::Error> {
+                let mut slot_0: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(&mut map, &mut slot_0, "asset_id")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(FileInput {
+                    asset_id: crate::runtime::de::required(slot_0, "asset_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("FileInput", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "legacy-video-agent")]
@@ -3674,25 +6760,97 @@ impl FileInput {
 /// Request body for POST /v3/video-translations/proofreads/{id}/generate.
 #[cfg(feature = "video-translate")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GenerateVideoRequest {
     /// Generate captions for the translated video
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub captions: Option<bool>,
     /// Only translate audio, keep original video
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub translate_audio_only: Option<bool>,
     /// ID included in webhook payload
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_id: Option<String>,
     /// Webhook URL for completion notifications
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
+}
+
+#[cfg(feature = "video-translate")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for GenerateVideoRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "captions",
+            "translate_audio_only",
+            "callback_id",
+            "callback_url",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GenerateVideoRequest;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct GenerateVideoRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GenerateVideoRequest, A::Error> {
+                let mut slot_0: Option<Option<bool>> = None;
+                let mut slot_1: Option<Option<bool>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(&mut map, &mut slot_0, "captions")?
+                        }
+                        1 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_1,
+                                "translate_audio_only",
+                            )?
+                        }
+                        2 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_2,
+                                "callback_id",
+                            )?
+                        }
+                        3 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_3,
+                                "callback_url",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GenerateVideoRequest {
+                    captions: slot_0.flatten(),
+                    translate_audio_only: slot_1.flatten(),
+                    callback_id: slot_2.flatten(),
+                    callback_url: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GenerateVideoRequest", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-translate")]
@@ -3729,7 +6887,7 @@ impl GenerateVideoRequest {
 
 /// Response for POST /v3/video-translations/proofreads/{id}/generate.
 #[cfg(feature = "video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GenerateVideoResponse {
@@ -3737,6 +6895,56 @@ pub struct GenerateVideoResponse {
     pub video_translation_id: String,
     /// Initial status (always processing)
     pub status: ProofreadStatus,
+}
+
+#[cfg(feature = "video-translate")]
+impl<'de> serde::Deserialize<'de> for GenerateVideoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["video_translation_id", "status"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GenerateVideoResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct GenerateVideoResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GenerateVideoResponse, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<ProofreadStatus> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "video_translation_id",
+                            )?
+                        }
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "status")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GenerateVideoResponse {
+                    video_translation_id: crate::runtime::de::required(
+                        slot_0,
+                        "video_translation_id",
+                    )?,
+                    status: crate::runtime::de::required(slot_1, "status")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GenerateVideoResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-translate")]
@@ -3767,16 +6975,69 @@ impl GenerateVideoResponse {
 
 /// Response from getting session resources.
 #[cfg(feature = "video-agent")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetResourcesResponse {
     /// Session resources
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resources: Option<Vec<SessionResource>>,
     /// Pagination cursor
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_cursor: Option<String>,
+}
+
+#[cfg(feature = "video-agent")]
+impl<'de> serde::Deserialize<'de> for GetResourcesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["resources", "next_cursor"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetResourcesResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct GetResourcesResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResourcesResponse, A::Error> {
+                let mut slot_0: Option<Option<Vec<SessionResource>>> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "resources",
+                            )?
+                        }
+                        1 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_1,
+                                "next_cursor",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GetResourcesResponse {
+                    resources: slot_0.flatten(),
+                    next_cursor: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetResourcesResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-agent")]
@@ -3801,7 +7062,7 @@ impl GetResourcesResponse {
 
 /// Response from getting a video agent session.
 #[cfg(feature = "video-agent")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetSessionResponse {
@@ -3812,19 +7073,101 @@ pub struct GetSessionResponse {
     /// Progress 0-100
     ///
     /// Default: `0`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub progress: Option<i64>,
     /// LLM-generated session title
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub title: Option<String>,
     /// Video ID once generation starts
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub video_id: Option<String>,
     /// Unix timestamp of session creation
     pub created_at: i64,
     /// Most recent visible messages (max 40, newest-first)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub messages: Option<Vec<SessionMessage>>,
+}
+
+#[cfg(feature = "video-agent")]
+impl<'de> serde::Deserialize<'de> for GetSessionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "session_id",
+            "status",
+            "progress",
+            "title",
+            "video_id",
+            "created_at",
+            "messages",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetSessionResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct GetSessionResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSessionResponse, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<GetSessionResponseStatus> = None;
+                let mut slot_2: Option<Option<i64>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<i64> = None;
+                let mut slot_6: Option<Option<Vec<SessionMessage>>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "session_id",
+                            )?
+                        }
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "status")?,
+                        2 => {
+                            crate::runtime::de::field(&mut map, &mut slot_2, "progress")?
+                        }
+                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "title")?,
+                        4 => {
+                            crate::runtime::de::field(&mut map, &mut slot_4, "video_id")?
+                        }
+                        5 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_5,
+                                "created_at",
+                            )?
+                        }
+                        6 => {
+                            crate::runtime::de::field(&mut map, &mut slot_6, "messages")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(GetSessionResponse {
+                    session_id: crate::runtime::de::required(slot_0, "session_id")?,
+                    status: crate::runtime::de::required(slot_1, "status")?,
+                    progress: slot_2.flatten(),
+                    title: slot_3.flatten(),
+                    video_id: slot_4.flatten(),
+                    created_at: crate::runtime::de::required(slot_5, "created_at")?,
+                    messages: slot_6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetSessionResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-agent")]
@@ -3938,7 +7281,7 @@ impl From<String> for IntegerOrString {
 }
 
 /// The `LegacyAPIError` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LegacyAPIError {
     /// Machine-readable error code
@@ -3955,6 +7298,46 @@ pub struct LegacyAPIError {
     /// "prompt is required"
     /// ```
     pub message: String,
+}
+
+impl<'de> serde::Deserialize<'de> for LegacyAPIError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code", "message"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LegacyAPIError;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct LegacyAPIError")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LegacyAPIError, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "code")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "message")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(LegacyAPIError {
+                    code: crate::runtime::de::required(slot_0, "code")?,
+                    message: crate::runtime::de::required(slot_1, "message")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("LegacyAPIError", FIELDS, Visitor)
+    }
 }
 
 impl LegacyAPIError {
@@ -3981,14 +7364,60 @@ impl LegacyAPIError {
 
 /// The 200 response of `POST /v1/video_agent/generate`.
 #[cfg(feature = "legacy-video-agent")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LegacyCreateVideoAgentResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<ExternalCreateVideoAgentSessionResponse>,
+}
+
+#[cfg(feature = "legacy-video-agent")]
+impl<'de> serde::Deserialize<'de> for LegacyCreateVideoAgentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["error", "data"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LegacyCreateVideoAgentResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct LegacyCreateVideoAgentResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LegacyCreateVideoAgentResponse, A::Error> {
+                let mut slot_0: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut slot_1: Option<
+                    Option<ExternalCreateVideoAgentSessionResponse>,
+                > = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "error")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "data")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(LegacyCreateVideoAgentResponse {
+                    error: slot_0.flatten(),
+                    data: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("LegacyCreateVideoAgentResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "legacy-video-agent")]
@@ -4019,7 +7448,7 @@ impl LegacyCreateVideoAgentResponse {
 
 /// The 200 response of `DELETE /v1/video.delete`.
 #[cfg(feature = "legacy-video")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LegacyDeleteAVideoResponse {
@@ -4031,17 +7460,64 @@ pub struct LegacyDeleteAVideoResponse {
     /// ```json
     /// 100
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub code: Option<IntegerOrString>,
     /// Contains details of the delete operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<LegacyDeleteAVideoResponseData>,
     /// Legacy field for messages. This field is deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub msg: Option<String>,
     /// New field for messages. Contains human-readable messages explaining the status of the request. In case of errors, it returns an explanation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
+}
+
+#[cfg(feature = "legacy-video")]
+impl<'de> serde::Deserialize<'de> for LegacyDeleteAVideoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code", "data", "msg", "message"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LegacyDeleteAVideoResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct LegacyDeleteAVideoResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LegacyDeleteAVideoResponse, A::Error> {
+                let mut slot_0: Option<Option<IntegerOrString>> = None;
+                let mut slot_1: Option<Option<LegacyDeleteAVideoResponseData>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "code")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "data")?,
+                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "msg")?,
+                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "message")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(LegacyDeleteAVideoResponse {
+                    code: slot_0.flatten(),
+                    data: slot_1.flatten(),
+                    msg: slot_2.flatten(),
+                    message: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("LegacyDeleteAVideoResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "legacy-video")]
@@ -4078,18 +7554,60 @@ impl LegacyDeleteAVideoResponse {
 
 /// Contains details of the delete operation.
 #[cfg(feature = "legacy-video")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LegacyDeleteAVideoResponseData {
     /// ID(s) of the deleted video(s).
-    #[serde(rename = "Deleted")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Deleted"))]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub deleted: Option<Vec<String>>,
     /// ID(s) of the video that could not be deleted.
-    #[serde(rename = "Failed")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Failed"))]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub failed: Option<Vec<String>>,
+}
+
+#[cfg(feature = "legacy-video")]
+impl<'de> serde::Deserialize<'de> for LegacyDeleteAVideoResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["Deleted", "Failed"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LegacyDeleteAVideoResponseData;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct LegacyDeleteAVideoResponseData")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LegacyDeleteAVideoResponseData, A::Error> {
+                let mut slot_0: Option<Option<Vec<String>>> = None;
+                let mut slot_1: Option<Option<Vec<String>>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "Deleted")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "Failed")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(LegacyDeleteAVideoResponseData {
+                    deleted: slot_0.flatten(),
+                    failed: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("LegacyDeleteAVideoResponseData", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "legacy-video")]
@@ -4114,22 +7632,70 @@ impl LegacyDeleteAVideoResponseData {
 
 /// The 200 response of `DELETE /v2/photo_avatar/{avatar_id}`.
 #[cfg(feature = "legacy-photo-avatar")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LegacyDeletePhotoAvatarByIdResponse {
     /// Status code indicating the result of the API request. A 100 indicates a successful response. Other codes might indicate different types of errors. Refer to the [Error Responses](https://docs.heygen.com/reference/errors) for more details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub code: Option<IntegerOrString>,
     /// Contains data returned from the call. `null` in case of delete operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<String>,
     /// Legacy field for messages. This field is deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub msg: Option<String>,
     /// New field for messages. Contains human-readable messages explaining the status of the request. In case of errors, it returns an explanation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
+}
+
+#[cfg(feature = "legacy-photo-avatar")]
+impl<'de> serde::Deserialize<'de> for LegacyDeletePhotoAvatarByIdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code", "data", "msg", "message"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LegacyDeletePhotoAvatarByIdResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct LegacyDeletePhotoAvatarByIdResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LegacyDeletePhotoAvatarByIdResponse, A::Error> {
+                let mut slot_0: Option<Option<IntegerOrString>> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "code")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "data")?,
+                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "msg")?,
+                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "message")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(LegacyDeletePhotoAvatarByIdResponse {
+                    code: slot_0.flatten(),
+                    data: slot_1.flatten(),
+                    msg: slot_2.flatten(),
+                    message: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("LegacyDeletePhotoAvatarByIdResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "legacy-photo-avatar")]
@@ -4165,12 +7731,52 @@ impl LegacyDeletePhotoAvatarByIdResponse {
 }
 
 /// Variant 1 of the `LegacyError` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LegacyEnvelopeError {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     pub error: LegacyEnvelopeErrorError,
+}
+
+impl<'de> serde::Deserialize<'de> for LegacyEnvelopeError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "error"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LegacyEnvelopeError;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct LegacyEnvelopeError")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LegacyEnvelopeError, A::Error> {
+                let mut slot_0: Option<Option<serde_json::Value>> = None;
+                let mut slot_1: Option<LegacyEnvelopeErrorError> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "data")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "error")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(LegacyEnvelopeError {
+                    data: slot_0.flatten(),
+                    error: crate::runtime::de::required(slot_1, "error")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("LegacyEnvelopeError", FIELDS, Visitor)
+    }
 }
 
 impl LegacyEnvelopeError {
@@ -4196,11 +7802,51 @@ impl LegacyEnvelopeError {
 }
 
 /// `error` of variant 1 of the `LegacyError` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LegacyEnvelopeErrorError {
     pub code: String,
     pub message: String,
+}
+
+impl<'de> serde::Deserialize<'de> for LegacyEnvelopeErrorError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code", "message"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LegacyEnvelopeErrorError;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct LegacyEnvelopeErrorError")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LegacyEnvelopeErrorError, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "code")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "message")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(LegacyEnvelopeErrorError {
+                    code: crate::runtime::de::required(slot_0, "code")?,
+                    message: crate::runtime::de::required(slot_1, "message")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("LegacyEnvelopeErrorError", FIELDS, Visitor)
+    }
 }
 
 impl LegacyEnvelopeErrorError {
@@ -4248,11 +7894,51 @@ impl From<LegacyEnvelopeError> for LegacyError {
 }
 
 /// Variant 0 of the `LegacyError` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LegacyFlatError {
     pub code: i64,
     pub message: String,
+}
+
+impl<'de> serde::Deserialize<'de> for LegacyFlatError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code", "message"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LegacyFlatError;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct LegacyFlatError")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LegacyFlatError, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "code")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "message")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(LegacyFlatError {
+                    code: crate::runtime::de::required(slot_0, "code")?,
+                    message: crate::runtime::de::required(slot_1, "message")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("LegacyFlatError", FIELDS, Visitor)
+    }
 }
 
 impl LegacyFlatError {
@@ -4279,7 +7965,7 @@ impl LegacyFlatError {
 
 /// The 200 response of `GET /v1/user/me`.
 #[cfg(feature = "legacy-user")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LegacyGetUserMeResponse {
@@ -4289,12 +7975,56 @@ pub struct LegacyGetUserMeResponse {
     /// ```json
     /// 100
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub code: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<UserInfoResponse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
+}
+
+#[cfg(feature = "legacy-user")]
+impl<'de> serde::Deserialize<'de> for LegacyGetUserMeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code", "data", "message"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LegacyGetUserMeResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct LegacyGetUserMeResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LegacyGetUserMeResponse, A::Error> {
+                let mut slot_0: Option<Option<i64>> = None;
+                let mut slot_1: Option<Option<UserInfoResponse>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "code")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "data")?,
+                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "message")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(LegacyGetUserMeResponse {
+                    code: slot_0.flatten(),
+                    data: slot_1.flatten(),
+                    message: slot_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("LegacyGetUserMeResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "legacy-user")]
@@ -4342,12 +8072,56 @@ crate::runtime::string_enum!(
 );
 /// Response for POST /v3/lipsyncs.
 #[cfg(feature = "lipsync")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LipsyncCreateResponse {
     /// Lipsync ID — use GET /v3/lipsyncs/{id} to poll status
     pub lipsync_id: String,
+}
+
+#[cfg(feature = "lipsync")]
+impl<'de> serde::Deserialize<'de> for LipsyncCreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["lipsync_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LipsyncCreateResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct LipsyncCreateResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LipsyncCreateResponse, A::Error> {
+                let mut slot_0: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "lipsync_id",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(LipsyncCreateResponse {
+                    lipsync_id: crate::runtime::de::required(slot_0, "lipsync_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("LipsyncCreateResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "lipsync")]
@@ -4368,12 +8142,50 @@ impl LipsyncCreateResponse {
 
 /// Response for DELETE /v3/lipsyncs/{id}.
 #[cfg(feature = "lipsync")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LipsyncDeleteResponse {
     /// ID of the deleted lipsync
     pub id: String,
+}
+
+#[cfg(feature = "lipsync")]
+impl<'de> serde::Deserialize<'de> for LipsyncDeleteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LipsyncDeleteResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct LipsyncDeleteResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LipsyncDeleteResponse, A::Error> {
+                let mut slot_0: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "id")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(LipsyncDeleteResponse {
+                    id: crate::runtime::de::required(slot_0, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("LipsyncDeleteResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "lipsync")]
@@ -4394,31 +8206,125 @@ impl LipsyncDeleteResponse {
 
 /// Detailed lipsync resource.
 #[cfg(feature = "lipsync")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LipsyncDetail {
     /// Unique lipsync identifier
     pub id: String,
     /// Title of the lipsync job
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Current status
     pub status: VideoTranslationStatus,
     /// Video duration in seconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
     /// Presigned download URL for the output video. Only present when status is completed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_url: Option<String>,
     /// Client-provided callback ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_id: Option<String>,
     /// Unix timestamp when the lipsync was created
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Error description. Only present when status is failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_message: Option<String>,
+}
+
+#[cfg(feature = "lipsync")]
+impl<'de> serde::Deserialize<'de> for LipsyncDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "title",
+            "status",
+            "duration",
+            "video_url",
+            "callback_id",
+            "created_at",
+            "failure_message",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LipsyncDetail;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct LipsyncDetail")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LipsyncDetail, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<VideoTranslationStatus> = None;
+                let mut slot_3: Option<Option<f64>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<i64>> = None;
+                let mut slot_7: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "id")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "title")?,
+                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "status")?,
+                        3 => {
+                            crate::runtime::de::field(&mut map, &mut slot_3, "duration")?
+                        }
+                        4 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_4,
+                                "video_url",
+                            )?
+                        }
+                        5 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_5,
+                                "callback_id",
+                            )?
+                        }
+                        6 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_6,
+                                "created_at",
+                            )?
+                        }
+                        7 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_7,
+                                "failure_message",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(LipsyncDetail {
+                    id: crate::runtime::de::required(slot_0, "id")?,
+                    title: slot_1.flatten(),
+                    status: crate::runtime::de::required(slot_2, "status")?,
+                    duration: slot_3.flatten(),
+                    video_url: slot_4.flatten(),
+                    callback_id: slot_5.flatten(),
+                    created_at: slot_6.flatten(),
+                    failure_message: slot_7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("LipsyncDetail", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "lipsync")]
@@ -4491,7 +8397,7 @@ impl LipsyncDetail {
 
 /// The `ListTargetLanguageResponse` schema.
 #[cfg(feature = "legacy-video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTargetLanguageResponse {
@@ -4507,6 +8413,50 @@ pub struct ListTargetLanguageResponse {
     /// ]
     /// ```
     pub languages: Vec<String>,
+}
+
+#[cfg(feature = "legacy-video-translate")]
+impl<'de> serde::Deserialize<'de> for ListTargetLanguageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["languages"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListTargetLanguageResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct ListTargetLanguageResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListTargetLanguageResponse, A::Error> {
+                let mut slot_0: Option<Vec<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "languages",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ListTargetLanguageResponse {
+                    languages: crate::runtime::de::required(slot_0, "languages")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListTargetLanguageResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "legacy-video-translate")]
@@ -4528,94 +8478,355 @@ impl ListTargetLanguageResponse {
 /// Request body for creating a video translation job via the MCP server.
 #[cfg(feature = "legacy-video-translate")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MCPVideoTranslateCreateRequest {
     /// URL of the source video to translate
     pub video_url: String,
     /// Title for the translation job
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Single target language code. Mutually exclusive with output_languages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_language: Option<String>,
     /// Multiple target language codes for batch translation. Mutually exclusive with output_language.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_languages: Option<Vec<String>>,
     /// Custom audio URL for audio dubbing
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_url: Option<String>,
     /// Source language code (auto-detected if omitted)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_language: Option<String>,
     /// Only translate audio, keep original video
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub translate_audio_only: Option<bool>,
     /// Number of speakers (improves speaker separation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub speaker_num: Option<i64>,
     /// Translation quality mode: 'speed' (faster) or 'precision' (higher quality, uses avatar inference)
     ///
     /// Default: `"speed"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<VideoTranslationMode>,
     /// Webhook URL for completion notifications
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
     /// ID included in webhook payload
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_id: Option<String>,
     /// Generate captions for translated video
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_caption: Option<bool>,
     /// Preserve the source video's encoding specs (resolution, bitrate). Defaults to True for enterprise/team/pro API users with audio_url.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keep_the_same_format: Option<bool>,
     /// Allow dynamic duration adjustment
     ///
     /// Default: `true`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_dynamic_duration: Option<bool>,
     /// Remove background music
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_music_track: Option<bool>,
     /// Enhance speech quality
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_speech_enhancement: Option<bool>,
     /// Add watermark to output
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_watermark: Option<bool>,
     /// Start time in seconds for partial translation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<f64>,
     /// End time in seconds for partial translation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<f64>,
     /// Custom brand voice ID. Requires brand voice setup.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub brand_voice_id: Option<String>,
     /// Custom subtitle file URL. Enterprise plan only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub srt_url: Option<String>,
     /// Which video the SRT applies to. Enterprise plan only. Used with srt_url.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub srt_role: Option<CreateVideoTranslationRequestSrtRole>,
     /// Frame rate mode: 'vfr', 'cfr', or 'passthrough'. Only valid with audio_url.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fps_mode: Option<String>,
     /// Project/folder ID to organize translation into
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_id: Option<String>,
+}
+
+#[cfg(feature = "legacy-video-translate")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for MCPVideoTranslateCreateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "video_url",
+            "title",
+            "output_language",
+            "output_languages",
+            "audio_url",
+            "input_language",
+            "translate_audio_only",
+            "speaker_num",
+            "mode",
+            "callback_url",
+            "callback_id",
+            "enable_caption",
+            "keep_the_same_format",
+            "enable_dynamic_duration",
+            "disable_music_track",
+            "enable_speech_enhancement",
+            "enable_watermark",
+            "start_time",
+            "end_time",
+            "brand_voice_id",
+            "srt_url",
+            "srt_role",
+            "fps_mode",
+            "folder_id",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MCPVideoTranslateCreateRequest;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct MCPVideoTranslateCreateRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MCPVideoTranslateCreateRequest, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<Vec<String>>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<bool>> = None;
+                let mut slot_7: Option<Option<i64>> = None;
+                let mut slot_8: Option<Option<VideoTranslationMode>> = None;
+                let mut slot_9: Option<Option<String>> = None;
+                let mut slot_10: Option<Option<String>> = None;
+                let mut slot_11: Option<Option<bool>> = None;
+                let mut slot_12: Option<Option<bool>> = None;
+                let mut slot_13: Option<Option<bool>> = None;
+                let mut slot_14: Option<Option<bool>> = None;
+                let mut slot_15: Option<Option<bool>> = None;
+                let mut slot_16: Option<Option<bool>> = None;
+                let mut slot_17: Option<Option<f64>> = None;
+                let mut slot_18: Option<Option<f64>> = None;
+                let mut slot_19: Option<Option<String>> = None;
+                let mut slot_20: Option<Option<String>> = None;
+                let mut slot_21: Option<Option<CreateVideoTranslationRequestSrtRole>> = None;
+                let mut slot_22: Option<Option<String>> = None;
+                let mut slot_23: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "video_url",
+                            )?
+                        }
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "title")?,
+                        2 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_2,
+                                "output_language",
+                            )?
+                        }
+                        3 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_3,
+                                "output_languages",
+                            )?
+                        }
+                        4 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_4,
+                                "audio_url",
+                            )?
+                        }
+                        5 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_5,
+                                "input_language",
+                            )?
+                        }
+                        6 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_6,
+                                "translate_audio_only",
+                            )?
+                        }
+                        7 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_7,
+                                "speaker_num",
+                            )?
+                        }
+                        8 => crate::runtime::de::field(&mut map, &mut slot_8, "mode")?,
+                        9 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_9,
+                                "callback_url",
+                            )?
+                        }
+                        10 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_10,
+                                "callback_id",
+                            )?
+                        }
+                        11 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_11,
+                                "enable_caption",
+                            )?
+                        }
+                        12 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_12,
+                                "keep_the_same_format",
+                            )?
+                        }
+                        13 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_13,
+                                "enable_dynamic_duration",
+                            )?
+                        }
+                        14 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_14,
+                                "disable_music_track",
+                            )?
+                        }
+                        15 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_15,
+                                "enable_speech_enhancement",
+                            )?
+                        }
+                        16 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_16,
+                                "enable_watermark",
+                            )?
+                        }
+                        17 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_17,
+                                "start_time",
+                            )?
+                        }
+                        18 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_18,
+                                "end_time",
+                            )?
+                        }
+                        19 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_19,
+                                "brand_voice_id",
+                            )?
+                        }
+                        20 => {
+                            crate::runtime::de::field(&mut map, &mut slot_20, "srt_url")?
+                        }
+                        21 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_21,
+                                "srt_role",
+                            )?
+                        }
+                        22 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_22,
+                                "fps_mode",
+                            )?
+                        }
+                        23 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_23,
+                                "folder_id",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(MCPVideoTranslateCreateRequest {
+                    video_url: crate::runtime::de::required(slot_0, "video_url")?,
+                    title: slot_1.flatten(),
+                    output_language: slot_2.flatten(),
+                    output_languages: slot_3.flatten(),
+                    audio_url: slot_4.flatten(),
+                    input_language: slot_5.flatten(),
+                    translate_audio_only: slot_6.flatten(),
+                    speaker_num: slot_7.flatten(),
+                    mode: slot_8.flatten(),
+                    callback_url: slot_9.flatten(),
+                    callback_id: slot_10.flatten(),
+                    enable_caption: slot_11.flatten(),
+                    keep_the_same_format: slot_12.flatten(),
+                    enable_dynamic_duration: slot_13.flatten(),
+                    disable_music_track: slot_14.flatten(),
+                    enable_speech_enhancement: slot_15.flatten(),
+                    enable_watermark: slot_16.flatten(),
+                    start_time: slot_17.flatten(),
+                    end_time: slot_18.flatten(),
+                    brand_voice_id: slot_19.flatten(),
+                    srt_url: slot_20.flatten(),
+                    srt_role: slot_21.flatten(),
+                    fps_mode: slot_22.flatten(),
+                    folder_id: slot_23.flatten(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("MCPVideoTranslateCreateRequest", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "legacy-video-translate")]
@@ -4800,32 +9011,130 @@ impl MCPVideoTranslateCreateRequest {
 
 /// Detailed proofread resource.
 #[cfg(feature = "video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProofreadDetail {
     /// Unique proofread identifier
     pub id: String,
     /// Title of the proofread job
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub title: Option<String>,
     /// Current status
     pub status: ProofreadStatus,
     /// Target language code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub output_language: Option<String>,
     /// Detected or specified source language code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub input_language: Option<String>,
     /// Whether the proofread has been submitted for review
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub submitted_for_review: Option<bool>,
     /// Unix timestamp when the proofread was created
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<i64>,
     /// Error description. Only present when status is failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub failure_message: Option<String>,
+}
+
+#[cfg(feature = "video-translate")]
+impl<'de> serde::Deserialize<'de> for ProofreadDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "title",
+            "status",
+            "output_language",
+            "input_language",
+            "submitted_for_review",
+            "created_at",
+            "failure_message",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ProofreadDetail;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct ProofreadDetail")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProofreadDetail, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<ProofreadStatus> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<bool>> = None;
+                let mut slot_6: Option<Option<i64>> = None;
+                let mut slot_7: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "id")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "title")?,
+                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "status")?,
+                        3 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_3,
+                                "output_language",
+                            )?
+                        }
+                        4 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_4,
+                                "input_language",
+                            )?
+                        }
+                        5 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_5,
+                                "submitted_for_review",
+                            )?
+                        }
+                        6 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_6,
+                                "created_at",
+                            )?
+                        }
+                        7 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_7,
+                                "failure_message",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(ProofreadDetail {
+                    id: crate::runtime::de::required(slot_0, "id")?,
+                    title: slot_1.flatten(),
+                    status: crate::runtime::de::required(slot_2, "status")?,
+                    output_language: slot_3.flatten(),
+                    input_language: slot_4.flatten(),
+                    submitted_for_review: slot_5.flatten(),
+                    created_at: slot_6.flatten(),
+                    failure_message: slot_7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ProofreadDetail", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-translate")]
@@ -4915,7 +9224,7 @@ crate::runtime::string_enum!(
 );
 /// Response from rotating a webhook endpoint's signing secret.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RotateSecretResponseData {
@@ -4933,6 +9242,53 @@ pub struct RotateSecretResponseData {
     /// "whsec_new_abc123def456"
     /// ```
     pub secret: String,
+}
+
+#[cfg(feature = "webhooks")]
+impl<'de> serde::Deserialize<'de> for RotateSecretResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["endpoint_id", "secret"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RotateSecretResponseData;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct RotateSecretResponseData")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RotateSecretResponseData, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "endpoint_id",
+                            )?
+                        }
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "secret")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(RotateSecretResponseData {
+                    endpoint_id: crate::runtime::de::required(slot_0, "endpoint_id")?,
+                    secret: crate::runtime::de::required(slot_1, "secret")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RotateSecretResponseData", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "webhooks")]
@@ -4961,25 +9317,95 @@ impl RotateSecretResponseData {
 /// Request body for sending a follow-up message to a session.
 #[cfg(feature = "video-agent")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SendMessageRequest {
     /// Text message to the agent
     pub message: String,
     /// Override avatar for this message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_id: Option<String>,
     /// Override voice for this message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_id: Option<String>,
     /// Optional file attachments (max 20 files)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<AssetUrlOrIdOrBase64>>,
     /// If true, skip interactive review and go straight to video generation (no storyboard approval step)
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_proceed: Option<bool>,
+}
+
+#[cfg(feature = "video-agent")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for SendMessageRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "message",
+            "avatar_id",
+            "voice_id",
+            "files",
+            "auto_proceed",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SendMessageRequest;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct SendMessageRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SendMessageRequest, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<Vec<AssetUrlOrIdOrBase64>>> = None;
+                let mut slot_4: Option<Option<bool>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "message")?,
+                        1 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_1,
+                                "avatar_id",
+                            )?
+                        }
+                        2 => {
+                            crate::runtime::de::field(&mut map, &mut slot_2, "voice_id")?
+                        }
+                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "files")?,
+                        4 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_4,
+                                "auto_proceed",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SendMessageRequest {
+                    message: crate::runtime::de::required(slot_0, "message")?,
+                    avatar_id: slot_1.flatten(),
+                    voice_id: slot_2.flatten(),
+                    files: slot_3.flatten(),
+                    auto_proceed: slot_4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("SendMessageRequest", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-agent")]
@@ -5028,7 +9454,7 @@ impl SendMessageRequest {
 
 /// Response from sending a message to a session.
 #[cfg(feature = "video-agent")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SendMessageResponse {
@@ -5037,8 +9463,58 @@ pub struct SendMessageResponse {
     /// Run ID for this message processing
     pub run_id: String,
     /// LLM-generated session title
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub title: Option<String>,
+}
+
+#[cfg(feature = "video-agent")]
+impl<'de> serde::Deserialize<'de> for SendMessageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["session_id", "run_id", "title"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SendMessageResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct SendMessageResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SendMessageResponse, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "session_id",
+                            )?
+                        }
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "run_id")?,
+                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "title")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SendMessageResponse {
+                    session_id: crate::runtime::de::required(slot_0, "session_id")?,
+                    run_id: crate::runtime::de::required(slot_1, "run_id")?,
+                    title: slot_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("SendMessageResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-agent")]
@@ -5073,7 +9549,7 @@ impl SendMessageResponse {
 
 /// Simplified chat message for external consumers.
 #[cfg(feature = "video-agent")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SessionMessage {
@@ -5084,11 +9560,79 @@ pub struct SessionMessage {
     /// Message type: text, resource, or error
     pub r#type: SessionMessageType,
     /// Unix timestamp of message creation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<i64>,
     /// Resource IDs resolvable via GET .../resources
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub resource_ids: Option<Vec<String>>,
+}
+
+#[cfg(feature = "video-agent")]
+impl<'de> serde::Deserialize<'de> for SessionMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "role",
+            "content",
+            "type",
+            "created_at",
+            "resource_ids",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SessionMessage;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct SessionMessage")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SessionMessage, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<SessionMessageType> = None;
+                let mut slot_3: Option<Option<i64>> = None;
+                let mut slot_4: Option<Option<Vec<String>>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "role")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "content")?,
+                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "type")?,
+                        3 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_3,
+                                "created_at",
+                            )?
+                        }
+                        4 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_4,
+                                "resource_ids",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SessionMessage {
+                    role: crate::runtime::de::required(slot_0, "role")?,
+                    content: crate::runtime::de::required(slot_1, "content")?,
+                    r#type: crate::runtime::de::required(slot_2, "type")?,
+                    created_at: slot_3.flatten(),
+                    resource_ids: slot_4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("SessionMessage", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-agent")]
@@ -5160,7 +9704,7 @@ crate::runtime::string_enum!(
 );
 /// Simplified session resource for external consumers.
 #[cfg(feature = "video-agent")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SessionResource {
@@ -5169,23 +9713,134 @@ pub struct SessionResource {
     /// Resource type: image, video, draft, avatar, voice, etc.
     pub resource_type: String,
     /// Source: generated or user_uploaded
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_type: Option<String>,
     /// Primary media URL
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// Thumbnail URL
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub thumbnail_url: Option<String>,
     /// Preview URL
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub preview_url: Option<String>,
     /// Unix timestamp of resource creation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<i64>,
     /// Type-specific metadata
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[cfg(feature = "video-agent")]
+impl<'de> serde::Deserialize<'de> for SessionResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "resource_id",
+            "resource_type",
+            "source_type",
+            "url",
+            "thumbnail_url",
+            "preview_url",
+            "created_at",
+            "metadata",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SessionResource;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct SessionResource")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SessionResource, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<i64>> = None;
+                let mut slot_7: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "resource_id",
+                            )?
+                        }
+                        1 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_1,
+                                "resource_type",
+                            )?
+                        }
+                        2 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_2,
+                                "source_type",
+                            )?
+                        }
+                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "url")?,
+                        4 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_4,
+                                "thumbnail_url",
+                            )?
+                        }
+                        5 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_5,
+                                "preview_url",
+                            )?
+                        }
+                        6 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_6,
+                                "created_at",
+                            )?
+                        }
+                        7 => {
+                            crate::runtime::de::field(&mut map, &mut slot_7, "metadata")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SessionResource {
+                    resource_id: crate::runtime::de::required(slot_0, "resource_id")?,
+                    resource_type: crate::runtime::de::required(
+                        slot_1,
+                        "resource_type",
+                    )?,
+                    source_type: slot_2.flatten(),
+                    url: slot_3.flatten(),
+                    thumbnail_url: slot_4.flatten(),
+                    preview_url: slot_5.flatten(),
+                    created_at: slot_6.flatten(),
+                    metadata: slot_7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("SessionResource", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-agent")]
@@ -5260,7 +9915,7 @@ impl SessionResource {
 }
 
 /// The `StandardAPIError` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct StandardAPIError {
     /// Machine-readable error code
@@ -5278,11 +9933,57 @@ pub struct StandardAPIError {
     /// ```
     pub message: String,
     /// Which request field caused the error
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub param: Option<String>,
     /// Link to error documentation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub doc_url: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for StandardAPIError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code", "message", "param", "doc_url"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StandardAPIError;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct StandardAPIError")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StandardAPIError, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "code")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "message")?,
+                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "param")?,
+                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "doc_url")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(StandardAPIError {
+                    code: crate::runtime::de::required(slot_0, "code")?,
+                    message: crate::runtime::de::required(slot_1, "message")?,
+                    param: slot_2.flatten(),
+                    doc_url: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("StandardAPIError", FIELDS, Visitor)
+    }
 }
 
 impl StandardAPIError {
@@ -5327,12 +10028,56 @@ pub type StopSessionRequest = serde_json::Map<String, serde_json::Value>;
 
 /// Response from stopping a session.
 #[cfg(feature = "video-agent")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StopSessionResponse {
     /// Session ID
     pub session_id: String,
+}
+
+#[cfg(feature = "video-agent")]
+impl<'de> serde::Deserialize<'de> for StopSessionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["session_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StopSessionResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct StopSessionResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StopSessionResponse, A::Error> {
+                let mut slot_0: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "session_id",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(StopSessionResponse {
+                    session_id: crate::runtime::de::required(slot_0, "session_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("StopSessionResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-agent")]
@@ -5353,7 +10098,7 @@ impl StopSessionResponse {
 
 /// A single style in the listing response.
 #[cfg(feature = "video-agent")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StyleItem {
@@ -5362,17 +10107,97 @@ pub struct StyleItem {
     /// Display name of the style.
     pub name: String,
     /// Thumbnail image URL (public CDN).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub thumbnail_url: Option<String>,
     /// Preview video URL (public CDN, mp4).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub preview_video_url: Option<String>,
     /// Tags (e.g., cinematic, retro-tech, iconic-artist).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<String>>,
     /// Aspect ratio (e.g., '16:9', '9:16', '1:1').
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub aspect_ratio: Option<String>,
+}
+
+#[cfg(feature = "video-agent")]
+impl<'de> serde::Deserialize<'de> for StyleItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "style_id",
+            "name",
+            "thumbnail_url",
+            "preview_video_url",
+            "tags",
+            "aspect_ratio",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StyleItem;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct StyleItem")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StyleItem, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<Vec<String>>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(&mut map, &mut slot_0, "style_id")?
+                        }
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "name")?,
+                        2 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_2,
+                                "thumbnail_url",
+                            )?
+                        }
+                        3 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_3,
+                                "preview_video_url",
+                            )?
+                        }
+                        4 => crate::runtime::de::field(&mut map, &mut slot_4, "tags")?,
+                        5 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_5,
+                                "aspect_ratio",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(StyleItem {
+                    style_id: crate::runtime::de::required(slot_0, "style_id")?,
+                    name: crate::runtime::de::required(slot_1, "name")?,
+                    thumbnail_url: slot_2.flatten(),
+                    preview_video_url: slot_3.flatten(),
+                    tags: slot_4.flatten(),
+                    aspect_ratio: slot_5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("StyleItem", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-agent")]
@@ -5428,14 +10253,67 @@ impl StyleItem {
 
 /// The `SubscriptionCredits` schema.
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubscriptionCredits {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub premium_credits: Option<CreditPool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub add_on_credits: Option<CreditPool>,
+}
+
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+impl<'de> serde::Deserialize<'de> for SubscriptionCredits {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["premium_credits", "add_on_credits"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SubscriptionCredits;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct SubscriptionCredits")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionCredits, A::Error> {
+                let mut slot_0: Option<Option<CreditPool>> = None;
+                let mut slot_1: Option<Option<CreditPool>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "premium_credits",
+                            )?
+                        }
+                        1 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_1,
+                                "add_on_credits",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SubscriptionCredits {
+                    premium_credits: slot_0.flatten(),
+                    add_on_credits: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("SubscriptionCredits", FIELDS, Visitor)
+    }
 }
 
 #[cfg(any(feature = "user", feature = "legacy-user"))]
@@ -5460,7 +10338,7 @@ impl SubscriptionCredits {
 
 /// The `SubscriptionInfo` schema.
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubscriptionInfo {
@@ -5470,6 +10348,47 @@ pub struct SubscriptionInfo {
     /// ```
     pub plan: SubscriptionTier,
     pub credits: SubscriptionCredits,
+}
+
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+impl<'de> serde::Deserialize<'de> for SubscriptionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["plan", "credits"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SubscriptionInfo;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct SubscriptionInfo")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionInfo, A::Error> {
+                let mut slot_0: Option<SubscriptionTier> = None;
+                let mut slot_1: Option<SubscriptionCredits> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "plan")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "credits")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(SubscriptionInfo {
+                    plan: crate::runtime::de::required(slot_0, "plan")?,
+                    credits: crate::runtime::de::required(slot_1, "credits")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SubscriptionInfo", FIELDS, Visitor)
+    }
 }
 
 #[cfg(any(feature = "user", feature = "legacy-user"))]
@@ -5529,7 +10448,6 @@ crate::runtime::string_enum!(
 /// Request body for POST /v1/audio/text_to_speech.
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct TextToSpeechRequest {
     /// Text to synthesize (1-5000 characters).
@@ -5539,19 +10457,90 @@ pub struct TextToSpeechRequest {
     /// Type of the input: 'text' for plain text, 'ssml' for SSML markup. Defaults to 'text'.
     ///
     /// Default: `"text"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_type: Option<String>,
     /// Speed multiplier (0.5-2.0).
     ///
     /// Default: `1.0`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub speed: Option<f64>,
     /// Base language code (e.g. 'en', 'pt', 'zh'). Optional — auto-detected from text when omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// BCP-47 locale tag (e.g. 'en-US', 'pt-BR'). When set, language is inferred from locale.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+}
+
+#[cfg(any(feature = "voices", feature = "legacy-voices"))]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for TextToSpeechRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "text",
+            "voice_id",
+            "input_type",
+            "speed",
+            "language",
+            "locale",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TextToSpeechRequest;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct TextToSpeechRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TextToSpeechRequest, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<f64>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "text")?,
+                        1 => {
+                            crate::runtime::de::field(&mut map, &mut slot_1, "voice_id")?
+                        }
+                        2 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_2,
+                                "input_type",
+                            )?
+                        }
+                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "speed")?,
+                        4 => {
+                            crate::runtime::de::field(&mut map, &mut slot_4, "language")?
+                        }
+                        5 => crate::runtime::de::field(&mut map, &mut slot_5, "locale")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TextToSpeechRequest {
+                    text: crate::runtime::de::required(slot_0, "text")?,
+                    voice_id: crate::runtime::de::required(slot_1, "voice_id")?,
+                    input_type: slot_2.flatten(),
+                    speed: slot_3.flatten(),
+                    language: slot_4.flatten(),
+                    locale: slot_5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("TextToSpeechRequest", FIELDS, Visitor)
+    }
 }
 
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
@@ -5607,7 +10596,7 @@ impl TextToSpeechRequest {
 
 /// Response payload for POST /v1/audio/text_to_speech.
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TextToSpeechResponseData {
@@ -5631,11 +10620,83 @@ pub struct TextToSpeechResponseData {
     /// ```json
     /// "req_abc123"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub request_id: Option<String>,
     /// Word-level timing data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub word_timestamps: Option<Vec<WordWithTimestamp>>,
+}
+
+#[cfg(any(feature = "voices", feature = "legacy-voices"))]
+impl<'de> serde::Deserialize<'de> for TextToSpeechResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "audio_url",
+            "duration",
+            "request_id",
+            "word_timestamps",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TextToSpeechResponseData;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct TextToSpeechResponseData")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TextToSpeechResponseData, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<f64> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<Vec<WordWithTimestamp>>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "audio_url",
+                            )?
+                        }
+                        1 => {
+                            crate::runtime::de::field(&mut map, &mut slot_1, "duration")?
+                        }
+                        2 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_2,
+                                "request_id",
+                            )?
+                        }
+                        3 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_3,
+                                "word_timestamps",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(TextToSpeechResponseData {
+                    audio_url: crate::runtime::de::required(slot_0, "audio_url")?,
+                    duration: crate::runtime::de::required(slot_1, "duration")?,
+                    request_id: slot_2.flatten(),
+                    word_timestamps: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("TextToSpeechResponseData", FIELDS, Visitor)
+    }
 }
 
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
@@ -5678,16 +10739,50 @@ impl TextToSpeechResponseData {
 /// Request body for PATCH /v3/avatars/looks/&lt;look_id&gt;.
 #[cfg(feature = "avatars")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateAvatarLookRequest {
     /// New display name for the look.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::Nullable::deserialize_present"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<crate::runtime::Nullable<String>>,
+}
+
+#[cfg(feature = "avatars")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateAvatarLookRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateAvatarLookRequest;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct UpdateAvatarLookRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateAvatarLookRequest, A::Error> {
+                let mut slot_0: Option<crate::runtime::Nullable<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "name")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateAvatarLookRequest {
+                    name: slot_0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateAvatarLookRequest", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "avatars")]
@@ -5713,11 +10808,49 @@ impl UpdateAvatarLookRequest {
 /// Request body for PATCH /v3/lipsyncs/{id}.
 #[cfg(feature = "lipsync")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateLipsyncRequest {
     /// New title for the lipsync
     pub title: String,
+}
+
+#[cfg(feature = "lipsync")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateLipsyncRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["title"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateLipsyncRequest;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct UpdateLipsyncRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateLipsyncRequest, A::Error> {
+                let mut slot_0: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "title")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateLipsyncRequest {
+                    title: crate::runtime::de::required(slot_0, "title")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateLipsyncRequest", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "lipsync")]
@@ -5739,11 +10872,49 @@ impl UpdateLipsyncRequest {
 /// Request body for PATCH /v3/video-translations/{id}.
 #[cfg(feature = "video-translate")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateVideoTranslationRequest {
     /// New title for the video translation
     pub title: String,
+}
+
+#[cfg(feature = "video-translate")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateVideoTranslationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["title"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateVideoTranslationRequest;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct UpdateVideoTranslationRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateVideoTranslationRequest, A::Error> {
+                let mut slot_0: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "title")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateVideoTranslationRequest {
+                    title: crate::runtime::de::required(slot_0, "title")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateVideoTranslationRequest", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-translate")]
@@ -5765,23 +10936,58 @@ impl UpdateVideoTranslationRequest {
 /// Request body for PATCH /v3/webhooks/endpoints/{endpoint_id}.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateWebhookEndpointRequest {
     /// New URL for the endpoint. Must be publicly accessible HTTPS.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::Nullable::deserialize_present"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<crate::runtime::Nullable<String>>,
     /// New list of event types to subscribe to. Replaces the existing list.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::Nullable::deserialize_present"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<crate::runtime::Nullable<Vec<WebhookEventType>>>,
+}
+
+#[cfg(feature = "webhooks")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UpdateWebhookEndpointRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["url", "events"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateWebhookEndpointRequest;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct UpdateWebhookEndpointRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateWebhookEndpointRequest, A::Error> {
+                let mut slot_0: Option<crate::runtime::Nullable<String>> = None;
+                let mut slot_1: Option<
+                    crate::runtime::Nullable<Vec<WebhookEventType>>,
+                > = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "url")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "events")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateWebhookEndpointRequest {
+                    url: slot_0,
+                    events: slot_1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateWebhookEndpointRequest", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "webhooks")]
@@ -5818,7 +11024,7 @@ impl UpdateWebhookEndpointRequest {
 
 /// Response from uploading an asset via POST /v3/assets.
 #[cfg(feature = "assets")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UploadAssetV3Response {
@@ -5830,6 +11036,67 @@ pub struct UploadAssetV3Response {
     pub mime_type: String,
     /// File size in bytes
     pub size_bytes: i64,
+}
+
+#[cfg(feature = "assets")]
+impl<'de> serde::Deserialize<'de> for UploadAssetV3Response {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["asset_id", "url", "mime_type", "size_bytes"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UploadAssetV3Response;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct UploadAssetV3Response")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UploadAssetV3Response, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<String> = None;
+                let mut slot_3: Option<i64> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(&mut map, &mut slot_0, "asset_id")?
+                        }
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "url")?,
+                        2 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_2,
+                                "mime_type",
+                            )?
+                        }
+                        3 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_3,
+                                "size_bytes",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UploadAssetV3Response {
+                    asset_id: crate::runtime::de::required(slot_0, "asset_id")?,
+                    url: crate::runtime::de::required(slot_1, "url")?,
+                    mime_type: crate::runtime::de::required(slot_2, "mime_type")?,
+                    size_bytes: crate::runtime::de::required(slot_3, "size_bytes")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UploadAssetV3Response", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "assets")]
@@ -5877,11 +11144,49 @@ impl UploadAssetV3Response {
 /// Request body for PUT /v3/video-translations/proofreads/{id}/srt.
 #[cfg(feature = "video-translate")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UploadSRTRequest {
     /// SRT file — provide as {type: 'url', url: '...'} or {type: 'asset_id', asset_id: '...'}
     pub srt: AssetUrlOrId,
+}
+
+#[cfg(feature = "video-translate")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for UploadSRTRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["srt"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UploadSRTRequest;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct UploadSRTRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UploadSRTRequest, A::Error> {
+                let mut slot_0: Option<AssetUrlOrId> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "srt")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UploadSRTRequest {
+                    srt: crate::runtime::de::required(slot_0, "srt")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UploadSRTRequest", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-translate")]
@@ -5902,7 +11207,7 @@ impl UploadSRTRequest {
 
 /// The `UsageBasedInfo` schema.
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UsageBasedInfo {
@@ -5910,14 +11215,67 @@ pub struct UsageBasedInfo {
     /// ```json
     /// 42.5
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub spending_current_usd: Option<f64>,
     /// Example:
     /// ```json
     /// 100.0
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub spending_cap_usd: Option<f64>,
+}
+
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+impl<'de> serde::Deserialize<'de> for UsageBasedInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["spending_current_usd", "spending_cap_usd"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UsageBasedInfo;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct UsageBasedInfo")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UsageBasedInfo, A::Error> {
+                let mut slot_0: Option<Option<f64>> = None;
+                let mut slot_1: Option<Option<f64>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "spending_current_usd",
+                            )?
+                        }
+                        1 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_1,
+                                "spending_cap_usd",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UsageBasedInfo {
+                    spending_current_usd: slot_0.flatten(),
+                    spending_cap_usd: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("UsageBasedInfo", FIELDS, Visitor)
+    }
 }
 
 #[cfg(any(feature = "user", feature = "legacy-user"))]
@@ -5942,7 +11300,7 @@ impl UsageBasedInfo {
 
 /// The `UserInfoResponse` schema.
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UserInfoResponse {
@@ -5970,14 +11328,114 @@ pub struct UserInfoResponse {
     /// ```json
     /// "wallet"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub billing_type: Option<BillingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub wallet: Option<WalletInfo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subscription: Option<SubscriptionInfo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub usage_based: Option<UsageBasedInfo>,
+}
+
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+impl<'de> serde::Deserialize<'de> for UserInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "username",
+            "email",
+            "first_name",
+            "last_name",
+            "billing_type",
+            "wallet",
+            "subscription",
+            "usage_based",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UserInfoResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct UserInfoResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserInfoResponse, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<BillingType>> = None;
+                let mut slot_5: Option<Option<WalletInfo>> = None;
+                let mut slot_6: Option<Option<SubscriptionInfo>> = None;
+                let mut slot_7: Option<Option<UsageBasedInfo>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(&mut map, &mut slot_0, "username")?
+                        }
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "email")?,
+                        2 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_2,
+                                "first_name",
+                            )?
+                        }
+                        3 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_3,
+                                "last_name",
+                            )?
+                        }
+                        4 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_4,
+                                "billing_type",
+                            )?
+                        }
+                        5 => crate::runtime::de::field(&mut map, &mut slot_5, "wallet")?,
+                        6 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_6,
+                                "subscription",
+                            )?
+                        }
+                        7 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_7,
+                                "usage_based",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(UserInfoResponse {
+                    username: crate::runtime::de::required(slot_0, "username")?,
+                    email: slot_1.flatten(),
+                    first_name: slot_2.flatten(),
+                    last_name: slot_3.flatten(),
+                    billing_type: slot_4.flatten(),
+                    wallet: slot_5.flatten(),
+                    subscription: slot_6.flatten(),
+                    usage_based: slot_7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("UserInfoResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(any(feature = "user", feature = "legacy-user"))]
@@ -6051,7 +11509,7 @@ impl UserInfoResponse {
 }
 
 /// The `V1APIError` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct V1APIError {
     /// API status code
@@ -6068,6 +11526,46 @@ pub struct V1APIError {
     /// "Unauthorized"
     /// ```
     pub message: String,
+}
+
+impl<'de> serde::Deserialize<'de> for V1APIError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code", "message"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = V1APIError;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct V1APIError")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<V1APIError, A::Error> {
+                let mut slot_0: Option<i64> = None;
+                let mut slot_1: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "code")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "message")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(V1APIError {
+                    code: crate::runtime::de::required(slot_0, "code")?,
+                    message: crate::runtime::de::required(slot_1, "message")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("V1APIError", FIELDS, Visitor)
+    }
 }
 
 impl V1APIError {
@@ -6095,21 +11593,93 @@ impl V1APIError {
 /// Configuration options for video generation.
 #[cfg(feature = "legacy-video-agent")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VideoAgentConfig {
     /// Approximate video duration in seconds (minimum 5)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_sec: Option<i64>,
     /// Video orientation. If not provided, auto-detected from content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub orientation: Option<CreateSessionRequestOrientation>,
     /// Specific avatar ID to use
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_id: Option<String>,
     /// Specific voice ID to use for narration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_id: Option<String>,
+}
+
+#[cfg(feature = "legacy-video-agent")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for VideoAgentConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "duration_sec",
+            "orientation",
+            "avatar_id",
+            "voice_id",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VideoAgentConfig;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct VideoAgentConfig")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VideoAgentConfig, A::Error> {
+                let mut slot_0: Option<Option<i64>> = None;
+                let mut slot_1: Option<Option<CreateSessionRequestOrientation>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "duration_sec",
+                            )?
+                        }
+                        1 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_1,
+                                "orientation",
+                            )?
+                        }
+                        2 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_2,
+                                "avatar_id",
+                            )?
+                        }
+                        3 => {
+                            crate::runtime::de::field(&mut map, &mut slot_3, "voice_id")?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VideoAgentConfig {
+                    duration_sec: slot_0.flatten(),
+                    orientation: slot_1.flatten(),
+                    avatar_id: slot_2.flatten(),
+                    voice_id: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("VideoAgentConfig", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "legacy-video-agent")]
@@ -6169,7 +11739,7 @@ crate::runtime::string_enum!(
 /// If ``output_language`` is present the video is a translated video;
 /// otherwise it is a generated video.
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VideoDetail {
     /// Unique video identifier
@@ -6185,7 +11755,7 @@ pub struct VideoDetail {
     /// ```json
     /// "My Generated Video"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Current video status
     ///
@@ -6200,7 +11770,7 @@ pub struct VideoDetail {
     /// ```json
     /// 1711929600
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Unix timestamp when video generation finished
     ///
@@ -6208,7 +11778,7 @@ pub struct VideoDetail {
     /// ```json
     /// 1711930200
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<i64>,
     /// Presigned URL to download the video file
     ///
@@ -6216,7 +11786,7 @@ pub struct VideoDetail {
     /// ```json
     /// "https://files.heygen.ai/video/abc123.mp4"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_url: Option<String>,
     /// URL to video thumbnail image
     ///
@@ -6224,7 +11794,7 @@ pub struct VideoDetail {
     /// ```json
     /// "https://files.heygen.ai/thumb/abc123.jpg"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail_url: Option<String>,
     /// URL to animated GIF preview
     ///
@@ -6232,7 +11802,7 @@ pub struct VideoDetail {
     /// ```json
     /// "https://files.heygen.ai/gif/abc123.gif"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gif_url: Option<String>,
     /// Presigned URL to download the video file with captions burned in
     ///
@@ -6240,7 +11810,7 @@ pub struct VideoDetail {
     /// ```json
     /// "https://files.heygen.ai/video/abc123_captioned.mp4"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub captioned_video_url: Option<String>,
     /// Presigned URL to download the SRT subtitle file
     ///
@@ -6248,7 +11818,7 @@ pub struct VideoDetail {
     /// ```json
     /// "https://files.heygen.ai/srt/abc123.srt"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subtitle_url: Option<String>,
     /// Video duration in seconds
     ///
@@ -6256,7 +11826,7 @@ pub struct VideoDetail {
     /// ```json
     /// 30.5
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
     /// ID of containing folder
     ///
@@ -6264,7 +11834,7 @@ pub struct VideoDetail {
     /// ```json
     /// "folder_abc123"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_id: Option<String>,
     /// BCP-47 output language code. Present only for translated videos.
     ///
@@ -6272,7 +11842,7 @@ pub struct VideoDetail {
     /// ```json
     /// "en-US"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_language: Option<String>,
     /// Machine-readable failure reason. Only present when status is failed.
     ///
@@ -6280,7 +11850,7 @@ pub struct VideoDetail {
     /// ```json
     /// "rendering_failed"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_code: Option<String>,
     /// Human-readable failure description. Only present when status is failed.
     ///
@@ -6288,7 +11858,7 @@ pub struct VideoDetail {
     /// ```json
     /// "Avatar rendering timed out"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_message: Option<String>,
     /// URL to the video page in the HeyGen app
     ///
@@ -6296,8 +11866,180 @@ pub struct VideoDetail {
     /// ```json
     /// "https://app.heygen.com/video/abc123"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_page_url: Option<String>,
+}
+
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+impl<'de> serde::Deserialize<'de> for VideoDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "title",
+            "status",
+            "created_at",
+            "completed_at",
+            "video_url",
+            "thumbnail_url",
+            "gif_url",
+            "captioned_video_url",
+            "subtitle_url",
+            "duration",
+            "folder_id",
+            "output_language",
+            "failure_code",
+            "failure_message",
+            "video_page_url",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VideoDetail;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct VideoDetail")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VideoDetail, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<VideoStatus> = None;
+                let mut slot_3: Option<Option<i64>> = None;
+                let mut slot_4: Option<Option<i64>> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                let mut slot_6: Option<Option<String>> = None;
+                let mut slot_7: Option<Option<String>> = None;
+                let mut slot_8: Option<Option<String>> = None;
+                let mut slot_9: Option<Option<String>> = None;
+                let mut slot_10: Option<Option<f64>> = None;
+                let mut slot_11: Option<Option<String>> = None;
+                let mut slot_12: Option<Option<String>> = None;
+                let mut slot_13: Option<Option<String>> = None;
+                let mut slot_14: Option<Option<String>> = None;
+                let mut slot_15: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "id")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "title")?,
+                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "status")?,
+                        3 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_3,
+                                "created_at",
+                            )?
+                        }
+                        4 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_4,
+                                "completed_at",
+                            )?
+                        }
+                        5 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_5,
+                                "video_url",
+                            )?
+                        }
+                        6 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_6,
+                                "thumbnail_url",
+                            )?
+                        }
+                        7 => crate::runtime::de::field(&mut map, &mut slot_7, "gif_url")?,
+                        8 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_8,
+                                "captioned_video_url",
+                            )?
+                        }
+                        9 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_9,
+                                "subtitle_url",
+                            )?
+                        }
+                        10 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_10,
+                                "duration",
+                            )?
+                        }
+                        11 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_11,
+                                "folder_id",
+                            )?
+                        }
+                        12 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_12,
+                                "output_language",
+                            )?
+                        }
+                        13 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_13,
+                                "failure_code",
+                            )?
+                        }
+                        14 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_14,
+                                "failure_message",
+                            )?
+                        }
+                        15 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_15,
+                                "video_page_url",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VideoDetail {
+                    id: crate::runtime::de::required(slot_0, "id")?,
+                    title: slot_1.flatten(),
+                    status: crate::runtime::de::required(slot_2, "status")?,
+                    created_at: slot_3.flatten(),
+                    completed_at: slot_4.flatten(),
+                    video_url: slot_5.flatten(),
+                    thumbnail_url: slot_6.flatten(),
+                    gif_url: slot_7.flatten(),
+                    captioned_video_url: slot_8.flatten(),
+                    subtitle_url: slot_9.flatten(),
+                    duration: slot_10.flatten(),
+                    folder_id: slot_11.flatten(),
+                    output_language: slot_12.flatten(),
+                    failure_code: slot_13.flatten(),
+                    failure_message: slot_14.flatten(),
+                    video_page_url: slot_15.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("VideoDetail", FIELDS, Visitor)
+    }
 }
 
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
@@ -6465,7 +12207,7 @@ crate::runtime::string_enum!(
 );
 /// The `VideoTranslateCaptionGetResponse` schema.
 #[cfg(feature = "legacy-video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VideoTranslateCaptionGetResponse {
@@ -6474,6 +12216,51 @@ pub struct VideoTranslateCaptionGetResponse {
     /// "https://files.heygen.ai/captions/abc123.srt"
     /// ```
     pub caption_url: String,
+}
+
+#[cfg(feature = "legacy-video-translate")]
+impl<'de> serde::Deserialize<'de> for VideoTranslateCaptionGetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["caption_url"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VideoTranslateCaptionGetResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct VideoTranslateCaptionGetResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VideoTranslateCaptionGetResponse, A::Error> {
+                let mut slot_0: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "caption_url",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VideoTranslateCaptionGetResponse {
+                    caption_url: crate::runtime::de::required(slot_0, "caption_url")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("VideoTranslateCaptionGetResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "legacy-video-translate")]
@@ -6494,7 +12281,7 @@ impl VideoTranslateCaptionGetResponse {
 
 /// The `VideoTranslateCreateResponse` schema.
 #[cfg(feature = "legacy-video-translate")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VideoTranslateCreateResponse {
@@ -6502,7 +12289,7 @@ pub struct VideoTranslateCreateResponse {
     /// ```json
     /// "vt_abc123"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub video_translate_id: Option<String>,
     /// Example:
     /// ```json
@@ -6511,8 +12298,61 @@ pub struct VideoTranslateCreateResponse {
     ///   "vt_def456"
     /// ]
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub video_translate_ids: Option<Vec<String>>,
+}
+
+#[cfg(feature = "legacy-video-translate")]
+impl<'de> serde::Deserialize<'de> for VideoTranslateCreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["video_translate_id", "video_translate_ids"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VideoTranslateCreateResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct VideoTranslateCreateResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VideoTranslateCreateResponse, A::Error> {
+                let mut slot_0: Option<Option<String>> = None;
+                let mut slot_1: Option<Option<Vec<String>>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "video_translate_id",
+                            )?
+                        }
+                        1 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_1,
+                                "video_translate_ids",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VideoTranslateCreateResponse {
+                    video_translate_id: slot_0.flatten(),
+                    video_translate_ids: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("VideoTranslateCreateResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "legacy-video-translate")]
@@ -6537,12 +12377,57 @@ impl VideoTranslateCreateResponse {
 
 /// Response for GET /v3/video-translations/{id}/caption.
 #[cfg(feature = "video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VideoTranslationCaptionResponse {
     /// Presigned URL to download the caption file
     pub caption_url: String,
+}
+
+#[cfg(feature = "video-translate")]
+impl<'de> serde::Deserialize<'de> for VideoTranslationCaptionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["caption_url"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VideoTranslationCaptionResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct VideoTranslationCaptionResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VideoTranslationCaptionResponse, A::Error> {
+                let mut slot_0: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "caption_url",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VideoTranslationCaptionResponse {
+                    caption_url: crate::runtime::de::required(slot_0, "caption_url")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("VideoTranslationCaptionResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-translate")]
@@ -6563,12 +12448,60 @@ impl VideoTranslationCaptionResponse {
 
 /// Response for POST /v3/video-translations.
 #[cfg(feature = "video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VideoTranslationCreateResponse {
     /// Video translation IDs, one per target language
     pub video_translation_ids: Vec<String>,
+}
+
+#[cfg(feature = "video-translate")]
+impl<'de> serde::Deserialize<'de> for VideoTranslationCreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["video_translation_ids"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VideoTranslationCreateResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct VideoTranslationCreateResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VideoTranslationCreateResponse, A::Error> {
+                let mut slot_0: Option<Vec<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "video_translation_ids",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VideoTranslationCreateResponse {
+                    video_translation_ids: crate::runtime::de::required(
+                        slot_0,
+                        "video_translation_ids",
+                    )?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("VideoTranslationCreateResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-translate")]
@@ -6589,12 +12522,51 @@ impl VideoTranslationCreateResponse {
 
 /// Response for DELETE /v3/video-translations/{id}.
 #[cfg(feature = "video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VideoTranslationDeleteResponse {
     /// ID of the deleted video translation
     pub id: String,
+}
+
+#[cfg(feature = "video-translate")]
+impl<'de> serde::Deserialize<'de> for VideoTranslationDeleteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VideoTranslationDeleteResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct VideoTranslationDeleteResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VideoTranslationDeleteResponse, A::Error> {
+                let mut slot_0: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "id")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VideoTranslationDeleteResponse {
+                    id: crate::runtime::de::required(slot_0, "id")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("VideoTranslationDeleteResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-translate")]
@@ -6615,43 +12587,177 @@ impl VideoTranslationDeleteResponse {
 
 /// Detailed video translation resource.
 #[cfg(feature = "video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VideoTranslationDetail {
     /// Unique video translation identifier
     pub id: String,
     /// Title of the translation job
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Current status of the translation
     pub status: VideoTranslationStatus,
     /// Target language code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_language: Option<String>,
     /// Detected or specified source language code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_language: Option<String>,
     /// Video duration in seconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
     /// Whether only the audio was translated, keeping the original video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub translate_audio_only: Option<bool>,
     /// Presigned download URL for the translated video. Only present when status is completed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_url: Option<String>,
     /// Presigned download URL for the translated audio. Only present when status is completed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_url: Option<String>,
     /// Client-provided callback ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_id: Option<String>,
     /// Unix timestamp when the translation was created
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Error description. Only present when status is failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_message: Option<String>,
+}
+
+#[cfg(feature = "video-translate")]
+impl<'de> serde::Deserialize<'de> for VideoTranslationDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "title",
+            "status",
+            "output_language",
+            "input_language",
+            "duration",
+            "translate_audio_only",
+            "video_url",
+            "audio_url",
+            "callback_id",
+            "created_at",
+            "failure_message",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VideoTranslationDetail;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct VideoTranslationDetail")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VideoTranslationDetail, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                let mut slot_2: Option<VideoTranslationStatus> = None;
+                let mut slot_3: Option<Option<String>> = None;
+                let mut slot_4: Option<Option<String>> = None;
+                let mut slot_5: Option<Option<f64>> = None;
+                let mut slot_6: Option<Option<bool>> = None;
+                let mut slot_7: Option<Option<String>> = None;
+                let mut slot_8: Option<Option<String>> = None;
+                let mut slot_9: Option<Option<String>> = None;
+                let mut slot_10: Option<Option<i64>> = None;
+                let mut slot_11: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "id")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "title")?,
+                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "status")?,
+                        3 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_3,
+                                "output_language",
+                            )?
+                        }
+                        4 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_4,
+                                "input_language",
+                            )?
+                        }
+                        5 => {
+                            crate::runtime::de::field(&mut map, &mut slot_5, "duration")?
+                        }
+                        6 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_6,
+                                "translate_audio_only",
+                            )?
+                        }
+                        7 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_7,
+                                "video_url",
+                            )?
+                        }
+                        8 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_8,
+                                "audio_url",
+                            )?
+                        }
+                        9 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_9,
+                                "callback_id",
+                            )?
+                        }
+                        10 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_10,
+                                "created_at",
+                            )?
+                        }
+                        11 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_11,
+                                "failure_message",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VideoTranslationDetail {
+                    id: crate::runtime::de::required(slot_0, "id")?,
+                    title: slot_1.flatten(),
+                    status: crate::runtime::de::required(slot_2, "status")?,
+                    output_language: slot_3.flatten(),
+                    input_language: slot_4.flatten(),
+                    duration: slot_5.flatten(),
+                    translate_audio_only: slot_6.flatten(),
+                    video_url: slot_7.flatten(),
+                    audio_url: slot_8.flatten(),
+                    callback_id: slot_9.flatten(),
+                    created_at: slot_10.flatten(),
+                    failure_message: slot_11.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("VideoTranslationDetail", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-translate")]
@@ -6752,12 +12858,57 @@ impl VideoTranslationDetail {
 
 /// Response for GET /v3/video-translations/languages.
 #[cfg(feature = "video-translate")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VideoTranslationLanguagesResponse {
     /// List of supported target language codes
     pub languages: Vec<String>,
+}
+
+#[cfg(feature = "video-translate")]
+impl<'de> serde::Deserialize<'de> for VideoTranslationLanguagesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["languages"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VideoTranslationLanguagesResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct VideoTranslationLanguagesResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VideoTranslationLanguagesResponse, A::Error> {
+                let mut slot_0: Option<Vec<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "languages",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VideoTranslationLanguagesResponse {
+                    languages: crate::runtime::de::required(slot_0, "languages")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("VideoTranslationLanguagesResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "video-translate")]
@@ -6830,22 +12981,66 @@ crate::runtime::string_enum!(
 /// Voice tuning parameters for text-to-speech.
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceSettingsInput {
     /// Playback speed multiplier. 0.5 (half speed) to 1.5 (1.5x speed).
     ///
     /// Default: `1.0`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub speed: Option<f64>,
     /// Pitch adjustment in semitones. -50 to +50.
     ///
     /// Default: `0.0`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pitch: Option<f64>,
     /// Locale/accent hint for multi-lingual voices (e.g. 'en-US').
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+}
+
+#[cfg(any(feature = "videos", feature = "legacy-videos"))]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for VoiceSettingsInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["speed", "pitch", "locale"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VoiceSettingsInput;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct VoiceSettingsInput")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoiceSettingsInput, A::Error> {
+                let mut slot_0: Option<Option<f64>> = None;
+                let mut slot_1: Option<Option<f64>> = None;
+                let mut slot_2: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "speed")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "pitch")?,
+                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "locale")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(VoiceSettingsInput {
+                    speed: slot_0.flatten(),
+                    pitch: slot_1.flatten(),
+                    locale: slot_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("VoiceSettingsInput", FIELDS, Visitor)
+    }
 }
 
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
@@ -6891,7 +13086,7 @@ pub enum WalletCurrency {
 crate::runtime::string_enum!(WalletCurrency { Usd => "usd", Credits => "credits" });
 /// The `WalletInfo` schema.
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WalletInfo {
@@ -6904,10 +13099,68 @@ pub struct WalletInfo {
     /// ```json
     /// 125.5
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub remaining_balance: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub auto_reload: Option<AutoReloadInfo>,
+}
+
+#[cfg(any(feature = "user", feature = "legacy-user"))]
+impl<'de> serde::Deserialize<'de> for WalletInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["currency", "remaining_balance", "auto_reload"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = WalletInfo;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct WalletInfo")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WalletInfo, A::Error> {
+                let mut slot_0: Option<WalletCurrency> = None;
+                let mut slot_1: Option<Option<f64>> = None;
+                let mut slot_2: Option<Option<AutoReloadInfo>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(&mut map, &mut slot_0, "currency")?
+                        }
+                        1 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_1,
+                                "remaining_balance",
+                            )?
+                        }
+                        2 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_2,
+                                "auto_reload",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WalletInfo {
+                    currency: crate::runtime::de::required(slot_0, "currency")?,
+                    remaining_balance: slot_1.flatten(),
+                    auto_reload: slot_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("WalletInfo", FIELDS, Visitor)
+    }
 }
 
 #[cfg(any(feature = "user", feature = "legacy-user"))]
@@ -6942,7 +13195,7 @@ impl WalletInfo {
 
 /// A registered webhook endpoint.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookEndpointResponse {
@@ -6969,7 +13222,7 @@ pub struct WebhookEndpointResponse {
     ///   "avatar_video.fail"
     /// ]
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub events: Option<Vec<String>>,
     /// Endpoint status: 'enabled' or 'disabled'.
     ///
@@ -6991,8 +13244,80 @@ pub struct WebhookEndpointResponse {
     /// ```json
     /// "whsec_abc123def456"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub secret: Option<String>,
+}
+
+#[cfg(feature = "webhooks")]
+impl<'de> serde::Deserialize<'de> for WebhookEndpointResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "endpoint_id",
+            "url",
+            "events",
+            "status",
+            "created_at",
+            "secret",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = WebhookEndpointResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct WebhookEndpointResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WebhookEndpointResponse, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<Option<Vec<String>>> = None;
+                let mut slot_3: Option<String> = None;
+                let mut slot_4: Option<String> = None;
+                let mut slot_5: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "endpoint_id",
+                            )?
+                        }
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "url")?,
+                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "events")?,
+                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "status")?,
+                        4 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_4,
+                                "created_at",
+                            )?
+                        }
+                        5 => crate::runtime::de::field(&mut map, &mut slot_5, "secret")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WebhookEndpointResponse {
+                    endpoint_id: crate::runtime::de::required(slot_0, "endpoint_id")?,
+                    url: crate::runtime::de::required(slot_1, "url")?,
+                    events: slot_2.flatten(),
+                    status: crate::runtime::de::required(slot_3, "status")?,
+                    created_at: crate::runtime::de::required(slot_4, "created_at")?,
+                    secret: slot_5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("WebhookEndpointResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "webhooks")]
@@ -7053,7 +13378,7 @@ impl WebhookEndpointResponse {
 
 /// A delivered webhook event.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookEventResponse {
     /// Unique identifier for this event delivery.
@@ -7087,6 +13412,73 @@ pub struct WebhookEventResponse {
     /// "2024-04-01T12:00:00Z"
     /// ```
     pub created_at: String,
+}
+
+#[cfg(feature = "webhooks")]
+impl<'de> serde::Deserialize<'de> for WebhookEventResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["event_id", "event_type", "event_data", "created_at"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = WebhookEventResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct WebhookEventResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WebhookEventResponse, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<WebhookEventType> = None;
+                let mut slot_2: Option<serde_json::Map<String, serde_json::Value>> = None;
+                let mut slot_3: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(&mut map, &mut slot_0, "event_id")?
+                        }
+                        1 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_1,
+                                "event_type",
+                            )?
+                        }
+                        2 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_2,
+                                "event_data",
+                            )?
+                        }
+                        3 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_3,
+                                "created_at",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WebhookEventResponse {
+                    event_id: crate::runtime::de::required(slot_0, "event_id")?,
+                    event_type: crate::runtime::de::required(slot_1, "event_type")?,
+                    event_data: crate::runtime::de::required(slot_2, "event_data")?,
+                    created_at: crate::runtime::de::required(slot_3, "created_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WebhookEventResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "webhooks")]
@@ -7210,7 +13602,7 @@ crate::runtime::string_enum!(
 );
 /// A webhook event type with its description.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookEventTypeItem {
@@ -7228,6 +13620,59 @@ pub struct WebhookEventTypeItem {
     /// "Fired when an avatar video completes rendering successfully."
     /// ```
     pub description: String,
+}
+
+#[cfg(feature = "webhooks")]
+impl<'de> serde::Deserialize<'de> for WebhookEventTypeItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["event_type", "description"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = WebhookEventTypeItem;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct WebhookEventTypeItem")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WebhookEventTypeItem, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "event_type",
+                            )?
+                        }
+                        1 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_1,
+                                "description",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WebhookEventTypeItem {
+                    event_type: crate::runtime::de::required(slot_0, "event_type")?,
+                    description: crate::runtime::de::required(slot_1, "description")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WebhookEventTypeItem", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "webhooks")]
@@ -7255,7 +13700,7 @@ impl WebhookEventTypeItem {
 
 /// Word-level timing data from TTS generation.
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WordWithTimestamp {
@@ -7280,6 +13725,50 @@ pub struct WordWithTimestamp {
     /// 0.35
     /// ```
     pub end: f64,
+}
+
+#[cfg(any(feature = "voices", feature = "legacy-voices"))]
+impl<'de> serde::Deserialize<'de> for WordWithTimestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["word", "start", "end"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = WordWithTimestamp;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct WordWithTimestamp")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WordWithTimestamp, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<f64> = None;
+                let mut slot_2: Option<f64> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "word")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "start")?,
+                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "end")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WordWithTimestamp {
+                    word: crate::runtime::de::required(slot_0, "word")?,
+                    start: crate::runtime::de::required(slot_1, "start")?,
+                    end: crate::runtime::de::required(slot_2, "end")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WordWithTimestamp", FIELDS, Visitor)
+    }
 }
 
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
@@ -7318,7 +13807,7 @@ impl WordWithTimestamp {
 
 /// Schema information for a single exposed workflow.
 #[cfg(feature = "legacy-workflows")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkflowCatalogEntry {
@@ -7378,6 +13867,95 @@ pub struct WorkflowCatalogEntry {
     /// }
     /// ```
     pub output_schema: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "legacy-workflows")]
+impl<'de> serde::Deserialize<'de> for WorkflowCatalogEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "workflow_type",
+            "name",
+            "description",
+            "category",
+            "input_schema",
+            "output_schema",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = WorkflowCatalogEntry;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct WorkflowCatalogEntry")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WorkflowCatalogEntry, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<String> = None;
+                let mut slot_3: Option<String> = None;
+                let mut slot_4: Option<serde_json::Map<String, serde_json::Value>> = None;
+                let mut slot_5: Option<serde_json::Map<String, serde_json::Value>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "workflow_type",
+                            )?
+                        }
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "name")?,
+                        2 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_2,
+                                "description",
+                            )?
+                        }
+                        3 => {
+                            crate::runtime::de::field(&mut map, &mut slot_3, "category")?
+                        }
+                        4 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_4,
+                                "input_schema",
+                            )?
+                        }
+                        5 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_5,
+                                "output_schema",
+                            )?
+                        }
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WorkflowCatalogEntry {
+                    workflow_type: crate::runtime::de::required(
+                        slot_0,
+                        "workflow_type",
+                    )?,
+                    name: crate::runtime::de::required(slot_1, "name")?,
+                    description: crate::runtime::de::required(slot_2, "description")?,
+                    category: crate::runtime::de::required(slot_3, "category")?,
+                    input_schema: crate::runtime::de::required(slot_4, "input_schema")?,
+                    output_schema: crate::runtime::de::required(slot_5, "output_schema")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WorkflowCatalogEntry", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "legacy-workflows")]
@@ -7446,7 +14024,7 @@ impl WorkflowCatalogEntry {
 
 /// Response for polling a workflow execution (GET /v1/workflows/executions/&lt;execution_id&gt;).
 #[cfg(feature = "legacy-workflows")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkflowExecutionDetailResponse {
@@ -7472,7 +14050,7 @@ pub struct WorkflowExecutionDetailResponse {
     ///   "url": "https://files.heygen.ai/output.mp4"
     /// }
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub output: Option<serde_json::Map<String, serde_json::Value>>,
     /// All workflow outputs keyed by workflow ID (multi-workflow graph executions)
     ///
@@ -7484,11 +14062,78 @@ pub struct WorkflowExecutionDetailResponse {
     ///   }
     /// }
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub outputs: Option<serde_json::Map<String, serde_json::Value>>,
     /// Error details when failed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error: Option<WorkflowExecutionError>,
+}
+
+#[cfg(feature = "legacy-workflows")]
+impl<'de> serde::Deserialize<'de> for WorkflowExecutionDetailResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "execution_id",
+            "status",
+            "output",
+            "outputs",
+            "error",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = WorkflowExecutionDetailResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct WorkflowExecutionDetailResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WorkflowExecutionDetailResponse, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut slot_3: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut slot_4: Option<Option<WorkflowExecutionError>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "execution_id",
+                            )?
+                        }
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "status")?,
+                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "output")?,
+                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "outputs")?,
+                        4 => crate::runtime::de::field(&mut map, &mut slot_4, "error")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WorkflowExecutionDetailResponse {
+                    execution_id: crate::runtime::de::required(slot_0, "execution_id")?,
+                    status: crate::runtime::de::required(slot_1, "status")?,
+                    output: slot_2.flatten(),
+                    outputs: slot_3.flatten(),
+                    error: slot_4.flatten(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("WorkflowExecutionDetailResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "legacy-workflows")]
@@ -7543,7 +14188,7 @@ impl WorkflowExecutionDetailResponse {
 
 /// Structured error detail for a workflow execution.
 #[cfg(feature = "legacy-workflows")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkflowExecutionError {
@@ -7561,6 +14206,47 @@ pub struct WorkflowExecutionError {
     /// "Workflow execution timed out after 300s"
     /// ```
     pub message: String,
+}
+
+#[cfg(feature = "legacy-workflows")]
+impl<'de> serde::Deserialize<'de> for WorkflowExecutionError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code", "message"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = WorkflowExecutionError;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct WorkflowExecutionError")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WorkflowExecutionError, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "code")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "message")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WorkflowExecutionError {
+                    code: crate::runtime::de::required(slot_0, "code")?,
+                    message: crate::runtime::de::required(slot_1, "message")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WorkflowExecutionError", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "legacy-workflows")]
@@ -7588,7 +14274,7 @@ impl WorkflowExecutionError {
 
 /// Response after submitting a workflow execution (POST /v1/workflows/executions).
 #[cfg(feature = "legacy-workflows")]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkflowExecutionResponse {
@@ -7607,8 +14293,55 @@ pub struct WorkflowExecutionResponse {
     /// ```json
     /// "submitted"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
+}
+
+#[cfg(feature = "legacy-workflows")]
+impl<'de> serde::Deserialize<'de> for WorkflowExecutionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["execution_id", "status"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = WorkflowExecutionResponse;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct WorkflowExecutionResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WorkflowExecutionResponse, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<Option<String>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => {
+                            crate::runtime::de::field(
+                                &mut map,
+                                &mut slot_0,
+                                "execution_id",
+                            )?
+                        }
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "status")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WorkflowExecutionResponse {
+                    execution_id: crate::runtime::de::required(slot_0, "execution_id")?,
+                    status: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("WorkflowExecutionResponse", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "legacy-workflows")]
@@ -7637,7 +14370,6 @@ impl WorkflowExecutionResponse {
 /// A single workflow within a multi-workflow graph submission.
 #[cfg(feature = "legacy-workflows")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WorkflowRequestEntry {
     /// The workflow type (e.g., 'TTSNode', 'TrimVideoNode')
@@ -7645,10 +14377,58 @@ pub struct WorkflowRequestEntry {
     /// Unique identifier for this workflow within the graph
     pub id: String,
     /// IDs of parent workflows this depends on
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<Vec<String>>,
     /// Workflow-specific input. Use NodeRef objects to reference parent outputs.
     pub input: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "legacy-workflows")]
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for WorkflowRequestEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["type", "id", "parent", "input"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = WorkflowRequestEntry;
+            fn expecting(
+                &self,
+                formatter: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                formatter.write_str("struct WorkflowRequestEntry")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WorkflowRequestEntry, A::Error> {
+                let mut slot_0: Option<String> = None;
+                let mut slot_1: Option<String> = None;
+                let mut slot_2: Option<Option<Vec<String>>> = None;
+                let mut slot_3: Option<serde_json::Map<String, serde_json::Value>> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
+                {
+                    match index {
+                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "type")?,
+                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "id")?,
+                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "parent")?,
+                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "input")?,
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok(WorkflowRequestEntry {
+                    r#type: crate::runtime::de::required(slot_0, "type")?,
+                    id: crate::runtime::de::required(slot_1, "id")?,
+                    parent: slot_2.flatten(),
+                    input: crate::runtime::de::required(slot_3, "input")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WorkflowRequestEntry", FIELDS, Visitor)
+    }
 }
 
 #[cfg(feature = "legacy-workflows")]

@@ -4,6 +4,7 @@
 //! server. `union`: each discriminator goes out once. `path_params`: path
 //! parameters of every scalar shape reach the server as one segment.
 //! `pagination`: `stream()` follows pages whose items and cursor sit in `data`.
+//! `serde_traits`: the written-out `Deserialize` of structs.
 
 use std::process::Command;
 
@@ -23,6 +24,11 @@ fn path_parameters_of_every_scalar_shape_are_one_segment() {
 #[test]
 fn a_large_union_variant_is_boxed_and_clippy_stays_quiet() {
     run_fixture_client("large_variant", 1, Clippy::Too, &[]);
+}
+
+#[test]
+fn written_out_struct_deserialize_reads_json_as_the_derive_does() {
+    run_fixture_client("serde_traits", 4, Clippy::Too, &["full-serde"]);
 }
 
 #[test]
@@ -88,9 +94,14 @@ fn run_fixture_client(fixture: &str, tests: usize, clippy: Clippy, features: &[&
     );
     assert!(!stderr.contains("warning:"), "{stderr}");
     if clippy == Clippy::Too {
-        heygen_codegen_tests::cargo(
-            &crate_dir,
-            &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
-        );
+        let feature_args = features.iter().flat_map(|feature| ["--features", feature]);
+        let args: Vec<&str> = ["clippy", "--quiet", "--all-targets"]
+            .into_iter()
+            .chain(feature_args)
+            .chain(["--", "-D", "warnings"])
+            .collect();
+        heygen_codegen_tests::cargo(&crate_dir, &args);
+        // And the default build, without the features the tests needed.
+        heygen_codegen_tests::cargo(&crate_dir, &["clippy", "--quiet", "--", "-D", "warnings"]);
     }
 }

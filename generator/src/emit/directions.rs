@@ -93,22 +93,25 @@ impl Directions {
 }
 
 impl SerdeTraits {
-    /// The serde derives that are always on, for a `#[derive(...)]` list.
-    pub fn derives(self) -> Vec<TokenStream> {
+    /// The serde derives that are always on, for a `#[derive(...)]` list;
+    /// `Deserialize` only if `derive_deserialize` (a struct without a
+    /// flattened map gets a written-out impl instead, see `deserialize.rs`).
+    pub fn derives(self, derive_deserialize: bool) -> Vec<TokenStream> {
         let serialize = self.serialize.then(|| quote!(serde::Serialize));
-        let deserialize = self.deserialize.then(|| quote!(serde::Deserialize));
+        let deserialize = (self.deserialize && derive_deserialize).then(|| quote!(serde::Deserialize));
         serialize.into_iter().chain(deserialize).collect()
     }
 
-    /// `#[cfg_attr(feature = "full-serde", derive(...))]` for the trait the
-    /// type lacks; empty when it has both.
-    pub fn full_serde_derive(self) -> TokenStream {
-        let missing = match (self.serialize, self.deserialize) {
-            (true, true) => return TokenStream::new(),
-            (false, _) => quote!(serde::Serialize),
-            (_, false) => quote!(serde::Deserialize),
-        };
-        quote!(#[cfg_attr(feature = #FULL_SERDE_FEATURE, derive(#missing))])
+    /// `#[cfg_attr(feature = "full-serde", derive(...))]` for the derives the
+    /// type lacks without the feature; empty when it lacks none.
+    pub fn full_serde_derives(self, derive_deserialize: bool) -> TokenStream {
+        let serialize = (!self.serialize).then(|| quote!(serde::Serialize));
+        let deserialize = (!self.deserialize && derive_deserialize).then(|| quote!(serde::Deserialize));
+        let missing: Vec<TokenStream> = serialize.into_iter().chain(deserialize).collect();
+        if missing.is_empty() {
+            return TokenStream::new();
+        }
+        quote!(#[cfg_attr(feature = #FULL_SERDE_FEATURE, derive( #( #missing ),* ))])
     }
 
     /// The `#[cfg(...)]` for a hand-written `Serialize` (or `Deserialize`)
@@ -118,6 +121,18 @@ impl SerdeTraits {
             TokenStream::new()
         } else {
             quote!(#[cfg(feature = #FULL_SERDE_FEATURE)])
+        }
+    }
+
+    /// A `#[serde(...)]` field or container attribute with the arguments
+    /// `args`, for a type whose only serde derive is `Serialize`: behind
+    /// `full-serde` when that derive is (without a derive, `serde` is not an
+    /// attribute).
+    pub fn serialize_attr(self, args: TokenStream) -> TokenStream {
+        if self.serialize {
+            quote!(#[serde(#args)])
+        } else {
+            quote!(#[cfg_attr(feature = #FULL_SERDE_FEATURE, serde(#args))])
         }
     }
 }

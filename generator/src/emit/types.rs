@@ -5,6 +5,8 @@ use std::collections::BTreeSet;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
+use super::deserialize::{DeField, FieldKind};
+use super::directions::SerdeTraits;
 use super::docs::{doc_attrs, render};
 use crate::ir::{Api, Field, Method, RequestBody, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace};
 use crate::naming::is_keyword;
@@ -322,8 +324,8 @@ fn emit_type(types: &TypeSpace, facts: &TypeFacts, id: TypeId, def: &TypeDef) ->
     let docs = doc_attrs(&type_docs(def));
     let name = format_ident!("{}", def.name);
     let serde_traits = facts.directions.traits(id);
-    let serde_derives = serde_traits.derives();
-    let full_serde = serde_traits.full_serde_derive();
+    let serde_derives = serde_traits.derives(true);
+    let full_serde = serde_traits.full_serde_derives(true);
     match &def.kind {
         TypeKind::Struct { fields, extra } => {
             emit_struct(types, facts, id, &name, docs, fields, extra.as_ref())
@@ -401,9 +403,17 @@ fn emit_struct(
 ) -> TokenStream {
     let in_patch = facts.patch.contains(&id);
     let all_optional = fields.iter().all(|f| !f.required);
-    let field_tokens = fields.iter().enumerate().map(|(index, field)| {
-        let boxed = facts.boxed.contains(&(id, index));
-        field_tokens(types, field, boxed, in_patch)
+    let serde_traits = facts.directions.traits(id);
+    // A flattened map needs the derive's buffering; every other struct gets
+    // the written-out `Deserialize` of `deserialize.rs`.
+    let derive_deserialize = extra.is_some();
+    let shapes: Vec<(TokenStream, FieldKind)> = fields
+        .iter()
+        .enumerate()
+        .map(|(index, field)| field_type(types, field, facts.boxed.contains(&(id, index)), in_patch))
+        .collect();
+    let field_tokens = fields.iter().zip(&shapes).map(|(field, (ty, kind))| {
+        field_tokens(field, ty, *kind, serde_traits, derive_deserialize)
     });
     let extra = extra.map(|ty| {
         let value = type_tokens(types, ty, Scope::Types);
@@ -418,12 +428,25 @@ fn emit_struct(
             pub extra: #map,
         }
     });
+    let deserialize_impl = (!derive_deserialize).then(|| {
+        let de_fields: Vec<DeField> = fields
+            .iter()
+            .zip(&shapes)
+            .map(|(field, (ty, kind))| DeField {
+                wire: field.wire.clone(),
+                rust: ident(&field.rust),
+                ty: ty.clone(),
+                kind: *kind,
+            })
+            .collect();
+        let gate = SerdeTraits::impl_gate(serde_traits.deserialize);
+        super::deserialize::struct_impl(name, &de_fields, gate)
+    });
     let default = all_optional.then(|| quote!(Default,));
     let new = constructor(types, facts, id, name, fields, extra.is_some());
     let setters = setters(types, facts, id, fields);
-    let serde_traits = facts.directions.traits(id);
-    let serde_derives = serde_traits.derives();
-    let full_serde = serde_traits.full_serde_derive();
+    let serde_derives = serde_traits.derives(derive_deserialize);
+    let full_serde = serde_traits.full_serde_derives(derive_deserialize);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default #( #serde_derives ),*)]
@@ -436,6 +459,8 @@ fn emit_struct(
             #extra
         }
 
+        #deserialize_impl
+
         impl #name {
             #new
             #( #setters )*
@@ -443,45 +468,58 @@ fn emit_struct(
     }
 }
 
-/// The Rust type of a field and the serde attributes its optionality needs.
-fn field_type(
-    types: &TypeSpace,
-    field: &Field,
-    boxed: bool,
-    in_patch: bool,
-) -> (TokenStream, TokenStream) {
+/// The Rust type of a field, and how it is read.
+fn field_type(types: &TypeSpace, field: &Field, boxed: bool, in_patch: bool) -> (TokenStream, FieldKind) {
     let mut inner = type_tokens(types, field.ty.non_null(), Scope::Types);
     if boxed {
         inner = quote!(Box<#inner>);
     }
-    let skip_absent = quote!(#[serde(default, skip_serializing_if = "Option::is_none")]);
     match (field.required, field.ty.is_nullable()) {
-        (true, false) => (inner, quote!()),
-        (true, true) => (quote!(Option<#inner>), quote!()),
+        (true, false) => (inner, FieldKind::Required),
+        (true, true) => (quote!(Option<#inner>), FieldKind::Nullable),
         // A present `null` must read back as `Some(Nullable::Null)`, not `None`.
         (false, true) if in_patch => (
             quote!(Option<crate::runtime::Nullable<#inner>>),
-            quote!(#[serde(
+            FieldKind::Present,
+        ),
+        (false, _) => (quote!(Option<#inner>), FieldKind::Optional),
+    }
+}
+
+/// A field with its docs and serde attributes. With `derive_deserialize`
+/// the attributes serve both derives; otherwise only `Serialize`'s, and they
+/// are behind `full-serde` when that derive is.
+fn field_tokens(
+    field: &Field,
+    ty: &TokenStream,
+    kind: FieldKind,
+    serde_traits: SerdeTraits,
+    derive_deserialize: bool,
+) -> TokenStream {
+    let name = ident(&field.rust);
+    let docs = doc_attrs(&render(&field.docs));
+    let wire = &field.wire;
+    let renamed = field.rust != field.wire;
+    let attrs = if derive_deserialize {
+        let rename = renamed.then(|| quote!(#[serde(rename = #wire)]));
+        let optional = match kind {
+            FieldKind::Required | FieldKind::Nullable => quote!(),
+            FieldKind::Optional => quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+            FieldKind::Present => quote!(#[serde(
                 default,
                 skip_serializing_if = "Option::is_none",
                 deserialize_with = "crate::runtime::Nullable::deserialize_present"
             )]),
-        ),
-        (false, _) => (quote!(Option<#inner>), skip_absent),
-    }
-}
-
-fn field_tokens(types: &TypeSpace, field: &Field, boxed: bool, in_patch: bool) -> TokenStream {
-    let name = ident(&field.rust);
-    let docs = doc_attrs(&render(&field.docs));
-    let rename = (field.rust != field.wire).then(|| {
-        let wire = &field.wire;
-        quote!(#[serde(rename = #wire)])
-    });
-    let (ty, attrs) = field_type(types, field, boxed, in_patch);
+        };
+        quote!(#rename #optional)
+    } else {
+        let rename = renamed.then(|| serde_traits.serialize_attr(quote!(rename = #wire)));
+        let skip = matches!(kind, FieldKind::Optional | FieldKind::Present)
+            .then(|| serde_traits.serialize_attr(quote!(skip_serializing_if = "Option::is_none")));
+        quote!(#rename #skip)
+    };
     quote! {
         #docs
-        #rename
         #attrs
         pub #name: #ty,
     }

@@ -7,6 +7,7 @@
 
 pub(crate) mod call;
 pub(crate) mod codec;
+pub(crate) mod de;
 mod client;
 mod download;
 pub(crate) mod enums;

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant, SystemTime};
 use serde_json::{Map, Value};
 
 /// HeyGen's full v3 document, a file of the specs folder (`--specs`, default `specs/`).
-const FULL_SPEC: &str = contract::FULL_SPEC;
+pub(crate) const FULL_SPEC: &str = contract::FULL_SPEC;
 const BEGIN: &str =
     "<!-- bench:begin (written by `cargo xtask bench`; edit outside the markers) -->";
 const END: &str = "<!-- bench:end -->";
@@ -46,6 +46,17 @@ pub struct BenchArgs {
     /// Also `cargo check` the generated crate with every feature alone.
     #[arg(long)]
     feature_loop: bool,
+    /// Replication factors of the compile-cost scaling (the generated crate
+    /// of the April spec k times over, `cargo check`ed).
+    #[arg(long, value_delimiter = ',', default_value = "1,2,4")]
+    compile_scale: Vec<usize>,
+    /// Rounds of the compile-cost measurements (each crate checked once per round).
+    #[arg(long, default_value_t = 5)]
+    compile_rounds: usize,
+    /// Also check this crate (e.g. `generated/` of an older commit, checked
+    /// out with `git worktree add`) in the compile-cost rounds.
+    #[arg(long)]
+    compare_crate: Option<PathBuf>,
     /// Where the tables are written; `-` writes nothing.
     #[arg(long, default_value = "BENCHMARKS.md")]
     pub(crate) out: PathBuf,
@@ -261,7 +272,7 @@ fn ms(seconds: f64) -> String {
     }
 }
 
-fn s(seconds: f64) -> String {
+pub(crate) fn s(seconds: f64) -> String {
     format!("{seconds:.2} s")
 }
 
@@ -527,7 +538,7 @@ const SCHEMAS: &str = "#/components/schemas/";
 /// The spec `k` times over: replica `i` renames every component schema `X` to `XK{i}`
 /// (and every `$ref`/mapping to it), prefixes every path with `/k{i}` and suffixes every
 /// operationId with `_k{i}`. Tags are kept, so the groups stay the same.
-fn replicate(spec: &Value, k: usize) -> Value {
+pub(crate) fn replicate(spec: &Value, k: usize) -> Value {
     let empty = Map::new();
     let schemas = spec["components"]["schemas"].as_object().unwrap_or(&empty);
     let paths = spec["paths"].as_object().unwrap_or(&empty);
@@ -1280,6 +1291,7 @@ fn render(
     full: &Generation,
     scaling: &[Scale],
     krate: Option<&CrateCost>,
+    compile: Option<&crate::bench_compile::CompileCost>,
 ) -> (String, Vec<Goal>) {
     let mut out = String::new();
     let _ = writeln!(out, "## Environment\n");
@@ -1561,13 +1573,6 @@ fn render(
                 3.0,
             ));
             goals.push(goal(
-                "packages in Cargo.lock",
-                "<= 100".into(),
-                format!("{} ({} built here)", c.lock_packages, c.built_packages),
-                Some(c.lock_packages as f64),
-                100.0,
-            ));
-            goals.push(goal(
                 "clean build",
                 "<= 30 s".into(),
                 s(c.clean_build),
@@ -1591,7 +1596,6 @@ fn render(
         None => {
             for what in [
                 "generated crate `cargo check`",
-                "packages in Cargo.lock",
                 "clean build",
                 "single-tag build / all tags",
             ] {
@@ -1603,6 +1607,30 @@ fn render(
                     1.0,
                 ));
             }
+        }
+    }
+    if let Some(compile) = compile {
+        crate::bench_compile::render(&mut out, compile);
+        if let Some((k, row)) = compile.closest_to(240) {
+            goals.push(goal(
+                &format!(
+                    "`cargo check` of the crate at about 240 types (k={k}: {} types)",
+                    row.types.unwrap_or(0)
+                ),
+                "<= 3 s".into(),
+                s(row.check.median),
+                Some(row.check.median),
+                3.0,
+            ));
+        }
+        if let Some(((first_k, first), (last_k, last))) = compile.growth() {
+            goals.push(goal(
+                &format!("check per 100 types (minus runtime), k={last_k} / k={first_k}"),
+                "<= 1.10 (at most linear)".into(),
+                format!("{:.2} ({} vs {})", last / first, s(last), s(first)),
+                Some(last / first),
+                1.10,
+            ));
         }
     }
     let _ = writeln!(out, "\n## Goals\n");
@@ -1715,12 +1743,19 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
     let mut full = measure_generation(&specs, args.runs, true)?;
     full.rewrite = Some(measure_rewrite(&specs, args.runs)?);
     let scaling = measure_scaling(&specs, &args.scale, args.runs)?;
-    let krate = if args.skip_crate {
-        None
+    let (krate, compile) = if args.skip_crate {
+        (None, None)
     } else {
-        Some(measure_crate(&specs, &args.tag, args.feature_loop)?)
+        let krate = measure_crate(&specs, &args.tag, args.feature_loop)?;
+        let compile = crate::bench_compile::measure(
+            &specs,
+            &args.compile_scale,
+            args.compile_rounds,
+            args.compare_crate.as_deref(),
+        )?;
+        (Some(krate), Some(compile))
     };
-    let (body, goals) = render(args, &env, &full, &scaling, krate.as_ref());
+    let (body, goals) = render(args, &env, &full, &scaling, krate.as_ref(), compile.as_ref());
     println!("{body}");
     if args.out != Path::new("-") {
         let path = if args.out.is_relative() {

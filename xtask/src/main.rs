@@ -7,6 +7,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 
 mod bench;
+mod bench_compile;
 #[cfg(feature = "client-bench")]
 mod bench_client;
 mod contract;

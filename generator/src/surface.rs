@@ -137,6 +137,10 @@ pub struct TypeSurface {
     pub deprecated: bool,
     /// Spec location.
     pub origin: String,
+    /// The serde traits the type has without `full-serde`: `serialize`,
+    /// `deserialize` or `both` (absent in surfaces written before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serde: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -234,10 +238,15 @@ impl Surface {
         let mut operations: Vec<OperationSurface> =
             api.operations.iter().map(|op| operation(api, op)).collect();
         operations.sort_by(|a, b| (&a.call, &a.http).cmp(&(&b.call, &b.http)));
+        let directions = crate::ir::directions::Directions::new(api);
         let types = api
             .types
             .iter_by_name()
-            .map(|(_, def)| type_surface(&api.types, def))
+            .map(|(id, def)| {
+                let mut surface = type_surface(&api.types, def);
+                surface.serde = Some(directions.traits(id).label().to_string());
+                surface
+            })
             .collect();
         Surface {
             generated: crate::format::PREAMBLE.to_string(),
@@ -489,6 +498,7 @@ fn type_surface(types: &TypeSpace, def: &TypeDef) -> TypeSurface {
         legacy: def.legacy,
         deprecated: def.docs.deprecated,
         origin: def.origin.clone(),
+        serde: None,
     }
 }
 

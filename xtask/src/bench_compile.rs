@@ -203,9 +203,13 @@ fn finish_standalone(dir: &Path, lockfile: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Copies a crate's manifest, lock file and `src/` (no target dir).
+/// Copies a crate's manifest, lock file, `src/` and `examples/` (no target dir).
 fn copy_crate(from: &Path, to: &Path) -> Result<PathBuf, String> {
-    let mut stack = vec![PathBuf::from("src")];
+    let mut stack: Vec<PathBuf> = ["src", "examples"]
+        .into_iter()
+        .map(PathBuf::from)
+        .filter(|dir| from.join(dir).is_dir())
+        .collect();
     for file in ["Cargo.toml", "Cargo.lock", "README.md"] {
         if from.join(file).is_file() {
             std::fs::create_dir_all(to).map_err(|e| e.to_string())?;

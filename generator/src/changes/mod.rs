@@ -108,6 +108,8 @@ pub enum ChangeKind {
     UnionTagChanged,
     UnionFallbackChanged,
     AliasChanged,
+    /// The type gained or lost `Serialize` or `Deserialize` (without `full-serde`).
+    SerdeTraitsChanged,
 }
 
 /// One reported change.

@@ -41,3 +41,37 @@ fn empty_report() {
     assert_eq!(report.bump(), None);
     assert!(!report.has_at_least(Severity::Other));
 }
+
+#[test]
+fn a_type_that_loses_a_serde_trait_is_breaking() {
+    use crate::surface::{Surface, TypeShape, TypeSurface};
+    let surface = |serde: Option<&str>| Surface {
+        generated: String::new(),
+        format: crate::surface::FORMAT,
+        title: "t".into(),
+        api_version: "1".into(),
+        operations: Vec::new(),
+        types: vec![TypeSurface {
+            name: "Thing".into(),
+            shape: TypeShape::Alias {
+                target: "String".into(),
+            },
+            legacy: false,
+            deprecated: false,
+            origin: "api#/components/schemas/Thing".into(),
+            serde: serde.map(str::to_string),
+        }],
+    };
+    let lost = ChangeReport::compare(&surface(Some("both")), &surface(Some("deserialize")));
+    assert_eq!(lost.changes.len(), 1, "{lost:?}");
+    assert_eq!(lost.changes[0].severity, Severity::Breaking);
+    assert_eq!(lost.changes[0].kind, ChangeKind::SerdeTraitsChanged);
+    assert!(lost.changes[0].message.contains("`Serialize`"), "{lost:?}");
+    let gained = ChangeReport::compare(&surface(Some("serialize")), &surface(Some("both")));
+    assert_eq!(gained.changes.len(), 1, "{gained:?}");
+    assert_eq!(gained.changes[0].severity, Severity::Additive);
+    assert!(gained.changes[0].message.contains("`Deserialize`"), "{gained:?}");
+    // A surface from before the traits were recorded says nothing.
+    let unknown = ChangeReport::compare(&surface(None), &surface(Some("serialize")));
+    assert!(unknown.is_empty(), "{unknown:?}");
+}

@@ -76,6 +76,37 @@ impl Diff {
         }
     }
 
+    /// A type that stops being sent loses `Serialize` (and one that stops
+    /// being received loses `Deserialize`) unless the caller turns on
+    /// `full-serde`: breaking for code that used it. Surfaces written before
+    /// the traits were recorded compare as unchanged.
+    fn serde_traits(&mut self, old: &TypeSurface, new: &TypeSurface, item: &str) {
+        let (Some(before), Some(after)) = (old.serde.as_deref(), new.serde.as_deref()) else {
+            return;
+        };
+        let has = |label: &str, name: &str| label == "both" || label == name;
+        for name in ["serialize", "deserialize"] {
+            let trait_name = if name == "serialize" { "Serialize" } else { "Deserialize" };
+            match (has(before, name), has(after, name)) {
+                (true, false) => self.push(
+                    Severity::Breaking,
+                    ChangeKind::SerdeTraitsChanged,
+                    item,
+                    format!("no longer implements `{trait_name}` without the `full-serde` feature (the client no longer needs it)"),
+                    &new.origin,
+                ),
+                (false, true) => self.push(
+                    Severity::Additive,
+                    ChangeKind::SerdeTraitsChanged,
+                    item,
+                    format!("now implements `{trait_name}`"),
+                    &new.origin,
+                ),
+                _ => {}
+            }
+        }
+    }
+
     fn type_changes(&mut self, old: &TypeSurface, new: &TypeSurface) {
         let item = format!("{TYPES}{}", new.name);
         let sides = self.sides_of(&old.name).or(self.sides_of(&new.name));
@@ -95,6 +126,7 @@ impl Diff {
                 origin,
             );
         }
+        self.serde_traits(old, new, &item);
         match (&old.shape, &new.shape) {
             (
                 TypeShape::Struct {

@@ -6,7 +6,8 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use super::deserialize::{DeField, FieldKind};
-use super::directions::SerdeTraits;
+use super::directions;
+use crate::ir::directions::SerdeTraits;
 use super::docs::{doc_attrs, render};
 use crate::ir::{Api, Field, Method, RequestBody, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace};
 use crate::naming::is_keyword;
@@ -74,7 +75,7 @@ pub struct TypeFacts {
     /// The `#[cfg(feature = ...)]` of each type (see `gates.rs`).
     gates: super::gates::Gates,
     /// The serde traits of each type (see `directions.rs`).
-    directions: super::directions::Directions,
+    directions: crate::ir::directions::Directions,
     /// (union, variant index) pairs held in a `Box`: a variant much larger
     /// than the others would make every value of the union that large
     /// (clippy's `large_enum_variant`).
@@ -119,7 +120,7 @@ impl TypeFacts {
             newtypes: alias_cycles(types),
             patch,
             gates: super::gates::Gates::new(api),
-            directions: super::directions::Directions::new(api),
+            directions: crate::ir::directions::Directions::new(api),
             boxed_variants,
         }
     }
@@ -324,8 +325,8 @@ fn emit_type(types: &TypeSpace, facts: &TypeFacts, id: TypeId, def: &TypeDef) ->
     let docs = doc_attrs(&type_docs(def));
     let name = format_ident!("{}", def.name);
     let serde_traits = facts.directions.traits(id);
-    let serde_derives = serde_traits.derives(true);
-    let full_serde = serde_traits.full_serde_derives(true);
+    let serde_derives = directions::derives(serde_traits, true);
+    let full_serde = directions::full_serde_derives(serde_traits, true);
     match &def.kind {
         TypeKind::Struct { fields, extra } => {
             emit_struct(types, facts, id, &name, docs, fields, extra.as_ref())
@@ -439,14 +440,14 @@ fn emit_struct(
                 kind: *kind,
             })
             .collect();
-        let gate = SerdeTraits::impl_gate(serde_traits.deserialize);
+        let gate = directions::impl_gate(serde_traits.deserialize);
         super::deserialize::struct_impl(name, &de_fields, gate)
     });
     let default = all_optional.then(|| quote!(Default,));
     let new = constructor(types, facts, id, name, fields, extra.is_some());
     let setters = setters(types, facts, id, fields);
-    let serde_derives = serde_traits.derives(derive_deserialize);
-    let full_serde = serde_traits.full_serde_derives(derive_deserialize);
+    let serde_derives = directions::derives(serde_traits, derive_deserialize);
+    let full_serde = directions::full_serde_derives(serde_traits, derive_deserialize);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default #( #serde_derives ),*)]
@@ -513,9 +514,9 @@ fn field_tokens(
         };
         quote!(#rename #optional)
     } else {
-        let rename = renamed.then(|| serde_traits.serialize_attr(quote!(rename = #wire)));
+        let rename = renamed.then(|| directions::serialize_attr(serde_traits, quote!(rename = #wire)));
         let skip = matches!(kind, FieldKind::Optional | FieldKind::Present)
-            .then(|| serde_traits.serialize_attr(quote!(skip_serializing_if = "Option::is_none")));
+            .then(|| directions::serialize_attr(serde_traits, quote!(skip_serializing_if = "Option::is_none")));
         quote!(#rename #skip)
     };
     quote! {
@@ -686,10 +687,10 @@ fn emit_tagged(
     tag: &str,
     variants: &[crate::ir::Variant],
     boxed: &[bool],
-    serde_traits: super::directions::SerdeTraits,
+    serde_traits: SerdeTraits,
 ) -> TokenStream {
-    let serialize_gate = super::directions::SerdeTraits::impl_gate(serde_traits.serialize);
-    let deserialize_gate = super::directions::SerdeTraits::impl_gate(serde_traits.deserialize);
+    let serialize_gate = directions::impl_gate(serde_traits.serialize);
+    let deserialize_gate = directions::impl_gate(serde_traits.deserialize);
     let declarations = variants.iter().enumerate().map(|(index, v)| {
         let variant = format_ident!("{}", v.rust);
         let ty = variant_type(types, v, boxed[index]);

@@ -5,6 +5,7 @@
 //! name, operations by group and method name.
 
 pub mod client_data;
+pub mod directions;
 pub mod lower;
 pub mod types;
 pub mod webhooks;

@@ -18,52 +18,9 @@ pub struct AssetBase64 {
 
 #[cfg(any(feature = "avatars", feature = "video-agent", feature = "videos"))]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for AssetBase64 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["media_type", "data"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AssetBase64;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct AssetBase64")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AssetBase64, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "media_type",
-                            )?
-                        }
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "data")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(AssetBase64 {
-                    media_type: crate::runtime::de::required(slot_0, "media_type")?,
-                    data: crate::runtime::de::required(slot_1, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("AssetBase64", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    AssetBase64 { 0 media_type = "media_type" required, 1 data = "data" required }
+);
 #[cfg(any(feature = "avatars", feature = "video-agent", feature = "videos"))]
 impl AssetBase64 {
     /// A value with the required fields given and every optional field unset.
@@ -114,45 +71,7 @@ pub struct AssetId {
     )
 )]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for AssetId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["asset_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AssetId;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct AssetId")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AssetId, A::Error> {
-                let mut slot_0: Option<String> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(&mut map, &mut slot_0, "asset_id")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(AssetId {
-                    asset_id: crate::runtime::de::required(slot_0, "asset_id")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("AssetId", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(AssetId { 0 asset_id = "asset_id" required });
 #[cfg(
     any(
         feature = "avatars",
@@ -204,43 +123,7 @@ pub struct AssetUrl {
     )
 )]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for AssetUrl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["url"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AssetUrl;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct AssetUrl")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AssetUrl, A::Error> {
-                let mut slot_0: Option<String> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "url")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(AssetUrl {
-                    url: crate::runtime::de::required(slot_0, "url")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("AssetUrl", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(AssetUrl { 0 url = "url" required });
 #[cfg(
     any(
         feature = "avatars",
@@ -476,101 +359,12 @@ pub struct AudioVoiceItem {
 }
 
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
-impl<'de> serde::Deserialize<'de> for AudioVoiceItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "voice_id",
-            "name",
-            "language",
-            "gender",
-            "preview_audio_url",
-            "support_pause",
-            "support_locale",
-            "type",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AudioVoiceItem;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct AudioVoiceItem")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AudioVoiceItem, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<String> = None;
-                let mut slot_3: Option<String> = None;
-                let mut slot_4: Option<Option<String>> = None;
-                let mut slot_5: Option<bool> = None;
-                let mut slot_6: Option<bool> = None;
-                let mut slot_7: Option<AudioVoiceType> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(&mut map, &mut slot_0, "voice_id")?
-                        }
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "name")?,
-                        2 => {
-                            crate::runtime::de::field(&mut map, &mut slot_2, "language")?
-                        }
-                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "gender")?,
-                        4 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_4,
-                                "preview_audio_url",
-                            )?
-                        }
-                        5 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_5,
-                                "support_pause",
-                            )?
-                        }
-                        6 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_6,
-                                "support_locale",
-                            )?
-                        }
-                        7 => crate::runtime::de::field(&mut map, &mut slot_7, "type")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(AudioVoiceItem {
-                    voice_id: crate::runtime::de::required(slot_0, "voice_id")?,
-                    name: crate::runtime::de::required(slot_1, "name")?,
-                    language: crate::runtime::de::required(slot_2, "language")?,
-                    gender: crate::runtime::de::required(slot_3, "gender")?,
-                    preview_audio_url: slot_4.flatten(),
-                    support_pause: crate::runtime::de::required(
-                        slot_5,
-                        "support_pause",
-                    )?,
-                    support_locale: crate::runtime::de::required(
-                        slot_6,
-                        "support_locale",
-                    )?,
-                    r#type: crate::runtime::de::required(slot_7, "type")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("AudioVoiceItem", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    AudioVoiceItem { 0 voice_id = "voice_id" required, 1 name = "name" required, 2
+    language = "language" required, 3 gender = "gender" required, 4 preview_audio_url =
+    "preview_audio_url" optional, 5 support_pause = "support_pause" required, 6
+    support_locale = "support_locale" required, 7 r#type = "type" required }
+);
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
 impl AudioVoiceItem {
     /// A value with the required fields given and every optional field unset.
@@ -687,61 +481,10 @@ pub struct AutoReloadInfo {
 }
 
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-impl<'de> serde::Deserialize<'de> for AutoReloadInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["enabled", "threshold_usd", "amount_usd"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AutoReloadInfo;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct AutoReloadInfo")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AutoReloadInfo, A::Error> {
-                let mut slot_0: Option<bool> = None;
-                let mut slot_1: Option<Option<f64>> = None;
-                let mut slot_2: Option<Option<f64>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "enabled")?,
-                        1 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_1,
-                                "threshold_usd",
-                            )?
-                        }
-                        2 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_2,
-                                "amount_usd",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(AutoReloadInfo {
-                    enabled: crate::runtime::de::required(slot_0, "enabled")?,
-                    threshold_usd: slot_1.flatten(),
-                    amount_usd: slot_2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("AutoReloadInfo", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    AutoReloadInfo { 0 enabled = "enabled" required, 1 threshold_usd = "threshold_usd"
+    optional, 2 amount_usd = "amount_usd" optional }
+);
 #[cfg(any(feature = "user", feature = "legacy-user"))]
 impl AutoReloadInfo {
     /// A value with the required fields given and every optional field unset.
@@ -795,46 +538,9 @@ pub struct AvatarError {
 }
 
 #[cfg(feature = "avatars")]
-impl<'de> serde::Deserialize<'de> for AvatarError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["code", "message"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AvatarError;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct AvatarError")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AvatarError, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "code")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "message")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(AvatarError {
-                    code: crate::runtime::de::required(slot_0, "code")?,
-                    message: crate::runtime::de::required(slot_1, "message")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("AvatarError", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    AvatarError { 0 code = "code" required, 1 message = "message" required }
+);
 #[cfg(feature = "avatars")]
 impl AvatarError {
     /// A value with the required fields given and every optional field unset.
@@ -949,121 +655,14 @@ pub struct AvatarGroupItem {
 }
 
 #[cfg(feature = "avatars")]
-impl<'de> serde::Deserialize<'de> for AvatarGroupItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "name",
-            "preview_image_url",
-            "preview_video_url",
-            "gender",
-            "created_at",
-            "looks_count",
-            "default_voice_id",
-            "consent_status",
-            "status",
-            "error",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AvatarGroupItem;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct AvatarGroupItem")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AvatarGroupItem, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                let mut slot_4: Option<Option<String>> = None;
-                let mut slot_5: Option<i64> = None;
-                let mut slot_6: Option<i64> = None;
-                let mut slot_7: Option<Option<String>> = None;
-                let mut slot_8: Option<Option<String>> = None;
-                let mut slot_9: Option<Option<AvatarStatus>> = None;
-                let mut slot_10: Option<Option<AvatarError>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "id")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "name")?,
-                        2 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_2,
-                                "preview_image_url",
-                            )?
-                        }
-                        3 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_3,
-                                "preview_video_url",
-                            )?
-                        }
-                        4 => crate::runtime::de::field(&mut map, &mut slot_4, "gender")?,
-                        5 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_5,
-                                "created_at",
-                            )?
-                        }
-                        6 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_6,
-                                "looks_count",
-                            )?
-                        }
-                        7 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_7,
-                                "default_voice_id",
-                            )?
-                        }
-                        8 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_8,
-                                "consent_status",
-                            )?
-                        }
-                        9 => crate::runtime::de::field(&mut map, &mut slot_9, "status")?,
-                        10 => crate::runtime::de::field(&mut map, &mut slot_10, "error")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(AvatarGroupItem {
-                    id: crate::runtime::de::required(slot_0, "id")?,
-                    name: crate::runtime::de::required(slot_1, "name")?,
-                    preview_image_url: slot_2.flatten(),
-                    preview_video_url: slot_3.flatten(),
-                    gender: slot_4.flatten(),
-                    created_at: crate::runtime::de::required(slot_5, "created_at")?,
-                    looks_count: crate::runtime::de::required(slot_6, "looks_count")?,
-                    default_voice_id: slot_7.flatten(),
-                    consent_status: slot_8.flatten(),
-                    status: slot_9.flatten(),
-                    error: slot_10.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("AvatarGroupItem", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    AvatarGroupItem { 0 id = "id" required, 1 name = "name" required, 2 preview_image_url
+    = "preview_image_url" optional, 3 preview_video_url = "preview_video_url" optional, 4
+    gender = "gender" optional, 5 created_at = "created_at" required, 6 looks_count =
+    "looks_count" required, 7 default_voice_id = "default_voice_id" optional, 8
+    consent_status = "consent_status" optional, 9 status = "status" optional, 10 error =
+    "error" optional }
+);
 #[cfg(feature = "avatars")]
 impl AvatarGroupItem {
     /// A value with the required fields given and every optional field unset.
@@ -1280,153 +879,16 @@ pub struct AvatarLookItem {
 }
 
 #[cfg(feature = "avatars")]
-impl<'de> serde::Deserialize<'de> for AvatarLookItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "name",
-            "avatar_type",
-            "group_id",
-            "preview_image_url",
-            "preview_video_url",
-            "gender",
-            "tags",
-            "default_voice_id",
-            "supported_api_engines",
-            "image_width",
-            "image_height",
-            "preferred_orientation",
-            "status",
-            "error",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AvatarLookItem;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct AvatarLookItem")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AvatarLookItem, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<AvatarLookType> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                let mut slot_4: Option<Option<String>> = None;
-                let mut slot_5: Option<Option<String>> = None;
-                let mut slot_6: Option<Option<String>> = None;
-                let mut slot_7: Option<Option<Vec<String>>> = None;
-                let mut slot_8: Option<Option<String>> = None;
-                let mut slot_9: Option<Option<Vec<String>>> = None;
-                let mut slot_10: Option<Option<i64>> = None;
-                let mut slot_11: Option<Option<i64>> = None;
-                let mut slot_12: Option<Option<AvatarLookItemPreferredOrientation>> = None;
-                let mut slot_13: Option<Option<AvatarStatus>> = None;
-                let mut slot_14: Option<Option<AvatarError>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "id")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "name")?,
-                        2 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_2,
-                                "avatar_type",
-                            )?
-                        }
-                        3 => {
-                            crate::runtime::de::field(&mut map, &mut slot_3, "group_id")?
-                        }
-                        4 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_4,
-                                "preview_image_url",
-                            )?
-                        }
-                        5 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_5,
-                                "preview_video_url",
-                            )?
-                        }
-                        6 => crate::runtime::de::field(&mut map, &mut slot_6, "gender")?,
-                        7 => crate::runtime::de::field(&mut map, &mut slot_7, "tags")?,
-                        8 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_8,
-                                "default_voice_id",
-                            )?
-                        }
-                        9 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_9,
-                                "supported_api_engines",
-                            )?
-                        }
-                        10 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_10,
-                                "image_width",
-                            )?
-                        }
-                        11 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_11,
-                                "image_height",
-                            )?
-                        }
-                        12 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_12,
-                                "preferred_orientation",
-                            )?
-                        }
-                        13 => {
-                            crate::runtime::de::field(&mut map, &mut slot_13, "status")?
-                        }
-                        14 => crate::runtime::de::field(&mut map, &mut slot_14, "error")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(AvatarLookItem {
-                    id: crate::runtime::de::required(slot_0, "id")?,
-                    name: crate::runtime::de::required(slot_1, "name")?,
-                    avatar_type: crate::runtime::de::required(slot_2, "avatar_type")?,
-                    group_id: slot_3.flatten(),
-                    preview_image_url: slot_4.flatten(),
-                    preview_video_url: slot_5.flatten(),
-                    gender: slot_6.flatten(),
-                    tags: slot_7.flatten(),
-                    default_voice_id: slot_8.flatten(),
-                    supported_api_engines: slot_9.flatten(),
-                    image_width: slot_10.flatten(),
-                    image_height: slot_11.flatten(),
-                    preferred_orientation: slot_12.flatten(),
-                    status: slot_13.flatten(),
-                    error: slot_14.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("AvatarLookItem", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    AvatarLookItem { 0 id = "id" required, 1 name = "name" required, 2 avatar_type =
+    "avatar_type" required, 3 group_id = "group_id" optional, 4 preview_image_url =
+    "preview_image_url" optional, 5 preview_video_url = "preview_video_url" optional, 6
+    gender = "gender" optional, 7 tags = "tags" optional, 8 default_voice_id =
+    "default_voice_id" optional, 9 supported_api_engines = "supported_api_engines"
+    optional, 10 image_width = "image_width" optional, 11 image_height = "image_height"
+    optional, 12 preferred_orientation = "preferred_orientation" optional, 13 status =
+    "status" optional, 14 error = "error" optional }
+);
 #[cfg(feature = "avatars")]
 impl AvatarLookItem {
     /// A value with the required fields given and every optional field unset.
@@ -1630,54 +1092,10 @@ pub struct BackgroundSetting {
 
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for BackgroundSetting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["type", "value", "url", "asset_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BackgroundSetting;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct BackgroundSetting")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BackgroundSetting, A::Error> {
-                let mut slot_0: Option<BackgroundSettingType> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "type")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "value")?,
-                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "url")?,
-                        3 => {
-                            crate::runtime::de::field(&mut map, &mut slot_3, "asset_id")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(BackgroundSetting {
-                    r#type: crate::runtime::de::required(slot_0, "type")?,
-                    value: slot_1.flatten(),
-                    url: slot_2.flatten(),
-                    asset_id: slot_3.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("BackgroundSetting", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    BackgroundSetting { 0 r#type = "type" required, 1 value = "value" optional, 2 url =
+    "url" optional, 3 asset_id = "asset_id" optional }
+);
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
 impl BackgroundSetting {
     /// A value with the required fields given and every optional field unset.
@@ -1768,49 +1186,9 @@ pub struct CreateAvatarConsentRequest {
 
 #[cfg(feature = "avatars")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for CreateAvatarConsentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["reroute_url"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateAvatarConsentRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct CreateAvatarConsentRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateAvatarConsentRequest, A::Error> {
-                let mut slot_0: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "reroute_url",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateAvatarConsentRequest {
-                    reroute_url: slot_0.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreateAvatarConsentRequest", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    CreateAvatarConsentRequest { 0 reroute_url = "reroute_url" optional }
+);
 #[cfg(feature = "avatars")]
 impl CreateAvatarConsentRequest {
     /// A value with every field unset.
@@ -1838,52 +1216,10 @@ pub struct CreateAvatarConsentResponse {
 }
 
 #[cfg(feature = "avatars")]
-impl<'de> serde::Deserialize<'de> for CreateAvatarConsentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["avatar_group", "url"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateAvatarConsentResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct CreateAvatarConsentResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateAvatarConsentResponse, A::Error> {
-                let mut slot_0: Option<AvatarGroupItem> = None;
-                let mut slot_1: Option<String> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "avatar_group",
-                            )?
-                        }
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "url")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateAvatarConsentResponse {
-                    avatar_group: crate::runtime::de::required(slot_0, "avatar_group")?,
-                    url: crate::runtime::de::required(slot_1, "url")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreateAvatarConsentResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    CreateAvatarConsentResponse { 0 avatar_group = "avatar_group" required, 1 url = "url"
+    required }
+);
 #[cfg(feature = "avatars")]
 impl CreateAvatarConsentResponse {
     /// A value with the required fields given and every optional field unset.
@@ -2008,58 +1344,10 @@ pub struct CreateAvatarResponse {
 }
 
 #[cfg(feature = "avatars")]
-impl<'de> serde::Deserialize<'de> for CreateAvatarResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["avatar_item", "avatar_group"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateAvatarResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct CreateAvatarResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateAvatarResponse, A::Error> {
-                let mut slot_0: Option<Option<AvatarLookItem>> = None;
-                let mut slot_1: Option<Option<AvatarGroupItem>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "avatar_item",
-                            )?
-                        }
-                        1 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_1,
-                                "avatar_group",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateAvatarResponse {
-                    avatar_item: slot_0.flatten(),
-                    avatar_group: slot_1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreateAvatarResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    CreateAvatarResponse { 0 avatar_item = "avatar_item" optional, 1 avatar_group =
+    "avatar_group" optional }
+);
 #[cfg(feature = "avatars")]
 impl CreateAvatarResponse {
     /// A value with every field unset.
@@ -2140,195 +1428,17 @@ pub struct CreateAvatarVideoRequest {
 
 #[cfg(feature = "legacy-videos")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for CreateAvatarVideoRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "avatar_id",
-            "image_url",
-            "image_asset_id",
-            "script",
-            "voice_id",
-            "audio_url",
-            "audio_asset_id",
-            "title",
-            "resolution",
-            "aspect_ratio",
-            "motion_prompt",
-            "expressiveness",
-            "remove_background",
-            "background",
-            "voice_settings",
-            "callback_url",
-            "callback_id",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateAvatarVideoRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct CreateAvatarVideoRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateAvatarVideoRequest, A::Error> {
-                let mut slot_0: Option<Option<String>> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                let mut slot_4: Option<Option<String>> = None;
-                let mut slot_5: Option<Option<String>> = None;
-                let mut slot_6: Option<Option<String>> = None;
-                let mut slot_7: Option<Option<String>> = None;
-                let mut slot_8: Option<Option<VideoResolution>> = None;
-                let mut slot_9: Option<Option<VideoAspectRatio>> = None;
-                let mut slot_10: Option<Option<String>> = None;
-                let mut slot_11: Option<Option<Expressiveness>> = None;
-                let mut slot_12: Option<Option<bool>> = None;
-                let mut slot_13: Option<Option<BackgroundSetting>> = None;
-                let mut slot_14: Option<Option<VoiceSettingsInput>> = None;
-                let mut slot_15: Option<Option<String>> = None;
-                let mut slot_16: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "avatar_id",
-                            )?
-                        }
-                        1 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_1,
-                                "image_url",
-                            )?
-                        }
-                        2 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_2,
-                                "image_asset_id",
-                            )?
-                        }
-                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "script")?,
-                        4 => {
-                            crate::runtime::de::field(&mut map, &mut slot_4, "voice_id")?
-                        }
-                        5 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_5,
-                                "audio_url",
-                            )?
-                        }
-                        6 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_6,
-                                "audio_asset_id",
-                            )?
-                        }
-                        7 => crate::runtime::de::field(&mut map, &mut slot_7, "title")?,
-                        8 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_8,
-                                "resolution",
-                            )?
-                        }
-                        9 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_9,
-                                "aspect_ratio",
-                            )?
-                        }
-                        10 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_10,
-                                "motion_prompt",
-                            )?
-                        }
-                        11 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_11,
-                                "expressiveness",
-                            )?
-                        }
-                        12 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_12,
-                                "remove_background",
-                            )?
-                        }
-                        13 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_13,
-                                "background",
-                            )?
-                        }
-                        14 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_14,
-                                "voice_settings",
-                            )?
-                        }
-                        15 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_15,
-                                "callback_url",
-                            )?
-                        }
-                        16 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_16,
-                                "callback_id",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateAvatarVideoRequest {
-                    avatar_id: slot_0.flatten(),
-                    image_url: slot_1.flatten(),
-                    image_asset_id: slot_2.flatten(),
-                    script: slot_3.flatten(),
-                    voice_id: slot_4.flatten(),
-                    audio_url: slot_5.flatten(),
-                    audio_asset_id: slot_6.flatten(),
-                    title: slot_7.flatten(),
-                    resolution: slot_8.flatten(),
-                    aspect_ratio: slot_9.flatten(),
-                    motion_prompt: slot_10.flatten(),
-                    expressiveness: slot_11.flatten(),
-                    remove_background: slot_12.flatten(),
-                    background: slot_13.flatten(),
-                    voice_settings: slot_14.flatten(),
-                    callback_url: slot_15.flatten(),
-                    callback_id: slot_16.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreateAvatarVideoRequest", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    CreateAvatarVideoRequest { 0 avatar_id = "avatar_id" optional, 1 image_url =
+    "image_url" optional, 2 image_asset_id = "image_asset_id" optional, 3 script =
+    "script" optional, 4 voice_id = "voice_id" optional, 5 audio_url = "audio_url"
+    optional, 6 audio_asset_id = "audio_asset_id" optional, 7 title = "title" optional, 8
+    resolution = "resolution" optional, 9 aspect_ratio = "aspect_ratio" optional, 10
+    motion_prompt = "motion_prompt" optional, 11 expressiveness = "expressiveness"
+    optional, 12 remove_background = "remove_background" optional, 13 background =
+    "background" optional, 14 voice_settings = "voice_settings" optional, 15 callback_url
+    = "callback_url" optional, 16 callback_id = "callback_id" optional }
+);
 #[cfg(feature = "legacy-videos")]
 impl CreateAvatarVideoRequest {
     /// A value with every field unset.
@@ -2462,48 +1572,10 @@ pub struct CreateAvatarVideoResponse {
 }
 
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
-impl<'de> serde::Deserialize<'de> for CreateAvatarVideoResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["video_id", "status"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateAvatarVideoResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct CreateAvatarVideoResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateAvatarVideoResponse, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(&mut map, &mut slot_0, "video_id")?
-                        }
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "status")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateAvatarVideoResponse {
-                    video_id: crate::runtime::de::required(slot_0, "video_id")?,
-                    status: crate::runtime::de::required(slot_1, "status")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreateAvatarVideoResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    CreateAvatarVideoResponse { 0 video_id = "video_id" required, 1 status = "status"
+    required }
+);
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
 impl CreateAvatarVideoResponse {
     /// A value with the required fields given and every optional field unset.
@@ -2538,49 +1610,9 @@ pub struct CreateGraphExecutionRequest {
 
 #[cfg(feature = "legacy-workflows")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for CreateGraphExecutionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["workflows"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateGraphExecutionRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct CreateGraphExecutionRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateGraphExecutionRequest, A::Error> {
-                let mut slot_0: Option<Vec<WorkflowRequestEntry>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "workflows",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateGraphExecutionRequest {
-                    workflows: crate::runtime::de::required(slot_0, "workflows")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreateGraphExecutionRequest", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    CreateGraphExecutionRequest { 0 workflows = "workflows" required }
+);
 #[cfg(feature = "legacy-workflows")]
 impl CreateGraphExecutionRequest {
     /// A value with the required fields given and every optional field unset.
@@ -2664,177 +1696,17 @@ pub struct CreateLipsyncRequest {
 
 #[cfg(feature = "lipsync")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for CreateLipsyncRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "video",
-            "audio",
-            "title",
-            "mode",
-            "callback_url",
-            "callback_id",
-            "enable_caption",
-            "keep_the_same_format",
-            "enable_dynamic_duration",
-            "disable_music_track",
-            "enable_speech_enhancement",
-            "enable_watermark",
-            "start_time",
-            "end_time",
-            "fps_mode",
-            "folder_id",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateLipsyncRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct CreateLipsyncRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateLipsyncRequest, A::Error> {
-                let mut slot_0: Option<AssetUrlOrId> = None;
-                let mut slot_1: Option<AssetUrlOrId> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<VideoTranslationMode>> = None;
-                let mut slot_4: Option<Option<String>> = None;
-                let mut slot_5: Option<Option<String>> = None;
-                let mut slot_6: Option<Option<bool>> = None;
-                let mut slot_7: Option<Option<bool>> = None;
-                let mut slot_8: Option<Option<bool>> = None;
-                let mut slot_9: Option<Option<bool>> = None;
-                let mut slot_10: Option<Option<bool>> = None;
-                let mut slot_11: Option<Option<bool>> = None;
-                let mut slot_12: Option<Option<f64>> = None;
-                let mut slot_13: Option<Option<f64>> = None;
-                let mut slot_14: Option<Option<String>> = None;
-                let mut slot_15: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "video")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "audio")?,
-                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "title")?,
-                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "mode")?,
-                        4 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_4,
-                                "callback_url",
-                            )?
-                        }
-                        5 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_5,
-                                "callback_id",
-                            )?
-                        }
-                        6 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_6,
-                                "enable_caption",
-                            )?
-                        }
-                        7 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_7,
-                                "keep_the_same_format",
-                            )?
-                        }
-                        8 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_8,
-                                "enable_dynamic_duration",
-                            )?
-                        }
-                        9 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_9,
-                                "disable_music_track",
-                            )?
-                        }
-                        10 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_10,
-                                "enable_speech_enhancement",
-                            )?
-                        }
-                        11 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_11,
-                                "enable_watermark",
-                            )?
-                        }
-                        12 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_12,
-                                "start_time",
-                            )?
-                        }
-                        13 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_13,
-                                "end_time",
-                            )?
-                        }
-                        14 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_14,
-                                "fps_mode",
-                            )?
-                        }
-                        15 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_15,
-                                "folder_id",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateLipsyncRequest {
-                    video: crate::runtime::de::required(slot_0, "video")?,
-                    audio: crate::runtime::de::required(slot_1, "audio")?,
-                    title: slot_2.flatten(),
-                    mode: slot_3.flatten(),
-                    callback_url: slot_4.flatten(),
-                    callback_id: slot_5.flatten(),
-                    enable_caption: slot_6.flatten(),
-                    keep_the_same_format: slot_7.flatten(),
-                    enable_dynamic_duration: slot_8.flatten(),
-                    disable_music_track: slot_9.flatten(),
-                    enable_speech_enhancement: slot_10.flatten(),
-                    enable_watermark: slot_11.flatten(),
-                    start_time: slot_12.flatten(),
-                    end_time: slot_13.flatten(),
-                    fps_mode: slot_14.flatten(),
-                    folder_id: slot_15.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreateLipsyncRequest", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    CreateLipsyncRequest { 0 video = "video" required, 1 audio = "audio" required, 2
+    title = "title" optional, 3 mode = "mode" optional, 4 callback_url = "callback_url"
+    optional, 5 callback_id = "callback_id" optional, 6 enable_caption = "enable_caption"
+    optional, 7 keep_the_same_format = "keep_the_same_format" optional, 8
+    enable_dynamic_duration = "enable_dynamic_duration" optional, 9 disable_music_track =
+    "disable_music_track" optional, 10 enable_speech_enhancement =
+    "enable_speech_enhancement" optional, 11 enable_watermark = "enable_watermark"
+    optional, 12 start_time = "start_time" optional, 13 end_time = "end_time" optional,
+    14 fps_mode = "fps_mode" optional, 15 folder_id = "folder_id" optional }
+);
 #[cfg(feature = "lipsync")]
 impl CreateLipsyncRequest {
     /// A value with the required fields given and every optional field unset.
@@ -2972,55 +1844,10 @@ pub struct CreatePhotoAvatarRequest {
 
 #[cfg(feature = "avatars")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for CreatePhotoAvatarRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["name", "file", "avatar_group_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreatePhotoAvatarRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct CreatePhotoAvatarRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreatePhotoAvatarRequest, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<AssetUrlOrIdOrBase64> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "name")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "file")?,
-                        2 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_2,
-                                "avatar_group_id",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreatePhotoAvatarRequest {
-                    name: crate::runtime::de::required(slot_0, "name")?,
-                    file: crate::runtime::de::required(slot_1, "file")?,
-                    avatar_group_id: slot_2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreatePhotoAvatarRequest", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    CreatePhotoAvatarRequest { 0 name = "name" required, 1 file = "file" required, 2
+    avatar_group_id = "avatar_group_id" optional }
+);
 #[cfg(feature = "avatars")]
 impl CreatePhotoAvatarRequest {
     /// A value with the required fields given and every optional field unset.
@@ -3070,69 +1897,11 @@ pub struct CreatePromptAvatarRequest {
 
 #[cfg(feature = "avatars")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for CreatePromptAvatarRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "name",
-            "prompt",
-            "reference_images",
-            "avatar_group_id",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreatePromptAvatarRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct CreatePromptAvatarRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreatePromptAvatarRequest, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<Option<Vec<AssetUrlOrIdOrBase64>>> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "name")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "prompt")?,
-                        2 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_2,
-                                "reference_images",
-                            )?
-                        }
-                        3 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_3,
-                                "avatar_group_id",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreatePromptAvatarRequest {
-                    name: crate::runtime::de::required(slot_0, "name")?,
-                    prompt: crate::runtime::de::required(slot_1, "prompt")?,
-                    reference_images: slot_2.flatten(),
-                    avatar_group_id: slot_3.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreatePromptAvatarRequest", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    CreatePromptAvatarRequest { 0 name = "name" required, 1 prompt = "prompt" required, 2
+    reference_images = "reference_images" optional, 3 avatar_group_id = "avatar_group_id"
+    optional }
+);
 #[cfg(feature = "avatars")]
 impl CreatePromptAvatarRequest {
     /// A value with the required fields given and every optional field unset.
@@ -3225,140 +1994,15 @@ pub struct CreateProofreadRequest {
 
 #[cfg(feature = "video-translate")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for CreateProofreadRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "video",
-            "output_languages",
-            "title",
-            "brand_voice_id",
-            "speaker_num",
-            "folder_id",
-            "enable_video_stretching",
-            "disable_music_track",
-            "enable_speech_enhancement",
-            "srt",
-            "mode",
-            "keep_the_same_format",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateProofreadRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct CreateProofreadRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateProofreadRequest, A::Error> {
-                let mut slot_0: Option<AssetUrlOrId> = None;
-                let mut slot_1: Option<Vec<String>> = None;
-                let mut slot_2: Option<String> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                let mut slot_4: Option<Option<i64>> = None;
-                let mut slot_5: Option<Option<String>> = None;
-                let mut slot_6: Option<Option<bool>> = None;
-                let mut slot_7: Option<Option<bool>> = None;
-                let mut slot_8: Option<Option<bool>> = None;
-                let mut slot_9: Option<Option<AssetUrlOrId>> = None;
-                let mut slot_10: Option<Option<VideoTranslationMode>> = None;
-                let mut slot_11: Option<Option<bool>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "video")?,
-                        1 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_1,
-                                "output_languages",
-                            )?
-                        }
-                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "title")?,
-                        3 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_3,
-                                "brand_voice_id",
-                            )?
-                        }
-                        4 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_4,
-                                "speaker_num",
-                            )?
-                        }
-                        5 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_5,
-                                "folder_id",
-                            )?
-                        }
-                        6 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_6,
-                                "enable_video_stretching",
-                            )?
-                        }
-                        7 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_7,
-                                "disable_music_track",
-                            )?
-                        }
-                        8 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_8,
-                                "enable_speech_enhancement",
-                            )?
-                        }
-                        9 => crate::runtime::de::field(&mut map, &mut slot_9, "srt")?,
-                        10 => crate::runtime::de::field(&mut map, &mut slot_10, "mode")?,
-                        11 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_11,
-                                "keep_the_same_format",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateProofreadRequest {
-                    video: crate::runtime::de::required(slot_0, "video")?,
-                    output_languages: crate::runtime::de::required(
-                        slot_1,
-                        "output_languages",
-                    )?,
-                    title: crate::runtime::de::required(slot_2, "title")?,
-                    brand_voice_id: slot_3.flatten(),
-                    speaker_num: slot_4.flatten(),
-                    folder_id: slot_5.flatten(),
-                    enable_video_stretching: slot_6.flatten(),
-                    disable_music_track: slot_7.flatten(),
-                    enable_speech_enhancement: slot_8.flatten(),
-                    srt: slot_9.flatten(),
-                    mode: slot_10.flatten(),
-                    keep_the_same_format: slot_11.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreateProofreadRequest", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    CreateProofreadRequest { 0 video = "video" required, 1 output_languages =
+    "output_languages" required, 2 title = "title" required, 3 brand_voice_id =
+    "brand_voice_id" optional, 4 speaker_num = "speaker_num" optional, 5 folder_id =
+    "folder_id" optional, 6 enable_video_stretching = "enable_video_stretching" optional,
+    7 disable_music_track = "disable_music_track" optional, 8 enable_speech_enhancement =
+    "enable_speech_enhancement" optional, 9 srt = "srt" optional, 10 mode = "mode"
+    optional, 11 keep_the_same_format = "keep_the_same_format" optional }
+);
 #[cfg(feature = "video-translate")]
 impl CreateProofreadRequest {
     /// A value with the required fields given and every optional field unset.
@@ -3469,55 +2113,10 @@ pub struct CreateProofreadResponse {
 }
 
 #[cfg(feature = "video-translate")]
-impl<'de> serde::Deserialize<'de> for CreateProofreadResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["proofread_ids", "status"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateProofreadResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct CreateProofreadResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateProofreadResponse, A::Error> {
-                let mut slot_0: Option<Vec<String>> = None;
-                let mut slot_1: Option<ProofreadStatus> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "proofread_ids",
-                            )?
-                        }
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "status")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateProofreadResponse {
-                    proofread_ids: crate::runtime::de::required(
-                        slot_0,
-                        "proofread_ids",
-                    )?,
-                    status: crate::runtime::de::required(slot_1, "status")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreateProofreadResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    CreateProofreadResponse { 0 proofread_ids = "proofread_ids" required, 1 status =
+    "status" required }
+);
 #[cfg(feature = "video-translate")]
 impl CreateProofreadResponse {
     /// A value with the required fields given and every optional field unset.
@@ -3586,121 +2185,13 @@ pub struct CreateSessionRequest {
 
 #[cfg(feature = "video-agent")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for CreateSessionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "prompt",
-            "avatar_id",
-            "voice_id",
-            "style_id",
-            "orientation",
-            "files",
-            "auto_proceed",
-            "callback_url",
-            "callback_id",
-            "incognito_mode",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSessionRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct CreateSessionRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateSessionRequest, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                let mut slot_4: Option<Option<CreateSessionRequestOrientation>> = None;
-                let mut slot_5: Option<Option<Vec<AssetUrlOrIdOrBase64>>> = None;
-                let mut slot_6: Option<Option<bool>> = None;
-                let mut slot_7: Option<Option<String>> = None;
-                let mut slot_8: Option<Option<String>> = None;
-                let mut slot_9: Option<Option<bool>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "prompt")?,
-                        1 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_1,
-                                "avatar_id",
-                            )?
-                        }
-                        2 => {
-                            crate::runtime::de::field(&mut map, &mut slot_2, "voice_id")?
-                        }
-                        3 => {
-                            crate::runtime::de::field(&mut map, &mut slot_3, "style_id")?
-                        }
-                        4 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_4,
-                                "orientation",
-                            )?
-                        }
-                        5 => crate::runtime::de::field(&mut map, &mut slot_5, "files")?,
-                        6 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_6,
-                                "auto_proceed",
-                            )?
-                        }
-                        7 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_7,
-                                "callback_url",
-                            )?
-                        }
-                        8 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_8,
-                                "callback_id",
-                            )?
-                        }
-                        9 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_9,
-                                "incognito_mode",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateSessionRequest {
-                    prompt: crate::runtime::de::required(slot_0, "prompt")?,
-                    avatar_id: slot_1.flatten(),
-                    voice_id: slot_2.flatten(),
-                    style_id: slot_3.flatten(),
-                    orientation: slot_4.flatten(),
-                    files: slot_5.flatten(),
-                    auto_proceed: slot_6.flatten(),
-                    callback_url: slot_7.flatten(),
-                    callback_id: slot_8.flatten(),
-                    incognito_mode: slot_9.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreateSessionRequest", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    CreateSessionRequest { 0 prompt = "prompt" required, 1 avatar_id = "avatar_id"
+    optional, 2 voice_id = "voice_id" optional, 3 style_id = "style_id" optional, 4
+    orientation = "orientation" optional, 5 files = "files" optional, 6 auto_proceed =
+    "auto_proceed" optional, 7 callback_url = "callback_url" optional, 8 callback_id =
+    "callback_id" optional, 9 incognito_mode = "incognito_mode" optional }
+);
 #[cfg(feature = "video-agent")]
 impl CreateSessionRequest {
     /// A value with the required fields given and every optional field unset.
@@ -3813,58 +2304,10 @@ pub struct CreateSessionResponse {
 }
 
 #[cfg(feature = "video-agent")]
-impl<'de> serde::Deserialize<'de> for CreateSessionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["session_id", "created_at"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSessionResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct CreateSessionResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateSessionResponse, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<i64> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "session_id",
-                            )?
-                        }
-                        1 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_1,
-                                "created_at",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateSessionResponse {
-                    session_id: crate::runtime::de::required(slot_0, "session_id")?,
-                    created_at: crate::runtime::de::required(slot_1, "created_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreateSessionResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    CreateSessionResponse { 0 session_id = "session_id" required, 1 created_at =
+    "created_at" required }
+);
 #[cfg(feature = "video-agent")]
 impl CreateSessionResponse {
     /// A value with the required fields given and every optional field unset.
@@ -3928,111 +2371,13 @@ pub struct CreateVideoAgentRequest {
 
 #[cfg(feature = "video-agent")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for CreateVideoAgentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "prompt",
-            "avatar_id",
-            "voice_id",
-            "style_id",
-            "orientation",
-            "files",
-            "callback_url",
-            "callback_id",
-            "incognito_mode",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateVideoAgentRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct CreateVideoAgentRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateVideoAgentRequest, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                let mut slot_4: Option<Option<CreateSessionRequestOrientation>> = None;
-                let mut slot_5: Option<Option<Vec<AssetUrlOrIdOrBase64>>> = None;
-                let mut slot_6: Option<Option<String>> = None;
-                let mut slot_7: Option<Option<String>> = None;
-                let mut slot_8: Option<Option<bool>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "prompt")?,
-                        1 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_1,
-                                "avatar_id",
-                            )?
-                        }
-                        2 => {
-                            crate::runtime::de::field(&mut map, &mut slot_2, "voice_id")?
-                        }
-                        3 => {
-                            crate::runtime::de::field(&mut map, &mut slot_3, "style_id")?
-                        }
-                        4 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_4,
-                                "orientation",
-                            )?
-                        }
-                        5 => crate::runtime::de::field(&mut map, &mut slot_5, "files")?,
-                        6 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_6,
-                                "callback_url",
-                            )?
-                        }
-                        7 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_7,
-                                "callback_id",
-                            )?
-                        }
-                        8 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_8,
-                                "incognito_mode",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateVideoAgentRequest {
-                    prompt: crate::runtime::de::required(slot_0, "prompt")?,
-                    avatar_id: slot_1.flatten(),
-                    voice_id: slot_2.flatten(),
-                    style_id: slot_3.flatten(),
-                    orientation: slot_4.flatten(),
-                    files: slot_5.flatten(),
-                    callback_url: slot_6.flatten(),
-                    callback_id: slot_7.flatten(),
-                    incognito_mode: slot_8.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreateVideoAgentRequest", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    CreateVideoAgentRequest { 0 prompt = "prompt" required, 1 avatar_id = "avatar_id"
+    optional, 2 voice_id = "voice_id" optional, 3 style_id = "style_id" optional, 4
+    orientation = "orientation" optional, 5 files = "files" optional, 6 callback_url =
+    "callback_url" optional, 7 callback_id = "callback_id" optional, 8 incognito_mode =
+    "incognito_mode" optional }
+);
 #[cfg(feature = "video-agent")]
 impl CreateVideoAgentRequest {
     /// A value with the required fields given and every optional field unset.
@@ -4149,66 +2494,10 @@ pub struct CreateVideoAgentResponse {
 }
 
 #[cfg(feature = "video-agent")]
-impl<'de> serde::Deserialize<'de> for CreateVideoAgentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["session_id", "status", "video_id", "created_at"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateVideoAgentResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct CreateVideoAgentResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateVideoAgentResponse, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<CreateVideoAgentResponseStatus> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<i64> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "session_id",
-                            )?
-                        }
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "status")?,
-                        2 => {
-                            crate::runtime::de::field(&mut map, &mut slot_2, "video_id")?
-                        }
-                        3 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_3,
-                                "created_at",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateVideoAgentResponse {
-                    session_id: crate::runtime::de::required(slot_0, "session_id")?,
-                    status: crate::runtime::de::required(slot_1, "status")?,
-                    video_id: slot_2.flatten(),
-                    created_at: crate::runtime::de::required(slot_3, "created_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreateVideoAgentResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    CreateVideoAgentResponse { 0 session_id = "session_id" required, 1 status = "status"
+    required, 2 video_id = "video_id" optional, 3 created_at = "created_at" required }
+);
 #[cfg(feature = "video-agent")]
 impl CreateVideoAgentResponse {
     /// A value with the required fields given and every optional field unset.
@@ -4286,55 +2575,10 @@ pub struct CreateVideoAvatarRequest {
 
 #[cfg(feature = "avatars")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for CreateVideoAvatarRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["name", "file", "avatar_group_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateVideoAvatarRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct CreateVideoAvatarRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateVideoAvatarRequest, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<AssetUrlOrIdOrBase64> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "name")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "file")?,
-                        2 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_2,
-                                "avatar_group_id",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateVideoAvatarRequest {
-                    name: crate::runtime::de::required(slot_0, "name")?,
-                    file: crate::runtime::de::required(slot_1, "file")?,
-                    avatar_group_id: slot_2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreateVideoAvatarRequest", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    CreateVideoAvatarRequest { 0 name = "name" required, 1 file = "file" required, 2
+    avatar_group_id = "avatar_group_id" optional }
+);
 #[cfg(feature = "avatars")]
 impl CreateVideoAvatarRequest {
     /// A value with the required fields given and every optional field unset.
@@ -4422,175 +2666,16 @@ pub struct CreateVideoFromAvatar {
 
 #[cfg(feature = "videos")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for CreateVideoFromAvatar {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "title",
-            "resolution",
-            "aspect_ratio",
-            "background",
-            "remove_background",
-            "callback_url",
-            "callback_id",
-            "script",
-            "voice_id",
-            "audio_url",
-            "audio_asset_id",
-            "voice_settings",
-            "avatar_id",
-            "motion_prompt",
-            "expressiveness",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateVideoFromAvatar;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct CreateVideoFromAvatar")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateVideoFromAvatar, A::Error> {
-                let mut slot_0: Option<Option<String>> = None;
-                let mut slot_1: Option<Option<VideoResolution>> = None;
-                let mut slot_2: Option<Option<VideoAspectRatio>> = None;
-                let mut slot_3: Option<Option<BackgroundSetting>> = None;
-                let mut slot_4: Option<Option<bool>> = None;
-                let mut slot_5: Option<Option<String>> = None;
-                let mut slot_6: Option<Option<String>> = None;
-                let mut slot_7: Option<Option<String>> = None;
-                let mut slot_8: Option<Option<String>> = None;
-                let mut slot_9: Option<Option<String>> = None;
-                let mut slot_10: Option<Option<String>> = None;
-                let mut slot_11: Option<Option<VoiceSettingsInput>> = None;
-                let mut slot_12: Option<String> = None;
-                let mut slot_13: Option<Option<String>> = None;
-                let mut slot_14: Option<Option<Expressiveness>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "title")?,
-                        1 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_1,
-                                "resolution",
-                            )?
-                        }
-                        2 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_2,
-                                "aspect_ratio",
-                            )?
-                        }
-                        3 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_3,
-                                "background",
-                            )?
-                        }
-                        4 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_4,
-                                "remove_background",
-                            )?
-                        }
-                        5 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_5,
-                                "callback_url",
-                            )?
-                        }
-                        6 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_6,
-                                "callback_id",
-                            )?
-                        }
-                        7 => crate::runtime::de::field(&mut map, &mut slot_7, "script")?,
-                        8 => {
-                            crate::runtime::de::field(&mut map, &mut slot_8, "voice_id")?
-                        }
-                        9 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_9,
-                                "audio_url",
-                            )?
-                        }
-                        10 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_10,
-                                "audio_asset_id",
-                            )?
-                        }
-                        11 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_11,
-                                "voice_settings",
-                            )?
-                        }
-                        12 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_12,
-                                "avatar_id",
-                            )?
-                        }
-                        13 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_13,
-                                "motion_prompt",
-                            )?
-                        }
-                        14 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_14,
-                                "expressiveness",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateVideoFromAvatar {
-                    title: slot_0.flatten(),
-                    resolution: slot_1.flatten(),
-                    aspect_ratio: slot_2.flatten(),
-                    background: slot_3.flatten(),
-                    remove_background: slot_4.flatten(),
-                    callback_url: slot_5.flatten(),
-                    callback_id: slot_6.flatten(),
-                    script: slot_7.flatten(),
-                    voice_id: slot_8.flatten(),
-                    audio_url: slot_9.flatten(),
-                    audio_asset_id: slot_10.flatten(),
-                    voice_settings: slot_11.flatten(),
-                    avatar_id: crate::runtime::de::required(slot_12, "avatar_id")?,
-                    motion_prompt: slot_13.flatten(),
-                    expressiveness: slot_14.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreateVideoFromAvatar", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    CreateVideoFromAvatar { 0 title = "title" optional, 1 resolution = "resolution"
+    optional, 2 aspect_ratio = "aspect_ratio" optional, 3 background = "background"
+    optional, 4 remove_background = "remove_background" optional, 5 callback_url =
+    "callback_url" optional, 6 callback_id = "callback_id" optional, 7 script = "script"
+    optional, 8 voice_id = "voice_id" optional, 9 audio_url = "audio_url" optional, 10
+    audio_asset_id = "audio_asset_id" optional, 11 voice_settings = "voice_settings"
+    optional, 12 avatar_id = "avatar_id" required, 13 motion_prompt = "motion_prompt"
+    optional, 14 expressiveness = "expressiveness" optional }
+);
 #[cfg(feature = "videos")]
 impl CreateVideoFromAvatar {
     /// A value with the required fields given and every optional field unset.
@@ -4761,169 +2846,16 @@ pub struct CreateVideoFromImage {
 
 #[cfg(feature = "videos")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for CreateVideoFromImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "title",
-            "resolution",
-            "aspect_ratio",
-            "background",
-            "remove_background",
-            "callback_url",
-            "callback_id",
-            "script",
-            "voice_id",
-            "audio_url",
-            "audio_asset_id",
-            "voice_settings",
-            "image",
-            "motion_prompt",
-            "expressiveness",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateVideoFromImage;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct CreateVideoFromImage")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateVideoFromImage, A::Error> {
-                let mut slot_0: Option<Option<String>> = None;
-                let mut slot_1: Option<Option<VideoResolution>> = None;
-                let mut slot_2: Option<Option<VideoAspectRatio>> = None;
-                let mut slot_3: Option<Option<BackgroundSetting>> = None;
-                let mut slot_4: Option<Option<bool>> = None;
-                let mut slot_5: Option<Option<String>> = None;
-                let mut slot_6: Option<Option<String>> = None;
-                let mut slot_7: Option<Option<String>> = None;
-                let mut slot_8: Option<Option<String>> = None;
-                let mut slot_9: Option<Option<String>> = None;
-                let mut slot_10: Option<Option<String>> = None;
-                let mut slot_11: Option<Option<VoiceSettingsInput>> = None;
-                let mut slot_12: Option<AssetUrlOrIdOrBase64> = None;
-                let mut slot_13: Option<Option<String>> = None;
-                let mut slot_14: Option<Option<Expressiveness>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "title")?,
-                        1 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_1,
-                                "resolution",
-                            )?
-                        }
-                        2 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_2,
-                                "aspect_ratio",
-                            )?
-                        }
-                        3 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_3,
-                                "background",
-                            )?
-                        }
-                        4 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_4,
-                                "remove_background",
-                            )?
-                        }
-                        5 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_5,
-                                "callback_url",
-                            )?
-                        }
-                        6 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_6,
-                                "callback_id",
-                            )?
-                        }
-                        7 => crate::runtime::de::field(&mut map, &mut slot_7, "script")?,
-                        8 => {
-                            crate::runtime::de::field(&mut map, &mut slot_8, "voice_id")?
-                        }
-                        9 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_9,
-                                "audio_url",
-                            )?
-                        }
-                        10 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_10,
-                                "audio_asset_id",
-                            )?
-                        }
-                        11 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_11,
-                                "voice_settings",
-                            )?
-                        }
-                        12 => crate::runtime::de::field(&mut map, &mut slot_12, "image")?,
-                        13 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_13,
-                                "motion_prompt",
-                            )?
-                        }
-                        14 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_14,
-                                "expressiveness",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateVideoFromImage {
-                    title: slot_0.flatten(),
-                    resolution: slot_1.flatten(),
-                    aspect_ratio: slot_2.flatten(),
-                    background: slot_3.flatten(),
-                    remove_background: slot_4.flatten(),
-                    callback_url: slot_5.flatten(),
-                    callback_id: slot_6.flatten(),
-                    script: slot_7.flatten(),
-                    voice_id: slot_8.flatten(),
-                    audio_url: slot_9.flatten(),
-                    audio_asset_id: slot_10.flatten(),
-                    voice_settings: slot_11.flatten(),
-                    image: crate::runtime::de::required(slot_12, "image")?,
-                    motion_prompt: slot_13.flatten(),
-                    expressiveness: slot_14.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreateVideoFromImage", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    CreateVideoFromImage { 0 title = "title" optional, 1 resolution = "resolution"
+    optional, 2 aspect_ratio = "aspect_ratio" optional, 3 background = "background"
+    optional, 4 remove_background = "remove_background" optional, 5 callback_url =
+    "callback_url" optional, 6 callback_id = "callback_id" optional, 7 script = "script"
+    optional, 8 voice_id = "voice_id" optional, 9 audio_url = "audio_url" optional, 10
+    audio_asset_id = "audio_asset_id" optional, 11 voice_settings = "voice_settings"
+    optional, 12 image = "image" required, 13 motion_prompt = "motion_prompt" optional,
+    14 expressiveness = "expressiveness" optional }
+);
 #[cfg(feature = "videos")]
 impl CreateVideoFromImage {
     /// A value with the required fields given and every optional field unset.
@@ -5128,244 +3060,21 @@ pub struct CreateVideoTranslationRequest {
 
 #[cfg(feature = "video-translate")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for CreateVideoTranslationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "video",
-            "title",
-            "output_languages",
-            "audio",
-            "input_language",
-            "translate_audio_only",
-            "speaker_num",
-            "mode",
-            "callback_url",
-            "callback_id",
-            "enable_caption",
-            "keep_the_same_format",
-            "enable_dynamic_duration",
-            "disable_music_track",
-            "enable_speech_enhancement",
-            "enable_watermark",
-            "start_time",
-            "end_time",
-            "brand_voice_id",
-            "srt",
-            "srt_role",
-            "fps_mode",
-            "folder_id",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateVideoTranslationRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct CreateVideoTranslationRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateVideoTranslationRequest, A::Error> {
-                let mut slot_0: Option<AssetUrlOrId> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Vec<String>> = None;
-                let mut slot_3: Option<Option<AssetUrlOrId>> = None;
-                let mut slot_4: Option<Option<String>> = None;
-                let mut slot_5: Option<Option<bool>> = None;
-                let mut slot_6: Option<Option<i64>> = None;
-                let mut slot_7: Option<Option<VideoTranslationMode>> = None;
-                let mut slot_8: Option<Option<String>> = None;
-                let mut slot_9: Option<Option<String>> = None;
-                let mut slot_10: Option<Option<bool>> = None;
-                let mut slot_11: Option<Option<bool>> = None;
-                let mut slot_12: Option<Option<bool>> = None;
-                let mut slot_13: Option<Option<bool>> = None;
-                let mut slot_14: Option<Option<bool>> = None;
-                let mut slot_15: Option<Option<bool>> = None;
-                let mut slot_16: Option<Option<f64>> = None;
-                let mut slot_17: Option<Option<f64>> = None;
-                let mut slot_18: Option<Option<String>> = None;
-                let mut slot_19: Option<Option<AssetUrlOrId>> = None;
-                let mut slot_20: Option<Option<CreateVideoTranslationRequestSrtRole>> = None;
-                let mut slot_21: Option<Option<String>> = None;
-                let mut slot_22: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "video")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "title")?,
-                        2 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_2,
-                                "output_languages",
-                            )?
-                        }
-                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "audio")?,
-                        4 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_4,
-                                "input_language",
-                            )?
-                        }
-                        5 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_5,
-                                "translate_audio_only",
-                            )?
-                        }
-                        6 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_6,
-                                "speaker_num",
-                            )?
-                        }
-                        7 => crate::runtime::de::field(&mut map, &mut slot_7, "mode")?,
-                        8 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_8,
-                                "callback_url",
-                            )?
-                        }
-                        9 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_9,
-                                "callback_id",
-                            )?
-                        }
-                        10 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_10,
-                                "enable_caption",
-                            )?
-                        }
-                        11 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_11,
-                                "keep_the_same_format",
-                            )?
-                        }
-                        12 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_12,
-                                "enable_dynamic_duration",
-                            )?
-                        }
-                        13 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_13,
-                                "disable_music_track",
-                            )?
-                        }
-                        14 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_14,
-                                "enable_speech_enhancement",
-                            )?
-                        }
-                        15 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_15,
-                                "enable_watermark",
-                            )?
-                        }
-                        16 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_16,
-                                "start_time",
-                            )?
-                        }
-                        17 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_17,
-                                "end_time",
-                            )?
-                        }
-                        18 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_18,
-                                "brand_voice_id",
-                            )?
-                        }
-                        19 => crate::runtime::de::field(&mut map, &mut slot_19, "srt")?,
-                        20 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_20,
-                                "srt_role",
-                            )?
-                        }
-                        21 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_21,
-                                "fps_mode",
-                            )?
-                        }
-                        22 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_22,
-                                "folder_id",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateVideoTranslationRequest {
-                    video: crate::runtime::de::required(slot_0, "video")?,
-                    title: slot_1.flatten(),
-                    output_languages: crate::runtime::de::required(
-                        slot_2,
-                        "output_languages",
-                    )?,
-                    audio: slot_3.flatten(),
-                    input_language: slot_4.flatten(),
-                    translate_audio_only: slot_5.flatten(),
-                    speaker_num: slot_6.flatten(),
-                    mode: slot_7.flatten(),
-                    callback_url: slot_8.flatten(),
-                    callback_id: slot_9.flatten(),
-                    enable_caption: slot_10.flatten(),
-                    keep_the_same_format: slot_11.flatten(),
-                    enable_dynamic_duration: slot_12.flatten(),
-                    disable_music_track: slot_13.flatten(),
-                    enable_speech_enhancement: slot_14.flatten(),
-                    enable_watermark: slot_15.flatten(),
-                    start_time: slot_16.flatten(),
-                    end_time: slot_17.flatten(),
-                    brand_voice_id: slot_18.flatten(),
-                    srt: slot_19.flatten(),
-                    srt_role: slot_20.flatten(),
-                    fps_mode: slot_21.flatten(),
-                    folder_id: slot_22.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreateVideoTranslationRequest", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    CreateVideoTranslationRequest { 0 video = "video" required, 1 title = "title"
+    optional, 2 output_languages = "output_languages" required, 3 audio = "audio"
+    optional, 4 input_language = "input_language" optional, 5 translate_audio_only =
+    "translate_audio_only" optional, 6 speaker_num = "speaker_num" optional, 7 mode =
+    "mode" optional, 8 callback_url = "callback_url" optional, 9 callback_id =
+    "callback_id" optional, 10 enable_caption = "enable_caption" optional, 11
+    keep_the_same_format = "keep_the_same_format" optional, 12 enable_dynamic_duration =
+    "enable_dynamic_duration" optional, 13 disable_music_track = "disable_music_track"
+    optional, 14 enable_speech_enhancement = "enable_speech_enhancement" optional, 15
+    enable_watermark = "enable_watermark" optional, 16 start_time = "start_time"
+    optional, 17 end_time = "end_time" optional, 18 brand_voice_id = "brand_voice_id"
+    optional, 19 srt = "srt" optional, 20 srt_role = "srt_role" optional, 21 fps_mode =
+    "fps_mode" optional, 22 folder_id = "folder_id" optional }
+);
 #[cfg(feature = "video-translate")]
 impl CreateVideoTranslationRequest {
     /// A value with the required fields given and every optional field unset.
@@ -5643,55 +3352,10 @@ pub struct CreateWebhookEndpointRequest {
 
 #[cfg(feature = "webhooks")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for CreateWebhookEndpointRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["url", "events", "entity_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateWebhookEndpointRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct CreateWebhookEndpointRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateWebhookEndpointRequest, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<Option<Vec<WebhookEventType>>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "url")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "events")?,
-                        2 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_2,
-                                "entity_id",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateWebhookEndpointRequest {
-                    url: crate::runtime::de::required(slot_0, "url")?,
-                    events: slot_1.flatten(),
-                    entity_id: slot_2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreateWebhookEndpointRequest", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    CreateWebhookEndpointRequest { 0 url = "url" required, 1 events = "events" optional,
+    2 entity_id = "entity_id" optional }
+);
 #[cfg(feature = "webhooks")]
 impl CreateWebhookEndpointRequest {
     /// A value with the required fields given and every optional field unset.
@@ -5735,56 +3399,10 @@ pub struct CreateWorkflowExecutionRequest {
 
 #[cfg(feature = "legacy-workflows")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for CreateWorkflowExecutionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["workflow_type", "input"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateWorkflowExecutionRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct CreateWorkflowExecutionRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateWorkflowExecutionRequest, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<serde_json::Map<String, serde_json::Value>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "workflow_type",
-                            )?
-                        }
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "input")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateWorkflowExecutionRequest {
-                    workflow_type: crate::runtime::de::required(
-                        slot_0,
-                        "workflow_type",
-                    )?,
-                    input: crate::runtime::de::required(slot_1, "input")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("CreateWorkflowExecutionRequest", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    CreateWorkflowExecutionRequest { 0 workflow_type = "workflow_type" required, 1 input
+    = "input" required }
+);
 #[cfg(feature = "legacy-workflows")]
 impl CreateWorkflowExecutionRequest {
     /// A value with the required fields given and every optional field unset.
@@ -5835,58 +3453,9 @@ pub struct CreditPool {
 }
 
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-impl<'de> serde::Deserialize<'de> for CreditPool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["remaining", "resets_at"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreditPool;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct CreditPool")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreditPool, A::Error> {
-                let mut slot_0: Option<Option<i64>> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "remaining",
-                            )?
-                        }
-                        1 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_1,
-                                "resets_at",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreditPool {
-                    remaining: slot_0.flatten(),
-                    resets_at: slot_1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreditPool", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    CreditPool { 0 remaining = "remaining" optional, 1 resets_at = "resets_at" optional }
+);
 #[cfg(any(feature = "user", feature = "legacy-user"))]
 impl CreditPool {
     /// A value with every field unset.
@@ -5933,46 +3502,9 @@ pub struct DeleteVideoResponse {
 }
 
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
-impl<'de> serde::Deserialize<'de> for DeleteVideoResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id", "deleted"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DeleteVideoResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct DeleteVideoResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteVideoResponse, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<Option<bool>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "id")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "deleted")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(DeleteVideoResponse {
-                    id: crate::runtime::de::required(slot_0, "id")?,
-                    deleted: slot_1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("DeleteVideoResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    DeleteVideoResponse { 0 id = "id" required, 1 deleted = "deleted" optional }
+);
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
 impl DeleteVideoResponse {
     /// A value with the required fields given and every optional field unset.
@@ -6009,50 +3541,10 @@ pub struct DeleteWebhookEndpointResponse {
 }
 
 #[cfg(feature = "webhooks")]
-impl<'de> serde::Deserialize<'de> for DeleteWebhookEndpointResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["error", "data"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DeleteWebhookEndpointResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct DeleteWebhookEndpointResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteWebhookEndpointResponse, A::Error> {
-                let mut slot_0: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
-                let mut slot_1: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "error")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "data")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(DeleteWebhookEndpointResponse {
-                    error: slot_0.flatten(),
-                    data: slot_1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("DeleteWebhookEndpointResponse", FIELDS, Visitor)
+crate::runtime::de::deserialize_struct!(
+    DeleteWebhookEndpointResponse { 0 error = "error" optional, 1 data = "data" optional
     }
-}
-
+);
 #[cfg(feature = "webhooks")]
 impl DeleteWebhookEndpointResponse {
     /// A value with every field unset.
@@ -6101,52 +3593,10 @@ pub struct DesignVoiceRequest {
 
 #[cfg(feature = "voices")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for DesignVoiceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["prompt", "gender", "locale", "seed"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DesignVoiceRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct DesignVoiceRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DesignVoiceRequest, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<i64>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "prompt")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "gender")?,
-                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "locale")?,
-                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "seed")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(DesignVoiceRequest {
-                    prompt: crate::runtime::de::required(slot_0, "prompt")?,
-                    gender: slot_1.flatten(),
-                    locale: slot_2.flatten(),
-                    seed: slot_3.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("DesignVoiceRequest", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    DesignVoiceRequest { 0 prompt = "prompt" required, 1 gender = "gender" optional, 2
+    locale = "locale" optional, 3 seed = "seed" optional }
+);
 #[cfg(feature = "voices")]
 impl DesignVoiceRequest {
     /// A value with the required fields given and every optional field unset.
@@ -6197,46 +3647,9 @@ pub struct DesignVoiceResponseData {
 }
 
 #[cfg(feature = "voices")]
-impl<'de> serde::Deserialize<'de> for DesignVoiceResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["voices", "seed"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DesignVoiceResponseData;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct DesignVoiceResponseData")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DesignVoiceResponseData, A::Error> {
-                let mut slot_0: Option<Vec<AudioVoiceItem>> = None;
-                let mut slot_1: Option<i64> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "voices")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "seed")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(DesignVoiceResponseData {
-                    voices: crate::runtime::de::required(slot_0, "voices")?,
-                    seed: crate::runtime::de::required(slot_1, "seed")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("DesignVoiceResponseData", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    DesignVoiceResponseData { 0 voices = "voices" required, 1 seed = "seed" required }
+);
 #[cfg(feature = "voices")]
 impl DesignVoiceResponseData {
     /// A value with the required fields given and every optional field unset.
@@ -6274,52 +3687,10 @@ pub struct DownloadSRTResponse {
 }
 
 #[cfg(feature = "video-translate")]
-impl<'de> serde::Deserialize<'de> for DownloadSRTResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["srt_url", "original_srt_url"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DownloadSRTResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct DownloadSRTResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DownloadSRTResponse, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "srt_url")?,
-                        1 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_1,
-                                "original_srt_url",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(DownloadSRTResponse {
-                    srt_url: crate::runtime::de::required(slot_0, "srt_url")?,
-                    original_srt_url: slot_1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("DownloadSRTResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    DownloadSRTResponse { 0 srt_url = "srt_url" required, 1 original_srt_url =
+    "original_srt_url" optional }
+);
 #[cfg(feature = "video-translate")]
 impl DownloadSRTResponse {
     /// A value with the required fields given and every optional field unset.
@@ -6402,124 +3773,13 @@ pub struct ExternalCreateVideoAgentSessionRequest {
 
 #[cfg(feature = "legacy-video-agent")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for ExternalCreateVideoAgentSessionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "prompt",
-            "avatar_id",
-            "voice_id",
-            "orientation",
-            "duration_sec",
-            "config",
-            "files",
-            "callback_url",
-            "callback_id",
-            "incognito_mode",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ExternalCreateVideoAgentSessionRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct ExternalCreateVideoAgentSessionRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalCreateVideoAgentSessionRequest, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<CreateSessionRequestOrientation>> = None;
-                let mut slot_4: Option<Option<i64>> = None;
-                let mut slot_5: Option<Option<VideoAgentConfig>> = None;
-                let mut slot_6: Option<Option<Vec<FileInput>>> = None;
-                let mut slot_7: Option<Option<String>> = None;
-                let mut slot_8: Option<Option<String>> = None;
-                let mut slot_9: Option<Option<bool>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "prompt")?,
-                        1 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_1,
-                                "avatar_id",
-                            )?
-                        }
-                        2 => {
-                            crate::runtime::de::field(&mut map, &mut slot_2, "voice_id")?
-                        }
-                        3 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_3,
-                                "orientation",
-                            )?
-                        }
-                        4 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_4,
-                                "duration_sec",
-                            )?
-                        }
-                        5 => crate::runtime::de::field(&mut map, &mut slot_5, "config")?,
-                        6 => crate::runtime::de::field(&mut map, &mut slot_6, "files")?,
-                        7 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_7,
-                                "callback_url",
-                            )?
-                        }
-                        8 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_8,
-                                "callback_id",
-                            )?
-                        }
-                        9 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_9,
-                                "incognito_mode",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(ExternalCreateVideoAgentSessionRequest {
-                    prompt: crate::runtime::de::required(slot_0, "prompt")?,
-                    avatar_id: slot_1.flatten(),
-                    voice_id: slot_2.flatten(),
-                    orientation: slot_3.flatten(),
-                    duration_sec: slot_4.flatten(),
-                    config: slot_5.flatten(),
-                    files: slot_6.flatten(),
-                    callback_url: slot_7.flatten(),
-                    callback_id: slot_8.flatten(),
-                    incognito_mode: slot_9.flatten(),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ExternalCreateVideoAgentSessionRequest",
-                FIELDS,
-                Visitor,
-            )
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    ExternalCreateVideoAgentSessionRequest { 0 prompt = "prompt" required, 1 avatar_id =
+    "avatar_id" optional, 2 voice_id = "voice_id" optional, 3 orientation = "orientation"
+    optional, 4 duration_sec = "duration_sec" optional, 5 config = "config" optional, 6
+    files = "files" optional, 7 callback_url = "callback_url" optional, 8 callback_id =
+    "callback_id" optional, 9 incognito_mode = "incognito_mode" optional }
+);
 #[cfg(feature = "legacy-video-agent")]
 impl ExternalCreateVideoAgentSessionRequest {
     /// A value with the required fields given and every optional field unset.
@@ -6615,59 +3875,10 @@ pub struct ExternalCreateVideoAgentSessionResponse {
 }
 
 #[cfg(feature = "legacy-video-agent")]
-impl<'de> serde::Deserialize<'de> for ExternalCreateVideoAgentSessionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["video_id", "session_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ExternalCreateVideoAgentSessionResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct ExternalCreateVideoAgentSessionResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalCreateVideoAgentSessionResponse, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(&mut map, &mut slot_0, "video_id")?
-                        }
-                        1 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_1,
-                                "session_id",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(ExternalCreateVideoAgentSessionResponse {
-                    video_id: crate::runtime::de::required(slot_0, "video_id")?,
-                    session_id: crate::runtime::de::required(slot_1, "session_id")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ExternalCreateVideoAgentSessionResponse",
-                FIELDS,
-                Visitor,
-            )
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    ExternalCreateVideoAgentSessionResponse { 0 video_id = "video_id" required, 1
+    session_id = "session_id" required }
+);
 #[cfg(feature = "legacy-video-agent")]
 impl ExternalCreateVideoAgentSessionResponse {
     /// A value with the required fields given and every optional field unset.
@@ -6702,45 +3913,7 @@ pub struct FileInput {
 
 #[cfg(feature = "legacy-video-agent")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for FileInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["asset_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = FileInput;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct FileInput")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FileInput, A::Error> {
-                let mut slot_0: Option<String> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(&mut map, &mut slot_0, "asset_id")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(FileInput {
-                    asset_id: crate::runtime::de::required(slot_0, "asset_id")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("FileInput", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(FileInput { 0 asset_id = "asset_id" required });
 #[cfg(feature = "legacy-video-agent")]
 impl FileInput {
     /// A value with the required fields given and every optional field unset.
@@ -6782,77 +3955,11 @@ pub struct GenerateVideoRequest {
 
 #[cfg(feature = "video-translate")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for GenerateVideoRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "captions",
-            "translate_audio_only",
-            "callback_id",
-            "callback_url",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GenerateVideoRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct GenerateVideoRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GenerateVideoRequest, A::Error> {
-                let mut slot_0: Option<Option<bool>> = None;
-                let mut slot_1: Option<Option<bool>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(&mut map, &mut slot_0, "captions")?
-                        }
-                        1 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_1,
-                                "translate_audio_only",
-                            )?
-                        }
-                        2 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_2,
-                                "callback_id",
-                            )?
-                        }
-                        3 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_3,
-                                "callback_url",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(GenerateVideoRequest {
-                    captions: slot_0.flatten(),
-                    translate_audio_only: slot_1.flatten(),
-                    callback_id: slot_2.flatten(),
-                    callback_url: slot_3.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("GenerateVideoRequest", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    GenerateVideoRequest { 0 captions = "captions" optional, 1 translate_audio_only =
+    "translate_audio_only" optional, 2 callback_id = "callback_id" optional, 3
+    callback_url = "callback_url" optional }
+);
 #[cfg(feature = "video-translate")]
 impl GenerateVideoRequest {
     /// A value with every field unset.
@@ -6898,55 +4005,10 @@ pub struct GenerateVideoResponse {
 }
 
 #[cfg(feature = "video-translate")]
-impl<'de> serde::Deserialize<'de> for GenerateVideoResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["video_translation_id", "status"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GenerateVideoResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct GenerateVideoResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GenerateVideoResponse, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<ProofreadStatus> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "video_translation_id",
-                            )?
-                        }
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "status")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(GenerateVideoResponse {
-                    video_translation_id: crate::runtime::de::required(
-                        slot_0,
-                        "video_translation_id",
-                    )?,
-                    status: crate::runtime::de::required(slot_1, "status")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("GenerateVideoResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    GenerateVideoResponse { 0 video_translation_id = "video_translation_id" required, 1
+    status = "status" required }
+);
 #[cfg(feature = "video-translate")]
 impl GenerateVideoResponse {
     /// A value with the required fields given and every optional field unset.
@@ -6988,58 +4050,10 @@ pub struct GetResourcesResponse {
 }
 
 #[cfg(feature = "video-agent")]
-impl<'de> serde::Deserialize<'de> for GetResourcesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["resources", "next_cursor"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetResourcesResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct GetResourcesResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetResourcesResponse, A::Error> {
-                let mut slot_0: Option<Option<Vec<SessionResource>>> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "resources",
-                            )?
-                        }
-                        1 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_1,
-                                "next_cursor",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(GetResourcesResponse {
-                    resources: slot_0.flatten(),
-                    next_cursor: slot_1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("GetResourcesResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    GetResourcesResponse { 0 resources = "resources" optional, 1 next_cursor =
+    "next_cursor" optional }
+);
 #[cfg(feature = "video-agent")]
 impl GetResourcesResponse {
     /// A value with every field unset.
@@ -7089,87 +4103,12 @@ pub struct GetSessionResponse {
 }
 
 #[cfg(feature = "video-agent")]
-impl<'de> serde::Deserialize<'de> for GetSessionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "session_id",
-            "status",
-            "progress",
-            "title",
-            "video_id",
-            "created_at",
-            "messages",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetSessionResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct GetSessionResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetSessionResponse, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<GetSessionResponseStatus> = None;
-                let mut slot_2: Option<Option<i64>> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                let mut slot_4: Option<Option<String>> = None;
-                let mut slot_5: Option<i64> = None;
-                let mut slot_6: Option<Option<Vec<SessionMessage>>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "session_id",
-                            )?
-                        }
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "status")?,
-                        2 => {
-                            crate::runtime::de::field(&mut map, &mut slot_2, "progress")?
-                        }
-                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "title")?,
-                        4 => {
-                            crate::runtime::de::field(&mut map, &mut slot_4, "video_id")?
-                        }
-                        5 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_5,
-                                "created_at",
-                            )?
-                        }
-                        6 => {
-                            crate::runtime::de::field(&mut map, &mut slot_6, "messages")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(GetSessionResponse {
-                    session_id: crate::runtime::de::required(slot_0, "session_id")?,
-                    status: crate::runtime::de::required(slot_1, "status")?,
-                    progress: slot_2.flatten(),
-                    title: slot_3.flatten(),
-                    video_id: slot_4.flatten(),
-                    created_at: crate::runtime::de::required(slot_5, "created_at")?,
-                    messages: slot_6.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("GetSessionResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    GetSessionResponse { 0 session_id = "session_id" required, 1 status = "status"
+    required, 2 progress = "progress" optional, 3 title = "title" optional, 4 video_id =
+    "video_id" optional, 5 created_at = "created_at" required, 6 messages = "messages"
+    optional }
+);
 #[cfg(feature = "video-agent")]
 impl GetSessionResponse {
     /// A value with the required fields given and every optional field unset.
@@ -7299,47 +4238,9 @@ pub struct LegacyAPIError {
     /// ```
     pub message: String,
 }
-
-impl<'de> serde::Deserialize<'de> for LegacyAPIError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["code", "message"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LegacyAPIError;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct LegacyAPIError")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LegacyAPIError, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "code")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "message")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(LegacyAPIError {
-                    code: crate::runtime::de::required(slot_0, "code")?,
-                    message: crate::runtime::de::required(slot_1, "message")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("LegacyAPIError", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    LegacyAPIError { 0 code = "code" required, 1 message = "message" required }
+);
 impl LegacyAPIError {
     /// A value with the required fields given and every optional field unset.
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
@@ -7375,51 +4276,10 @@ pub struct LegacyCreateVideoAgentResponse {
 }
 
 #[cfg(feature = "legacy-video-agent")]
-impl<'de> serde::Deserialize<'de> for LegacyCreateVideoAgentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["error", "data"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LegacyCreateVideoAgentResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct LegacyCreateVideoAgentResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LegacyCreateVideoAgentResponse, A::Error> {
-                let mut slot_0: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
-                let mut slot_1: Option<
-                    Option<ExternalCreateVideoAgentSessionResponse>,
-                > = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "error")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "data")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(LegacyCreateVideoAgentResponse {
-                    error: slot_0.flatten(),
-                    data: slot_1.flatten(),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("LegacyCreateVideoAgentResponse", FIELDS, Visitor)
+crate::runtime::de::deserialize_struct!(
+    LegacyCreateVideoAgentResponse { 0 error = "error" optional, 1 data = "data" optional
     }
-}
-
+);
 #[cfg(feature = "legacy-video-agent")]
 impl LegacyCreateVideoAgentResponse {
     /// A value with every field unset.
@@ -7474,52 +4334,10 @@ pub struct LegacyDeleteAVideoResponse {
 }
 
 #[cfg(feature = "legacy-video")]
-impl<'de> serde::Deserialize<'de> for LegacyDeleteAVideoResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["code", "data", "msg", "message"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LegacyDeleteAVideoResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct LegacyDeleteAVideoResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LegacyDeleteAVideoResponse, A::Error> {
-                let mut slot_0: Option<Option<IntegerOrString>> = None;
-                let mut slot_1: Option<Option<LegacyDeleteAVideoResponseData>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "code")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "data")?,
-                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "msg")?,
-                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "message")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(LegacyDeleteAVideoResponse {
-                    code: slot_0.flatten(),
-                    data: slot_1.flatten(),
-                    msg: slot_2.flatten(),
-                    message: slot_3.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("LegacyDeleteAVideoResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    LegacyDeleteAVideoResponse { 0 code = "code" optional, 1 data = "data" optional, 2
+    msg = "msg" optional, 3 message = "message" optional }
+);
 #[cfg(feature = "legacy-video")]
 impl LegacyDeleteAVideoResponse {
     /// A value with every field unset.
@@ -7569,47 +4387,10 @@ pub struct LegacyDeleteAVideoResponseData {
 }
 
 #[cfg(feature = "legacy-video")]
-impl<'de> serde::Deserialize<'de> for LegacyDeleteAVideoResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["Deleted", "Failed"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LegacyDeleteAVideoResponseData;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct LegacyDeleteAVideoResponseData")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LegacyDeleteAVideoResponseData, A::Error> {
-                let mut slot_0: Option<Option<Vec<String>>> = None;
-                let mut slot_1: Option<Option<Vec<String>>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "Deleted")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "Failed")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(LegacyDeleteAVideoResponseData {
-                    deleted: slot_0.flatten(),
-                    failed: slot_1.flatten(),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("LegacyDeleteAVideoResponseData", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    LegacyDeleteAVideoResponseData { 0 deleted = "Deleted" optional, 1 failed = "Failed"
+    optional }
+);
 #[cfg(feature = "legacy-video")]
 impl LegacyDeleteAVideoResponseData {
     /// A value with every field unset.
@@ -7651,53 +4432,10 @@ pub struct LegacyDeletePhotoAvatarByIdResponse {
 }
 
 #[cfg(feature = "legacy-photo-avatar")]
-impl<'de> serde::Deserialize<'de> for LegacyDeletePhotoAvatarByIdResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["code", "data", "msg", "message"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LegacyDeletePhotoAvatarByIdResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct LegacyDeletePhotoAvatarByIdResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LegacyDeletePhotoAvatarByIdResponse, A::Error> {
-                let mut slot_0: Option<Option<IntegerOrString>> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "code")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "data")?,
-                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "msg")?,
-                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "message")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(LegacyDeletePhotoAvatarByIdResponse {
-                    code: slot_0.flatten(),
-                    data: slot_1.flatten(),
-                    msg: slot_2.flatten(),
-                    message: slot_3.flatten(),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("LegacyDeletePhotoAvatarByIdResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    LegacyDeletePhotoAvatarByIdResponse { 0 code = "code" optional, 1 data = "data"
+    optional, 2 msg = "msg" optional, 3 message = "message" optional }
+);
 #[cfg(feature = "legacy-photo-avatar")]
 impl LegacyDeletePhotoAvatarByIdResponse {
     /// A value with every field unset.
@@ -7738,47 +4476,9 @@ pub struct LegacyEnvelopeError {
     pub data: Option<serde_json::Value>,
     pub error: LegacyEnvelopeErrorError,
 }
-
-impl<'de> serde::Deserialize<'de> for LegacyEnvelopeError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data", "error"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LegacyEnvelopeError;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct LegacyEnvelopeError")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LegacyEnvelopeError, A::Error> {
-                let mut slot_0: Option<Option<serde_json::Value>> = None;
-                let mut slot_1: Option<LegacyEnvelopeErrorError> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "data")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "error")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(LegacyEnvelopeError {
-                    data: slot_0.flatten(),
-                    error: crate::runtime::de::required(slot_1, "error")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("LegacyEnvelopeError", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    LegacyEnvelopeError { 0 data = "data" optional, 1 error = "error" required }
+);
 impl LegacyEnvelopeError {
     /// A value with the required fields given and every optional field unset.
     pub fn new(error: impl Into<LegacyEnvelopeErrorError>) -> Self {
@@ -7808,47 +4508,9 @@ pub struct LegacyEnvelopeErrorError {
     pub code: String,
     pub message: String,
 }
-
-impl<'de> serde::Deserialize<'de> for LegacyEnvelopeErrorError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["code", "message"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LegacyEnvelopeErrorError;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct LegacyEnvelopeErrorError")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LegacyEnvelopeErrorError, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "code")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "message")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(LegacyEnvelopeErrorError {
-                    code: crate::runtime::de::required(slot_0, "code")?,
-                    message: crate::runtime::de::required(slot_1, "message")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("LegacyEnvelopeErrorError", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    LegacyEnvelopeErrorError { 0 code = "code" required, 1 message = "message" required }
+);
 impl LegacyEnvelopeErrorError {
     /// A value with the required fields given and every optional field unset.
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
@@ -7900,47 +4562,9 @@ pub struct LegacyFlatError {
     pub code: i64,
     pub message: String,
 }
-
-impl<'de> serde::Deserialize<'de> for LegacyFlatError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["code", "message"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LegacyFlatError;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct LegacyFlatError")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LegacyFlatError, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<String> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "code")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "message")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(LegacyFlatError {
-                    code: crate::runtime::de::required(slot_0, "code")?,
-                    message: crate::runtime::de::required(slot_1, "message")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("LegacyFlatError", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    LegacyFlatError { 0 code = "code" required, 1 message = "message" required }
+);
 impl LegacyFlatError {
     /// A value with the required fields given and every optional field unset.
     pub fn new(code: impl Into<i64>, message: impl Into<String>) -> Self {
@@ -7984,49 +4608,10 @@ pub struct LegacyGetUserMeResponse {
 }
 
 #[cfg(feature = "legacy-user")]
-impl<'de> serde::Deserialize<'de> for LegacyGetUserMeResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["code", "data", "message"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LegacyGetUserMeResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct LegacyGetUserMeResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LegacyGetUserMeResponse, A::Error> {
-                let mut slot_0: Option<Option<i64>> = None;
-                let mut slot_1: Option<Option<UserInfoResponse>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "code")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "data")?,
-                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "message")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(LegacyGetUserMeResponse {
-                    code: slot_0.flatten(),
-                    data: slot_1.flatten(),
-                    message: slot_2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("LegacyGetUserMeResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    LegacyGetUserMeResponse { 0 code = "code" optional, 1 data = "data" optional, 2
+    message = "message" optional }
+);
 #[cfg(feature = "legacy-user")]
 impl LegacyGetUserMeResponse {
     /// A value with every field unset.
@@ -8081,49 +4666,9 @@ pub struct LipsyncCreateResponse {
 }
 
 #[cfg(feature = "lipsync")]
-impl<'de> serde::Deserialize<'de> for LipsyncCreateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["lipsync_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LipsyncCreateResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct LipsyncCreateResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LipsyncCreateResponse, A::Error> {
-                let mut slot_0: Option<String> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "lipsync_id",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(LipsyncCreateResponse {
-                    lipsync_id: crate::runtime::de::required(slot_0, "lipsync_id")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("LipsyncCreateResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    LipsyncCreateResponse { 0 lipsync_id = "lipsync_id" required }
+);
 #[cfg(feature = "lipsync")]
 impl LipsyncCreateResponse {
     /// A value with the required fields given and every optional field unset.
@@ -8151,43 +4696,7 @@ pub struct LipsyncDeleteResponse {
 }
 
 #[cfg(feature = "lipsync")]
-impl<'de> serde::Deserialize<'de> for LipsyncDeleteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LipsyncDeleteResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct LipsyncDeleteResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LipsyncDeleteResponse, A::Error> {
-                let mut slot_0: Option<String> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "id")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(LipsyncDeleteResponse {
-                    id: crate::runtime::de::required(slot_0, "id")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("LipsyncDeleteResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(LipsyncDeleteResponse { 0 id = "id" required });
 #[cfg(feature = "lipsync")]
 impl LipsyncDeleteResponse {
     /// A value with the required fields given and every optional field unset.
@@ -8234,99 +4743,12 @@ pub struct LipsyncDetail {
 }
 
 #[cfg(feature = "lipsync")]
-impl<'de> serde::Deserialize<'de> for LipsyncDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "title",
-            "status",
-            "duration",
-            "video_url",
-            "callback_id",
-            "created_at",
-            "failure_message",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LipsyncDetail;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct LipsyncDetail")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LipsyncDetail, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<VideoTranslationStatus> = None;
-                let mut slot_3: Option<Option<f64>> = None;
-                let mut slot_4: Option<Option<String>> = None;
-                let mut slot_5: Option<Option<String>> = None;
-                let mut slot_6: Option<Option<i64>> = None;
-                let mut slot_7: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "id")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "title")?,
-                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "status")?,
-                        3 => {
-                            crate::runtime::de::field(&mut map, &mut slot_3, "duration")?
-                        }
-                        4 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_4,
-                                "video_url",
-                            )?
-                        }
-                        5 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_5,
-                                "callback_id",
-                            )?
-                        }
-                        6 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_6,
-                                "created_at",
-                            )?
-                        }
-                        7 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_7,
-                                "failure_message",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(LipsyncDetail {
-                    id: crate::runtime::de::required(slot_0, "id")?,
-                    title: slot_1.flatten(),
-                    status: crate::runtime::de::required(slot_2, "status")?,
-                    duration: slot_3.flatten(),
-                    video_url: slot_4.flatten(),
-                    callback_id: slot_5.flatten(),
-                    created_at: slot_6.flatten(),
-                    failure_message: slot_7.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("LipsyncDetail", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    LipsyncDetail { 0 id = "id" required, 1 title = "title" optional, 2 status = "status"
+    required, 3 duration = "duration" optional, 4 video_url = "video_url" optional, 5
+    callback_id = "callback_id" optional, 6 created_at = "created_at" optional, 7
+    failure_message = "failure_message" optional }
+);
 #[cfg(feature = "lipsync")]
 impl LipsyncDetail {
     /// A value with the required fields given and every optional field unset.
@@ -8416,49 +4838,9 @@ pub struct ListTargetLanguageResponse {
 }
 
 #[cfg(feature = "legacy-video-translate")]
-impl<'de> serde::Deserialize<'de> for ListTargetLanguageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["languages"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListTargetLanguageResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct ListTargetLanguageResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListTargetLanguageResponse, A::Error> {
-                let mut slot_0: Option<Vec<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "languages",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(ListTargetLanguageResponse {
-                    languages: crate::runtime::de::required(slot_0, "languages")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ListTargetLanguageResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    ListTargetLanguageResponse { 0 languages = "languages" required }
+);
 #[cfg(feature = "legacy-video-translate")]
 impl ListTargetLanguageResponse {
     /// A value with the required fields given and every optional field unset.
@@ -8569,266 +4951,22 @@ pub struct MCPVideoTranslateCreateRequest {
 
 #[cfg(feature = "legacy-video-translate")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for MCPVideoTranslateCreateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "video_url",
-            "title",
-            "output_language",
-            "output_languages",
-            "audio_url",
-            "input_language",
-            "translate_audio_only",
-            "speaker_num",
-            "mode",
-            "callback_url",
-            "callback_id",
-            "enable_caption",
-            "keep_the_same_format",
-            "enable_dynamic_duration",
-            "disable_music_track",
-            "enable_speech_enhancement",
-            "enable_watermark",
-            "start_time",
-            "end_time",
-            "brand_voice_id",
-            "srt_url",
-            "srt_role",
-            "fps_mode",
-            "folder_id",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MCPVideoTranslateCreateRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct MCPVideoTranslateCreateRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MCPVideoTranslateCreateRequest, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<Vec<String>>> = None;
-                let mut slot_4: Option<Option<String>> = None;
-                let mut slot_5: Option<Option<String>> = None;
-                let mut slot_6: Option<Option<bool>> = None;
-                let mut slot_7: Option<Option<i64>> = None;
-                let mut slot_8: Option<Option<VideoTranslationMode>> = None;
-                let mut slot_9: Option<Option<String>> = None;
-                let mut slot_10: Option<Option<String>> = None;
-                let mut slot_11: Option<Option<bool>> = None;
-                let mut slot_12: Option<Option<bool>> = None;
-                let mut slot_13: Option<Option<bool>> = None;
-                let mut slot_14: Option<Option<bool>> = None;
-                let mut slot_15: Option<Option<bool>> = None;
-                let mut slot_16: Option<Option<bool>> = None;
-                let mut slot_17: Option<Option<f64>> = None;
-                let mut slot_18: Option<Option<f64>> = None;
-                let mut slot_19: Option<Option<String>> = None;
-                let mut slot_20: Option<Option<String>> = None;
-                let mut slot_21: Option<Option<CreateVideoTranslationRequestSrtRole>> = None;
-                let mut slot_22: Option<Option<String>> = None;
-                let mut slot_23: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "video_url",
-                            )?
-                        }
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "title")?,
-                        2 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_2,
-                                "output_language",
-                            )?
-                        }
-                        3 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_3,
-                                "output_languages",
-                            )?
-                        }
-                        4 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_4,
-                                "audio_url",
-                            )?
-                        }
-                        5 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_5,
-                                "input_language",
-                            )?
-                        }
-                        6 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_6,
-                                "translate_audio_only",
-                            )?
-                        }
-                        7 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_7,
-                                "speaker_num",
-                            )?
-                        }
-                        8 => crate::runtime::de::field(&mut map, &mut slot_8, "mode")?,
-                        9 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_9,
-                                "callback_url",
-                            )?
-                        }
-                        10 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_10,
-                                "callback_id",
-                            )?
-                        }
-                        11 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_11,
-                                "enable_caption",
-                            )?
-                        }
-                        12 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_12,
-                                "keep_the_same_format",
-                            )?
-                        }
-                        13 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_13,
-                                "enable_dynamic_duration",
-                            )?
-                        }
-                        14 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_14,
-                                "disable_music_track",
-                            )?
-                        }
-                        15 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_15,
-                                "enable_speech_enhancement",
-                            )?
-                        }
-                        16 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_16,
-                                "enable_watermark",
-                            )?
-                        }
-                        17 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_17,
-                                "start_time",
-                            )?
-                        }
-                        18 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_18,
-                                "end_time",
-                            )?
-                        }
-                        19 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_19,
-                                "brand_voice_id",
-                            )?
-                        }
-                        20 => {
-                            crate::runtime::de::field(&mut map, &mut slot_20, "srt_url")?
-                        }
-                        21 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_21,
-                                "srt_role",
-                            )?
-                        }
-                        22 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_22,
-                                "fps_mode",
-                            )?
-                        }
-                        23 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_23,
-                                "folder_id",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(MCPVideoTranslateCreateRequest {
-                    video_url: crate::runtime::de::required(slot_0, "video_url")?,
-                    title: slot_1.flatten(),
-                    output_language: slot_2.flatten(),
-                    output_languages: slot_3.flatten(),
-                    audio_url: slot_4.flatten(),
-                    input_language: slot_5.flatten(),
-                    translate_audio_only: slot_6.flatten(),
-                    speaker_num: slot_7.flatten(),
-                    mode: slot_8.flatten(),
-                    callback_url: slot_9.flatten(),
-                    callback_id: slot_10.flatten(),
-                    enable_caption: slot_11.flatten(),
-                    keep_the_same_format: slot_12.flatten(),
-                    enable_dynamic_duration: slot_13.flatten(),
-                    disable_music_track: slot_14.flatten(),
-                    enable_speech_enhancement: slot_15.flatten(),
-                    enable_watermark: slot_16.flatten(),
-                    start_time: slot_17.flatten(),
-                    end_time: slot_18.flatten(),
-                    brand_voice_id: slot_19.flatten(),
-                    srt_url: slot_20.flatten(),
-                    srt_role: slot_21.flatten(),
-                    fps_mode: slot_22.flatten(),
-                    folder_id: slot_23.flatten(),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("MCPVideoTranslateCreateRequest", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    MCPVideoTranslateCreateRequest { 0 video_url = "video_url" required, 1 title =
+    "title" optional, 2 output_language = "output_language" optional, 3 output_languages
+    = "output_languages" optional, 4 audio_url = "audio_url" optional, 5 input_language =
+    "input_language" optional, 6 translate_audio_only = "translate_audio_only" optional,
+    7 speaker_num = "speaker_num" optional, 8 mode = "mode" optional, 9 callback_url =
+    "callback_url" optional, 10 callback_id = "callback_id" optional, 11 enable_caption =
+    "enable_caption" optional, 12 keep_the_same_format = "keep_the_same_format" optional,
+    13 enable_dynamic_duration = "enable_dynamic_duration" optional, 14
+    disable_music_track = "disable_music_track" optional, 15 enable_speech_enhancement =
+    "enable_speech_enhancement" optional, 16 enable_watermark = "enable_watermark"
+    optional, 17 start_time = "start_time" optional, 18 end_time = "end_time" optional,
+    19 brand_voice_id = "brand_voice_id" optional, 20 srt_url = "srt_url" optional, 21
+    srt_role = "srt_role" optional, 22 fps_mode = "fps_mode" optional, 23 folder_id =
+    "folder_id" optional }
+);
 #[cfg(feature = "legacy-video-translate")]
 impl MCPVideoTranslateCreateRequest {
     /// A value with the required fields given and every optional field unset.
@@ -9040,103 +5178,13 @@ pub struct ProofreadDetail {
 }
 
 #[cfg(feature = "video-translate")]
-impl<'de> serde::Deserialize<'de> for ProofreadDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "title",
-            "status",
-            "output_language",
-            "input_language",
-            "submitted_for_review",
-            "created_at",
-            "failure_message",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ProofreadDetail;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct ProofreadDetail")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProofreadDetail, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<ProofreadStatus> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                let mut slot_4: Option<Option<String>> = None;
-                let mut slot_5: Option<Option<bool>> = None;
-                let mut slot_6: Option<Option<i64>> = None;
-                let mut slot_7: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "id")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "title")?,
-                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "status")?,
-                        3 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_3,
-                                "output_language",
-                            )?
-                        }
-                        4 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_4,
-                                "input_language",
-                            )?
-                        }
-                        5 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_5,
-                                "submitted_for_review",
-                            )?
-                        }
-                        6 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_6,
-                                "created_at",
-                            )?
-                        }
-                        7 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_7,
-                                "failure_message",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(ProofreadDetail {
-                    id: crate::runtime::de::required(slot_0, "id")?,
-                    title: slot_1.flatten(),
-                    status: crate::runtime::de::required(slot_2, "status")?,
-                    output_language: slot_3.flatten(),
-                    input_language: slot_4.flatten(),
-                    submitted_for_review: slot_5.flatten(),
-                    created_at: slot_6.flatten(),
-                    failure_message: slot_7.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("ProofreadDetail", FIELDS, Visitor)
+crate::runtime::de::deserialize_struct!(
+    ProofreadDetail { 0 id = "id" required, 1 title = "title" optional, 2 status =
+    "status" required, 3 output_language = "output_language" optional, 4 input_language =
+    "input_language" optional, 5 submitted_for_review = "submitted_for_review" optional,
+    6 created_at = "created_at" optional, 7 failure_message = "failure_message" optional
     }
-}
-
+);
 #[cfg(feature = "video-translate")]
 impl ProofreadDetail {
     /// A value with the required fields given and every optional field unset.
@@ -9245,52 +5293,10 @@ pub struct RotateSecretResponseData {
 }
 
 #[cfg(feature = "webhooks")]
-impl<'de> serde::Deserialize<'de> for RotateSecretResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["endpoint_id", "secret"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RotateSecretResponseData;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct RotateSecretResponseData")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RotateSecretResponseData, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "endpoint_id",
-                            )?
-                        }
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "secret")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(RotateSecretResponseData {
-                    endpoint_id: crate::runtime::de::required(slot_0, "endpoint_id")?,
-                    secret: crate::runtime::de::required(slot_1, "secret")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("RotateSecretResponseData", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    RotateSecretResponseData { 0 endpoint_id = "endpoint_id" required, 1 secret =
+    "secret" required }
+);
 #[cfg(feature = "webhooks")]
 impl RotateSecretResponseData {
     /// A value with the required fields given and every optional field unset.
@@ -9339,75 +5345,11 @@ pub struct SendMessageRequest {
 
 #[cfg(feature = "video-agent")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for SendMessageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "message",
-            "avatar_id",
-            "voice_id",
-            "files",
-            "auto_proceed",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SendMessageRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct SendMessageRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SendMessageRequest, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<Vec<AssetUrlOrIdOrBase64>>> = None;
-                let mut slot_4: Option<Option<bool>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "message")?,
-                        1 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_1,
-                                "avatar_id",
-                            )?
-                        }
-                        2 => {
-                            crate::runtime::de::field(&mut map, &mut slot_2, "voice_id")?
-                        }
-                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "files")?,
-                        4 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_4,
-                                "auto_proceed",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(SendMessageRequest {
-                    message: crate::runtime::de::required(slot_0, "message")?,
-                    avatar_id: slot_1.flatten(),
-                    voice_id: slot_2.flatten(),
-                    files: slot_3.flatten(),
-                    auto_proceed: slot_4.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("SendMessageRequest", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    SendMessageRequest { 0 message = "message" required, 1 avatar_id = "avatar_id"
+    optional, 2 voice_id = "voice_id" optional, 3 files = "files" optional, 4
+    auto_proceed = "auto_proceed" optional }
+);
 #[cfg(feature = "video-agent")]
 impl SendMessageRequest {
     /// A value with the required fields given and every optional field unset.
@@ -9468,55 +5410,10 @@ pub struct SendMessageResponse {
 }
 
 #[cfg(feature = "video-agent")]
-impl<'de> serde::Deserialize<'de> for SendMessageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["session_id", "run_id", "title"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SendMessageResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct SendMessageResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SendMessageResponse, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "session_id",
-                            )?
-                        }
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "run_id")?,
-                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "title")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(SendMessageResponse {
-                    session_id: crate::runtime::de::required(slot_0, "session_id")?,
-                    run_id: crate::runtime::de::required(slot_1, "run_id")?,
-                    title: slot_2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("SendMessageResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    SendMessageResponse { 0 session_id = "session_id" required, 1 run_id = "run_id"
+    required, 2 title = "title" optional }
+);
 #[cfg(feature = "video-agent")]
 impl SendMessageResponse {
     /// A value with the required fields given and every optional field unset.
@@ -9568,73 +5465,11 @@ pub struct SessionMessage {
 }
 
 #[cfg(feature = "video-agent")]
-impl<'de> serde::Deserialize<'de> for SessionMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "role",
-            "content",
-            "type",
-            "created_at",
-            "resource_ids",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SessionMessage;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct SessionMessage")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SessionMessage, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<SessionMessageType> = None;
-                let mut slot_3: Option<Option<i64>> = None;
-                let mut slot_4: Option<Option<Vec<String>>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "role")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "content")?,
-                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "type")?,
-                        3 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_3,
-                                "created_at",
-                            )?
-                        }
-                        4 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_4,
-                                "resource_ids",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(SessionMessage {
-                    role: crate::runtime::de::required(slot_0, "role")?,
-                    content: crate::runtime::de::required(slot_1, "content")?,
-                    r#type: crate::runtime::de::required(slot_2, "type")?,
-                    created_at: slot_3.flatten(),
-                    resource_ids: slot_4.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("SessionMessage", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    SessionMessage { 0 role = "role" required, 1 content = "content" required, 2 r#type =
+    "type" required, 3 created_at = "created_at" optional, 4 resource_ids =
+    "resource_ids" optional }
+);
 #[cfg(feature = "video-agent")]
 impl SessionMessage {
     /// A value with the required fields given and every optional field unset.
@@ -9733,116 +5568,12 @@ pub struct SessionResource {
 }
 
 #[cfg(feature = "video-agent")]
-impl<'de> serde::Deserialize<'de> for SessionResource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "resource_id",
-            "resource_type",
-            "source_type",
-            "url",
-            "thumbnail_url",
-            "preview_url",
-            "created_at",
-            "metadata",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SessionResource;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct SessionResource")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SessionResource, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                let mut slot_4: Option<Option<String>> = None;
-                let mut slot_5: Option<Option<String>> = None;
-                let mut slot_6: Option<Option<i64>> = None;
-                let mut slot_7: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "resource_id",
-                            )?
-                        }
-                        1 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_1,
-                                "resource_type",
-                            )?
-                        }
-                        2 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_2,
-                                "source_type",
-                            )?
-                        }
-                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "url")?,
-                        4 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_4,
-                                "thumbnail_url",
-                            )?
-                        }
-                        5 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_5,
-                                "preview_url",
-                            )?
-                        }
-                        6 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_6,
-                                "created_at",
-                            )?
-                        }
-                        7 => {
-                            crate::runtime::de::field(&mut map, &mut slot_7, "metadata")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(SessionResource {
-                    resource_id: crate::runtime::de::required(slot_0, "resource_id")?,
-                    resource_type: crate::runtime::de::required(
-                        slot_1,
-                        "resource_type",
-                    )?,
-                    source_type: slot_2.flatten(),
-                    url: slot_3.flatten(),
-                    thumbnail_url: slot_4.flatten(),
-                    preview_url: slot_5.flatten(),
-                    created_at: slot_6.flatten(),
-                    metadata: slot_7.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("SessionResource", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    SessionResource { 0 resource_id = "resource_id" required, 1 resource_type =
+    "resource_type" required, 2 source_type = "source_type" optional, 3 url = "url"
+    optional, 4 thumbnail_url = "thumbnail_url" optional, 5 preview_url = "preview_url"
+    optional, 6 created_at = "created_at" optional, 7 metadata = "metadata" optional }
+);
 #[cfg(feature = "video-agent")]
 impl SessionResource {
     /// A value with the required fields given and every optional field unset.
@@ -9939,53 +5670,10 @@ pub struct StandardAPIError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub doc_url: Option<String>,
 }
-
-impl<'de> serde::Deserialize<'de> for StandardAPIError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["code", "message", "param", "doc_url"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = StandardAPIError;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct StandardAPIError")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StandardAPIError, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "code")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "message")?,
-                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "param")?,
-                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "doc_url")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(StandardAPIError {
-                    code: crate::runtime::de::required(slot_0, "code")?,
-                    message: crate::runtime::de::required(slot_1, "message")?,
-                    param: slot_2.flatten(),
-                    doc_url: slot_3.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("StandardAPIError", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    StandardAPIError { 0 code = "code" required, 1 message = "message" required, 2 param
+    = "param" optional, 3 doc_url = "doc_url" optional }
+);
 impl StandardAPIError {
     /// A value with the required fields given and every optional field unset.
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
@@ -10037,49 +5725,9 @@ pub struct StopSessionResponse {
 }
 
 #[cfg(feature = "video-agent")]
-impl<'de> serde::Deserialize<'de> for StopSessionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["session_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = StopSessionResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct StopSessionResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StopSessionResponse, A::Error> {
-                let mut slot_0: Option<String> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "session_id",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(StopSessionResponse {
-                    session_id: crate::runtime::de::required(slot_0, "session_id")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("StopSessionResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    StopSessionResponse { 0 session_id = "session_id" required }
+);
 #[cfg(feature = "video-agent")]
 impl StopSessionResponse {
     /// A value with the required fields given and every optional field unset.
@@ -10121,85 +5769,11 @@ pub struct StyleItem {
 }
 
 #[cfg(feature = "video-agent")]
-impl<'de> serde::Deserialize<'de> for StyleItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "style_id",
-            "name",
-            "thumbnail_url",
-            "preview_video_url",
-            "tags",
-            "aspect_ratio",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = StyleItem;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct StyleItem")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StyleItem, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                let mut slot_4: Option<Option<Vec<String>>> = None;
-                let mut slot_5: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(&mut map, &mut slot_0, "style_id")?
-                        }
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "name")?,
-                        2 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_2,
-                                "thumbnail_url",
-                            )?
-                        }
-                        3 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_3,
-                                "preview_video_url",
-                            )?
-                        }
-                        4 => crate::runtime::de::field(&mut map, &mut slot_4, "tags")?,
-                        5 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_5,
-                                "aspect_ratio",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(StyleItem {
-                    style_id: crate::runtime::de::required(slot_0, "style_id")?,
-                    name: crate::runtime::de::required(slot_1, "name")?,
-                    thumbnail_url: slot_2.flatten(),
-                    preview_video_url: slot_3.flatten(),
-                    tags: slot_4.flatten(),
-                    aspect_ratio: slot_5.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("StyleItem", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    StyleItem { 0 style_id = "style_id" required, 1 name = "name" required, 2
+    thumbnail_url = "thumbnail_url" optional, 3 preview_video_url = "preview_video_url"
+    optional, 4 tags = "tags" optional, 5 aspect_ratio = "aspect_ratio" optional }
+);
 #[cfg(feature = "video-agent")]
 impl StyleItem {
     /// A value with the required fields given and every optional field unset.
@@ -10264,58 +5838,10 @@ pub struct SubscriptionCredits {
 }
 
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-impl<'de> serde::Deserialize<'de> for SubscriptionCredits {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["premium_credits", "add_on_credits"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SubscriptionCredits;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct SubscriptionCredits")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SubscriptionCredits, A::Error> {
-                let mut slot_0: Option<Option<CreditPool>> = None;
-                let mut slot_1: Option<Option<CreditPool>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "premium_credits",
-                            )?
-                        }
-                        1 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_1,
-                                "add_on_credits",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(SubscriptionCredits {
-                    premium_credits: slot_0.flatten(),
-                    add_on_credits: slot_1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("SubscriptionCredits", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    SubscriptionCredits { 0 premium_credits = "premium_credits" optional, 1
+    add_on_credits = "add_on_credits" optional }
+);
 #[cfg(any(feature = "user", feature = "legacy-user"))]
 impl SubscriptionCredits {
     /// A value with every field unset.
@@ -10351,46 +5877,9 @@ pub struct SubscriptionInfo {
 }
 
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-impl<'de> serde::Deserialize<'de> for SubscriptionInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["plan", "credits"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SubscriptionInfo;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct SubscriptionInfo")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SubscriptionInfo, A::Error> {
-                let mut slot_0: Option<SubscriptionTier> = None;
-                let mut slot_1: Option<SubscriptionCredits> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "plan")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "credits")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(SubscriptionInfo {
-                    plan: crate::runtime::de::required(slot_0, "plan")?,
-                    credits: crate::runtime::de::required(slot_1, "credits")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("SubscriptionInfo", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    SubscriptionInfo { 0 plan = "plan" required, 1 credits = "credits" required }
+);
 #[cfg(any(feature = "user", feature = "legacy-user"))]
 impl SubscriptionInfo {
     /// A value with the required fields given and every optional field unset.
@@ -10474,75 +5963,11 @@ pub struct TextToSpeechRequest {
 
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for TextToSpeechRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "text",
-            "voice_id",
-            "input_type",
-            "speed",
-            "language",
-            "locale",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TextToSpeechRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct TextToSpeechRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TextToSpeechRequest, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<f64>> = None;
-                let mut slot_4: Option<Option<String>> = None;
-                let mut slot_5: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "text")?,
-                        1 => {
-                            crate::runtime::de::field(&mut map, &mut slot_1, "voice_id")?
-                        }
-                        2 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_2,
-                                "input_type",
-                            )?
-                        }
-                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "speed")?,
-                        4 => {
-                            crate::runtime::de::field(&mut map, &mut slot_4, "language")?
-                        }
-                        5 => crate::runtime::de::field(&mut map, &mut slot_5, "locale")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(TextToSpeechRequest {
-                    text: crate::runtime::de::required(slot_0, "text")?,
-                    voice_id: crate::runtime::de::required(slot_1, "voice_id")?,
-                    input_type: slot_2.flatten(),
-                    speed: slot_3.flatten(),
-                    language: slot_4.flatten(),
-                    locale: slot_5.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("TextToSpeechRequest", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    TextToSpeechRequest { 0 text = "text" required, 1 voice_id = "voice_id" required, 2
+    input_type = "input_type" optional, 3 speed = "speed" optional, 4 language =
+    "language" optional, 5 locale = "locale" optional }
+);
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
 impl TextToSpeechRequest {
     /// A value with the required fields given and every optional field unset.
@@ -10628,77 +6053,11 @@ pub struct TextToSpeechResponseData {
 }
 
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
-impl<'de> serde::Deserialize<'de> for TextToSpeechResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "audio_url",
-            "duration",
-            "request_id",
-            "word_timestamps",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TextToSpeechResponseData;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct TextToSpeechResponseData")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TextToSpeechResponseData, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<f64> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<Vec<WordWithTimestamp>>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "audio_url",
-                            )?
-                        }
-                        1 => {
-                            crate::runtime::de::field(&mut map, &mut slot_1, "duration")?
-                        }
-                        2 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_2,
-                                "request_id",
-                            )?
-                        }
-                        3 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_3,
-                                "word_timestamps",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(TextToSpeechResponseData {
-                    audio_url: crate::runtime::de::required(slot_0, "audio_url")?,
-                    duration: crate::runtime::de::required(slot_1, "duration")?,
-                    request_id: slot_2.flatten(),
-                    word_timestamps: slot_3.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("TextToSpeechResponseData", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    TextToSpeechResponseData { 0 audio_url = "audio_url" required, 1 duration =
+    "duration" required, 2 request_id = "request_id" optional, 3 word_timestamps =
+    "word_timestamps" optional }
+);
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
 impl TextToSpeechResponseData {
     /// A value with the required fields given and every optional field unset.
@@ -10748,43 +6107,9 @@ pub struct UpdateAvatarLookRequest {
 
 #[cfg(feature = "avatars")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for UpdateAvatarLookRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["name"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateAvatarLookRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct UpdateAvatarLookRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateAvatarLookRequest, A::Error> {
-                let mut slot_0: Option<crate::runtime::Nullable<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "name")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(UpdateAvatarLookRequest {
-                    name: slot_0,
-                })
-            }
-        }
-        deserializer.deserialize_struct("UpdateAvatarLookRequest", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    UpdateAvatarLookRequest { 0 name = "name" present }
+);
 #[cfg(feature = "avatars")]
 impl UpdateAvatarLookRequest {
     /// A value with every field unset.
@@ -10816,43 +6141,9 @@ pub struct UpdateLipsyncRequest {
 
 #[cfg(feature = "lipsync")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for UpdateLipsyncRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["title"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateLipsyncRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct UpdateLipsyncRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateLipsyncRequest, A::Error> {
-                let mut slot_0: Option<String> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "title")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(UpdateLipsyncRequest {
-                    title: crate::runtime::de::required(slot_0, "title")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("UpdateLipsyncRequest", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    UpdateLipsyncRequest { 0 title = "title" required }
+);
 #[cfg(feature = "lipsync")]
 impl UpdateLipsyncRequest {
     /// A value with the required fields given and every optional field unset.
@@ -10880,43 +6171,9 @@ pub struct UpdateVideoTranslationRequest {
 
 #[cfg(feature = "video-translate")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for UpdateVideoTranslationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["title"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateVideoTranslationRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct UpdateVideoTranslationRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateVideoTranslationRequest, A::Error> {
-                let mut slot_0: Option<String> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "title")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(UpdateVideoTranslationRequest {
-                    title: crate::runtime::de::required(slot_0, "title")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("UpdateVideoTranslationRequest", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    UpdateVideoTranslationRequest { 0 title = "title" required }
+);
 #[cfg(feature = "video-translate")]
 impl UpdateVideoTranslationRequest {
     /// A value with the required fields given and every optional field unset.
@@ -10948,48 +6205,9 @@ pub struct UpdateWebhookEndpointRequest {
 
 #[cfg(feature = "webhooks")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for UpdateWebhookEndpointRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["url", "events"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateWebhookEndpointRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct UpdateWebhookEndpointRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateWebhookEndpointRequest, A::Error> {
-                let mut slot_0: Option<crate::runtime::Nullable<String>> = None;
-                let mut slot_1: Option<
-                    crate::runtime::Nullable<Vec<WebhookEventType>>,
-                > = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "url")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "events")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(UpdateWebhookEndpointRequest {
-                    url: slot_0,
-                    events: slot_1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("UpdateWebhookEndpointRequest", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    UpdateWebhookEndpointRequest { 0 url = "url" present, 1 events = "events" present }
+);
 #[cfg(feature = "webhooks")]
 impl UpdateWebhookEndpointRequest {
     /// A value with every field unset.
@@ -11039,66 +6257,10 @@ pub struct UploadAssetV3Response {
 }
 
 #[cfg(feature = "assets")]
-impl<'de> serde::Deserialize<'de> for UploadAssetV3Response {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["asset_id", "url", "mime_type", "size_bytes"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UploadAssetV3Response;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct UploadAssetV3Response")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UploadAssetV3Response, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<String> = None;
-                let mut slot_3: Option<i64> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(&mut map, &mut slot_0, "asset_id")?
-                        }
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "url")?,
-                        2 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_2,
-                                "mime_type",
-                            )?
-                        }
-                        3 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_3,
-                                "size_bytes",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(UploadAssetV3Response {
-                    asset_id: crate::runtime::de::required(slot_0, "asset_id")?,
-                    url: crate::runtime::de::required(slot_1, "url")?,
-                    mime_type: crate::runtime::de::required(slot_2, "mime_type")?,
-                    size_bytes: crate::runtime::de::required(slot_3, "size_bytes")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("UploadAssetV3Response", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    UploadAssetV3Response { 0 asset_id = "asset_id" required, 1 url = "url" required, 2
+    mime_type = "mime_type" required, 3 size_bytes = "size_bytes" required }
+);
 #[cfg(feature = "assets")]
 impl UploadAssetV3Response {
     /// A value with the required fields given and every optional field unset.
@@ -11152,43 +6314,7 @@ pub struct UploadSRTRequest {
 
 #[cfg(feature = "video-translate")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for UploadSRTRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["srt"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UploadSRTRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct UploadSRTRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UploadSRTRequest, A::Error> {
-                let mut slot_0: Option<AssetUrlOrId> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "srt")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(UploadSRTRequest {
-                    srt: crate::runtime::de::required(slot_0, "srt")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("UploadSRTRequest", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(UploadSRTRequest { 0 srt = "srt" required });
 #[cfg(feature = "video-translate")]
 impl UploadSRTRequest {
     /// A value with the required fields given and every optional field unset.
@@ -11226,58 +6352,10 @@ pub struct UsageBasedInfo {
 }
 
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-impl<'de> serde::Deserialize<'de> for UsageBasedInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["spending_current_usd", "spending_cap_usd"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UsageBasedInfo;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct UsageBasedInfo")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UsageBasedInfo, A::Error> {
-                let mut slot_0: Option<Option<f64>> = None;
-                let mut slot_1: Option<Option<f64>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "spending_current_usd",
-                            )?
-                        }
-                        1 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_1,
-                                "spending_cap_usd",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(UsageBasedInfo {
-                    spending_current_usd: slot_0.flatten(),
-                    spending_cap_usd: slot_1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("UsageBasedInfo", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    UsageBasedInfo { 0 spending_current_usd = "spending_current_usd" optional, 1
+    spending_cap_usd = "spending_cap_usd" optional }
+);
 #[cfg(any(feature = "user", feature = "legacy-user"))]
 impl UsageBasedInfo {
     /// A value with every field unset.
@@ -11339,105 +6417,12 @@ pub struct UserInfoResponse {
 }
 
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-impl<'de> serde::Deserialize<'de> for UserInfoResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "username",
-            "email",
-            "first_name",
-            "last_name",
-            "billing_type",
-            "wallet",
-            "subscription",
-            "usage_based",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UserInfoResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct UserInfoResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserInfoResponse, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                let mut slot_4: Option<Option<BillingType>> = None;
-                let mut slot_5: Option<Option<WalletInfo>> = None;
-                let mut slot_6: Option<Option<SubscriptionInfo>> = None;
-                let mut slot_7: Option<Option<UsageBasedInfo>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(&mut map, &mut slot_0, "username")?
-                        }
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "email")?,
-                        2 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_2,
-                                "first_name",
-                            )?
-                        }
-                        3 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_3,
-                                "last_name",
-                            )?
-                        }
-                        4 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_4,
-                                "billing_type",
-                            )?
-                        }
-                        5 => crate::runtime::de::field(&mut map, &mut slot_5, "wallet")?,
-                        6 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_6,
-                                "subscription",
-                            )?
-                        }
-                        7 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_7,
-                                "usage_based",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(UserInfoResponse {
-                    username: crate::runtime::de::required(slot_0, "username")?,
-                    email: slot_1.flatten(),
-                    first_name: slot_2.flatten(),
-                    last_name: slot_3.flatten(),
-                    billing_type: slot_4.flatten(),
-                    wallet: slot_5.flatten(),
-                    subscription: slot_6.flatten(),
-                    usage_based: slot_7.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("UserInfoResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    UserInfoResponse { 0 username = "username" required, 1 email = "email" optional, 2
+    first_name = "first_name" optional, 3 last_name = "last_name" optional, 4
+    billing_type = "billing_type" optional, 5 wallet = "wallet" optional, 6 subscription
+    = "subscription" optional, 7 usage_based = "usage_based" optional }
+);
 #[cfg(any(feature = "user", feature = "legacy-user"))]
 impl UserInfoResponse {
     /// A value with the required fields given and every optional field unset.
@@ -11527,47 +6512,9 @@ pub struct V1APIError {
     /// ```
     pub message: String,
 }
-
-impl<'de> serde::Deserialize<'de> for V1APIError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["code", "message"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = V1APIError;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct V1APIError")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<V1APIError, A::Error> {
-                let mut slot_0: Option<i64> = None;
-                let mut slot_1: Option<String> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "code")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "message")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(V1APIError {
-                    code: crate::runtime::de::required(slot_0, "code")?,
-                    message: crate::runtime::de::required(slot_1, "message")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("V1APIError", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    V1APIError { 0 code = "code" required, 1 message = "message" required }
+);
 impl V1APIError {
     /// A value with the required fields given and every optional field unset.
     pub fn new(code: impl Into<i64>, message: impl Into<String>) -> Self {
@@ -11611,77 +6558,11 @@ pub struct VideoAgentConfig {
 
 #[cfg(feature = "legacy-video-agent")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for VideoAgentConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "duration_sec",
-            "orientation",
-            "avatar_id",
-            "voice_id",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VideoAgentConfig;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct VideoAgentConfig")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VideoAgentConfig, A::Error> {
-                let mut slot_0: Option<Option<i64>> = None;
-                let mut slot_1: Option<Option<CreateSessionRequestOrientation>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "duration_sec",
-                            )?
-                        }
-                        1 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_1,
-                                "orientation",
-                            )?
-                        }
-                        2 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_2,
-                                "avatar_id",
-                            )?
-                        }
-                        3 => {
-                            crate::runtime::de::field(&mut map, &mut slot_3, "voice_id")?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(VideoAgentConfig {
-                    duration_sec: slot_0.flatten(),
-                    orientation: slot_1.flatten(),
-                    avatar_id: slot_2.flatten(),
-                    voice_id: slot_3.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("VideoAgentConfig", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    VideoAgentConfig { 0 duration_sec = "duration_sec" optional, 1 orientation =
+    "orientation" optional, 2 avatar_id = "avatar_id" optional, 3 voice_id = "voice_id"
+    optional }
+);
 #[cfg(feature = "legacy-video-agent")]
 impl VideoAgentConfig {
     /// A value with every field unset.
@@ -11871,177 +6752,17 @@ pub struct VideoDetail {
 }
 
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
-impl<'de> serde::Deserialize<'de> for VideoDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "title",
-            "status",
-            "created_at",
-            "completed_at",
-            "video_url",
-            "thumbnail_url",
-            "gif_url",
-            "captioned_video_url",
-            "subtitle_url",
-            "duration",
-            "folder_id",
-            "output_language",
-            "failure_code",
-            "failure_message",
-            "video_page_url",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VideoDetail;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct VideoDetail")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VideoDetail, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<VideoStatus> = None;
-                let mut slot_3: Option<Option<i64>> = None;
-                let mut slot_4: Option<Option<i64>> = None;
-                let mut slot_5: Option<Option<String>> = None;
-                let mut slot_6: Option<Option<String>> = None;
-                let mut slot_7: Option<Option<String>> = None;
-                let mut slot_8: Option<Option<String>> = None;
-                let mut slot_9: Option<Option<String>> = None;
-                let mut slot_10: Option<Option<f64>> = None;
-                let mut slot_11: Option<Option<String>> = None;
-                let mut slot_12: Option<Option<String>> = None;
-                let mut slot_13: Option<Option<String>> = None;
-                let mut slot_14: Option<Option<String>> = None;
-                let mut slot_15: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "id")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "title")?,
-                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "status")?,
-                        3 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_3,
-                                "created_at",
-                            )?
-                        }
-                        4 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_4,
-                                "completed_at",
-                            )?
-                        }
-                        5 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_5,
-                                "video_url",
-                            )?
-                        }
-                        6 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_6,
-                                "thumbnail_url",
-                            )?
-                        }
-                        7 => crate::runtime::de::field(&mut map, &mut slot_7, "gif_url")?,
-                        8 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_8,
-                                "captioned_video_url",
-                            )?
-                        }
-                        9 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_9,
-                                "subtitle_url",
-                            )?
-                        }
-                        10 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_10,
-                                "duration",
-                            )?
-                        }
-                        11 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_11,
-                                "folder_id",
-                            )?
-                        }
-                        12 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_12,
-                                "output_language",
-                            )?
-                        }
-                        13 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_13,
-                                "failure_code",
-                            )?
-                        }
-                        14 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_14,
-                                "failure_message",
-                            )?
-                        }
-                        15 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_15,
-                                "video_page_url",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(VideoDetail {
-                    id: crate::runtime::de::required(slot_0, "id")?,
-                    title: slot_1.flatten(),
-                    status: crate::runtime::de::required(slot_2, "status")?,
-                    created_at: slot_3.flatten(),
-                    completed_at: slot_4.flatten(),
-                    video_url: slot_5.flatten(),
-                    thumbnail_url: slot_6.flatten(),
-                    gif_url: slot_7.flatten(),
-                    captioned_video_url: slot_8.flatten(),
-                    subtitle_url: slot_9.flatten(),
-                    duration: slot_10.flatten(),
-                    folder_id: slot_11.flatten(),
-                    output_language: slot_12.flatten(),
-                    failure_code: slot_13.flatten(),
-                    failure_message: slot_14.flatten(),
-                    video_page_url: slot_15.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("VideoDetail", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    VideoDetail { 0 id = "id" required, 1 title = "title" optional, 2 status = "status"
+    required, 3 created_at = "created_at" optional, 4 completed_at = "completed_at"
+    optional, 5 video_url = "video_url" optional, 6 thumbnail_url = "thumbnail_url"
+    optional, 7 gif_url = "gif_url" optional, 8 captioned_video_url =
+    "captioned_video_url" optional, 9 subtitle_url = "subtitle_url" optional, 10 duration
+    = "duration" optional, 11 folder_id = "folder_id" optional, 12 output_language =
+    "output_language" optional, 13 failure_code = "failure_code" optional, 14
+    failure_message = "failure_message" optional, 15 video_page_url = "video_page_url"
+    optional }
+);
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
 impl VideoDetail {
     /// A value with the required fields given and every optional field unset.
@@ -12219,50 +6940,9 @@ pub struct VideoTranslateCaptionGetResponse {
 }
 
 #[cfg(feature = "legacy-video-translate")]
-impl<'de> serde::Deserialize<'de> for VideoTranslateCaptionGetResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["caption_url"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VideoTranslateCaptionGetResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct VideoTranslateCaptionGetResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VideoTranslateCaptionGetResponse, A::Error> {
-                let mut slot_0: Option<String> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "caption_url",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(VideoTranslateCaptionGetResponse {
-                    caption_url: crate::runtime::de::required(slot_0, "caption_url")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("VideoTranslateCaptionGetResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    VideoTranslateCaptionGetResponse { 0 caption_url = "caption_url" required }
+);
 #[cfg(feature = "legacy-video-translate")]
 impl VideoTranslateCaptionGetResponse {
     /// A value with the required fields given and every optional field unset.
@@ -12303,58 +6983,10 @@ pub struct VideoTranslateCreateResponse {
 }
 
 #[cfg(feature = "legacy-video-translate")]
-impl<'de> serde::Deserialize<'de> for VideoTranslateCreateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["video_translate_id", "video_translate_ids"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VideoTranslateCreateResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct VideoTranslateCreateResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VideoTranslateCreateResponse, A::Error> {
-                let mut slot_0: Option<Option<String>> = None;
-                let mut slot_1: Option<Option<Vec<String>>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "video_translate_id",
-                            )?
-                        }
-                        1 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_1,
-                                "video_translate_ids",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(VideoTranslateCreateResponse {
-                    video_translate_id: slot_0.flatten(),
-                    video_translate_ids: slot_1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("VideoTranslateCreateResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    VideoTranslateCreateResponse { 0 video_translate_id = "video_translate_id" optional,
+    1 video_translate_ids = "video_translate_ids" optional }
+);
 #[cfg(feature = "legacy-video-translate")]
 impl VideoTranslateCreateResponse {
     /// A value with every field unset.
@@ -12386,50 +7018,9 @@ pub struct VideoTranslationCaptionResponse {
 }
 
 #[cfg(feature = "video-translate")]
-impl<'de> serde::Deserialize<'de> for VideoTranslationCaptionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["caption_url"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VideoTranslationCaptionResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct VideoTranslationCaptionResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VideoTranslationCaptionResponse, A::Error> {
-                let mut slot_0: Option<String> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "caption_url",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(VideoTranslationCaptionResponse {
-                    caption_url: crate::runtime::de::required(slot_0, "caption_url")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("VideoTranslationCaptionResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    VideoTranslationCaptionResponse { 0 caption_url = "caption_url" required }
+);
 #[cfg(feature = "video-translate")]
 impl VideoTranslationCaptionResponse {
     /// A value with the required fields given and every optional field unset.
@@ -12457,53 +7048,10 @@ pub struct VideoTranslationCreateResponse {
 }
 
 #[cfg(feature = "video-translate")]
-impl<'de> serde::Deserialize<'de> for VideoTranslationCreateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["video_translation_ids"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VideoTranslationCreateResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct VideoTranslationCreateResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VideoTranslationCreateResponse, A::Error> {
-                let mut slot_0: Option<Vec<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "video_translation_ids",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(VideoTranslationCreateResponse {
-                    video_translation_ids: crate::runtime::de::required(
-                        slot_0,
-                        "video_translation_ids",
-                    )?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("VideoTranslationCreateResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    VideoTranslationCreateResponse { 0 video_translation_ids = "video_translation_ids"
+    required }
+);
 #[cfg(feature = "video-translate")]
 impl VideoTranslationCreateResponse {
     /// A value with the required fields given and every optional field unset.
@@ -12531,44 +7079,9 @@ pub struct VideoTranslationDeleteResponse {
 }
 
 #[cfg(feature = "video-translate")]
-impl<'de> serde::Deserialize<'de> for VideoTranslationDeleteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VideoTranslationDeleteResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct VideoTranslationDeleteResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VideoTranslationDeleteResponse, A::Error> {
-                let mut slot_0: Option<String> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "id")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(VideoTranslationDeleteResponse {
-                    id: crate::runtime::de::required(slot_0, "id")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("VideoTranslationDeleteResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    VideoTranslationDeleteResponse { 0 id = "id" required }
+);
 #[cfg(feature = "video-translate")]
 impl VideoTranslationDeleteResponse {
     /// A value with the required fields given and every optional field unset.
@@ -12627,139 +7140,14 @@ pub struct VideoTranslationDetail {
 }
 
 #[cfg(feature = "video-translate")]
-impl<'de> serde::Deserialize<'de> for VideoTranslationDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "title",
-            "status",
-            "output_language",
-            "input_language",
-            "duration",
-            "translate_audio_only",
-            "video_url",
-            "audio_url",
-            "callback_id",
-            "created_at",
-            "failure_message",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VideoTranslationDetail;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct VideoTranslationDetail")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VideoTranslationDetail, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                let mut slot_2: Option<VideoTranslationStatus> = None;
-                let mut slot_3: Option<Option<String>> = None;
-                let mut slot_4: Option<Option<String>> = None;
-                let mut slot_5: Option<Option<f64>> = None;
-                let mut slot_6: Option<Option<bool>> = None;
-                let mut slot_7: Option<Option<String>> = None;
-                let mut slot_8: Option<Option<String>> = None;
-                let mut slot_9: Option<Option<String>> = None;
-                let mut slot_10: Option<Option<i64>> = None;
-                let mut slot_11: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "id")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "title")?,
-                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "status")?,
-                        3 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_3,
-                                "output_language",
-                            )?
-                        }
-                        4 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_4,
-                                "input_language",
-                            )?
-                        }
-                        5 => {
-                            crate::runtime::de::field(&mut map, &mut slot_5, "duration")?
-                        }
-                        6 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_6,
-                                "translate_audio_only",
-                            )?
-                        }
-                        7 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_7,
-                                "video_url",
-                            )?
-                        }
-                        8 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_8,
-                                "audio_url",
-                            )?
-                        }
-                        9 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_9,
-                                "callback_id",
-                            )?
-                        }
-                        10 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_10,
-                                "created_at",
-                            )?
-                        }
-                        11 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_11,
-                                "failure_message",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(VideoTranslationDetail {
-                    id: crate::runtime::de::required(slot_0, "id")?,
-                    title: slot_1.flatten(),
-                    status: crate::runtime::de::required(slot_2, "status")?,
-                    output_language: slot_3.flatten(),
-                    input_language: slot_4.flatten(),
-                    duration: slot_5.flatten(),
-                    translate_audio_only: slot_6.flatten(),
-                    video_url: slot_7.flatten(),
-                    audio_url: slot_8.flatten(),
-                    callback_id: slot_9.flatten(),
-                    created_at: slot_10.flatten(),
-                    failure_message: slot_11.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("VideoTranslationDetail", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    VideoTranslationDetail { 0 id = "id" required, 1 title = "title" optional, 2 status =
+    "status" required, 3 output_language = "output_language" optional, 4 input_language =
+    "input_language" optional, 5 duration = "duration" optional, 6 translate_audio_only =
+    "translate_audio_only" optional, 7 video_url = "video_url" optional, 8 audio_url =
+    "audio_url" optional, 9 callback_id = "callback_id" optional, 10 created_at =
+    "created_at" optional, 11 failure_message = "failure_message" optional }
+);
 #[cfg(feature = "video-translate")]
 impl VideoTranslationDetail {
     /// A value with the required fields given and every optional field unset.
@@ -12867,50 +7255,9 @@ pub struct VideoTranslationLanguagesResponse {
 }
 
 #[cfg(feature = "video-translate")]
-impl<'de> serde::Deserialize<'de> for VideoTranslationLanguagesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["languages"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VideoTranslationLanguagesResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct VideoTranslationLanguagesResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VideoTranslationLanguagesResponse, A::Error> {
-                let mut slot_0: Option<Vec<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "languages",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(VideoTranslationLanguagesResponse {
-                    languages: crate::runtime::de::required(slot_0, "languages")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("VideoTranslationLanguagesResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    VideoTranslationLanguagesResponse { 0 languages = "languages" required }
+);
 #[cfg(feature = "video-translate")]
 impl VideoTranslationLanguagesResponse {
     /// A value with the required fields given and every optional field unset.
@@ -13000,49 +7347,10 @@ pub struct VoiceSettingsInput {
 
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for VoiceSettingsInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["speed", "pitch", "locale"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VoiceSettingsInput;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct VoiceSettingsInput")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VoiceSettingsInput, A::Error> {
-                let mut slot_0: Option<Option<f64>> = None;
-                let mut slot_1: Option<Option<f64>> = None;
-                let mut slot_2: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "speed")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "pitch")?,
-                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "locale")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(VoiceSettingsInput {
-                    speed: slot_0.flatten(),
-                    pitch: slot_1.flatten(),
-                    locale: slot_2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("VoiceSettingsInput", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    VoiceSettingsInput { 0 speed = "speed" optional, 1 pitch = "pitch" optional, 2 locale
+    = "locale" optional }
+);
 #[cfg(any(feature = "videos", feature = "legacy-videos"))]
 impl VoiceSettingsInput {
     /// A value with every field unset.
@@ -13106,63 +7414,10 @@ pub struct WalletInfo {
 }
 
 #[cfg(any(feature = "user", feature = "legacy-user"))]
-impl<'de> serde::Deserialize<'de> for WalletInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["currency", "remaining_balance", "auto_reload"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WalletInfo;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct WalletInfo")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WalletInfo, A::Error> {
-                let mut slot_0: Option<WalletCurrency> = None;
-                let mut slot_1: Option<Option<f64>> = None;
-                let mut slot_2: Option<Option<AutoReloadInfo>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(&mut map, &mut slot_0, "currency")?
-                        }
-                        1 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_1,
-                                "remaining_balance",
-                            )?
-                        }
-                        2 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_2,
-                                "auto_reload",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(WalletInfo {
-                    currency: crate::runtime::de::required(slot_0, "currency")?,
-                    remaining_balance: slot_1.flatten(),
-                    auto_reload: slot_2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("WalletInfo", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    WalletInfo { 0 currency = "currency" required, 1 remaining_balance =
+    "remaining_balance" optional, 2 auto_reload = "auto_reload" optional }
+);
 #[cfg(any(feature = "user", feature = "legacy-user"))]
 impl WalletInfo {
     /// A value with the required fields given and every optional field unset.
@@ -13249,77 +7504,11 @@ pub struct WebhookEndpointResponse {
 }
 
 #[cfg(feature = "webhooks")]
-impl<'de> serde::Deserialize<'de> for WebhookEndpointResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "endpoint_id",
-            "url",
-            "events",
-            "status",
-            "created_at",
-            "secret",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebhookEndpointResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct WebhookEndpointResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookEndpointResponse, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<Option<Vec<String>>> = None;
-                let mut slot_3: Option<String> = None;
-                let mut slot_4: Option<String> = None;
-                let mut slot_5: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "endpoint_id",
-                            )?
-                        }
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "url")?,
-                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "events")?,
-                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "status")?,
-                        4 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_4,
-                                "created_at",
-                            )?
-                        }
-                        5 => crate::runtime::de::field(&mut map, &mut slot_5, "secret")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(WebhookEndpointResponse {
-                    endpoint_id: crate::runtime::de::required(slot_0, "endpoint_id")?,
-                    url: crate::runtime::de::required(slot_1, "url")?,
-                    events: slot_2.flatten(),
-                    status: crate::runtime::de::required(slot_3, "status")?,
-                    created_at: crate::runtime::de::required(slot_4, "created_at")?,
-                    secret: slot_5.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("WebhookEndpointResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    WebhookEndpointResponse { 0 endpoint_id = "endpoint_id" required, 1 url = "url"
+    required, 2 events = "events" optional, 3 status = "status" required, 4 created_at =
+    "created_at" required, 5 secret = "secret" optional }
+);
 #[cfg(feature = "webhooks")]
 impl WebhookEndpointResponse {
     /// A value with the required fields given and every optional field unset.
@@ -13415,72 +7604,11 @@ pub struct WebhookEventResponse {
 }
 
 #[cfg(feature = "webhooks")]
-impl<'de> serde::Deserialize<'de> for WebhookEventResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["event_id", "event_type", "event_data", "created_at"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebhookEventResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct WebhookEventResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookEventResponse, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<WebhookEventType> = None;
-                let mut slot_2: Option<serde_json::Map<String, serde_json::Value>> = None;
-                let mut slot_3: Option<String> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(&mut map, &mut slot_0, "event_id")?
-                        }
-                        1 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_1,
-                                "event_type",
-                            )?
-                        }
-                        2 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_2,
-                                "event_data",
-                            )?
-                        }
-                        3 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_3,
-                                "created_at",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(WebhookEventResponse {
-                    event_id: crate::runtime::de::required(slot_0, "event_id")?,
-                    event_type: crate::runtime::de::required(slot_1, "event_type")?,
-                    event_data: crate::runtime::de::required(slot_2, "event_data")?,
-                    created_at: crate::runtime::de::required(slot_3, "created_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("WebhookEventResponse", FIELDS, Visitor)
+crate::runtime::de::deserialize_struct!(
+    WebhookEventResponse { 0 event_id = "event_id" required, 1 event_type = "event_type"
+    required, 2 event_data = "event_data" required, 3 created_at = "created_at" required
     }
-}
-
+);
 #[cfg(feature = "webhooks")]
 impl WebhookEventResponse {
     /// A value with the required fields given and every optional field unset.
@@ -13623,58 +7751,10 @@ pub struct WebhookEventTypeItem {
 }
 
 #[cfg(feature = "webhooks")]
-impl<'de> serde::Deserialize<'de> for WebhookEventTypeItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["event_type", "description"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebhookEventTypeItem;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct WebhookEventTypeItem")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookEventTypeItem, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "event_type",
-                            )?
-                        }
-                        1 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_1,
-                                "description",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(WebhookEventTypeItem {
-                    event_type: crate::runtime::de::required(slot_0, "event_type")?,
-                    description: crate::runtime::de::required(slot_1, "description")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("WebhookEventTypeItem", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    WebhookEventTypeItem { 0 event_type = "event_type" required, 1 description =
+    "description" required }
+);
 #[cfg(feature = "webhooks")]
 impl WebhookEventTypeItem {
     /// A value with the required fields given and every optional field unset.
@@ -13728,49 +7808,10 @@ pub struct WordWithTimestamp {
 }
 
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
-impl<'de> serde::Deserialize<'de> for WordWithTimestamp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["word", "start", "end"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WordWithTimestamp;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct WordWithTimestamp")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WordWithTimestamp, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<f64> = None;
-                let mut slot_2: Option<f64> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "word")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "start")?,
-                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "end")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(WordWithTimestamp {
-                    word: crate::runtime::de::required(slot_0, "word")?,
-                    start: crate::runtime::de::required(slot_1, "start")?,
-                    end: crate::runtime::de::required(slot_2, "end")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("WordWithTimestamp", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    WordWithTimestamp { 0 word = "word" required, 1 start = "start" required, 2 end =
+    "end" required }
+);
 #[cfg(any(feature = "voices", feature = "legacy-voices"))]
 impl WordWithTimestamp {
     /// A value with the required fields given and every optional field unset.
@@ -13870,94 +7911,11 @@ pub struct WorkflowCatalogEntry {
 }
 
 #[cfg(feature = "legacy-workflows")]
-impl<'de> serde::Deserialize<'de> for WorkflowCatalogEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "workflow_type",
-            "name",
-            "description",
-            "category",
-            "input_schema",
-            "output_schema",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WorkflowCatalogEntry;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct WorkflowCatalogEntry")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WorkflowCatalogEntry, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<String> = None;
-                let mut slot_3: Option<String> = None;
-                let mut slot_4: Option<serde_json::Map<String, serde_json::Value>> = None;
-                let mut slot_5: Option<serde_json::Map<String, serde_json::Value>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "workflow_type",
-                            )?
-                        }
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "name")?,
-                        2 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_2,
-                                "description",
-                            )?
-                        }
-                        3 => {
-                            crate::runtime::de::field(&mut map, &mut slot_3, "category")?
-                        }
-                        4 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_4,
-                                "input_schema",
-                            )?
-                        }
-                        5 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_5,
-                                "output_schema",
-                            )?
-                        }
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(WorkflowCatalogEntry {
-                    workflow_type: crate::runtime::de::required(
-                        slot_0,
-                        "workflow_type",
-                    )?,
-                    name: crate::runtime::de::required(slot_1, "name")?,
-                    description: crate::runtime::de::required(slot_2, "description")?,
-                    category: crate::runtime::de::required(slot_3, "category")?,
-                    input_schema: crate::runtime::de::required(slot_4, "input_schema")?,
-                    output_schema: crate::runtime::de::required(slot_5, "output_schema")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("WorkflowCatalogEntry", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    WorkflowCatalogEntry { 0 workflow_type = "workflow_type" required, 1 name = "name"
+    required, 2 description = "description" required, 3 category = "category" required, 4
+    input_schema = "input_schema" required, 5 output_schema = "output_schema" required }
+);
 #[cfg(feature = "legacy-workflows")]
 impl WorkflowCatalogEntry {
     /// A value with the required fields given and every optional field unset.
@@ -14070,72 +8028,11 @@ pub struct WorkflowExecutionDetailResponse {
 }
 
 #[cfg(feature = "legacy-workflows")]
-impl<'de> serde::Deserialize<'de> for WorkflowExecutionDetailResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "execution_id",
-            "status",
-            "output",
-            "outputs",
-            "error",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WorkflowExecutionDetailResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct WorkflowExecutionDetailResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WorkflowExecutionDetailResponse, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
-                let mut slot_3: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
-                let mut slot_4: Option<Option<WorkflowExecutionError>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "execution_id",
-                            )?
-                        }
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "status")?,
-                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "output")?,
-                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "outputs")?,
-                        4 => crate::runtime::de::field(&mut map, &mut slot_4, "error")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(WorkflowExecutionDetailResponse {
-                    execution_id: crate::runtime::de::required(slot_0, "execution_id")?,
-                    status: crate::runtime::de::required(slot_1, "status")?,
-                    output: slot_2.flatten(),
-                    outputs: slot_3.flatten(),
-                    error: slot_4.flatten(),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("WorkflowExecutionDetailResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    WorkflowExecutionDetailResponse { 0 execution_id = "execution_id" required, 1 status
+    = "status" required, 2 output = "output" optional, 3 outputs = "outputs" optional, 4
+    error = "error" optional }
+);
 #[cfg(feature = "legacy-workflows")]
 impl WorkflowExecutionDetailResponse {
     /// A value with the required fields given and every optional field unset.
@@ -14209,46 +8106,9 @@ pub struct WorkflowExecutionError {
 }
 
 #[cfg(feature = "legacy-workflows")]
-impl<'de> serde::Deserialize<'de> for WorkflowExecutionError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["code", "message"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WorkflowExecutionError;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct WorkflowExecutionError")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WorkflowExecutionError, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "code")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "message")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(WorkflowExecutionError {
-                    code: crate::runtime::de::required(slot_0, "code")?,
-                    message: crate::runtime::de::required(slot_1, "message")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("WorkflowExecutionError", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    WorkflowExecutionError { 0 code = "code" required, 1 message = "message" required }
+);
 #[cfg(feature = "legacy-workflows")]
 impl WorkflowExecutionError {
     /// A value with the required fields given and every optional field unset.
@@ -14298,52 +8158,10 @@ pub struct WorkflowExecutionResponse {
 }
 
 #[cfg(feature = "legacy-workflows")]
-impl<'de> serde::Deserialize<'de> for WorkflowExecutionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["execution_id", "status"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WorkflowExecutionResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct WorkflowExecutionResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WorkflowExecutionResponse, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<Option<String>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => {
-                            crate::runtime::de::field(
-                                &mut map,
-                                &mut slot_0,
-                                "execution_id",
-                            )?
-                        }
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "status")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(WorkflowExecutionResponse {
-                    execution_id: crate::runtime::de::required(slot_0, "execution_id")?,
-                    status: slot_1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("WorkflowExecutionResponse", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    WorkflowExecutionResponse { 0 execution_id = "execution_id" required, 1 status =
+    "status" optional }
+);
 #[cfg(feature = "legacy-workflows")]
 impl WorkflowExecutionResponse {
     /// A value with the required fields given and every optional field unset.
@@ -14385,52 +8203,10 @@ pub struct WorkflowRequestEntry {
 
 #[cfg(feature = "legacy-workflows")]
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for WorkflowRequestEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["type", "id", "parent", "input"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WorkflowRequestEntry;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter.write_str("struct WorkflowRequestEntry")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WorkflowRequestEntry, A::Error> {
-                let mut slot_0: Option<String> = None;
-                let mut slot_1: Option<String> = None;
-                let mut slot_2: Option<Option<Vec<String>>> = None;
-                let mut slot_3: Option<serde_json::Map<String, serde_json::Value>> = None;
-                while let Some(index) = map
-                    .next_key_seed(crate::runtime::de::FieldIndex(FIELDS))?
-                {
-                    match index {
-                        0 => crate::runtime::de::field(&mut map, &mut slot_0, "type")?,
-                        1 => crate::runtime::de::field(&mut map, &mut slot_1, "id")?,
-                        2 => crate::runtime::de::field(&mut map, &mut slot_2, "parent")?,
-                        3 => crate::runtime::de::field(&mut map, &mut slot_3, "input")?,
-                        _ => crate::runtime::de::skip(&mut map)?,
-                    }
-                }
-                Ok(WorkflowRequestEntry {
-                    r#type: crate::runtime::de::required(slot_0, "type")?,
-                    id: crate::runtime::de::required(slot_1, "id")?,
-                    parent: slot_2.flatten(),
-                    input: crate::runtime::de::required(slot_3, "input")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("WorkflowRequestEntry", FIELDS, Visitor)
-    }
-}
-
+crate::runtime::de::deserialize_struct!(
+    WorkflowRequestEntry { 0 r#type = "type" required, 1 id = "id" required, 2 parent =
+    "parent" optional, 3 input = "input" required }
+);
 #[cfg(feature = "legacy-workflows")]
 impl WorkflowRequestEntry {
     /// A value with the required fields given and every optional field unset.

@@ -18,11 +18,16 @@ fn attributes_of(types_rs: &str, name: &str) -> String {
         .join("\n")
 }
 
-/// Whether `name` has its written-out `Deserialize` impl: `Some(true)` when it
-/// is behind `full-serde`, `None` when there is none.
+/// Whether `name` has its written-out `Deserialize` (the runtime's
+/// `deserialize_struct!`): `Some(true)` when it is behind `full-serde`,
+/// `None` when there is none.
 fn deserialize_impl(types_rs: &str, name: &str) -> Option<bool> {
-    let header = format!("impl<'de> serde::Deserialize<'de> for {name} {{");
-    let at = types_rs.find(&header)?;
+    let invocation = "crate::runtime::de::deserialize_struct!(";
+    let at = types_rs.match_indices(invocation).find_map(|(at, _)| {
+        let rest = types_rs[at + invocation.len()..].trim_start();
+        let named = rest.strip_prefix(name)?;
+        named.starts_with([' ', '{']).then_some(at)
+    })?;
     let line_before = types_rs[..at].lines().next_back().unwrap_or_default();
     Some(line_before == "#[cfg(feature = \"full-serde\")]")
 }

@@ -78,31 +78,27 @@ impl Diff {
 
     /// A type that stops being sent loses `Serialize` (and one that stops
     /// being received loses `Deserialize`) unless the caller turns on
-    /// `full-serde`: breaking for code that used it. Surfaces written before
-    /// the traits were recorded compare as unchanged.
+    /// `full-serde`: breaking for code that used it. A trait gained is not
+    /// listed: it follows from a change listed already (an operation that
+    /// now sends or returns the type, or one removed, which leaves the type
+    /// to no operation and so with both traits). Surfaces written before the
+    /// traits were recorded compare as unchanged.
     fn serde_traits(&mut self, old: &TypeSurface, new: &TypeSurface, item: &str) {
         let (Some(before), Some(after)) = (old.serde.as_deref(), new.serde.as_deref()) else {
             return;
         };
         let has = |label: &str, name: &str| label == "both" || label == name;
-        for name in ["serialize", "deserialize"] {
-            let trait_name = if name == "serialize" { "Serialize" } else { "Deserialize" };
-            match (has(before, name), has(after, name)) {
-                (true, false) => self.push(
+        for (name, trait_name) in [("serialize", "Serialize"), ("deserialize", "Deserialize")] {
+            if has(before, name) && !has(after, name) {
+                self.push(
                     Severity::Breaking,
                     ChangeKind::SerdeTraitsChanged,
                     item,
-                    format!("no longer implements `{trait_name}` without the `full-serde` feature (the client no longer needs it)"),
+                    format!(
+                        "no longer implements `{trait_name}` without the `full-serde` feature (the client no longer needs it)"
+                    ),
                     &new.origin,
-                ),
-                (false, true) => self.push(
-                    Severity::Additive,
-                    ChangeKind::SerdeTraitsChanged,
-                    item,
-                    format!("now implements `{trait_name}`"),
-                    &new.origin,
-                ),
-                _ => {}
+                );
             }
         }
     }

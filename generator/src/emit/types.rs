@@ -433,10 +433,9 @@ fn emit_struct(
         let de_fields: Vec<DeField> = fields
             .iter()
             .zip(&shapes)
-            .map(|(field, (ty, kind))| DeField {
+            .map(|(field, (_, kind))| DeField {
                 wire: field.wire.clone(),
                 rust: ident(&field.rust),
-                ty: ty.clone(),
                 kind: *kind,
             })
             .collect();

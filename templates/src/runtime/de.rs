@@ -1,10 +1,12 @@
-//! What the `Deserialize` impls of generated structs share (the generator's
-//! `emit/deserialize.rs` says why they are written out): finding a key among a
-//! struct's field names, and filling, skipping and checking fields.
+//! `Deserialize` for generated structs: `deserialize_struct!` and the helpers
+//! it expands to (the generator's `emit/deserialize.rs` says why the derive
+//! is not used): finding a key among a struct's field names, and filling,
+//! skipping and checking fields.
 // Unused in a crate whose structs all keep the derive.
 #![allow(dead_code)]
 
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::{DeserializeSeed, Error, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -51,6 +53,25 @@ where
     Ok(())
 }
 
+/// Like [`field`] for an `Option<Nullable<T>>` field (PATCH bodies): a
+/// present `null` is `Some(Nullable::Null)`, where `Option` alone would read
+/// it as absent.
+pub(crate) fn present<'de, A, T>(
+    map: &mut A,
+    slot: &mut Option<Option<super::Nullable<T>>>,
+    name: &'static str,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    if slot.is_some() {
+        return Err(A::Error::duplicate_field(name));
+    }
+    *slot = Some(Some(map.next_value()?));
+    Ok(())
+}
+
 /// Reads and drops the value of a key the struct does not declare.
 pub(crate) fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(drop)
@@ -60,3 +81,97 @@ pub(crate) fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> 
 pub(crate) fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
     slot.ok_or_else(|| E::missing_field(name))
 }
+
+/// A generated struct read from a map, field by field (implemented by
+/// [`deserialize_struct!`]).
+pub(crate) trait MapStruct: Sized {
+    /// The struct's name, for "expected struct X" errors.
+    const NAME: &'static str;
+    /// The wire names of its fields, in declaration order.
+    const FIELDS: &'static [&'static str];
+
+    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// `Deserialize::deserialize` of every generated struct: one visitor for all.
+pub(crate) fn deserialize<'de, D: Deserializer<'de>, T: MapStruct>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_struct(T::NAME, T::FIELDS, StructVisitor(PhantomData))
+}
+
+struct StructVisitor<T>(PhantomData<T>);
+
+impl<'de, T: MapStruct> Visitor<'de> for StructVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "struct {}", T::NAME)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::from_map(map)
+    }
+}
+
+/// `Deserialize` for a generated struct, from one line per field:
+/// `index field = "wire" kind` (the slot types are inferred from the
+/// struct's fields), where kind is `required` (absent is an
+/// error), `optional` (an `Option` field: absent or `null` is `None`) or
+/// `present` (an `Option<Nullable<T>>` field: absent is `None`, `null` is
+/// `Some(Nullable::Null)`). Reads JSON as `#[derive(Deserialize)]` does:
+/// unknown keys are skipped, a repeated key is an error.
+#[allow(unused_macros)]
+macro_rules! deserialize_struct {
+    ($name:ident { $($index:literal $field:ident = $wire:literal $kind:ident),* $(,)? }) => {
+        impl crate::runtime::de::MapStruct for $name {
+            const NAME: &'static str = stringify!($name);
+            const FIELDS: &'static [&'static str] = &[$($wire),*];
+
+            fn from_map<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                $(let mut $field = None;)*
+                while let Some(index) = map.next_key_seed(crate::runtime::de::FieldIndex(Self::FIELDS))? {
+                    match index {
+                        $($index => crate::runtime::de::read_field!($kind, map, $field, $wire),)*
+                        _ => crate::runtime::de::skip(&mut map)?,
+                    }
+                }
+                Ok($name {
+                    $($field: crate::runtime::de::finish_field!($kind, $field, $wire),)*
+                })
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::de::deserialize(deserializer)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use deserialize_struct;
+
+/// The read of one field in [`deserialize_struct!`], by its kind.
+#[allow(unused_macros)]
+macro_rules! read_field {
+    (present, $map:ident, $slot:ident, $wire:literal) => {
+        crate::runtime::de::present(&mut $map, &mut $slot, $wire)?
+    };
+    ($kind:ident, $map:ident, $slot:ident, $wire:literal) => {
+        crate::runtime::de::field(&mut $map, &mut $slot, $wire)?
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use read_field;
+
+/// The value of one field in [`deserialize_struct!`], by its kind.
+#[allow(unused_macros)]
+macro_rules! finish_field {
+    (required, $slot:ident, $wire:literal) => {
+        crate::runtime::de::required($slot, $wire)?
+    };
+    ($kind:ident, $slot:ident, $wire:literal) => {
+        $slot.flatten()
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use finish_field;

@@ -76,6 +76,105 @@ fn a_duplicate_operation_id_is_an_error_that_says_how_to_rename_it() {
     );
 }
 
+/// `getThing` and `get-thing` are distinct operationIds but one method name:
+/// no silent `get_thing_2`.
+#[test]
+fn two_operation_ids_with_one_method_name_are_an_error_that_says_how_to_rename_one() {
+    let first = located(
+        "method_name_collision",
+        10,
+        "/paths/~1v3~1a/get/operationId",
+        "",
+    );
+    let first = first.trim_end_matches(": ");
+    assert_eq!(
+        error_of(&fixture("method_name_collision")),
+        located(
+            "method_name_collision",
+            23,
+            "/paths/~1v3~1b/get/operationId",
+            &format!(
+                "operationId `get-thing` gives the method name `get_thing`, as operationId \
+                 `getThing` of GET /v3/a does ({first}); methods of group `Things` must have \
+                 distinct names. Rename one with a fix in quirks.yaml: `{{id: rename-get-thing, \
+                 document: openapi, pointer: /paths/~1v3~1b/get/operationId, action: replace, \
+                 value: <a new operationId>, reason: ...}}`"
+            )
+        )
+    );
+}
+
+/// The fix the error proposes resolves it: the renamed operation gets its own method.
+#[test]
+fn a_quirk_that_renames_the_operation_id_resolves_a_method_name_collision() {
+    let specs = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixture("method_name_collision").join("openapi.json"),
+        specs.path().join("openapi.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        specs.path().join("quirks.yaml"),
+        "fixes:\n  - {id: rename-get-thing, document: openapi, pointer: \
+         /paths/~1v3~1b/get/operationId, action: replace, value: getOtherThing, \
+         reason: two operationIds gave get_thing}\n",
+    )
+    .unwrap();
+    let generated = generator::generate(&generator::Options::for_workspace(specs.path()))
+        .expect("the quirk resolves the collision");
+    let mut methods: Vec<&str> = generated
+        .api
+        .operations
+        .iter()
+        .map(|op| op.name.as_str())
+        .collect();
+    methods.sort();
+    assert_eq!(methods, ["get_other_thing", "get_thing"]);
+}
+
+/// Distinct method names, but the lock keeps `get_thing` for the older
+/// operation (`getThingV3`, once alone): the newcomer is renamed, and the
+/// report says so.
+#[test]
+fn a_method_name_kept_by_the_lock_renames_the_newcomer_with_a_note() {
+    let text = std::fs::read_to_string(fixture("method_name_collision").join("openapi.json"))
+        .unwrap()
+        .replace("\"get-thing\"", "\"getThingV3\"");
+    let mut alone: serde_json::Value = serde_json::from_str(&text).unwrap();
+    alone["paths"].as_object_mut().unwrap().remove("/v3/a");
+    let specs = tempfile::tempdir().unwrap();
+    let file = specs.path().join("openapi.json");
+    std::fs::write(&file, alone.to_string()).unwrap();
+    let generate = |previous| {
+        let mut options = generator::Options::for_workspace(specs.path());
+        options.previous = previous;
+        generator::generate(&options).expect("generate")
+    };
+    let before = generate(None);
+    assert_eq!(before.api.operations[0].name, "get_thing");
+    std::fs::write(&file, text).unwrap();
+    let after = generate(Some(generator::surface::Surface::from_api(&before.api)));
+    let methods: Vec<(&str, &str)> = after
+        .api
+        .operations
+        .iter()
+        .map(|op| (op.operation_id.as_str(), op.name.as_str()))
+        .collect();
+    assert_eq!(
+        methods,
+        [("getThingV3", "get_thing"), ("getThing", "get_thing_2")]
+    );
+    assert!(
+        after.report.notes.contains(
+            &"openapi#/paths/~1v3~1a/get: method name `get_thing` is locked by another \
+              operation of its group (api-surface.json): named `get_thing_2`"
+                .to_string()
+        ),
+        "{:?}",
+        after.report.notes
+    );
+}
+
 #[test]
 fn non_utf8_input_names_the_line_and_byte_offset() {
     assert_eq!(

@@ -322,3 +322,86 @@ fn recursive_schemas_and_absurd_names_give_a_crate_that_builds_cleanly() {
         &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
     );
 }
+
+/// A YAML document whose one schema is `levels` arrays deep: in block style
+/// (indented) or in flow style (`{type: array, items: {...}}` on one line).
+fn deep_yaml(levels: usize, block: bool) -> String {
+    let mut text = String::from(
+        "openapi: 3.1.0\n\
+         info: {title: Deep, version: '1'}\n\
+         paths:\n  /v3/deep:\n    post:\n      operationId: deep\n      tags: [Deep]\n\
+         \x20     requestBody:\n        content:\n          application/json:\n\
+         \x20           schema: {$ref: '#/components/schemas/Deep'}\n\
+         \x20     responses:\n        '200': {description: ok}\n\
+         components:\n  schemas:\n    Deep:",
+    );
+    if block {
+        for level in 0..levels {
+            let indent = " ".repeat(6 + 2 * level);
+            text.push_str(&format!("\n{indent}type: array\n{indent}items:"));
+        }
+        text.push_str(&format!("\n{}type: string\n", " ".repeat(6 + 2 * levels)));
+    } else {
+        text.push(' ');
+        text.push_str(&"{type: array, items: ".repeat(levels));
+        text.push_str("{type: string}");
+        text.push_str(&"}".repeat(levels));
+        text.push('\n');
+    }
+    text
+}
+
+/// The YAML as a docs page: prose, then the spec in a fenced block from line 5.
+fn page(yaml: &str) -> String {
+    format!("# Deep\n\nProse.\n\n```yaml\n{yaml}```\n")
+}
+
+/// serde_yaml alone stops at 128 levels: 600 (more than any real document)
+/// load from a YAML file, in block style, and from a docs page, in flow style.
+#[test]
+fn yaml_nested_600_levels_generates_from_a_file_and_a_docs_page() {
+    for (name, text) in [
+        ("openapi.yaml", deep_yaml(600, true)),
+        ("deep.md", page(&deep_yaml(600, false))),
+    ] {
+        let specs = tempfile::tempdir().unwrap();
+        std::fs::write(specs.path().join(name), text).unwrap();
+        let generated = generator::generate(&generator::Options::for_workspace(specs.path()))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let types = &generated.files["src/types.rs"];
+        assert!(types.contains("pub type Deep = Vec<"), "{name}");
+        assert_eq!(
+            types.matches("Vec<").count(),
+            600,
+            "{name}: the whole depth"
+        );
+        drop(generator::pipeline::with_large_stack(move || generated));
+    }
+}
+
+/// 100,000 levels are an error at the first node too deep, with the file's
+/// line (the page's, not the block's), never a stack overflow.
+#[test]
+fn yaml_nested_100000_levels_is_a_located_error_not_a_crash() {
+    let pointer = format!(
+        "/components/schemas/Deep{}",
+        "/items".repeat(generator::text::MAX_DEPTH - 3)
+    );
+    let message = |line: usize| {
+        format!("nested deeper than 2048 levels (line {line}): no OpenAPI document needs this much")
+    };
+    let yaml = deep_yaml(100_000, false);
+    for (name, text, line) in [
+        ("openapi.yaml", yaml.clone(), 16),
+        ("deep.md", page(&yaml), 21),
+    ] {
+        let specs = tempfile::tempdir().unwrap();
+        let file = specs.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        assert_eq!(
+            error_of(specs.path()),
+            format!("{}:{line} at #{pointer}: {}", file.display(), message(line)),
+            "{name}"
+        );
+    }
+}

@@ -226,7 +226,7 @@ impl<'m> Lowerer<'m> {
                 Some(self.request_body(doc, body, &hint_base, &format!("{pointer}/requestBody"))?)
             }
         };
-        let (success, errors) = self.responses(op, &hint_base, &pointer)?;
+        let (success, errors, success_pointer) = self.responses(op, &hint_base, &pointer)?;
         let idempotent = params.iter().any(|p| {
             p.location == ParamLocation::Header && p.wire.eq_ignore_ascii_case("idempotency-key")
         });
@@ -268,6 +268,7 @@ impl<'m> Lowerer<'m> {
             params,
             body,
             success,
+            success_origin: self.origin(doc, &success_pointer),
             errors,
             idempotent,
             pagination,

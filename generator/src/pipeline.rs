@@ -210,7 +210,8 @@ fn generate_after_load(mut documents: Vec<Document>, options: &Options) -> Resul
     Ok(Generated { files, api, report })
 }
 
-/// Parses a normalised document with `openapiv3`; a failure names the file and pointer.
+/// Parses a normalised document with `openapiv3`; a failure names the file
+/// and the deepest pointer found wrong (`normalise::typed::locate`).
 fn parse(document: Document) -> Result<SourceDoc> {
     // Deserialising from `&Value` spares a copy of the document; the path-tracking
     // deserialiser (slower) only runs again to locate an error.
@@ -218,14 +219,17 @@ fn parse(document: Document) -> Result<SourceDoc> {
     let api: openapiv3::OpenAPI = parsed
         .or_else(|_| serde_path_to_error::deserialize(&document.value))
         .map_err(|e| {
-            let pointer = path_to_pointer(e.path());
-            let line = document.line_of(&pointer);
+            let path = crate::normalise::typed::path_segments(e.path());
+            let (path, message) =
+                crate::normalise::typed::locate(&document.value, path, e.inner().to_string());
+            let pointer: String = path
+                .iter()
+                .map(|segment| format!("/{}", crate::merge::pointer_escape(segment)))
+                .collect();
+            let line = document.line_of_nearest(&pointer);
             Error::spec(
                 Location::new(&document.path, pointer).with_line(line),
-                format!(
-                    "not a valid OpenAPI document after normalisation: {}",
-                    e.inner()
-                ),
+                format!("not a valid OpenAPI document after normalisation: {message}"),
             )
         })?;
     Ok(SourceDoc {
@@ -236,20 +240,4 @@ fn parse(document: Document) -> Result<SourceDoc> {
         text: document.text,
         first_line: document.first_line,
     })
-}
-
-fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut pointer = String::new();
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
-            Segment::Map { key } => {
-                pointer.push_str(&format!("/{}", crate::merge::pointer_escape(key)))
-            }
-            Segment::Enum { variant } => pointer.push_str(&format!("/{variant}")),
-            Segment::Unknown => {}
-        }
-    }
-    pointer
 }

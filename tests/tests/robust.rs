@@ -76,6 +76,105 @@ fn a_duplicate_operation_id_is_an_error_that_says_how_to_rename_it() {
     );
 }
 
+/// `getThing` and `get-thing` are distinct operationIds but one method name:
+/// no silent `get_thing_2`.
+#[test]
+fn two_operation_ids_with_one_method_name_are_an_error_that_says_how_to_rename_one() {
+    let first = located(
+        "method_name_collision",
+        10,
+        "/paths/~1v3~1a/get/operationId",
+        "",
+    );
+    let first = first.trim_end_matches(": ");
+    assert_eq!(
+        error_of(&fixture("method_name_collision")),
+        located(
+            "method_name_collision",
+            23,
+            "/paths/~1v3~1b/get/operationId",
+            &format!(
+                "operationId `get-thing` gives the method name `get_thing`, as operationId \
+                 `getThing` of GET /v3/a does ({first}); methods of group `Things` must have \
+                 distinct names. Rename one with a fix in quirks.yaml: `{{id: rename-get-thing, \
+                 document: openapi, pointer: /paths/~1v3~1b/get/operationId, action: replace, \
+                 value: <a new operationId>, reason: ...}}`"
+            )
+        )
+    );
+}
+
+/// The fix the error proposes resolves it: the renamed operation gets its own method.
+#[test]
+fn a_quirk_that_renames_the_operation_id_resolves_a_method_name_collision() {
+    let specs = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixture("method_name_collision").join("openapi.json"),
+        specs.path().join("openapi.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        specs.path().join("quirks.yaml"),
+        "fixes:\n  - {id: rename-get-thing, document: openapi, pointer: \
+         /paths/~1v3~1b/get/operationId, action: replace, value: getOtherThing, \
+         reason: two operationIds gave get_thing}\n",
+    )
+    .unwrap();
+    let generated = generator::generate(&generator::Options::for_workspace(specs.path()))
+        .expect("the quirk resolves the collision");
+    let mut methods: Vec<&str> = generated
+        .api
+        .operations
+        .iter()
+        .map(|op| op.name.as_str())
+        .collect();
+    methods.sort();
+    assert_eq!(methods, ["get_other_thing", "get_thing"]);
+}
+
+/// Distinct method names, but the lock keeps `get_thing` for the older
+/// operation (`getThingV3`, once alone): the newcomer is renamed, and the
+/// report says so.
+#[test]
+fn a_method_name_kept_by_the_lock_renames_the_newcomer_with_a_note() {
+    let text = std::fs::read_to_string(fixture("method_name_collision").join("openapi.json"))
+        .unwrap()
+        .replace("\"get-thing\"", "\"getThingV3\"");
+    let mut alone: serde_json::Value = serde_json::from_str(&text).unwrap();
+    alone["paths"].as_object_mut().unwrap().remove("/v3/a");
+    let specs = tempfile::tempdir().unwrap();
+    let file = specs.path().join("openapi.json");
+    std::fs::write(&file, alone.to_string()).unwrap();
+    let generate = |previous| {
+        let mut options = generator::Options::for_workspace(specs.path());
+        options.previous = previous;
+        generator::generate(&options).expect("generate")
+    };
+    let before = generate(None);
+    assert_eq!(before.api.operations[0].name, "get_thing");
+    std::fs::write(&file, text).unwrap();
+    let after = generate(Some(generator::surface::Surface::from_api(&before.api)));
+    let methods: Vec<(&str, &str)> = after
+        .api
+        .operations
+        .iter()
+        .map(|op| (op.operation_id.as_str(), op.name.as_str()))
+        .collect();
+    assert_eq!(
+        methods,
+        [("getThingV3", "get_thing"), ("getThing", "get_thing_2")]
+    );
+    assert!(
+        after.report.notes.contains(
+            &"openapi#/paths/~1v3~1a/get: method name `get_thing` is locked by another \
+              operation of its group (api-surface.json): named `get_thing_2`"
+                .to_string()
+        ),
+        "{:?}",
+        after.report.notes
+    );
+}
+
 #[test]
 fn non_utf8_input_names_the_line_and_byte_offset() {
     assert_eq!(
@@ -169,9 +268,9 @@ fn nesting_loads_up_to_the_bound_and_deeper_is_a_located_error() {
 }
 
 /// Recursion through `anyOf`, a tagged union, array `items`,
-/// `additionalProperties` and two aliases; tags that are keywords, 300
-/// characters long or not ASCII; schemas named `Self` and `String`: one crate that passes
-/// clippy with warnings denied.
+/// `additionalProperties`, two aliases and a union with an alias of itself;
+/// tags that are keywords, 300 characters long or not ASCII; schemas named
+/// `Self` and `String`: one crate that passes clippy with warnings denied.
 #[test]
 fn recursive_schemas_and_absurd_names_give_a_crate_that_builds_cleanly() {
     let generated = generator::generate(&generator::Options::for_workspace(fixture("compiles")))
@@ -204,9 +303,12 @@ fn recursive_schemas_and_absurd_names_give_a_crate_that_builds_cleanly() {
         "UnionNode(Box<UnionNode>),",
         "pub struct SelfValue {",
         "pub struct StringValue {",
+        "pub type AliasOfUnion = AliasUnion;",
     ] {
         assert!(types.contains(expected), "types.rs lacks `{expected}`");
     }
+    // `AliasOfUnion` is `AliasUnion`: `std` already has `From<T> for T`.
+    assert!(!types.contains("impl From<AliasOfUnion> for AliasUnion"));
 
     let out = tempfile::tempdir().unwrap();
     let crate_dir = out.path().join("heygen");
@@ -222,4 +324,87 @@ fn recursive_schemas_and_absurd_names_give_a_crate_that_builds_cleanly() {
         &crate_dir,
         &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
     );
+}
+
+/// A YAML document whose one schema is `levels` arrays deep: in block style
+/// (indented) or in flow style (`{type: array, items: {...}}` on one line).
+fn deep_yaml(levels: usize, block: bool) -> String {
+    let mut text = String::from(
+        "openapi: 3.1.0\n\
+         info: {title: Deep, version: '1'}\n\
+         paths:\n  /v3/deep:\n    post:\n      operationId: deep\n      tags: [Deep]\n\
+         \x20     requestBody:\n        content:\n          application/json:\n\
+         \x20           schema: {$ref: '#/components/schemas/Deep'}\n\
+         \x20     responses:\n        '200': {description: ok}\n\
+         components:\n  schemas:\n    Deep:",
+    );
+    if block {
+        for level in 0..levels {
+            let indent = " ".repeat(6 + 2 * level);
+            text.push_str(&format!("\n{indent}type: array\n{indent}items:"));
+        }
+        text.push_str(&format!("\n{}type: string\n", " ".repeat(6 + 2 * levels)));
+    } else {
+        text.push(' ');
+        text.push_str(&"{type: array, items: ".repeat(levels));
+        text.push_str("{type: string}");
+        text.push_str(&"}".repeat(levels));
+        text.push('\n');
+    }
+    text
+}
+
+/// The YAML as a docs page: prose, then the spec in a fenced block from line 5.
+fn page(yaml: &str) -> String {
+    format!("# Deep\n\nProse.\n\n```yaml\n{yaml}```\n")
+}
+
+/// serde_yaml alone stops at 128 levels: 600 (more than any real document)
+/// load from a YAML file, in block style, and from a docs page, in flow style.
+#[test]
+fn yaml_nested_600_levels_generates_from_a_file_and_a_docs_page() {
+    for (name, text) in [
+        ("openapi.yaml", deep_yaml(600, true)),
+        ("deep.md", page(&deep_yaml(600, false))),
+    ] {
+        let specs = tempfile::tempdir().unwrap();
+        std::fs::write(specs.path().join(name), text).unwrap();
+        let generated = generator::generate(&generator::Options::for_workspace(specs.path()))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let types = &generated.files["src/types.rs"];
+        assert!(types.contains("pub type Deep = Vec<"), "{name}");
+        assert_eq!(
+            types.matches("Vec<").count(),
+            600,
+            "{name}: the whole depth"
+        );
+        drop(generator::pipeline::with_large_stack(move || generated));
+    }
+}
+
+/// 100,000 levels are an error at the first node too deep, with the file's
+/// line (the page's, not the block's), never a stack overflow.
+#[test]
+fn yaml_nested_100000_levels_is_a_located_error_not_a_crash() {
+    let pointer = format!(
+        "/components/schemas/Deep{}",
+        "/items".repeat(generator::text::MAX_DEPTH - 3)
+    );
+    let message = |line: usize| {
+        format!("nested deeper than 2048 levels (line {line}): no OpenAPI document needs this much")
+    };
+    let yaml = deep_yaml(100_000, false);
+    for (name, text, line) in [
+        ("openapi.yaml", yaml.clone(), 16),
+        ("deep.md", page(&yaml), 21),
+    ] {
+        let specs = tempfile::tempdir().unwrap();
+        let file = specs.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        assert_eq!(
+            error_of(specs.path()),
+            format!("{}:{line} at #{pointer}: {}", file.display(), message(line)),
+            "{name}"
+        );
+    }
 }

@@ -2,6 +2,7 @@
 //! from `templates/` are added verbatim by the format stage.
 
 pub mod builders;
+mod conversions;
 pub mod deserialize;
 pub mod directions;
 pub mod docs;

@@ -232,21 +232,21 @@ fn emit_polling(api: &Api, op: &Operation) -> Result<Option<Polled>> {
     let (Success::Envelope(TypeRef::Named(id)) | Success::Json(TypeRef::Named(id))) = &op.success
     else {
         return Err(Error::spec(
-            api.location(&op.origin),
+            api.location(&op.success_origin),
             "polling is configured but the response is not an object type",
         ));
     };
     let def = api.types.get(*id);
     let TypeKind::Struct { fields, .. } = &def.kind else {
         return Err(Error::spec(
-            api.location(&op.origin),
+            api.location(&op.success_origin),
             format!("polling is configured but `{}` is not a struct", def.name),
         ));
     };
     let field = |wire: &str| -> Result<TokenStream> {
         let found = fields.iter().find(|f| f.wire == wire).ok_or_else(|| {
             Error::spec(
-                api.location(&op.origin),
+                api.location(&op.success_origin),
                 format!("polling field `{wire}` is not a property of `{}`", def.name),
             )
         })?;

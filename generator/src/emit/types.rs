@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
+use super::conversions::from_variants;
 use super::deserialize::{DeField, FieldKind};
 use super::directions;
 use crate::ir::directions::SerdeTraits;
@@ -740,51 +741,4 @@ fn emit_tagged(
             }
         }
     }
-}
-
-/// `From<Variant> for Union` for every variant whose type no other variant
-/// shares (two `From` impls for one type would conflict) and is not the union
-/// itself (`std` has that one).
-fn from_variants(
-    types: &TypeSpace,
-    name: &Ident,
-    variants: &[crate::ir::Variant],
-    boxed: &[bool],
-) -> Vec<TokenStream> {
-    let tokens: Vec<(Ident, TokenStream, bool)> = variants
-        .iter()
-        .enumerate()
-        .map(|(index, v)| {
-            (
-                format_ident!("{}", v.rust),
-                type_tokens(types, &v.ty, Scope::Types),
-                boxed[index],
-            )
-        })
-        .collect();
-    tokens
-        .iter()
-        .filter(|(_, ty, _)| {
-            *name != ty.to_string()
-                && tokens
-                    .iter()
-                    .filter(|(_, other, _)| other.to_string() == ty.to_string())
-                    .count()
-                    == 1
-        })
-        .map(|(variant, ty, boxed)| {
-            let value = if *boxed {
-                quote!(Box::new(value))
-            } else {
-                quote!(value)
-            };
-            quote! {
-                impl From<#ty> for #name {
-                    fn from(value: #ty) -> Self {
-                        #name::#variant(#value)
-                    }
-                }
-            }
-        })
-        .collect()
 }

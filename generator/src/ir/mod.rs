@@ -100,6 +100,10 @@ pub struct Operation {
     pub params: Vec<Parameter>,
     pub body: Option<RequestBody>,
     pub success: Success,
+    /// Where the success type comes from (the envelope's `data`, the schema,
+    /// the media type or the response; the operation's origin when it has no
+    /// success response): what a wrong success type is reported at.
+    pub success_origin: String,
     pub errors: Vec<ErrorResponse>,
     /// The operation takes an `Idempotency-Key` header.
     pub idempotent: bool,

@@ -243,22 +243,31 @@ fn parse_json(text: &str, path: &Path, first_line: usize) -> Result<Value> {
     })
 }
 
-/// Parse YAML text into a JSON value; `first_line` is the file line where `text` starts.
+/// Parse YAML text into a JSON value; `first_line` is the file line where
+/// `text` starts. Any depth up to [`MAX_DEPTH`] parses (serde_yaml alone stops
+/// at 128); deeper is an error at the first too deep value.
 fn parse_yaml(text: &str, path: &Path, first_line: usize) -> Result<Value> {
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let (line, column) = e
-            .location()
-            .map(|l| (l.line(), l.column()))
-            .unwrap_or((0, 0));
-        let message = strip_position(&e.to_string(), line, column);
-        let file_line = (line > 0).then(|| first_line + line - 1);
-        let position = match file_line {
-            Some(l) => format!(" (line {l}, column {column})"),
-            None => String::new(),
+    let mut yaml = crate::text::yaml::parse(text, MAX_DEPTH).map_err(|e| {
+        let line = first_line + e.line - 1;
+        let message = if e.too_deep {
+            format!(
+                "nested deeper than {MAX_DEPTH} levels (line {line}): {}",
+                e.message
+            )
+        } else {
+            let context = match &e.context {
+                None => String::new(),
+                Some(c) if c.line == e.line => format!(", {}", c.context),
+                Some(c) => format!(", {} from line {}", c.context, first_line + c.line - 1),
+            };
+            format!(
+                "invalid YAML: {}{context} (line {line}, column {})",
+                e.message, e.column
+            )
         };
         Error::spec(
-            Location::new(path, "").with_line(file_line),
-            format!("invalid YAML: {message}{position}"),
+            Location::new(path, e.pointer).with_line(Some(line)),
+            message,
         )
     })?;
     yaml.apply_merge().map_err(|e| {

@@ -348,3 +348,69 @@ fn real_external_api_lines() {
     let text_line = doc.text.lines().nth(line - 1).expect("line exists");
     assert!(text_line.contains("\"title\""), "{text_line}");
 }
+
+/// The event reader of `crate::text::yaml` gives what serde_yaml gives.
+#[track_caller]
+fn reads_like_serde_yaml(text: &str) {
+    let expected = serde_yaml::from_str::<serde_yaml::Value>(text).map_err(|e| e.to_string());
+    let got = crate::text::yaml::parse(text, 128).map_err(|e| e.message);
+    match (expected, got) {
+        (Ok(expected), Ok(got)) => assert_eq!(got, expected, "{text:?}"),
+        (Err(_), Err(_)) => {}
+        (expected, got) => panic!("{text:?}: serde_yaml {expected:?}, here {got:?}"),
+    }
+}
+
+/// Every YAML input of the repository (files and the blocks of docs pages)
+/// reads as serde_yaml reads it.
+#[test]
+fn reads_the_repositorys_yaml_like_serde_yaml() {
+    let mut stack = vec![
+        crate::pipeline::workspace_root().join("specs"),
+        crate::pipeline::workspace_root().join("tests/fixtures"),
+    ];
+    let mut checked = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let name = path.to_string_lossy().to_string();
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            if name.ends_with(".yaml") || name.ends_with(".yml") {
+                reads_like_serde_yaml(&text);
+                checked += 1;
+            } else if name.ends_with(".md") {
+                for block in fenced_blocks(&text) {
+                    reads_like_serde_yaml(&block.content);
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 30, "{checked} YAML texts");
+}
+
+/// A syntax error in a docs page's block names file lines, for the problem
+/// and for what libyaml was reading.
+#[test]
+fn yaml_syntax_error_in_a_page_names_file_lines() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(
+        dir.path(),
+        "page.md",
+        "# Page\n\n```yaml\nopenapi: 3.1.0\ninfo:\n  title: [a, b\n```\n",
+    );
+    assert_eq!(
+        err_text(load_file(&path, "page".into())),
+        format!(
+            "{}:7 at #/info/title/2: invalid YAML: did not find expected ',' or ']', while \
+             parsing a flow sequence from line 6 (line 7, column 1)",
+            path.display()
+        )
+    );
+}

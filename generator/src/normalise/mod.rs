@@ -25,6 +25,7 @@
 
 mod paths;
 mod rewrites;
+pub(crate) mod typed;
 mod walk;
 
 use std::fmt;

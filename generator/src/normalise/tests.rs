@@ -508,6 +508,39 @@ fn errors_carry_the_pointer() {
     }
 }
 
+/// A nullable union's member is merged into its node: a wrong keyword in it
+/// is reported where it is written, not at the node; and `in: 0`, which
+/// serde would read as the first variant (query), is refused.
+#[test]
+fn errors_point_where_the_wrong_keyword_is_written() {
+    let error = |value: Value| match normalise(&mut doc(value)) {
+        Err(Error::Spec { location, message }) => (location.pointer, message),
+        other => panic!("unexpected {other:?}"),
+    };
+    assert_eq!(
+        error(json!({
+            "openapi": "3.1.0", "paths": {},
+            "components": {"schemas": {"A": {"properties": {"b": {"anyOf": [
+                {"type": "string", "maxLength": "9"}, {"type": "null"}
+            ]}}}}}
+        })),
+        (
+            "/components/schemas/A/properties/b/anyOf/0/maxLength".into(),
+            "not a valid schema: invalid type: string \"9\", expected usize".into()
+        )
+    );
+    assert_eq!(
+        error(json!({
+            "openapi": "3.1.0",
+            "paths": {"/a": {"get": {"parameters": [{"name": "q", "in": 0}], "responses": {}}}}
+        })),
+        (
+            "/paths/~1a/get/parameters/0/in".into(),
+            "`in` must be a string: `query`, `header`, `path` or `cookie`".into()
+        )
+    );
+}
+
 #[test]
 fn boolean_schemas_in_the_walk() {
     let mut d = doc(json!({

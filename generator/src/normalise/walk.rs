@@ -3,8 +3,8 @@
 use serde_json::Value;
 
 use super::rewrites::{
-    boolean_schema, const_to_enum, drop_keywords, examples_array, exclusive_bounds, null_type,
-    nullable_union, ref_siblings, type_array,
+    boolean_schema, const_to_enum, drop_keywords, examples_array, exclusive_bounds, is_null_schema,
+    null_type, nullable_union, ref_siblings, type_array,
 };
 use super::NormaliseStats;
 use crate::error::Result;
@@ -135,6 +135,17 @@ impl Walker<'_> {
         if is_reference(param) {
             return Ok(());
         }
+        // serde reads a number as the index of a variant: `in: 0` would be a
+        // query parameter.
+        if param
+            .get("in")
+            .is_some_and(|location| !location.is_string())
+        {
+            return Err((
+                format!("{}/in", self.pointer),
+                "`in` must be a string: `query`, `header`, `path` or `cookie`".into(),
+            ));
+        }
         self.at(param, "schema", Self::schema)?;
         self.each_entry(param, "content", Self::media_type)
     }
@@ -193,8 +204,43 @@ impl Walker<'_> {
                 self.at(schema, key, Self::schema)?;
             }
         }
+        if let Some(error) = self.merged_member_error(schema) {
+            return Err(error);
+        }
         self.rewrite(schema)
             .map_err(|message| (self.pointer.clone(), message))
+    }
+
+    /// The one member of a nullable union that is not null is merged into the
+    /// union's node, where an error in it would be reported far above the
+    /// wrong keyword: a member `openapiv3` cannot read is an error where it stands.
+    fn merged_member_error(&self, schema: &Value) -> Option<WalkError> {
+        for key in ["anyOf", "oneOf"] {
+            let Some(Value::Array(members)) = schema.get(key) else {
+                continue;
+            };
+            let others: Vec<(usize, &Value)> = members
+                .iter()
+                .enumerate()
+                .filter(|(_, member)| !is_null_schema(member))
+                .collect();
+            let [(index, member)] = others[..] else {
+                continue;
+            };
+            if others.len() == members.len() || !member.is_object() {
+                continue;
+            }
+            let Some((below, message)) = super::typed::schema_error(member) else {
+                continue;
+            };
+            let mut pointer = format!("{}/{key}/{index}", self.pointer);
+            for segment in below {
+                pointer.push('/');
+                pointer.push_str(&escape_token(&segment));
+            }
+            return Some((pointer, format!("not a valid schema: {message}")));
+        }
+        None
     }
 
     fn rewrite(&mut self, schema: &mut Value) -> Result<(), String> {

@@ -3,6 +3,7 @@
 
 mod depth;
 mod lines;
+pub(crate) mod yaml;
 
 pub use depth::{line_and_column, too_deep, MAX_DEPTH};
 pub use lines::line_in_text;

@@ -6,7 +6,7 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use super::Lowerer;
 use crate::config::ClientConfig;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ir::types::{Field, TypeKind, TypeRef};
 use crate::ir::{
     Docs, Group, Operation, PageShape, Pagination, ParamLocation, Parameter, Polling, Success,
@@ -74,6 +74,17 @@ impl<'m> Lowerer<'m> {
         for (group, short, _) in &wanted {
             *counts.entry((*group, short.as_str())).or_default() += 1;
         }
+        let preferred: Vec<&String> = wanted
+            .iter()
+            .map(|(group, short, full)| {
+                if counts[&(*group, short.as_str())] > 1 {
+                    full
+                } else {
+                    short
+                }
+            })
+            .collect();
+        self.check_method_names(&groups, &wanted, &preferred)?;
         // Methods an earlier regen named keep their name (found by place, else
         // by operationId); the others take what is left.
         let locked = self.locked_methods(&groups, &wanted);
@@ -86,16 +97,31 @@ impl<'m> Lowerer<'m> {
             method_names.entry(group).or_default().claim(&name);
         }
         let mut operations = Vec::new();
-        for ((op, (group, short, full)), locked) in
-            self.merged.operations.iter().zip(wanted.iter()).zip(locked)
+        for (((op, (group, _, _)), locked), preferred) in self
+            .merged
+            .operations
+            .iter()
+            .zip(wanted.iter())
+            .zip(locked)
+            .zip(preferred)
         {
-            let preferred = if counts[&(*group, short.as_str())] > 1 {
-                full
-            } else {
-                short
-            };
             let namespace = method_names.entry(*group).or_default();
-            let name = locked.unwrap_or_else(|| namespace.claim(preferred));
+            let name = match locked {
+                Some(name) => name,
+                None => {
+                    // Equal preferred names failed above, so only a locked name
+                    // can be in the way: the newcomer is renamed, as for types.
+                    let name = namespace.claim(preferred);
+                    if name != *preferred {
+                        self.notes.push(format!(
+                            "{}: method name `{preferred}` is locked by another operation of \
+                             its group (api-surface.json): named `{name}`",
+                            self.origin(op.doc, &operation_pointer(op)),
+                        ));
+                    }
+                    name
+                }
+            };
             let legacy = groups[*group].legacy;
             let lowered = self.operation(op, name, *group, legacy, config)?;
             operations.push(lowered);
@@ -123,13 +149,8 @@ impl<'m> Lowerer<'m> {
                     self.lock
                         .method_by_id(&operation_id(op), &group.module, group.legacy)
                 } else {
-                    let pointer = format!(
-                        "/paths/{}/{}",
-                        pointer_escape(&op.path),
-                        op.method.as_str().to_ascii_lowercase()
-                    );
-                    self.lock
-                        .method_at(&self.origin(op.doc, &pointer), &group.module, group.legacy)
+                    let origin = self.origin(op.doc, &operation_pointer(op));
+                    self.lock.method_at(&origin, &group.module, group.legacy)
                 };
                 if let Some(name) = found {
                     if given.insert((wanted[index].0, name.to_string())) {
@@ -205,7 +226,7 @@ impl<'m> Lowerer<'m> {
                 Some(self.request_body(doc, body, &hint_base, &format!("{pointer}/requestBody"))?)
             }
         };
-        let (success, errors) = self.responses(op, &hint_base, &pointer)?;
+        let (success, errors, success_pointer) = self.responses(op, &hint_base, &pointer)?;
         let idempotent = params.iter().any(|p| {
             p.location == ParamLocation::Header && p.wire.eq_ignore_ascii_case("idempotency-key")
         });
@@ -247,6 +268,7 @@ impl<'m> Lowerer<'m> {
             params,
             body,
             success,
+            success_origin: self.origin(doc, &success_pointer),
             errors,
             idempotent,
             pagination,
@@ -254,6 +276,85 @@ impl<'m> Lowerer<'m> {
             deprecation: None,
         })
     }
+}
+
+impl Lowerer<'_> {
+    /// Two operations of one group whose operationIds give one method name
+    /// (`getVideo` and `get_video`) would get `name` and `name_2`, which one
+    /// depending on path order: an error naming the second operationId and the
+    /// fix in data that renames it.
+    fn check_method_names(
+        &self,
+        groups: &[Group],
+        wanted: &[(usize, String, String)],
+        preferred: &[&String],
+    ) -> Result<()> {
+        let mut seen: BTreeMap<(usize, &str), usize> = BTreeMap::new();
+        for (index, (group, _, _)) in wanted.iter().enumerate() {
+            let name = preferred[index].as_str();
+            let Some(first) = seen.insert((*group, name), index) else {
+                continue;
+            };
+            let (first, second) = (
+                &self.merged.operations[first],
+                &self.merged.operations[index],
+            );
+            let doc = &self.merged.docs[second.doc];
+            let id_pointer = format!("{}/operationId", operation_pointer(second));
+            let first_location = match &first.operation.operation_id {
+                Some(_) => self.location(
+                    first.doc,
+                    &format!("{}/operationId", operation_pointer(first)),
+                ),
+                None => self.location(first.doc, &operation_pointer(first)),
+            };
+            let describe = |op: &MergedOperation| match &op.operation.operation_id {
+                Some(id) => format!("operationId `{id}`"),
+                None => "the operation without operationId".to_string(),
+            };
+            let (location, fix) = match &second.operation.operation_id {
+                Some(id) => (
+                    self.location(second.doc, &id_pointer),
+                    format!(
+                        "Rename one with a fix in quirks.yaml: `{{id: rename-{id}, document: {}, \
+                         pointer: {id_pointer}, action: replace, value: <a new operationId>, \
+                         reason: ...}}`",
+                        doc.id
+                    ),
+                ),
+                None => (
+                    self.location(second.doc, &operation_pointer(second)),
+                    format!(
+                        "Name it with a fix in quirks.yaml: `{{id: name-{name}, document: {}, \
+                         pointer: {id_pointer}, action: add, value: <an operationId>, \
+                         reason: ...}}`",
+                        doc.id
+                    ),
+                ),
+            };
+            return Err(Error::spec(
+                location,
+                format!(
+                    "{} gives the method name `{name}`, as {} of {} {} does ({first_location}); \
+                     methods of group `{}` must have distinct names. {fix}",
+                    describe(second),
+                    describe(first),
+                    first.method.as_str(),
+                    first.path,
+                    groups[*group].tag,
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn operation_pointer(op: &MergedOperation) -> String {
+    format!(
+        "/paths/{}/{}",
+        pointer_escape(&op.path),
+        op.method.as_str().to_ascii_lowercase()
+    )
 }
 
 /// Query parameters that carry a page cursor.

@@ -18,9 +18,10 @@ impl<'m> Lowerer<'m> {
         op: &MergedOperation,
         hint_base: &str,
         pointer: &str,
-    ) -> Result<(Success, Vec<ErrorResponse>)> {
+    ) -> Result<(Success, Vec<ErrorResponse>, String)> {
         let doc = op.doc;
         let mut success = None;
+        let mut success_pointer = pointer.to_string();
         let mut errors = Vec::new();
         for (status, response) in &op.operation.responses.responses {
             let StatusCode::Code(code) = status else {
@@ -30,7 +31,9 @@ impl<'m> Lowerer<'m> {
             let response = self.resolve_response(doc, response, &response_pointer)?;
             if (200..300).contains(code) {
                 if success.is_none() {
-                    success = Some(self.success(doc, &response, hint_base, &response_pointer)?);
+                    let found = self.success(doc, &response, hint_base, &response_pointer)?;
+                    success_pointer = deepest_success_place(&response, &response_pointer, &found);
+                    success = Some(found);
                 }
             } else if *code >= 400 {
                 self.error_body_types(
@@ -51,7 +54,7 @@ impl<'m> Lowerer<'m> {
             }
         }
         errors.sort_by_key(|e| e.status);
-        Ok((success.unwrap_or(Success::Empty), errors))
+        Ok((success.unwrap_or(Success::Empty), errors, success_pointer))
     }
 
     fn resolve_response(
@@ -195,5 +198,23 @@ impl<'m> Lowerer<'m> {
             }
             _ => ErrorShape::Legacy,
         }
+    }
+}
+
+/// The deepest place of the spec that the success type comes from: the
+/// envelope's `data`, else the schema, else the media type, else the response.
+fn deepest_success_place(response: &Response, pointer: &str, success: &Success) -> String {
+    let Some((media_type, media)) = response.content.iter().next() else {
+        return pointer.to_string();
+    };
+    let media_pointer = format!("{pointer}/content/{}", pointer_escape(media_type));
+    if media.schema.is_none() {
+        return media_pointer;
+    }
+    match success {
+        Success::Envelope(_) | Success::Page(_) => {
+            format!("{media_pointer}/schema/properties/data")
+        }
+        _ => format!("{media_pointer}/schema"),
     }
 }

@@ -680,6 +680,13 @@ mod tests {
     }
 
     #[test]
+    fn a_request_tells_its_method_and_path() {
+        let request = Request::new(Method::PATCH, "/v3/videos/v%201").query("a", "b");
+        assert_eq!(request.method(), Method::PATCH);
+        assert_eq!(request.path(), "/v3/videos/v%201");
+    }
+
+    #[test]
     fn empty_bodies_read_as_null() {
         decode_json::<()>(204, b"").unwrap();
         assert_eq!(decode_json::<Option<u8>>(200, b" ").unwrap(), None);

@@ -1618,6 +1618,39 @@ async fn waiting_ends_when_the_job_completes() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn waiting_paces_itself_by_the_intervals_given() {
+    let start = Instant::now();
+    let checks = Arc::new(Mutex::new(Vec::new()));
+    let options = WaitOptions::new()
+        .initial_interval(Duration::from_secs(1))
+        .max_interval(Duration::from_secs(2))
+        .timeout(Duration::from_secs(6));
+
+    let error = wait_until_done(
+        || {
+            checks.lock().expect("lock").push(start.elapsed());
+            async {
+                Ok(Job {
+                    status: "processing".to_owned(),
+                    error: None,
+                })
+            }
+        },
+        options,
+    )
+    .await
+    .expect_err("never done");
+
+    assert!(matches!(error, Error::WaitTimeout { .. }), "{error:?}");
+    // 1 s, growing by half to the 2 s cap, and the last check at the deadline.
+    let expected: Vec<Duration> = [0, 1000, 2500, 4500, 6000]
+        .into_iter()
+        .map(Duration::from_millis)
+        .collect();
+    assert_eq!(*checks.lock().expect("lock"), expected);
+}
+
+#[tokio::test(start_paused = true)]
 async fn waiting_reports_a_failed_job() {
     let server = server().await;
     let failed = ResponseTemplate::new(200).set_body_json(json!({

@@ -644,6 +644,18 @@ mod tests {
     }
 
     #[test]
+    fn a_path_parameter_is_one_encoded_scalar() {
+        assert_eq!(path_segment("id", "v 1/2").unwrap(), "v%201%2F2");
+        assert_eq!(path_segment("page", &7).unwrap(), "7");
+        for unfit in [serde_json::json!(["a", "b"]), serde_json::json!([]), serde_json::Value::Null] {
+            match path_segment("id", &unfit) {
+                Err(Error::InvalidRequest(message)) => assert!(message.contains("`id`"), "{message}"),
+                other => panic!("{unfit}: unexpected {other:?}"),
+            }
+        }
+    }
+
+    #[test]
     fn idempotency_keys_are_uuid_v4() {
         let key = new_idempotency_key();
         assert_eq!(key.len(), 36);

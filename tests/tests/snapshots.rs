@@ -42,3 +42,4 @@ snapshot!(responses);
 snapshot!(docs_page);
 snapshot!(recursion);
 snapshot!(pagination);
+snapshot!(path_params);

@@ -43,3 +43,4 @@ snapshot!(docs_page);
 snapshot!(recursion);
 snapshot!(pagination);
 snapshot!(path_params);
+snapshot!(large_variant);

@@ -1,9 +1,10 @@
 //! Copied by tests/tests/fixture_crates.rs into the crate generated from
 //! tests/fixtures/path_params: path parameters of every scalar shape (a named
 //! string type, a named number type, a union of integer and string, a union
-//! of integer and enum) reach the server as one encoded segment.
+//! of integer and enum, an integer, an enum) reach the server as one encoded
+//! segment.
 
-use heygen::types::{FrameIndex, FrameIndex2, IntegerOrString};
+use heygen::types::{FrameIndex, FrameIndex2, IntegerOrString, Mode};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -60,6 +61,18 @@ async fn a_named_number_and_a_union_with_an_enum() {
     client(&server)
         .scenes()
         .get_frame(24.5, 7)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_integer_and_an_enum() {
+    let server = server_answering("/v3/takes/-3").await;
+    client(&server).scenes().get_take(-3).await.unwrap();
+    let server = server_answering("/v3/modes/final").await;
+    client(&server)
+        .scenes()
+        .get_mode(Mode::Final)
         .await
         .unwrap();
 }

@@ -155,6 +155,53 @@ async fn max_retries_on_the_call_overrides_the_client() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_retry_policy_on_the_call_replaces_the_client_s() {
+    let server = server().await;
+    Mock::given(path("/v3/videos/v_1"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+
+    client(&server)
+        .videos()
+        .get_video("v_1")
+        .retry_policy(RetryPolicy::default().max_retries(3))
+        .await
+        .expect_err("500");
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        1 + 3,
+        "one attempt and three retries, where the client would make two"
+    );
+}
+
+/// HeyGen adds fields to its responses: a key this version does not declare
+/// (whatever its value) is skipped, before, between or after known ones.
+#[tokio::test]
+async fn undeclared_response_fields_are_skipped() {
+    let server = server().await;
+    let body = r#"{"data": {
+        "new_first": {"nested": [1, {"deep": null}], "s": "x"},
+        "id": "v_1",
+        "new_list": [[], {}, "}", 2.5],
+        "status": "completed",
+        "new_last": true
+    }}"#;
+    Mock::given(path("/v3/videos/v_1"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
+        .mount(&server)
+        .await;
+
+    let video = client(&server)
+        .videos()
+        .get_video("v_1")
+        .await
+        .expect("decodes");
+    assert_eq!(video.id, "v_1");
+    assert_eq!(video.status, VideoStatus::Completed);
+}
+
+#[tokio::test(start_paused = true)]
 async fn the_timeout_of_a_call_bounds_each_attempt() {
     let server = server().await;
     Mock::given(path("/v3/videos/v_1"))

@@ -18,7 +18,7 @@ fn the_union_fixture_writes_each_tag_once_on_the_wire() {
 
 #[test]
 fn path_parameters_of_every_scalar_shape_are_one_segment() {
-    run_fixture_client("path_params", 3, Clippy::No, &[]);
+    run_fixture_client("path_params", 4, Clippy::No, &[]);
 }
 
 #[test]

@@ -432,6 +432,33 @@ async fn post_without_idempotency_key_is_retried_on_429() {
     assert_elapsed(start.elapsed(), Duration::from_secs(1));
 }
 
+/// A redirect loop fails the same way on every attempt: reported, not retried.
+#[tokio::test(start_paused = true)]
+async fn a_redirect_loop_is_not_retried() {
+    let server = server().await;
+    Mock::given(path("/v3/loop"))
+        .respond_with(ResponseTemplate::new(302).insert_header("Location", "/v3/loop"))
+        .mount(&server)
+        .await;
+    // The client's own redirect policy, not reqwest's.
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .disable_timeouts()
+        .build()
+        .expect("client");
+
+    let error = get_ok(&client, "/v3/loop").await.expect_err("a loop");
+
+    assert!(
+        matches!(&error, Error::Transport(e) if e.is_redirect()),
+        "{error:?}"
+    );
+    assert!(!error.is_retryable());
+    // The first request and the ten redirects followed, once.
+    assert_eq!(requests_to(&server).await.len(), 11);
+}
+
 #[tokio::test(start_paused = true)]
 async fn request_in_progress_conflict_is_retried() {
     let server = server().await;
@@ -769,6 +796,80 @@ async fn a_response_over_the_size_limit_fails_clearly() {
     assert_eq!(requests_to(&server).await.len(), 1, "not retried");
     // A body within the limit is read as before.
     assert_eq!(get_ok(&client, "/v3/small").await.expect("small")["n"], 1);
+}
+
+/// A body larger than hyper's read buffer arrives in many chunks, which are
+/// joined in order, none lost (the first is kept apart until a second comes).
+#[tokio::test(start_paused = true)]
+async fn a_body_of_many_chunks_is_read_whole_and_in_order() {
+    let server = server().await;
+    let body: Vec<u8> = (0..3u32 << 20).map(|i| (i % 251) as u8).collect();
+    Mock::given(path("/v3/file"))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(body.clone()))
+        .mount(&server)
+        .await;
+    let client = paused_client(&server);
+
+    let received = client
+        .send_bytes(Request::new(Method::GET, "/v3/file"))
+        .await
+        .expect("read");
+
+    assert_eq!(received.len(), body.len());
+    assert!(received[..] == body[..], "the bytes differ");
+}
+
+/// The limit is inclusive, whether the length is announced or found by
+/// reading; a body announced as too large is refused before any of it is
+/// read, so a connection that would fail later makes no difference.
+#[tokio::test(start_paused = true)]
+async fn the_size_limit_admits_a_body_of_exactly_the_limit() {
+    let limit = PAGE.len();
+    let server = RawServer::start(move |_, request| match request.target.as_str() {
+        "/announced" => full_reply(PAGE),
+        "/unannounced" => full_reply(PAGE).content_length(None),
+        "/one-more" => full_reply(&format!("{PAGE} ")).content_length(None),
+        _ => full_reply(PAGE)
+            .content_length(Some(10 * limit as u64))
+            .cut_after(limit / 2, Cut::Reset),
+    })
+    .await;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.url())
+        .disable_timeouts()
+        .http_client(http_without_timers())
+        .max_response_size(limit as u64)
+        .build()
+        .expect("client");
+
+    for route in ["/announced", "/unannounced"] {
+        let body = get_ok(&client, route)
+            .await
+            .unwrap_or_else(|e| panic!("{route}: {e:?}"));
+        assert_eq!(body["data"]["ok"], true);
+    }
+    let error = get_ok(&client, "/one-more")
+        .await
+        .expect_err("one byte over");
+    assert!(
+        matches!(
+            error,
+            Error::ResponseTooLarge {
+                content_length: None,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    let error = get_ok(&client, "/announced-huge")
+        .await
+        .expect_err("announced too large");
+    assert!(
+        matches!(error, Error::ResponseTooLarge { content_length: Some(n), .. } if n == 10 * limit as u64),
+        "{error:?}"
+    );
+    assert_eq!(server.requests().len(), 4, "nothing retried");
 }
 
 /// Without a `Content-Length` the body is read as it arrives and reading
@@ -1416,6 +1517,33 @@ async fn paginate_with_follows_a_nested_cursor() {
     );
 }
 
+#[tokio::test]
+async fn a_page_that_hands_back_its_own_cursor_ends_the_stream() {
+    // A server that answers a cursor with the same cursor would otherwise be
+    // asked for the same page forever.
+    let pages = [
+        (vec![1, 2], Some("t2".to_owned())),
+        (vec![3], Some("t2".to_owned())),
+    ];
+    let pages = Arc::new(Mutex::new(pages.into_iter()));
+    let seen = Arc::new(Mutex::new(Vec::new()));
+
+    let items: Vec<u32> = paginate_with(
+        |token: Option<String>| {
+            seen.lock().expect("lock").push(token);
+            let page = pages.lock().expect("lock").next().expect("no extra fetch");
+            async move { Ok::<_, Error>(page) }
+        },
+        |page| page,
+    )
+    .map(|item| item.expect("no error"))
+    .collect()
+    .await;
+
+    assert_eq!(items, [1, 2, 3]);
+    assert_eq!(*seen.lock().expect("lock"), [None, Some("t2".to_owned())]);
+}
+
 // ---------------------------------------------------------------- polling
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -1487,6 +1615,39 @@ async fn waiting_ends_when_the_job_completes() {
     assert_eq!(done.status, "completed");
     // Checks at 0 s, 2 s, then 2 s × 1.5 later.
     assert_elapsed(start.elapsed(), Duration::from_secs(5));
+}
+
+#[tokio::test(start_paused = true)]
+async fn waiting_paces_itself_by_the_intervals_given() {
+    let start = Instant::now();
+    let checks = Arc::new(Mutex::new(Vec::new()));
+    let options = WaitOptions::new()
+        .initial_interval(Duration::from_secs(1))
+        .max_interval(Duration::from_secs(2))
+        .timeout(Duration::from_secs(6));
+
+    let error = wait_until_done(
+        || {
+            checks.lock().expect("lock").push(start.elapsed());
+            async {
+                Ok(Job {
+                    status: "processing".to_owned(),
+                    error: None,
+                })
+            }
+        },
+        options,
+    )
+    .await
+    .expect_err("never done");
+
+    assert!(matches!(error, Error::WaitTimeout { .. }), "{error:?}");
+    // 1 s, growing by half to the 2 s cap, and the last check at the deadline.
+    let expected: Vec<Duration> = [0, 1000, 2500, 4500, 6000]
+        .into_iter()
+        .map(Duration::from_millis)
+        .collect();
+    assert_eq!(*checks.lock().expect("lock"), expected);
 }
 
 #[tokio::test(start_paused = true)]

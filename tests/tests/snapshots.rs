@@ -42,3 +42,5 @@ snapshot!(responses);
 snapshot!(docs_page);
 snapshot!(recursion);
 snapshot!(pagination);
+snapshot!(path_params);
+snapshot!(large_variant);

@@ -644,6 +644,18 @@ mod tests {
     }
 
     #[test]
+    fn a_path_parameter_is_one_encoded_scalar() {
+        assert_eq!(path_segment("id", "v 1/2").unwrap(), "v%201%2F2");
+        assert_eq!(path_segment("page", &7).unwrap(), "7");
+        for unfit in [serde_json::json!(["a", "b"]), serde_json::json!([]), serde_json::Value::Null] {
+            match path_segment("id", &unfit) {
+                Err(Error::InvalidRequest(message)) => assert!(message.contains("`id`"), "{message}"),
+                other => panic!("{unfit}: unexpected {other:?}"),
+            }
+        }
+    }
+
+    #[test]
     fn idempotency_keys_are_uuid_v4() {
         let key = new_idempotency_key();
         assert_eq!(key.len(), 36);
@@ -677,6 +689,13 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         }
         assert!(matches!(decode_json::<Body>(200, b"{} x"), Err(Error::Decode(_))));
+    }
+
+    #[test]
+    fn a_request_tells_its_method_and_path() {
+        let request = Request::new(Method::PATCH, "/v3/videos/v%201").query("a", "b");
+        assert_eq!(request.method(), Method::PATCH);
+        assert_eq!(request.path(), "/v3/videos/v%201");
     }
 
     #[test]

@@ -548,3 +548,28 @@ fn path_local(rust: &str) -> String {
         plain.to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // A parameter named like a method or field every builder has must not
+    // collide with it; no spec of ours has one, so only this test notices.
+    #[test]
+    fn inputs_named_like_builder_members_get_a_suffix() {
+        let setter = |name: &str| setter_name(name).to_string();
+        assert_eq!(setter("timeout"), "timeout_param");
+        assert_eq!(setter("into_future"), "into_future_param");
+        assert_eq!(setter("client"), "client_param");
+        assert_eq!(setter("options"), "options_param");
+        assert_eq!(setter("limit"), "limit");
+        assert_eq!(setter("type"), "r#type");
+
+        let field = |name: &str| field_name(name).to_string();
+        assert_eq!(field("client"), "client_param");
+        assert_eq!(field("options"), "options_param");
+        // Fields do not clash with methods.
+        assert_eq!(field("timeout"), "timeout");
+        assert_eq!(field("type"), "r#type");
+    }
+}

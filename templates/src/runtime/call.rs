@@ -62,3 +62,27 @@ pub(crate) fn bytes(_status: u16, body: Bytes) -> Result<Bytes> {
 pub(crate) fn empty(_status: u16, _body: Bytes) -> Result<()> {
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::error::Error;
+
+    // The spec may have no operation answering text or bytes today; the
+    // decoders must still give the body back as it came.
+    #[test]
+    fn text_and_bytes_give_the_body_back() {
+        assert_eq!(text(200, Bytes::from_static("caf\u{e9}\n".as_bytes())).unwrap(), "caf\u{e9}\n");
+        assert!(matches!(text(200, Bytes::from_static(b"\xff")), Err(Error::Decode(_))));
+        let body = Bytes::from_static(b"\x00\x01binary");
+        assert_eq!(bytes(200, body.clone()).unwrap(), body);
+        empty(204, Bytes::from_static(b"ignored")).unwrap();
+    }
+
+    #[test]
+    fn json_and_data_decode_the_body_or_its_data() {
+        assert_eq!(json::<Vec<u8>>(200, Bytes::from_static(b"[1,2]")).unwrap(), [1, 2]);
+        assert_eq!(data::<u8>(200, Bytes::from_static(br#"{"data": 7}"#)).unwrap(), 7);
+        assert!(matches!(data::<u8>(200, Bytes::from_static(br#"{"data": null}"#)), Err(Error::MissingData)));
+    }
+}

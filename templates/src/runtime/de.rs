@@ -175,3 +175,29 @@ macro_rules! finish_field {
 }
 #[allow(unused_imports)]
 pub(crate) use finish_field;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::de::value::{BytesDeserializer, Error as ValueError, U32Deserializer};
+
+    const NAMES: &[&str] = &["id", "status"];
+
+    // JSON gives keys as strings; a binary format may give them as bytes.
+    #[test]
+    fn keys_given_as_bytes_are_found_like_strings() {
+        let index = |key: &[u8]| FieldIndex(NAMES).deserialize(BytesDeserializer::<ValueError>::new(key));
+        assert_eq!(index(b"status").unwrap(), 1);
+        assert_eq!(index(b"id").unwrap(), 0);
+        assert_eq!(index(b"other").unwrap(), usize::MAX);
+    }
+
+    #[test]
+    fn a_key_that_is_not_a_name_says_a_field_name_was_expected() {
+        let error = FieldIndex(NAMES)
+            .deserialize(U32Deserializer::<ValueError>::new(7))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("expected a field name"), "{error}");
+    }
+}

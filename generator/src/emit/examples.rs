@@ -117,7 +117,7 @@ fn value(api: &Api, ty: &TypeRef, depth: usize, hint: &str) -> String {
                         (None, None) => "Default::default()".into(),
                     }
                 }
-                TypeKind::Alias(_) if super::types::is_newtype(&api.types, *id) => {
+                TypeKind::Alias(_) if super::facts::is_newtype(&api.types, *id) => {
                     format!("{path}::default()")
                 }
                 TypeKind::Alias(inner) => value(api, inner, depth, hint),

@@ -7,6 +7,7 @@ pub mod deserialize;
 pub mod directions;
 pub mod docs;
 pub mod examples;
+pub mod facts;
 pub mod gates;
 pub mod operations;
 pub mod types;
@@ -45,7 +46,7 @@ pub struct GroupSummary {
 }
 
 pub fn emit(api: &Api) -> Result<EmittedCrate> {
-    let facts = types::TypeFacts::new(api);
+    let facts = facts::TypeFacts::new(api);
     let mut rust = BTreeMap::new();
     rust.insert("src/types.rs".to_string(), types::emit_types(api, &facts));
     let mut modules = Vec::new();

@@ -1,22 +1,23 @@
 //! `From<Variant>` conversions into unions: one per variant type, as long as
 //! no two variants (nor the union itself) are one Rust type.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::types::{type_tokens, Scope};
-use crate::ir::{TypeKind, TypeRef, TypeSpace};
+use crate::ir::{TypeId, TypeKind, TypeRef, TypeSpace};
 
 /// A type with every alias replaced by what it names, so that two spellings
 /// of one Rust type compare equal (an alias of the union itself included).
-fn without_aliases(types: &TypeSpace, ty: &TypeRef, budget: usize) -> TypeRef {
-    let Some(budget) = budget.checked_sub(1) else {
-        return ty.clone();
-    };
-    let inner = |t: &TypeRef| Box::new(without_aliases(types, t, budget));
+/// A newtype (an alias that expands to itself) is a type of its own and stays:
+/// every alias on a cycle is one, so the expansion ends.
+fn without_aliases(types: &TypeSpace, newtypes: &BTreeSet<TypeId>, ty: &TypeRef) -> TypeRef {
+    let inner = |t: &TypeRef| Box::new(without_aliases(types, newtypes, t));
     match ty {
-        TypeRef::Named(id) => match &types.get(*id).kind {
-            TypeKind::Alias(aliased) => without_aliases(types, aliased, budget),
+        TypeRef::Named(id) if !newtypes.contains(id) => match &types.get(*id).kind {
+            TypeKind::Alias(aliased) => without_aliases(types, newtypes, aliased),
             _ => ty.clone(),
         },
         TypeRef::Array(item) => TypeRef::Array(inner(item)),
@@ -31,13 +32,13 @@ fn without_aliases(types: &TypeSpace, ty: &TypeRef, budget: usize) -> TypeRef {
 /// itself (`std` has that one), aliases seen through.
 pub(super) fn from_variants(
     types: &TypeSpace,
+    newtypes: &BTreeSet<TypeId>,
     name: &Ident,
     variants: &[crate::ir::Variant],
     boxed: &[bool],
 ) -> Vec<TokenStream> {
-    // Aliases form no cycle (lowering refuses those), so one step per type ends the walk.
     let same = |ty: &TypeRef| {
-        let plain = without_aliases(types, ty, types.len() + 1);
+        let plain = without_aliases(types, newtypes, ty);
         type_tokens(types, &plain, Scope::Types).to_string()
     };
     let tokens: Vec<(Ident, TokenStream, bool, String)> = variants

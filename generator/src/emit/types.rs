@@ -91,14 +91,16 @@ fn emit_type(types: &TypeSpace, facts: &TypeFacts, id: TypeId, def: &TypeDef) ->
         TypeKind::Enum { values } => emit_enum(&name, docs, values),
         TypeKind::Tagged { tag, variants } => {
             let boxed = boxed_indices(facts, id, variants.len());
-            emit_tagged(types, &name, docs, tag, variants, &boxed, serde_traits)
+            let from_variants = from_variants(types, &facts.newtypes, &name, variants, &boxed);
+            let tagged = Tagged { name: &name, tag, variants, boxed: &boxed };
+            emit_tagged(types, tagged, docs, from_variants, serde_traits)
         }
         TypeKind::Untagged {
             variants,
             fallback_json,
         } => {
             let boxed = boxed_indices(facts, id, variants.len());
-            let from_variants = from_variants(types, &name, variants, &boxed);
+            let from_variants = from_variants(types, &facts.newtypes, &name, variants, &boxed);
             let variants = variants.iter().enumerate().map(|(index, v)| {
                 let variant = format_ident!("{}", v.rust);
                 let ty = variant_type(types, v, boxed[index]);
@@ -436,15 +438,22 @@ fn variant_type(types: &TypeSpace, variant: &crate::ir::Variant, boxed: bool) ->
     }
 }
 
+/// A union told apart by a tag property, as `emit_tagged` writes it.
+struct Tagged<'a> {
+    name: &'a Ident,
+    tag: &'a str,
+    variants: &'a [crate::ir::Variant],
+    boxed: &'a [bool],
+}
+
 fn emit_tagged(
     types: &TypeSpace,
-    name: &Ident,
+    tagged: Tagged<'_>,
     docs: TokenStream,
-    tag: &str,
-    variants: &[crate::ir::Variant],
-    boxed: &[bool],
+    from_variants: Vec<TokenStream>,
     serde_traits: SerdeTraits,
 ) -> TokenStream {
+    let Tagged { name, tag, variants, boxed } = tagged;
     let serialize_gate = directions::impl_gate(serde_traits.serialize);
     let deserialize_gate = directions::impl_gate(serde_traits.deserialize);
     let declarations = variants.iter().enumerate().map(|(index, v)| {
@@ -458,7 +467,6 @@ fn emit_tagged(
         let wire = &v.wire;
         quote!(#name::#variant(value) => crate::runtime::codec::serialize(serializer, #tag, #wire, value))
     });
-    let from_variants = from_variants(types, name, variants, boxed);
     let deserialize_arms = variants.iter().map(|v| {
         let variant = format_ident!("{}", v.rust);
         let wire = &v.wire;

@@ -4,7 +4,9 @@
 //!
 //! The events come from libyaml through `unsafe-libyaml`, the very parser
 //! serde_yaml runs on and already in the lock file: the same documents are
-//! accepted and refused, at the same marks. A pure-Rust parser (yaml-rust2,
+//! accepted and refused, at the same places (except a duplicate key and an
+//! alias inside its own anchor, which are named here where they are
+//! written, not at the enclosing node). A pure-Rust parser (yaml-rust2,
 //! saphyr) would be safe code, but it follows the YAML 1.2 grammar more
 //! strictly than libyaml and so would change which inputs parse. libyaml
 //! keeps explicit stacks, so no nesting recurses; the tree is built here with
@@ -235,6 +237,8 @@ struct Node {
 
 /// An open collection.
 struct Open {
+    /// Where it starts: a key's place, should it be a duplicate.
+    start: Mark,
     anchor: Option<Vec<u8>>,
     tag: Option<Vec<u8>>,
     kind: OpenKind,
@@ -246,7 +250,8 @@ enum OpenKind {
     Sequence(Vec<Value>),
     Mapping {
         entries: Mapping,
-        key: Option<Value>,
+        /// The key read, waiting for its value, and where it starts.
+        key: Option<(Value, Mark)>,
     },
 }
 
@@ -301,9 +306,7 @@ impl<'a> Builder<'a> {
                     if documents > 1 {
                         return Err(self.error(
                             mark,
-                            "deserializing from YAML containing more than one document is not \
-                             supported"
-                                .into(),
+                            "a second YAML document (`---`): an input holds one".into(),
                         ));
                     }
                 }
@@ -350,6 +353,7 @@ impl<'a> Builder<'a> {
                         OpenKind::Sequence(Vec::new())
                     };
                     self.stack.push(Open {
+                        start: mark,
                         anchor,
                         tag,
                         kind,
@@ -376,7 +380,7 @@ impl<'a> Builder<'a> {
                         height: open.height + 1,
                         size: open.size,
                     };
-                    self.finish(node, open.anchor, mark)?;
+                    self.finish(node, open.anchor, open.start)?;
                 }
             }
         }
@@ -402,22 +406,18 @@ impl<'a> Builder<'a> {
             error.too_deep = true;
             return Err(error);
         }
-        self.expanded += node.size;
-        if self.expanded > self.events.saturating_mul(ALIAS_EXPANSION) {
-            return Err(self.error(
-                mark,
-                format!(
-                    "aliases expand the document to more than {ALIAS_EXPANSION} nodes per node \
-                     written"
-                ),
-            ));
-        }
-        Ok(node.clone())
+        let size = node.size;
+        self.spend(size, mark)?;
+        Ok(self.anchors[name].clone())
     }
 
-    /// Records an anchor and puts a finished node into its parent (or makes it the root).
-    fn finish(&mut self, node: Node, anchor: Option<Vec<u8>>, mark: Mark) -> Result<(), YamlError> {
+    /// Records an anchor and puts a finished node, which starts at `start`,
+    /// into its parent (or makes it the root).
+    fn finish(&mut self, node: Node, anchor: Option<Vec<u8>>, start: Mark) -> Result<(), YamlError> {
         if let Some(anchor) = anchor {
+            // The anchor keeps a copy: nested anchors over a large node would
+            // otherwise cost memory that no alias budget counts.
+            self.spend(node.size, start)?;
             self.anchors.insert(anchor, node.clone());
         }
         let Some(open) = self.stack.last_mut() else {
@@ -429,17 +429,32 @@ impl<'a> Builder<'a> {
         match &mut open.kind {
             OpenKind::Sequence(items) => items.push(node.value),
             OpenKind::Mapping { entries, key } => match key.take() {
-                None => *key = Some(node.value),
-                Some(key) if entries.contains_key(&key) => {
+                None => *key = Some((node.value, start)),
+                Some((key, key_start)) if entries.contains_key(&key) => {
                     let message = duplicate_key(&key);
-                    let mut error = self.error(mark, message);
+                    let mut error = self.error(key_start, message);
+                    error.pointer.push('/');
                     error.pointer.push_str(&escape_token(&key_token(&key)));
                     return Err(error);
                 }
-                Some(key) => {
+                Some((key, _)) => {
                     entries.insert(key, node.value);
                 }
             },
+        }
+        Ok(())
+    }
+
+    /// Counts `nodes` copied by an alias or kept by an anchor against the budget.
+    fn spend(&mut self, nodes: usize, mark: Mark) -> Result<(), YamlError> {
+        self.expanded = self.expanded.saturating_add(nodes);
+        if self.expanded > self.events.saturating_mul(ALIAS_EXPANSION) {
+            return Err(self.error(
+                mark,
+                format!(
+                    "anchors and aliases copy more than {ALIAS_EXPANSION} nodes per node written"
+                ),
+            ));
         }
         Ok(())
     }
@@ -448,12 +463,17 @@ impl<'a> Builder<'a> {
     fn error(&self, mark: Mark, message: String) -> YamlError {
         let mut pointer = String::new();
         for open in &self.stack {
-            pointer.push('/');
             match &open.kind {
-                OpenKind::Sequence(items) => pointer.push_str(&items.len().to_string()),
-                OpenKind::Mapping { key, .. } => pointer.push_str(&escape_token(
-                    &key.as_ref().map(key_token).unwrap_or_default(),
-                )),
+                OpenKind::Sequence(items) => {
+                    pointer.push('/');
+                    pointer.push_str(&items.len().to_string());
+                }
+                // While a key is read, the node being read is the mapping.
+                OpenKind::Mapping { key: None, .. } => {}
+                OpenKind::Mapping { key: Some((key, _)), .. } => {
+                    pointer.push('/');
+                    pointer.push_str(&escape_token(&key_token(key)));
+                }
             }
         }
         YamlError {
@@ -569,10 +589,15 @@ fn boolean(text: &str) -> Option<bool> {
     }
 }
 
-/// `007` and `-01` are strings in YAML 1.2, not octal or decimal numbers.
+/// Whether `text` is a run of decimal digits that starts with a zero (after
+/// at most one sign): YAML 1.2 reads `007` and `-01` as strings.
 fn leading_zero_digits(text: &str) -> bool {
-    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
-    digits.len() > 1 && digits.starts_with('0') && digits.bytes().all(|b| b.is_ascii_digit())
+    let bytes = text.as_bytes();
+    let unsigned = match bytes {
+        [b'+' | b'-', rest @ ..] => rest,
+        _ => bytes,
+    };
+    matches!(unsigned, [b'0', rest @ ..] if !rest.is_empty() && rest.iter().all(u8::is_ascii_digit))
 }
 
 /// An integer (one optional sign, then decimal or `0x`/`0o`/`0b` digits), or
@@ -602,9 +627,7 @@ fn integer(text: &str) -> Result<Option<Value>, String> {
     if !negative {
         return match u64::try_from(magnitude) {
             Ok(n) => Ok(Some(Value::Number(Number::from(n)))),
-            Err(_) => Err(format!(
-                "invalid type: integer `{magnitude}` as u128, expected any YAML value"
-            )),
+            Err(_) => Err(format!("the integer {magnitude} does not fit in 64 bits")),
         };
     }
     if magnitude <= 1 << 63 {
@@ -612,27 +635,21 @@ fn integer(text: &str) -> Result<Option<Value>, String> {
         return Ok(Some(Value::Number(Number::from(n))));
     }
     if magnitude <= 1 << 127 {
-        return Err(format!(
-            "invalid type: integer `-{magnitude}` as i128, expected any YAML value"
-        ));
+        return Err(format!("the integer -{magnitude} does not fit in 64 bits"));
     }
     Ok(None)
 }
 
-/// A finite float, or `.inf`/`-.inf`/`.nan` in their three spellings.
+/// A float of the YAML 1.2 core schema: the named infinities and NaN (only
+/// the negative infinity takes a sign), else a finite number in Rust's own
+/// float syntax, which has YAML's one optional sign.
 fn float(text: &str) -> Option<f64> {
-    let unsigned = match text.strip_prefix('+') {
-        Some(rest) if rest.starts_with(['+', '-']) => return None,
-        Some(rest) => rest,
-        None => text,
-    };
-    match (unsigned, text) {
-        (".inf" | ".Inf" | ".INF", _) => return Some(f64::INFINITY),
-        (_, "-.inf" | "-.Inf" | "-.INF") => return Some(f64::NEG_INFINITY),
-        (_, ".nan" | ".NaN" | ".NAN") => return Some(f64::NAN.copysign(1.0)),
-        _ => {}
+    match text {
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => Some(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => Some(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => Some(f64::NAN),
+        _ => text.parse::<f64>().ok().filter(|number| number.is_finite()),
     }
-    unsigned.parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
 #[cfg(test)]

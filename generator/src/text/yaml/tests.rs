@@ -1,17 +1,22 @@
 use super::*;
 use crate::pipeline::with_large_stack;
 
-/// serde_yaml's reading of `text`: the value, or `Err` (its message is not compared).
-fn serde_yaml_reads(text: &str) -> Result<Value, String> {
-    serde_yaml::from_str::<Value>(text).map_err(|e| e.to_string())
+/// serde_yaml's reading of `text`: the value, or the line and column of its
+/// error (None when it names no place); the messages are not compared.
+fn serde_yaml_reads(text: &str) -> Result<Value, Option<(usize, usize)>> {
+    serde_yaml::from_str::<Value>(text)
+        .map_err(|e| e.location().map(|at| (at.line(), at.column())))
 }
 
 #[track_caller]
 fn same_as_serde_yaml(text: &str) {
-    let ours = parse(text, 128).map_err(|e| e.message);
+    let ours = parse(text, 128);
     match (serde_yaml_reads(text), ours) {
         (Ok(expected), Ok(got)) => assert_eq!(got, expected, "{text:?}"),
-        (Err(_), Err(_)) => {}
+        (Err(None), Err(_)) => {}
+        (Err(Some(place)), Err(got)) => {
+            assert_eq!((got.line, got.column), place, "{text:?}: {got:?}")
+        }
         (expected, got) => panic!("{text:?}: serde_yaml {expected:?}, here {got:?}"),
     }
 }
@@ -144,9 +149,7 @@ fn reads_like_serde_yaml() {
         "a: &x {b: [1, 2]}\nc: *x\n",
         "a: &x 1\nb: *x\nc: &x 2\nd: *x\n",
         "a: *nowhere\n",
-        "a: &x [*x]\n",
         "base: &b {x: 1, y: 2}\nderived:\n  <<: *b\n  y: 3\n",
-        "a: 1\na: 2\n",
         "1: a\n'1': b\n",
         "? [a, b]\n: c\n",
         "t: !tagged {a: 1}\nu: !!map {a: 1}\nv: !!seq [1]\nw: ! x\n",
@@ -221,9 +224,51 @@ fn aliases_count_towards_depth_and_cannot_explode() {
     }
     let error = parse(&laughs, 2048).unwrap_err();
     assert!(
-        error.message.starts_with("aliases expand the document"),
+        error.message.starts_with("anchors and aliases copy"),
         "{error:?}"
     );
+}
+
+/// Two errors are placed more precisely than serde_yaml places them (at the
+/// start of the mapping, at the anchor): at the repeated key, at the alias.
+#[test]
+fn a_duplicate_key_and_a_cyclic_alias_are_placed_where_written() {
+    let error = parse("a: 1\na: 2\n", 128).unwrap_err();
+    assert_eq!((error.pointer.as_str(), error.line, error.column), ("/a", 2, 1));
+    assert_eq!(serde_yaml_reads("a: 1\na: 2\n"), Err(Some((1, 1))));
+
+    // A repeated key whose value is a collection: the key's line, not the
+    // line where the value ends.
+    let error = parse("m:\n  k: 1\n  k:\n    - x\n    - y\n", 128).unwrap_err();
+    assert_eq!((error.pointer.as_str(), error.line, error.column), ("/m/k", 3, 3));
+
+    let error = parse("a: &x [*x]\n", 128).unwrap_err();
+    assert_eq!((error.line, error.column), (1, 8));
+    assert_eq!(serde_yaml_reads("a: &x [*x]\n"), Err(Some((1, 4))));
+}
+
+#[test]
+fn an_error_while_a_key_is_read_names_the_mapping() {
+    let error = parse("a:\n  b: 1\n  [c: 2\n", 128).unwrap_err();
+    assert_eq!(error.pointer, "/a", "{error:?}");
+}
+
+/// Each anchor keeps a copy of its node: nested anchors over a large node
+/// would cost depth times its size, so the copies count against the budget.
+#[test]
+fn nested_anchors_cannot_multiply_memory() {
+    with_large_stack(|| {
+        let leaf = vec!["x"; 1000].join(", ");
+        let mut text = format!("[{leaf}]");
+        for level in 0..300 {
+            text = format!("&a{level} [{text}]");
+        }
+        let error = parse(&format!("v: {text}\n"), 2048).unwrap_err();
+        assert!(error.message.starts_with("anchors and aliases copy"), "{error:?}");
+        // One anchor over the same node is fine.
+        let one = format!("v: &a [[{leaf}]]\nw: *a\n");
+        assert!(parse(&one, 2048).is_ok());
+    });
 }
 
 #[test]

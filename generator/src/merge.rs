@@ -13,6 +13,7 @@ use openapiv3::{OpenAPI, Operation, Parameter, ReferenceOr, Schema, SecuritySche
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::text::escape_token;
 
 /// An HTTP method: merge keys operations by it; the IR (which re-exports it) carries it on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -151,7 +152,7 @@ fn check_operation_ids(docs: &[SourceDoc], operations: &[MergedOperation]) -> Re
         let pointer = |op: &MergedOperation| {
             format!(
                 "/paths/{}/{}",
-                pointer_escape(&op.path),
+                escape_token(&op.path),
                 op.method.as_str().to_ascii_lowercase()
             )
         };
@@ -195,7 +196,7 @@ fn merge_operations(docs: &[SourceDoc], notes: &mut Vec<String>) -> Result<Vec<M
         for (path, item) in &doc.api.paths.paths {
             let ReferenceOr::Item(item) = item else {
                 return Err(Error::spec(
-                    crate::Location::new(&doc.path, format!("/paths/{}", pointer_escape(path))),
+                    crate::Location::new(&doc.path, format!("/paths/{}", escape_token(path))),
                     "a `$ref` path item is not supported",
                 ));
             };
@@ -261,7 +262,7 @@ fn pick_newer(
         _ => Err(Error::spec(
             b.location(&format!(
                 "/paths/{}/{}",
-                pointer_escape(path),
+                escape_token(path),
                 method.as_str().to_ascii_lowercase()
             )),
             format!(
@@ -420,6 +421,3 @@ fn merge_credentials(docs: &[SourceDoc], notes: &mut Vec<String>) -> Vec<Credent
         .collect()
 }
 
-pub fn pointer_escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}

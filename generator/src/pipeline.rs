@@ -224,7 +224,7 @@ fn parse(document: Document) -> Result<SourceDoc> {
                 crate::normalise::typed::locate(&document.value, path, e.inner().to_string());
             let pointer: String = path
                 .iter()
-                .map(|segment| format!("/{}", crate::merge::pointer_escape(segment)))
+                .map(|segment| format!("/{}", crate::text::escape_token(segment)))
                 .collect();
             let line = document.line_of_nearest(&pointer);
             Error::spec(

@@ -461,10 +461,6 @@ struct Diff {
 
 const TYPES: &str = "heygen::types::";
 
-fn pointer_escape(token: &str) -> String {
-    crate::text::escape_token(token)
-}
-
 fn list(values: &[&str]) -> String {
     values
         .iter()

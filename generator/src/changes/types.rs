@@ -1,6 +1,6 @@
 //! Changes to types: their existence, shape, fields and variants.
 
-use super::{pointer_escape, ChangeKind, Diff, Severity, Sides, TYPES};
+use super::{ChangeKind, Diff, Severity, Sides, TYPES};
 use crate::surface::{FieldSurface, Surface, TypeShape, TypeSurface, VariantSurface};
 
 impl Diff {
@@ -338,7 +338,7 @@ impl Diff {
         let note = sides.note();
         let item = |f: &FieldSurface| format!("{TYPES}{}::{}", def.name, f.rust);
         let origin =
-            |f: &FieldSurface| format!("{}/properties/{}", def.origin, pointer_escape(&f.wire));
+            |f: &FieldSurface| format!("{}/properties/{}", def.origin, crate::text::escape_token(&f.wire));
         for field in new {
             if old.iter().any(|f| f.wire == field.wire) {
                 continue;

@@ -193,7 +193,7 @@ pub fn resolve(api: &Api, config: &ClientConfig) -> Result<Option<WebhookApi>> {
 fn component(api: &Api, name: &str) -> Option<TypeId> {
     let suffix = format!(
         "#/components/schemas/{}",
-        crate::merge::pointer_escape(name)
+        crate::text::escape_token(name)
     );
     api.schema_types
         .iter()

@@ -7,7 +7,7 @@ use super::Lowerer;
 use crate::error::{Error, Result};
 use crate::ir::types::TypeRef;
 use crate::ir::{Docs, MultipartField, RequestBody};
-use crate::merge::pointer_escape;
+use crate::text::escape_token;
 use crate::naming::{self, Namespace};
 
 impl<'m> Lowerer<'m> {
@@ -69,7 +69,7 @@ impl<'m> Lowerer<'m> {
         let mut names = Namespace::with_taken(["client".to_string()]);
         let mut fields = Vec::new();
         for (wire, property) in properties {
-            let field_pointer = format!("{pointer}/properties/{}", pointer_escape(wire));
+            let field_pointer = format!("{pointer}/properties/{}", escape_token(wire));
             let (is_file, docs) = match property {
                 ReferenceOr::Item(s) => (
                     matches!(classify(s), Class::Str { binary: true, .. }),

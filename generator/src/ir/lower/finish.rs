@@ -6,7 +6,7 @@ use super::Lowerer;
 use crate::error::{Error, Location, Result};
 use crate::ir::types::{TypeKind, TypeRef};
 use crate::ir::{Operation, RequestBody, Success};
-use crate::merge::pointer_escape;
+use crate::text::escape_token;
 
 impl<'m> Lowerer<'m> {
     /// Types reached from no component schema and no operation are not emitted,
@@ -57,7 +57,7 @@ impl<'m> Lowerer<'m> {
         for op in &self.merged.operations {
             let pointer = format!(
                 "/paths/{}/{}",
-                pointer_escape(&op.path),
+                escape_token(&op.path),
                 op.method.as_str().to_ascii_lowercase()
             );
             for loser in &op.superseded {
@@ -70,9 +70,9 @@ impl<'m> Lowerer<'m> {
                 if source.doc != doc || source.original_name != *original {
                     let winner = format!(
                         "/components/schemas/{}",
-                        pointer_escape(&source.original_name)
+                        escape_token(&source.original_name)
                     );
-                    let loser = format!("/components/schemas/{}", pointer_escape(original));
+                    let loser = format!("/components/schemas/{}", escape_token(original));
                     prefixes.push((self.origin(source.doc, &winner), self.origin(doc, &loser)));
                 }
             }

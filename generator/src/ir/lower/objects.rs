@@ -10,7 +10,7 @@ use super::Lowerer;
 use crate::error::{Error, Result};
 use crate::ir::types::{Field, TypeId, TypeKind, TypeRef};
 use crate::ir::Docs;
-use crate::merge::pointer_escape;
+use crate::text::escape_token;
 use crate::naming::{self, Namespace};
 
 impl<'m> Lowerer<'m> {
@@ -19,7 +19,7 @@ impl<'m> Lowerer<'m> {
             let source = &self.merged.schemas[merged_name];
             let pointer = format!(
                 "/components/schemas/{}",
-                pointer_escape(&source.original_name)
+                escape_token(&source.original_name)
             );
             let origin = self.origin(source.doc, &pointer);
             let rust = self.claim_type(&naming::type_ident(merged_name), &origin);
@@ -39,7 +39,7 @@ impl<'m> Lowerer<'m> {
             let doc = source.doc;
             let pointer = format!(
                 "/components/schemas/{}",
-                pointer_escape(&source.original_name)
+                escape_token(&source.original_name)
             );
             let Some((_, schema)) = self.merged.schema(merged_name) else {
                 continue;
@@ -131,7 +131,7 @@ impl<'m> Lowerer<'m> {
         let mut field_names = Namespace::new();
         let mut fields = Vec::new();
         for (wire, schema) in properties {
-            let field_pointer = format!("{pointer}/properties/{}", pointer_escape(wire));
+            let field_pointer = format!("{pointer}/properties/{}", escape_token(wire));
             let hint = format!("{name}{}", naming::type_ident(wire));
             let ty = self.use_boxed(doc, schema, &hint, &field_pointer)?;
             let docs = match schema {

@@ -11,7 +11,8 @@ use crate::ir::types::{Field, TypeKind, TypeRef};
 use crate::ir::{
     Docs, Group, Operation, PageShape, Pagination, ParamLocation, Parameter, Polling, Success,
 };
-use crate::merge::{pointer_escape, MergedOperation};
+use crate::merge::MergedOperation;
+use crate::text::escape_token;
 use crate::naming::{self, Namespace};
 
 impl<'m> Lowerer<'m> {
@@ -211,8 +212,7 @@ impl<'m> Lowerer<'m> {
         config: &ClientConfig,
     ) -> Result<Operation> {
         let doc = op.doc;
-        let method_key = op.method.as_str().to_ascii_lowercase();
-        let pointer = format!("/paths/{}/{method_key}", pointer_escape(&op.path));
+        let pointer = operation_pointer(op);
         let operation_id = operation_id(op);
         let hint_base = format!(
             "{}{}",
@@ -352,7 +352,7 @@ impl Lowerer<'_> {
 fn operation_pointer(op: &MergedOperation) -> String {
     format!(
         "/paths/{}/{}",
-        pointer_escape(&op.path),
+        escape_token(&op.path),
         op.method.as_str().to_ascii_lowercase()
     )
 }

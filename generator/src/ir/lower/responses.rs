@@ -9,7 +9,8 @@ use super::Lowerer;
 use crate::error::Result;
 use crate::ir::types::TypeRef;
 use crate::ir::{ErrorResponse, ErrorShape, Success};
-use crate::merge::{pointer_escape, MergedOperation};
+use crate::merge::MergedOperation;
+use crate::text::escape_token;
 use crate::naming;
 
 impl<'m> Lowerer<'m> {
@@ -84,7 +85,7 @@ impl<'m> Lowerer<'m> {
                 Success::Bytes
             });
         }
-        let schema_pointer = format!("{pointer}/content/{}/schema", pointer_escape(media_type));
+        let schema_pointer = format!("{pointer}/content/{}/schema", escape_token(media_type));
         let Some(schema) = &media.schema else {
             return Ok(Success::Json(TypeRef::Json));
         };
@@ -141,13 +142,13 @@ impl<'m> Lowerer<'m> {
         pointer: &str,
     ) -> Result<()> {
         for (media_type, media) in &response.content {
-            let schema_pointer = format!("{pointer}/content/{}/schema", pointer_escape(media_type));
+            let schema_pointer = format!("{pointer}/content/{}/schema", escape_token(media_type));
             match &media.schema {
                 Some(ReferenceOr::Item(schema)) => {
                     if let Class::Object { properties, .. } = classify(schema) {
                         for (name, property) in properties {
                             let property_pointer =
-                                format!("{schema_pointer}/properties/{}", pointer_escape(name));
+                                format!("{schema_pointer}/properties/{}", escape_token(name));
                             self.use_boxed(
                                 doc,
                                 property,
@@ -207,7 +208,7 @@ fn deepest_success_place(response: &Response, pointer: &str, success: &Success) 
     let Some((media_type, media)) = response.content.iter().next() else {
         return pointer.to_string();
     };
-    let media_pointer = format!("{pointer}/content/{}", pointer_escape(media_type));
+    let media_pointer = format!("{pointer}/content/{}", escape_token(media_type));
     if media.schema.is_none() {
         return media_pointer;
     }

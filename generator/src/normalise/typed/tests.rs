@@ -32,7 +32,7 @@ fn located(document: &Value) -> (String, String) {
     let (path, message) = locate(document, start, error.into_inner().to_string());
     let pointer = path
         .iter()
-        .map(|segment| format!("/{}", crate::merge::pointer_escape(segment)))
+        .map(|segment| format!("/{}", crate::text::escape_token(segment)))
         .collect();
     (pointer, message)
 }

@@ -420,4 +420,3 @@ fn merge_credentials(docs: &[SourceDoc], notes: &mut Vec<String>) -> Vec<Credent
         })
         .collect()
 }
-

@@ -48,7 +48,10 @@ fn types_implement_what_the_client_does_with_them() {
     // Received only: Deserialize, and Serialize with the feature (its field
     // attributes too: without a serde derive, `serde` is no attribute).
     let thing = attributes_of(types_rs, "Thing");
-    assert!(thing.contains("#[derive(Debug, Clone, PartialEq)]"), "{thing}");
+    assert!(
+        thing.contains("#[derive(Debug, Clone, PartialEq)]"),
+        "{thing}"
+    );
     assert!(
         thing.contains(&format!("{full_serde}, derive(serde::Serialize))]")),
         "{thing}"
@@ -58,7 +61,10 @@ fn types_implement_what_the_client_does_with_them() {
     // type no operation reaches (which has both, so its fields need both).
     for name in ["Shared", "Lonely", "SentOnly"] {
         let attributes = attributes_of(types_rs, name);
-        assert!(attributes.contains("serde::Serialize)]"), "{name}: {attributes}");
+        assert!(
+            attributes.contains("serde::Serialize)]"),
+            "{name}: {attributes}"
+        );
         assert!(!attributes.contains(full_serde), "{name}: {attributes}");
         assert_eq!(deserialize_impl(types_rs, name), Some(false), "{name}");
     }

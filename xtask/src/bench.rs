@@ -1755,7 +1755,14 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
         )?;
         (Some(krate), Some(compile))
     };
-    let (body, goals) = render(args, &env, &full, &scaling, krate.as_ref(), compile.as_ref());
+    let (body, goals) = render(
+        args,
+        &env,
+        &full,
+        &scaling,
+        krate.as_ref(),
+        compile.as_ref(),
+    );
     println!("{body}");
     if args.out != Path::new("-") {
         let path = if args.out.is_relative() {

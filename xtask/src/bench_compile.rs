@@ -97,10 +97,26 @@ pub(crate) fn measure(
     };
     let mut ablation = vec![
         known("the crate as generated (default features)", &full, &[]),
-        known("with `full-serde` (both serde traits on every type)", &full, &["--features", "full-serde"]),
-        known("without the operation modules (types and runtime)", &without_operations, &[]),
-        known("without doc comments (outside the runtime)", &without_docs, &[]),
-        known("runtime only (`--no-default-features`)", &full, &["--no-default-features"]),
+        known(
+            "with `full-serde` (both serde traits on every type)",
+            &full,
+            &["--features", "full-serde"],
+        ),
+        known(
+            "without the operation modules (types and runtime)",
+            &without_operations,
+            &[],
+        ),
+        known(
+            "without doc comments (outside the runtime)",
+            &without_docs,
+            &[],
+        ),
+        known(
+            "runtime only (`--no-default-features`)",
+            &full,
+            &["--no-default-features"],
+        ),
     ];
     if let Some(other) = compare {
         let dir = copy_crate(other, &tmp.path().join("crate-compare"))?;
@@ -138,9 +154,16 @@ pub(crate) fn measure(
 
 /// Checks every variant once untimed, then `rounds` times each in turn; the
 /// samples of each variant.
-fn check_in_rounds(variants: &mut [Variant], target: &Path, rounds: usize) -> Result<Vec<Vec<f64>>, String> {
+fn check_in_rounds(
+    variants: &mut [Variant],
+    target: &Path,
+    rounds: usize,
+) -> Result<Vec<Vec<f64>>, String> {
     for variant in variants.iter() {
-        eprintln!("bench: cargo check {} (untimed, builds dependencies)", variant.label);
+        eprintln!(
+            "bench: cargo check {} (untimed, builds dependencies)",
+            variant.label
+        );
         check(variant, target)?;
     }
     let mut samples = vec![Vec::new(); variants.len()];
@@ -277,7 +300,9 @@ fn strip_doc_comments(src: &Path) -> Result<(), String> {
             .lines()
             .filter(|line| {
                 let trimmed = line.trim_start();
-                !(trimmed.starts_with("///") || trimmed.starts_with("//!") || trimmed.starts_with("#![doc = include_str!"))
+                !(trimmed.starts_with("///")
+                    || trimmed.starts_with("//!")
+                    || trimmed.starts_with("#![doc = include_str!"))
             })
             .collect();
         std::fs::write(&path, kept.join("\n") + "\n").map_err(|e| e.to_string())?;
@@ -371,8 +396,14 @@ pub(crate) fn render(out: &mut String, cost: &CompileCost) {
             s(per_minus)
         );
     }
-    let _ = writeln!(out, "\n### Where the check time goes (ablation of the full crate)\n");
-    let whole = cost.ablation.first().map_or(f64::NAN, |row| row.check.median);
+    let _ = writeln!(
+        out,
+        "\n### Where the check time goes (ablation of the full crate)\n"
+    );
+    let whole = cost
+        .ablation
+        .first()
+        .map_or(f64::NAN, |row| row.check.median);
     let _ = writeln!(
         out,
         "| crate | .rs lines | `cargo check` (min–max) | minus the crate as generated |\n|---|---:|---:|---:|"
@@ -434,10 +465,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let src = dir.path().join("src");
         std::fs::create_dir_all(src.join("runtime")).unwrap();
-        std::fs::write(src.join("lib.rs"), "#![doc = include_str!(\"../README.md\")]\n//! Crate.\n/// A.\npub struct A;\n").unwrap();
+        std::fs::write(
+            src.join("lib.rs"),
+            "#![doc = include_str!(\"../README.md\")]\n//! Crate.\n/// A.\npub struct A;\n",
+        )
+        .unwrap();
         std::fs::write(src.join("runtime/mod.rs"), "/// Kept.\npub struct B;\n").unwrap();
         strip_doc_comments(&src).unwrap();
-        assert_eq!(std::fs::read_to_string(src.join("lib.rs")).unwrap(), "pub struct A;\n");
+        assert_eq!(
+            std::fs::read_to_string(src.join("lib.rs")).unwrap(),
+            "pub struct A;\n"
+        );
         assert_eq!(
             std::fs::read_to_string(src.join("runtime/mod.rs")).unwrap(),
             "/// Kept.\npub struct B;\n"

@@ -7,9 +7,9 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 
 mod bench;
-mod bench_compile;
 #[cfg(feature = "client-bench")]
 mod bench_client;
+mod bench_compile;
 mod contract;
 mod mutants;
 

@@ -67,8 +67,7 @@ fn a_type_that_loses_a_serde_trait_is_breaking_and_one_that_gains_is_not_listed(
     assert_eq!(lost.changes[0].severity, Severity::Breaking);
     assert_eq!(lost.changes[0].kind, ChangeKind::SerdeTraitsChanged);
     assert!(lost.changes[0].message.contains("`Serialize`"), "{lost:?}");
-    let lost_both_ways =
-        ChangeReport::compare(&surface(Some("both")), &surface(Some("serialize")));
+    let lost_both_ways = ChangeReport::compare(&surface(Some("both")), &surface(Some("serialize")));
     assert!(lost_both_ways.changes[0].message.contains("`Deserialize`"));
     // A gained trait follows from a change listed anyway.
     let gained = ChangeReport::compare(&surface(Some("serialize")), &surface(Some("both")));

@@ -337,8 +337,13 @@ impl Diff {
     ) {
         let note = sides.note();
         let item = |f: &FieldSurface| format!("{TYPES}{}::{}", def.name, f.rust);
-        let origin =
-            |f: &FieldSurface| format!("{}/properties/{}", def.origin, crate::text::escape_token(&f.wire));
+        let origin = |f: &FieldSurface| {
+            format!(
+                "{}/properties/{}",
+                def.origin,
+                crate::text::escape_token(&f.wire)
+            )
+        };
         for field in new {
             if old.iter().any(|f| f.wire == field.wire) {
                 continue;

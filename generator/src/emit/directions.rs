@@ -20,7 +20,8 @@ pub const FULL_SERDE_FEATURE: &str = "full-serde";
 /// flattened map gets a written-out impl instead, see `deserialize.rs`).
 pub fn derives(traits: SerdeTraits, derive_deserialize: bool) -> Vec<TokenStream> {
     let serialize = traits.serialize.then(|| quote!(serde::Serialize));
-    let deserialize = (traits.deserialize && derive_deserialize).then(|| quote!(serde::Deserialize));
+    let deserialize =
+        (traits.deserialize && derive_deserialize).then(|| quote!(serde::Deserialize));
     serialize.into_iter().chain(deserialize).collect()
 }
 
@@ -28,7 +29,8 @@ pub fn derives(traits: SerdeTraits, derive_deserialize: bool) -> Vec<TokenStream
 /// type lacks without the feature; empty when it lacks none.
 pub fn full_serde_derives(traits: SerdeTraits, derive_deserialize: bool) -> TokenStream {
     let serialize = (!traits.serialize).then(|| quote!(serde::Serialize));
-    let deserialize = (!traits.deserialize && derive_deserialize).then(|| quote!(serde::Deserialize));
+    let deserialize =
+        (!traits.deserialize && derive_deserialize).then(|| quote!(serde::Deserialize));
     let missing: Vec<TokenStream> = serialize.into_iter().chain(deserialize).collect();
     if missing.is_empty() {
         return TokenStream::new();

@@ -6,9 +6,9 @@ use quote::{format_ident, quote};
 use super::conversions::from_variants;
 use super::deserialize::{DeField, FieldKind};
 use super::directions;
-use crate::ir::directions::SerdeTraits;
 use super::docs::{doc_attrs, render};
 use super::facts::TypeFacts;
+use crate::ir::directions::SerdeTraits;
 use crate::ir::{Api, Field, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace};
 use crate::naming::is_keyword;
 
@@ -92,7 +92,12 @@ fn emit_type(types: &TypeSpace, facts: &TypeFacts, id: TypeId, def: &TypeDef) ->
         TypeKind::Tagged { tag, variants } => {
             let boxed = boxed_indices(facts, id, variants.len());
             let from_variants = from_variants(types, &facts.newtypes, &name, variants, &boxed);
-            let tagged = Tagged { name: &name, tag, variants, boxed: &boxed };
+            let tagged = Tagged {
+                name: &name,
+                tag,
+                variants,
+                boxed: &boxed,
+            };
             emit_tagged(types, tagged, docs, from_variants, serde_traits)
         }
         TypeKind::Untagged {
@@ -170,7 +175,9 @@ fn emit_struct(
     let shapes: Vec<(TokenStream, FieldKind)> = fields
         .iter()
         .enumerate()
-        .map(|(index, field)| field_type(types, field, facts.boxed.contains(&(id, index)), in_patch))
+        .map(|(index, field)| {
+            field_type(types, field, facts.boxed.contains(&(id, index)), in_patch)
+        })
         .collect();
     let field_tokens = fields.iter().zip(&shapes).map(|(field, (ty, kind))| {
         field_tokens(field, ty, *kind, serde_traits, derive_deserialize)
@@ -228,7 +235,12 @@ fn emit_struct(
 }
 
 /// The Rust type of a field, and how it is read.
-fn field_type(types: &TypeSpace, field: &Field, boxed: bool, in_patch: bool) -> (TokenStream, FieldKind) {
+fn field_type(
+    types: &TypeSpace,
+    field: &Field,
+    boxed: bool,
+    in_patch: bool,
+) -> (TokenStream, FieldKind) {
     let mut inner = type_tokens(types, field.ty.non_null(), Scope::Types);
     if boxed {
         inner = quote!(Box<#inner>);
@@ -263,7 +275,9 @@ fn field_tokens(
         let rename = renamed.then(|| quote!(#[serde(rename = #wire)]));
         let optional = match kind {
             FieldKind::Required | FieldKind::Nullable => quote!(),
-            FieldKind::Optional => quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+            FieldKind::Optional => {
+                quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
+            }
             FieldKind::Present => quote!(#[serde(
                 default,
                 skip_serializing_if = "Option::is_none",
@@ -272,9 +286,14 @@ fn field_tokens(
         };
         quote!(#rename #optional)
     } else {
-        let rename = renamed.then(|| directions::serialize_attr(serde_traits, quote!(rename = #wire)));
-        let skip = matches!(kind, FieldKind::Optional | FieldKind::Present)
-            .then(|| directions::serialize_attr(serde_traits, quote!(skip_serializing_if = "Option::is_none")));
+        let rename =
+            renamed.then(|| directions::serialize_attr(serde_traits, quote!(rename = #wire)));
+        let skip = matches!(kind, FieldKind::Optional | FieldKind::Present).then(|| {
+            directions::serialize_attr(
+                serde_traits,
+                quote!(skip_serializing_if = "Option::is_none"),
+            )
+        });
         quote!(#rename #skip)
     };
     quote! {
@@ -453,7 +472,12 @@ fn emit_tagged(
     from_variants: Vec<TokenStream>,
     serde_traits: SerdeTraits,
 ) -> TokenStream {
-    let Tagged { name, tag, variants, boxed } = tagged;
+    let Tagged {
+        name,
+        tag,
+        variants,
+        boxed,
+    } = tagged;
     let serialize_gate = directions::impl_gate(serde_traits.serialize);
     let deserialize_gate = directions::impl_gate(serde_traits.deserialize);
     let declarations = variants.iter().enumerate().map(|(index, v)| {

@@ -75,7 +75,6 @@ impl Directions {
     }
 }
 
-
 /// What the client does with a type: it needs `Serialize` to send it and
 /// `Deserialize` to receive it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

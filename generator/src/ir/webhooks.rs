@@ -191,10 +191,7 @@ pub fn resolve(api: &Api, config: &ClientConfig) -> Result<Option<WebhookApi>> {
 
 /// The type of the component schema `name` (in any document).
 fn component(api: &Api, name: &str) -> Option<TypeId> {
-    let suffix = format!(
-        "#/components/schemas/{}",
-        crate::text::escape_token(name)
-    );
+    let suffix = format!("#/components/schemas/{}", crate::text::escape_token(name));
     api.schema_types
         .iter()
         .filter(|(origin, _)| origin.ends_with(&suffix))

@@ -413,7 +413,12 @@ impl<'a> Builder<'a> {
 
     /// Records an anchor and puts a finished node, which starts at `start`,
     /// into its parent (or makes it the root).
-    fn finish(&mut self, node: Node, anchor: Option<Vec<u8>>, start: Mark) -> Result<(), YamlError> {
+    fn finish(
+        &mut self,
+        node: Node,
+        anchor: Option<Vec<u8>>,
+        start: Mark,
+    ) -> Result<(), YamlError> {
         if let Some(anchor) = anchor {
             // The anchor keeps a copy: nested anchors over a large node would
             // otherwise cost memory that no alias budget counts.
@@ -470,7 +475,10 @@ impl<'a> Builder<'a> {
                 }
                 // While a key is read, the node being read is the mapping.
                 OpenKind::Mapping { key: None, .. } => {}
-                OpenKind::Mapping { key: Some((key, _)), .. } => {
+                OpenKind::Mapping {
+                    key: Some((key, _)),
+                    ..
+                } => {
                     pointer.push('/');
                     pointer.push_str(&escape_token(&key_token(key)));
                 }
@@ -640,8 +648,8 @@ fn integer(text: &str) -> Result<Option<Value>, String> {
     Ok(None)
 }
 
-/// A float of the YAML 1.2 core schema: the named infinities and NaN (only
-/// the negative infinity takes a sign), else a finite number in Rust's own
+/// A float of the YAML 1.2 core schema: the named infinities (with an
+/// optional sign) and NaN (without one), else a finite number in Rust's own
 /// float syntax, which has YAML's one optional sign.
 fn float(text: &str) -> Option<f64> {
     match text {

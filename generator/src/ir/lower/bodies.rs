@@ -7,8 +7,8 @@ use super::Lowerer;
 use crate::error::{Error, Result};
 use crate::ir::types::TypeRef;
 use crate::ir::{Docs, MultipartField, RequestBody};
-use crate::text::escape_token;
 use crate::naming::{self, Namespace};
+use crate::text::escape_token;
 
 impl<'m> Lowerer<'m> {
     pub(super) fn request_body(

@@ -10,8 +10,8 @@ use super::Lowerer;
 use crate::error::{Error, Result};
 use crate::ir::types::{Field, TypeId, TypeKind, TypeRef};
 use crate::ir::Docs;
-use crate::text::escape_token;
 use crate::naming::{self, Namespace};
+use crate::text::escape_token;
 
 impl<'m> Lowerer<'m> {
     pub(super) fn components(&mut self) -> Result<()> {

@@ -12,8 +12,8 @@ use crate::ir::{
     Docs, Group, Operation, PageShape, Pagination, ParamLocation, Parameter, Polling, Success,
 };
 use crate::merge::MergedOperation;
-use crate::text::escape_token;
 use crate::naming::{self, Namespace};
+use crate::text::escape_token;
 
 impl<'m> Lowerer<'m> {
     pub(super) fn operations(

@@ -10,8 +10,8 @@ use crate::error::Result;
 use crate::ir::types::TypeRef;
 use crate::ir::{ErrorResponse, ErrorShape, Success};
 use crate::merge::MergedOperation;
-use crate::text::escape_token;
 use crate::naming;
+use crate::text::escape_token;
 
 impl<'m> Lowerer<'m> {
     pub(super) fn responses(

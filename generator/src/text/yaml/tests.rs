@@ -4,8 +4,7 @@ use crate::pipeline::with_large_stack;
 /// serde_yaml's reading of `text`: the value, or the line and column of its
 /// error (None when it names no place); the messages are not compared.
 fn serde_yaml_reads(text: &str) -> Result<Value, Option<(usize, usize)>> {
-    serde_yaml::from_str::<Value>(text)
-        .map_err(|e| e.location().map(|at| (at.line(), at.column())))
+    serde_yaml::from_str::<Value>(text).map_err(|e| e.location().map(|at| (at.line(), at.column())))
 }
 
 #[track_caller]
@@ -234,13 +233,19 @@ fn aliases_count_towards_depth_and_cannot_explode() {
 #[test]
 fn a_duplicate_key_and_a_cyclic_alias_are_placed_where_written() {
     let error = parse("a: 1\na: 2\n", 128).unwrap_err();
-    assert_eq!((error.pointer.as_str(), error.line, error.column), ("/a", 2, 1));
+    assert_eq!(
+        (error.pointer.as_str(), error.line, error.column),
+        ("/a", 2, 1)
+    );
     assert_eq!(serde_yaml_reads("a: 1\na: 2\n"), Err(Some((1, 1))));
 
     // A repeated key whose value is a collection: the key's line, not the
     // line where the value ends.
     let error = parse("m:\n  k: 1\n  k:\n    - x\n    - y\n", 128).unwrap_err();
-    assert_eq!((error.pointer.as_str(), error.line, error.column), ("/m/k", 3, 3));
+    assert_eq!(
+        (error.pointer.as_str(), error.line, error.column),
+        ("/m/k", 3, 3)
+    );
 
     let error = parse("a: &x [*x]\n", 128).unwrap_err();
     assert_eq!((error.line, error.column), (1, 8));
@@ -264,7 +269,10 @@ fn nested_anchors_cannot_multiply_memory() {
             text = format!("&a{level} [{text}]");
         }
         let error = parse(&format!("v: {text}\n"), 2048).unwrap_err();
-        assert!(error.message.starts_with("anchors and aliases copy"), "{error:?}");
+        assert!(
+            error.message.starts_with("anchors and aliases copy"),
+            "{error:?}"
+        );
         // One anchor over the same node is fine.
         let one = format!("v: &a [[{leaf}]]\nw: *a\n");
         assert!(parse(&one, 2048).is_ok());

@@ -50,6 +50,7 @@ pub struct Reply {
     content_length: Option<Option<u64>>,
     cut: Option<(usize, Cut)>,
     endless_chunked: bool,
+    chunks: Option<usize>,
 }
 
 impl Reply {
@@ -63,6 +64,7 @@ impl Reply {
             content_length: None,
             cut: None,
             endless_chunked: false,
+            chunks: None,
         }
     }
 
@@ -94,6 +96,13 @@ impl Reply {
     /// Stops after `bytes` of the payload, ending the connection by `cut`.
     pub fn cut_after(mut self, bytes: usize, cut: Cut) -> Reply {
         self.cut = Some((bytes, cut));
+        self
+    }
+
+    /// The payload as a chunked body of `count` chunks (the last takes the
+    /// remainder), written at once: the client reads one frame per chunk.
+    pub fn in_chunks(mut self, count: usize) -> Reply {
+        self.chunks = Some(count.max(1));
         self
     }
 
@@ -223,7 +232,7 @@ async fn send(stream: &mut TcpStream, reply: &Reply, sent: &AtomicU64) -> bool {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     let length = reply.content_length.unwrap_or(Some(payload.len() as u64));
-    if reply.endless_chunked {
+    if reply.endless_chunked || reply.chunks.is_some() {
         head.push_str("transfer-encoding: chunked\r\n");
     } else if let Some(length) = length {
         head.push_str(&format!("content-length: {length}\r\n"));
@@ -233,6 +242,18 @@ async fn send(stream: &mut TcpStream, reply: &Reply, sent: &AtomicU64) -> bool {
     head.push_str("\r\n");
     if stream.write_all(head.as_bytes()).await.is_err() {
         return false;
+    }
+    if let Some(count) = reply.chunks {
+        let size = payload.len().div_ceil(count).max(1);
+        let mut body = Vec::new();
+        for piece in payload.chunks(size) {
+            body.extend_from_slice(format!("{:x}\r\n", piece.len()).as_bytes());
+            body.extend_from_slice(piece);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(b"0\r\n\r\n");
+        sent.fetch_add(payload.len() as u64, Ordering::SeqCst);
+        return stream.write_all(&body).await.is_ok();
     }
     if reply.endless_chunked {
         let mut total = 0usize;

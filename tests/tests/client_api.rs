@@ -257,7 +257,8 @@ async fn the_raw_response_comes_with_the_value_on_request() {
     let server = server().await;
     Mock::given(path("/v3/videos/v_1"))
         .respond_with(
-            ResponseTemplate::new(200)
+            // Not 200, so that the status is seen to come from the response.
+            ResponseTemplate::new(202)
                 .insert_header("x-request-id", "req_123")
                 .insert_header("x-ratelimit-remaining", "41")
                 .set_body_json(json!({"data": video("v_1")})),
@@ -270,8 +271,8 @@ async fn the_raw_response_comes_with_the_value_on_request() {
         .get_video("v_1")
         .send_with_response()
         .await
-        .expect("200");
-    assert_eq!(response.status(), 200);
+        .expect("202");
+    assert_eq!(response.status(), 202);
     assert_eq!(response.request_id(), Some("req_123"));
     assert_eq!(response.headers()["x-ratelimit-remaining"], "41");
     assert_eq!(response.value().id, "v_1");

@@ -819,6 +819,27 @@ async fn a_body_of_many_chunks_is_read_whole_and_in_order() {
     assert!(received[..] == body[..], "the bytes differ");
 }
 
+/// However many chunks a body comes in, odd or even, all of them are kept
+/// (the first is held apart until a second comes: a slip there would keep
+/// only the last of an odd number).
+#[tokio::test(start_paused = true)]
+async fn a_body_of_any_number_of_chunks_is_read_whole() {
+    let server = RawServer::start(|_, request| {
+        let count: usize = request.target.trim_start_matches("/chunks/").parse().unwrap_or(1);
+        full_reply(PAGE).in_chunks(count)
+    })
+    .await;
+    let client = raw_client(&server);
+    for count in 1..=6 {
+        let path = format!("/chunks/{count}");
+        let received = client
+            .send_bytes(Request::new(Method::GET, path))
+            .await
+            .unwrap_or_else(|e| panic!("{count} chunks: {e}"));
+        assert_eq!(&received[..], PAGE.as_bytes(), "{count} chunks");
+    }
+}
+
 /// The limit is inclusive, whether the length is announced or found by
 /// reading; a body announced as too large is refused before any of it is
 /// read, so a connection that would fail later makes no difference.

@@ -50,3 +50,41 @@ pub(crate) fn text_of<T: Serialize>(value: &T) -> Option<String> {
         other => Some(other.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_tag_is_read_only_from_an_object_carrying_a_string() {
+        assert_eq!(tag_of(&json!({"type": "url", "url": "u"}), "type"), Some("url"));
+        assert_eq!(tag_of(&json!({"kind": "url"}), "type"), None);
+        assert_eq!(tag_of(&json!({"type": 1}), "type"), None);
+        assert_eq!(tag_of(&json!(["type"]), "type"), None);
+    }
+
+    #[derive(Serialize)]
+    struct Payload {
+        r#type: &'static str,
+        url: &'static str,
+    }
+
+    #[test]
+    fn a_variant_is_written_with_its_tag_first_and_once() {
+        let mut out = Vec::new();
+        let payload = Payload { r#type: "stale", url: "u" };
+        serialize(&mut serde_json::Serializer::new(&mut out), "type", "url", &payload).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), r#"{"type":"url","url":"u"}"#);
+
+        let error = serialize(&mut serde_json::Serializer::new(Vec::new()), "type", "url", &7).unwrap_err();
+        assert!(error.to_string().contains("must be an object, found 7"), "{error}");
+    }
+
+    #[test]
+    fn a_field_reads_as_text_or_none() {
+        assert_eq!(text_of(&"failed"), Some("failed".to_string()));
+        assert_eq!(text_of(&Option::<String>::None), None);
+        assert_eq!(text_of(&42), Some("42".to_string()));
+    }
+}

@@ -1895,6 +1895,23 @@ fn the_child_helper_refuses_to_run_without_a_mode() {
     );
 }
 
+/// The builder records each setting (whether reqwest then honours a connect
+/// timeout needs an address that never answers, which a test machine
+/// without a network cannot offer).
+#[test]
+fn the_builder_records_its_timeouts() {
+    let shown = format!(
+        "{:?}",
+        Client::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .upload_timeout(Duration::from_secs(7))
+    );
+    assert!(shown.contains("connect_timeout: Some(3s)"), "{shown}");
+    assert!(shown.contains("upload_timeout: Some(7s)"), "{shown}");
+    let defaults = format!("{:?}", Client::builder());
+    assert!(defaults.contains("connect_timeout: Some(30s)"), "{defaults}");
+}
+
 // ------------------------------------------------------------ auto traits
 
 fn assert_send<T: Send>(_: &T) {}

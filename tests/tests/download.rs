@@ -341,3 +341,75 @@ async fn restarts_that_never_get_further_give_up() {
     assert_eq!(server.requests().len(), 3);
     assert!(leftovers(dir.path()).is_empty());
 }
+
+/// Each cut that comes after new ground starts the count of retries afresh:
+/// a file cut every 2 MiB needs four connections, more than the two retries
+/// allowed in a row, and still arrives whole.
+#[tokio::test(start_paused = true)]
+async fn cuts_after_progress_do_not_use_up_the_retries() {
+    let body = file_body();
+    let served = body.clone();
+    let server = RawServer::start(move |_, request| {
+        let start = requested_start(request).unwrap_or(0);
+        let reply = if start == 0 {
+            Reply::new(200).body(served.clone())
+        } else {
+            Reply::new(206)
+                .header(
+                    "content-range",
+                    format!("bytes {start}-{}/{}", served.len() - 1, served.len()),
+                )
+                .body(served.clone())
+                .slice(start..served.len())
+        };
+        // A clean close: every byte sent arrives (a reset may drop some).
+        reply.cut_after(2 << 20, Cut::Close)
+    })
+    .await;
+
+    let streamed: Vec<u8> = client()
+        .download(format!("{}/v.mp4", server.url()))
+        .max_retries(2)
+        .stream()
+        .map(|chunk| chunk.expect("chunk").to_vec())
+        .concat()
+        .await;
+
+    assert!(streamed == *body, "the bytes differ");
+    assert_eq!(server.requests().len(), 4);
+}
+
+/// A stream cannot take back what it yielded: when the server starts over
+/// with a file of another size, the stream fails instead of splicing two
+/// different files.
+#[tokio::test(start_paused = true)]
+async fn a_stream_restarted_with_another_file_fails() {
+    let body = file_body();
+    let server = RawServer::start(move |n, _| {
+        if n == 0 {
+            Reply::new(200).body(body.clone()).cut_after(2 << 20, Cut::Close)
+        } else {
+            Reply::new(200).body(body.clone()).slice(0..body.len() - 1)
+        }
+    })
+    .await;
+
+    let last = client()
+        .download(format!("{}/v.mp4", server.url()))
+        .stream()
+        .collect::<Vec<_>>()
+        .await
+        .pop()
+        .expect("an item");
+
+    let error = last.expect_err("another file");
+    assert!(error.to_string().contains("restarted the file"), "{error}");
+}
+
+/// A download's `Debug` names the file, never the client's credentials.
+#[test]
+fn a_download_shows_its_url_and_no_secret() {
+    let shown = format!("{:?}", client().download("https://files.example.com/v.mp4"));
+    assert!(shown.contains("https://files.example.com/v.mp4"), "{shown}");
+    assert!(!shown.contains(KEY) && !shown.contains("also-secret"), "{shown}");
+}

@@ -1350,8 +1350,10 @@ async fn bearer_tokens_replace_the_api_key() {
 fn building_needs_a_credential_and_a_sane_base_url() {
     assert!(matches!(Client::builder().build(), Err(Error::Config(_))));
     assert!(matches!(Client::new("  "), Err(Error::Config(_))));
-    let bad_url = Client::builder().api_key(KEY).base_url("not a url").build();
-    assert!(matches!(bad_url, Err(Error::Config(_))));
+    for bad_url in ["not a url", "ftp://api.example.com", "mailto:api@example.com"] {
+        let built = Client::builder().api_key(KEY).base_url(bad_url).build();
+        assert!(matches!(built, Err(Error::Config(_))), "{bad_url}");
+    }
     let bad_key = Client::new("line\nbreak").expect_err("newline in key");
     assert!(!bad_key.to_string().contains("line"), "{bad_key}");
     let client = Client::new(KEY).expect("client");

@@ -683,6 +683,8 @@ async fn a_body_cut_by_a_reset_is_retried_for_a_post_with_a_key_only() {
         .await
         .expect_err("not retried");
     assert!(matches!(error, Error::BodyInterrupted { .. }), "{error:?}");
+    assert_eq!(error.status(), Some(200), "the status came before the cut");
+    assert!(!error.is_timeout() && !error.is_not_found());
     assert_eq!(server.requests().len(), 1);
 }
 
@@ -792,6 +794,7 @@ async fn a_response_over_the_size_limit_fails_clearly() {
         other => panic!("unexpected {other:?}"),
     }
     assert!(error.to_string().contains("max_response_size"), "{error}");
+    assert_eq!(error.status(), Some(200));
     assert!(!error.is_retryable());
     assert_eq!(requests_to(&server).await.len(), 1, "not retried");
     // A body within the limit is read as before.
@@ -1248,6 +1251,8 @@ async fn malformed_json_names_the_failing_path() {
         panic!("expected Decode, got {error:?}")
     };
     assert_eq!(decode.status, 200);
+    assert_eq!(error.status(), Some(200));
+    assert!(!error.is_not_found() && !error.is_timeout());
     assert_eq!(decode.path, "data.items[1].id");
     assert!(
         decode.message.contains("invalid type"),

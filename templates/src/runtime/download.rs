@@ -524,6 +524,11 @@ mod tests {
         assert_eq!(parse_content_range("bytes 9-5/20"), None);
         assert_eq!(parse_content_range("bytes */200"), None);
         assert_eq!(parse_content_range("items 1-2/3"), None);
+        // The edges: a range of one byte, the last byte of the file, and an
+        // end at the total (one past the last byte).
+        assert_eq!(parse_content_range("bytes 7-7/8"), Some((7, Some(8))));
+        assert_eq!(parse_content_range("bytes 0-7/8"), Some((0, Some(8))));
+        assert_eq!(parse_content_range("bytes 0-8/8"), None);
     }
 
     #[test]

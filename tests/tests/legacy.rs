@@ -422,3 +422,43 @@ fn a_polling_entry_naming_no_operation_fails_regen() {
     assert!(message.contains("#/polling/0/operation"), "{message}");
     assert!(message.contains("`getVideoV4`"), "{message}");
 }
+
+/// What `Error` tells of a legacy error: status, code, message, request id,
+/// headers and Retry-After, as it does for a v3 one.
+#[tokio::test]
+async fn a_legacy_error_answers_the_error_accessors() {
+    let server = server().await;
+    let mut body = vdel_404();
+    body["message"] = json!("slow down");
+    Mock::given(method("DELETE"))
+        .and(path("/v1/video.delete"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "7")
+                .insert_header("x-request-id", "req_legacy")
+                .set_body_json(body),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    #[allow(deprecated)]
+    let error = client(&server)
+        .legacy()
+        .video()
+        .delete_a_video(VIDEO_ID)
+        .max_retries(0)
+        .await
+        .expect_err("429");
+
+    assert!(matches!(error, Error::LegacyApi(_)), "{error:?}");
+    assert_eq!(error.status(), Some(429));
+    assert!(error.is_rate_limited());
+    assert_eq!(error.code(), Some("400569"));
+    assert_eq!(error.message(), Some("slow down"));
+    assert_eq!(error.request_id(), Some("req_legacy"));
+    assert_eq!(error.headers().map(|h| h["retry-after"].clone()), Some("7".parse().unwrap()));
+    assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(7)));
+    let shown = error.to_string();
+    assert!(shown.contains("429") && shown.contains("400569") && shown.contains("slow down"), "{shown}");
+}

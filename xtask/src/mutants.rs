@@ -46,7 +46,7 @@ impl Scope {
             // The runtime's unit tests and every test target that drives the
             // committed crate against a mock server: together about 10 s of
             // tests per mutant, where the two runtime targets alone take 1 s
-            // but miss what only the client, download, webhook and
+            // but miss what only the client, download, webhook, legacy and
             // pagination tests exercise.
             Scope::Runtime => &[
                 "--package=heygen",
@@ -58,6 +58,7 @@ impl Scope {
                 "--test=credentials",
                 "--test=download",
                 "--test=download_memory",
+                "--test=legacy",
                 "--test=pagination",
                 "--test=user_tasks",
                 "--test=webhooks",

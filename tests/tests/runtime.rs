@@ -688,6 +688,24 @@ async fn a_body_cut_by_a_reset_is_retried_for_a_post_with_a_key_only() {
     assert_eq!(server.requests().len(), 1);
 }
 
+/// A clean close before the announced length is no reset: the error says
+/// the connection closed early.
+#[tokio::test(start_paused = true)]
+async fn a_body_closed_early_every_time_says_so() {
+    let server = RawServer::start(|_, _| full_reply(PAGE).cut_after(20, Cut::Close)).await;
+    let client = raw_client(&server);
+
+    let error = get_ok(&client, "/v3/videos").await.expect_err("always cut");
+
+    assert_eq!(server.requests().len(), 3, "retried like a reset");
+    let message = error.to_string();
+    assert!(message.contains("the connection closed early"), "{message}");
+    assert!(
+        matches!(error, Error::BodyInterrupted { received: 20, expected: Some(n), .. } if n == PAGE.len() as u64),
+        "{error:?}"
+    );
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_body_reset_every_time_fails_saying_the_connection_was_reset() {
     let server = RawServer::start(|_, _| reset_reply(PAGE, 20)).await;

@@ -667,3 +667,50 @@ fn code_field(map: &Map<String, Value>) -> Option<String> {
 fn message_field(map: &Map<String, Value>) -> Option<String> {
     string_field(map, "message").or_else(|| string_field(map, "msg"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api_error(message: Option<&str>, body: &str) -> ApiError {
+        ApiError {
+            status: 502,
+            code: None,
+            message: message.map(str::to_owned),
+            param: None,
+            doc_url: None,
+            request_id: None,
+            retry_after: None,
+            body: body.to_owned(),
+            headers: HeaderMap::new(),
+        }
+    }
+
+    #[test]
+    fn an_api_error_without_a_message_shows_the_body_if_there_is_one() {
+        assert_eq!(api_error(None, " \n").to_string(), "HeyGen API error (HTTP 502)");
+        assert_eq!(
+            api_error(None, "<html>Bad gateway</html>\n").to_string(),
+            "HeyGen API error (HTTP 502): <html>Bad gateway</html>"
+        );
+        assert_eq!(
+            api_error(Some("upstream down"), "<html/>").to_string(),
+            "HeyGen API error (HTTP 502): upstream down"
+        );
+    }
+
+    #[test]
+    fn a_failed_job_says_what_it_reported() {
+        let failed = |code: Option<&str>, message: Option<&str>| Error::WaitFailed {
+            code: code.map(str::to_owned),
+            message: message.map(str::to_owned),
+            last: Value::Null,
+        };
+        let error = failed(Some("render_error"), Some("bad frame"));
+        assert_eq!(error.to_string(), "the job failed (render_error): bad frame");
+        assert_eq!((error.code(), error.message()), (Some("render_error"), Some("bad frame")));
+        assert_eq!(failed(Some("render_error"), None).to_string(), "the job failed (render_error)");
+        assert_eq!(failed(None, Some("bad frame")).to_string(), "the job failed: bad frame");
+        assert_eq!(failed(None, None).to_string(), "the job failed");
+    }
+}

@@ -697,6 +697,14 @@ mod tests {
     }
 
     #[test]
+    fn a_snippet_never_splits_a_character_nor_passes_its_limit() {
+        assert_eq!(snippet("héllo", 2), "h");
+        assert_eq!(snippet("héllo", 3), "hé");
+        assert_eq!(snippet("hello", 10), "hello");
+        assert_eq!(snippet("€€", 4), "€");
+    }
+
+    #[test]
     fn a_failed_job_says_what_it_reported() {
         let failed = |code: Option<&str>, message: Option<&str>| Error::WaitFailed {
             code: code.map(str::to_owned),

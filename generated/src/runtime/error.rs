@@ -699,6 +699,30 @@ mod tests {
         );
     }
 
+    fn undeclared(body: &str) -> Error {
+        decode_error(ErrorMeta::new(400, HeaderMap::new()), body.as_bytes(), None)
+    }
+
+    #[test]
+    fn error_bodies_of_every_shape_are_read() {
+        let error = undeclared(r#"{"error": "bare message"}"#);
+        assert!(matches!(error, Error::Api(_)), "{error:?}");
+        assert_eq!((error.code(), error.message()), (None, Some("bare message")));
+
+        let error = undeclared(r#"{"error": {"code": "only_code"}}"#);
+        assert_eq!((error.code(), error.message()), (Some("only_code"), None));
+
+        let error = undeclared(r#"{"error": {"message": "only message"}}"#);
+        assert_eq!((error.code(), error.message()), (None, Some("only message")));
+
+        let error = undeclared(r#"{"data": null, "error": {"code": "v2_code", "message": "m"}}"#);
+        assert!(matches!(error, Error::LegacyApi(_)), "{error:?}");
+        assert_eq!(error.code(), Some("v2_code"));
+
+        let error = undeclared(r#"{"error": {"param": "x"}}"#);
+        assert_eq!((error.code(), error.message()), (None, None));
+    }
+
     #[test]
     fn a_snippet_never_splits_a_character_nor_passes_its_limit() {
         assert_eq!(snippet("héllo", 2), "h");

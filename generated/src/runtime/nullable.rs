@@ -104,3 +104,31 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
         Option::<T>::deserialize(deserializer).map(Nullable::from)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize)]
+    struct Patch {
+        #[serde(default, deserialize_with = "Nullable::deserialize_present")]
+        title: Option<Nullable<String>>,
+    }
+
+    #[test]
+    fn null_and_value_are_told_apart() {
+        assert!(Nullable::<u8>::Null.is_null());
+        assert!(!Nullable::Value(1).is_null());
+        assert_eq!(Nullable::Value(1).into_option(), Some(1));
+        assert_eq!(Nullable::<u8>::Null.into_option(), None);
+        assert_eq!(Nullable::Value(2).as_ref(), Nullable::Value(&2));
+    }
+
+    #[test]
+    fn a_present_null_is_kept_apart_from_an_absent_field() {
+        let read = |json: &str| serde_json::from_str::<Patch>(json).unwrap().title;
+        assert_eq!(read(r#"{"title": null}"#), Some(Nullable::Null));
+        assert_eq!(read(r#"{"title": "t"}"#), Some(Nullable::Value("t".to_owned())));
+        assert_eq!(read("{}"), None);
+    }
+}

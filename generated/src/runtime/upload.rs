@@ -350,5 +350,20 @@ mod tests {
         assert_eq!(guess_mime_type("b.tar.jpeg"), "image/jpeg");
         assert_eq!(guess_mime_type("noext"), "application/octet-stream");
         assert_eq!(guess_mime_type("x.unknown"), "application/octet-stream");
+        // The video containers HeyGen takes besides MP4.
+        assert_eq!(guess_mime_type("clip.m4v"), "video/x-m4v");
+        assert_eq!(guess_mime_type("clip.MOV"), "video/quicktime");
+        assert_eq!(guess_mime_type("clip.mkv"), "video/x-matroska");
+    }
+
+    #[test]
+    fn an_upload_shows_its_name_type_and_size_but_not_its_bytes() {
+        let upload = FileUpload::from_bytes(&b"secret bytes"[..], "clip.mov");
+        assert_eq!(upload.name(), "clip.mov");
+        assert_eq!(upload.content_type(), "video/quicktime");
+        let shown = format!("{upload:?}");
+        assert!(shown.contains("clip.mov") && shown.contains("12 bytes in memory"), "{shown}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert_eq!(upload.file_name("renamed.mp4").name(), "renamed.mp4");
     }
 }

@@ -222,10 +222,7 @@ fn parse(document: Document) -> Result<SourceDoc> {
             let path = crate::normalise::typed::path_segments(e.path());
             let (path, message) =
                 crate::normalise::typed::locate(&document.value, path, e.inner().to_string());
-            let pointer: String = path
-                .iter()
-                .map(|segment| format!("/{}", crate::text::escape_token(segment)))
-                .collect();
+            let pointer = crate::text::pointer_from_tokens(&path);
             let line = document.line_of_nearest(&pointer);
             Error::spec(
                 Location::new(&document.path, pointer).with_line(line),

@@ -554,10 +554,7 @@ fn resolve_mut<'v>(root: &'v mut Value, tokens: &[String]) -> Result<&'v mut Val
 }
 
 fn unresolved(tokens: &[String], depth: usize, node: &Value) -> Unresolved {
-    let found: String = tokens[..depth]
-        .iter()
-        .map(|t| format!("/{}", crate::text::escape_token(t)))
-        .collect();
+    let found = crate::text::pointer_from_tokens(&tokens[..depth]);
     Unresolved {
         found,
         token: tokens[depth].clone(),

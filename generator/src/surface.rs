@@ -17,6 +17,7 @@ use heck::ToUpperCamelCase;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
+use crate::ir::directions::SerdeTraits;
 use crate::ir::{
     Api, ErrorShape, Operation, ParamLocation, RequestBody, Success, TypeDef, TypeKind, TypeRef,
     TypeSpace,
@@ -242,11 +243,7 @@ impl Surface {
         let types = api
             .types
             .iter_by_name()
-            .map(|(id, def)| {
-                let mut surface = type_surface(&api.types, def);
-                surface.serde = Some(directions.traits(id).label().to_string());
-                surface
-            })
+            .map(|(id, def)| type_surface(&api.types, def, directions.traits(id)))
             .collect();
         Surface {
             generated: crate::format::PREAMBLE.to_string(),
@@ -440,7 +437,7 @@ fn operation(api: &Api, op: &Operation) -> OperationSurface {
     }
 }
 
-fn type_surface(types: &TypeSpace, def: &TypeDef) -> TypeSurface {
+fn type_surface(types: &TypeSpace, def: &TypeDef, serde: SerdeTraits) -> TypeSurface {
     let variants = |variants: &[crate::ir::Variant]| -> Vec<VariantSurface> {
         variants
             .iter()
@@ -498,7 +495,7 @@ fn type_surface(types: &TypeSpace, def: &TypeDef) -> TypeSurface {
         legacy: def.legacy,
         deprecated: def.docs.deprecated,
         origin: def.origin.clone(),
-        serde: None,
+        serde: Some(serde.label().to_string()),
     }
 }
 

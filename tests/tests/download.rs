@@ -387,7 +387,9 @@ async fn a_stream_restarted_with_another_file_fails() {
     let body = file_body();
     let server = RawServer::start(move |n, _| {
         if n == 0 {
-            Reply::new(200).body(body.clone()).cut_after(2 << 20, Cut::Close)
+            Reply::new(200)
+                .body(body.clone())
+                .cut_after(2 << 20, Cut::Close)
         } else {
             Reply::new(200).body(body.clone()).slice(0..body.len() - 1)
         }
@@ -411,5 +413,8 @@ async fn a_stream_restarted_with_another_file_fails() {
 fn a_download_shows_its_url_and_no_secret() {
     let shown = format!("{:?}", client().download("https://files.example.com/v.mp4"));
     assert!(shown.contains("https://files.example.com/v.mp4"), "{shown}");
-    assert!(!shown.contains(KEY) && !shown.contains("also-secret"), "{shown}");
+    assert!(
+        !shown.contains(KEY) && !shown.contains("also-secret"),
+        "{shown}"
+    );
 }

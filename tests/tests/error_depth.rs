@@ -280,20 +280,8 @@ fn all_paths(value: &Value) -> Vec<Vec<String>> {
     out
 }
 
-fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
-
 fn pointer(path: &[String]) -> String {
-    path.iter().map(|s| format!("/{}", escape(s))).collect()
-}
-
-fn segments(pointer: &str) -> Vec<String> {
-    pointer
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect()
+    generator::text::pointer_from_tokens(path)
 }
 
 fn matches(pattern: &str, path: &[String]) -> bool {
@@ -357,7 +345,10 @@ fn quirk_paths() -> Vec<Vec<String>> {
         .expect("fixes")
         .iter()
         .filter(|fix| matches!(fix["document"].as_str(), Some("external-api" | "*")))
-        .filter_map(|fix| fix["pointer"].as_str().map(segments))
+        .filter_map(|fix| fix["pointer"].as_str())
+        .map(|pointer| {
+            generator::text::pointer_tokens(pointer).expect("quirks.yaml names valid pointers")
+        })
         .collect()
 }
 
@@ -434,7 +425,8 @@ fn run(case: &Case, original: &Value) -> Outcome {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let reported = segments(&location.pointer);
+            let reported = generator::text::pointer_tokens(&location.pointer)
+                .expect("the error names a valid pointer");
             let shared = case
                 .path
                 .iter()

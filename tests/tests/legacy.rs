@@ -457,8 +457,14 @@ async fn a_legacy_error_answers_the_error_accessors() {
     assert_eq!(error.code(), Some("400569"));
     assert_eq!(error.message(), Some("slow down"));
     assert_eq!(error.request_id(), Some("req_legacy"));
-    assert_eq!(error.headers().map(|h| h["retry-after"].clone()), Some("7".parse().unwrap()));
+    assert_eq!(
+        error.headers().map(|h| h["retry-after"].clone()),
+        Some("7".parse().unwrap())
+    );
     assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(7)));
     let shown = error.to_string();
-    assert!(shown.contains("429") && shown.contains("400569") && shown.contains("slow down"), "{shown}");
+    assert!(
+        shown.contains("429") && shown.contains("400569") && shown.contains("slow down"),
+        "{shown}"
+    );
 }

@@ -846,7 +846,11 @@ async fn a_body_of_many_chunks_is_read_whole_and_in_order() {
 #[tokio::test(start_paused = true)]
 async fn a_body_of_any_number_of_chunks_is_read_whole() {
     let server = RawServer::start(|_, request| {
-        let count: usize = request.target.trim_start_matches("/chunks/").parse().unwrap_or(1);
+        let count: usize = request
+            .target
+            .trim_start_matches("/chunks/")
+            .parse()
+            .unwrap_or(1);
         full_reply(PAGE).in_chunks(count)
     })
     .await;
@@ -1373,7 +1377,11 @@ async fn bearer_tokens_replace_the_api_key() {
 fn building_needs_a_credential_and_a_sane_base_url() {
     assert!(matches!(Client::builder().build(), Err(Error::Config(_))));
     assert!(matches!(Client::new("  "), Err(Error::Config(_))));
-    for bad_url in ["not a url", "ftp://api.example.com", "mailto:api@example.com"] {
+    for bad_url in [
+        "not a url",
+        "ftp://api.example.com",
+        "mailto:api@example.com",
+    ] {
         let built = Client::builder().api_key(KEY).base_url(bad_url).build();
         assert!(matches!(built, Err(Error::Config(_))), "{bad_url}");
     }
@@ -1934,7 +1942,10 @@ fn the_builder_records_its_timeouts() {
     assert!(shown.contains("connect_timeout: Some(3s)"), "{shown}");
     assert!(shown.contains("upload_timeout: Some(7s)"), "{shown}");
     let defaults = format!("{:?}", Client::builder());
-    assert!(defaults.contains("connect_timeout: Some(30s)"), "{defaults}");
+    assert!(
+        defaults.contains("connect_timeout: Some(30s)"),
+        "{defaults}"
+    );
 }
 
 // ------------------------------------------------------------ auto traits

@@ -8,7 +8,7 @@ use super::rewrites::{
 };
 use super::NormaliseStats;
 use crate::error::Result;
-use crate::text::escape_token;
+use crate::text::{escape_token, pointer_from_tokens};
 
 /// A rewrite failure: (pointer, message).
 type WalkError = (String, String);
@@ -233,11 +233,8 @@ impl Walker<'_> {
             let Some((below, message)) = super::typed::schema_error(member) else {
                 continue;
             };
-            let mut pointer = format!("{}/{key}/{index}", self.pointer);
-            for segment in below {
-                pointer.push('/');
-                pointer.push_str(&escape_token(&segment));
-            }
+            let below = pointer_from_tokens(&below);
+            let pointer = format!("{}/{key}/{index}{below}", self.pointer);
             return Some((pointer, format!("not a valid schema: {message}")));
         }
         None

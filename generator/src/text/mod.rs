@@ -138,6 +138,14 @@ pub fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// The JSON pointer of unescaped `tokens` (the inverse of [`pointer_tokens`]).
+pub fn pointer_from_tokens<T: AsRef<str>>(tokens: &[T]) -> String {
+    tokens
+        .iter()
+        .map(|token| format!("/{}", escape_token(token.as_ref())))
+        .collect()
+}
+
 /// Split a JSON pointer into unescaped tokens; `None` if it is not a valid pointer.
 pub fn pointer_tokens(pointer: &str) -> Option<Vec<String>> {
     if pointer.is_empty() {

@@ -30,11 +30,7 @@ fn located(document: &Value) -> (String, String) {
         .expect_err("the document must not read");
     let start = path_segments(error.path());
     let (path, message) = locate(document, start, error.into_inner().to_string());
-    let pointer = path
-        .iter()
-        .map(|segment| format!("/{}", crate::text::escape_token(segment)))
-        .collect();
-    (pointer, message)
+    (crate::text::pointer_from_tokens(&path), message)
 }
 
 fn broken(pointer: &str, value: Option<Value>) -> Value {

@@ -856,7 +856,20 @@ impl Cargo<'_> {
     }
 }
 
-fn count_lines(root: &Path) -> (usize, usize) {
+/// Makes a copied crate build on its own: the workspace's lock file and its
+/// own `[workspace]`.
+pub(crate) fn finish_standalone(dir: &Path, lockfile: &Path) -> Result<(), String> {
+    std::fs::copy(lockfile, dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    let manifest = dir.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
+    if !text.contains("\n[workspace]") {
+        std::fs::write(&manifest, text + "\n[workspace]\n").map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// Lines of the `.rs` files under `root/src`: all, and those of the runtime.
+pub(crate) fn count_lines(root: &Path) -> (usize, usize) {
     let (mut all, mut runtime) = (0, 0);
     let mut stack = vec![root.join("src")];
     while let Some(dir) = stack.pop() {
@@ -936,10 +949,8 @@ fn measure_crate(specs: &Path, tag: &str, feature_loop: bool) -> Result<CrateCos
     let dir = tmp.path().join("heygen");
     let target = tmp.path().join("target");
     generate_once(specs, &dir)?;
-    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
-    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).map_err(|e| e.to_string())?
-        + "\n[workspace]\n";
-    std::fs::write(dir.join("Cargo.toml"), &manifest).map_err(|e| e.to_string())?;
+    finish_standalone(&dir, &root.join("Cargo.lock"))?;
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).map_err(|e| e.to_string())?;
     let features: Vec<String> = manifest
         .split("[features]")
         .nth(1)

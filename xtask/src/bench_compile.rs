@@ -22,7 +22,9 @@ use std::time::SystemTime;
 
 use serde_json::Value;
 
-use crate::bench::{cargo_bin, replicate, s, stats, Stats, FULL_SPEC};
+use crate::bench::{
+    cargo_bin, count_lines, finish_standalone, replicate, s, stats, Stats, FULL_SPEC,
+};
 
 /// One crate to check, with the cargo arguments that select its variant.
 struct Variant {
@@ -73,7 +75,7 @@ pub(crate) fn measure(
         let (types, operations) = standalone(&specs_k, &dir, &lockfile)?;
         scaling.push(Variant {
             label: format!("k={k}"),
-            lines: rs_lines(&dir),
+            lines: count_lines(&dir).0,
             dir,
             args: Vec::new(),
             types: Some(types),
@@ -93,7 +95,7 @@ pub(crate) fn measure(
         args: args.iter().map(|a| a.to_string()).collect(),
         types: Some(types),
         operations: Some(operations),
-        lines: rs_lines(dir),
+        lines: count_lines(dir).0,
     };
     let mut ablation = vec![
         known("the crate as generated (default features)", &full, &[]),
@@ -123,7 +125,7 @@ pub(crate) fn measure(
         finish_standalone(&dir, &lockfile)?;
         ablation.push(Variant {
             label: format!("--compare-crate {}", other.display()),
-            lines: rs_lines(&dir),
+            lines: count_lines(&dir).0,
             dir,
             args: Vec::new(),
             types: None,
@@ -214,18 +216,6 @@ fn standalone(specs: &Path, dir: &Path, lockfile: &Path) -> Result<(usize, usize
     Ok((generated.api.types.len(), generated.api.operations.len()))
 }
 
-/// Makes a copied crate build on its own: the workspace's lock file and its
-/// own `[workspace]`.
-fn finish_standalone(dir: &Path, lockfile: &Path) -> Result<(), String> {
-    std::fs::copy(lockfile, dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
-    let manifest = dir.join("Cargo.toml");
-    let text = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
-    if !text.contains("\n[workspace]") {
-        std::fs::write(&manifest, text + "\n[workspace]\n").map_err(|e| e.to_string())?;
-    }
-    Ok(())
-}
-
 /// Copies a crate's manifest, lock file, `src/` and `examples/` (no target dir).
 fn copy_crate(from: &Path, to: &Path) -> Result<PathBuf, String> {
     let mut stack: Vec<PathBuf> = ["src", "examples"]
@@ -308,22 +298,6 @@ fn strip_doc_comments(src: &Path) -> Result<(), String> {
         std::fs::write(&path, kept.join("\n") + "\n").map_err(|e| e.to_string())?;
     }
     Ok(())
-}
-
-fn rs_lines(dir: &Path) -> usize {
-    let mut lines = 0;
-    let mut stack = vec![dir.join("src")];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                lines += std::fs::read_to_string(&path).map_or(0, |t| t.lines().count());
-            }
-        }
-    }
-    lines
 }
 
 impl CompileCost {

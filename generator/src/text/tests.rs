@@ -35,7 +35,10 @@ fn pointer_helpers() {
     assert_eq!(escape_token("a/b~c"), "a~1b~0c");
     let tokens = ["paths", "/v3/videos", "a~b", "0"];
     assert_eq!(pointer_from_tokens(&tokens), "/paths/~1v3~1videos/a~0b/0");
-    assert_eq!(pointer_tokens(&pointer_from_tokens(&tokens)).unwrap(), tokens);
+    assert_eq!(
+        pointer_tokens(&pointer_from_tokens(&tokens)).unwrap(),
+        tokens
+    );
     assert_eq!(pointer_from_tokens::<&str>(&[]), "");
 }
 
